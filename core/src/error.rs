@@ -1,0 +1,256 @@
+//! The one error vocabulary of Sésame.
+//!
+//! Every failure that crosses a boundary (portal API → widget, later page ↔ extension ↔ native
+//! host) is an [`ErrorCode`] with a stable snake_case string. **Codes are never renamed**: a new
+//! situation gets a new code. Unknown codes read from the wire decode to
+//! [`ErrorCode::UnknownError`], so an old widget keeps working with a newer server.
+//!
+//! Each code carries its plain-language explanation, French first, saying what to do next:
+//! [`ErrorCode::text`]. The widget shows it; the server sends the English one as `message`.
+
+use crate::i18n::{pick, Lang};
+use crate::password::RuleOutcome;
+use serde::{Deserialize, Serialize};
+
+/// A stable error code. Grouped as: request (a developer's mistake), security, user, limits,
+/// health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // --- request: the caller sent something the API cannot read ---
+    /// The body is not valid JSON, or a field is missing or of the wrong type.
+    InvalidRequest,
+    /// The body is not `application/json`.
+    UnsupportedMediaType,
+    /// The body is larger than the API accepts.
+    BodyTooLarge,
+    /// No such endpoint.
+    NotFound,
+    /// The endpoint exists, but not with this HTTP method.
+    MethodNotAllowed,
+    /// The portal named in the request is not one this server knows.
+    UnknownPortal,
+    /// The login method is not offered by this portal or server.
+    MethodNotAvailable,
+
+    // --- security ---
+    /// The request did not come from the portal's own page (CSRF protection).
+    CsrfRejected,
+    /// No valid session: log in first.
+    NotAuthenticated,
+
+    // --- user ---
+    /// Identifier or password wrong. Deliberately says neither which one, nor whether the
+    /// account exists or is locked.
+    InvalidCredentials,
+    /// The new password does not follow the portal's rules; the outcomes say which.
+    PasswordRulesNotMet,
+
+    // --- limits ---
+    /// Too many attempts from this connection: wait, then try again.
+    RateLimited,
+
+    // --- health ---
+    /// The portal could not be reached (widget side).
+    NetworkError,
+    /// The portal answered with an internal error.
+    InternalError,
+    /// A code this version does not know.
+    #[serde(other)]
+    UnknownError,
+}
+
+impl ErrorCode {
+    /// Every code, for exhaustive tests and documentation.
+    pub const ALL: [ErrorCode; 15] = [
+        ErrorCode::InvalidRequest,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::UnknownPortal,
+        ErrorCode::MethodNotAvailable,
+        ErrorCode::CsrfRejected,
+        ErrorCode::NotAuthenticated,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::PasswordRulesNotMet,
+        ErrorCode::RateLimited,
+        ErrorCode::NetworkError,
+        ErrorCode::InternalError,
+        ErrorCode::UnknownError,
+    ];
+
+    /// The stable string form, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::BodyTooLarge => "body_too_large",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::UnknownPortal => "unknown_portal",
+            ErrorCode::MethodNotAvailable => "method_not_available",
+            ErrorCode::CsrfRejected => "csrf_rejected",
+            ErrorCode::NotAuthenticated => "not_authenticated",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::PasswordRulesNotMet => "password_rules_not_met",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::NetworkError => "network_error",
+            ErrorCode::InternalError => "internal_error",
+            ErrorCode::UnknownError => "unknown_error",
+        }
+    }
+
+    /// The HTTP status the portal API answers with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::InvalidRequest | ErrorCode::UnknownPortal => 400,
+            ErrorCode::PasswordRulesNotMet | ErrorCode::MethodNotAvailable => 422,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::BodyTooLarge => 413,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::CsrfRejected => 403,
+            ErrorCode::NotAuthenticated | ErrorCode::InvalidCredentials => 401,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::NetworkError | ErrorCode::InternalError | ErrorCode::UnknownError => 500,
+        }
+    }
+
+    /// What happened and what to do next, in words a nurse understands.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest
+            | ErrorCode::UnsupportedMediaType
+            | ErrorCode::BodyTooLarge
+            | ErrorCode::NotFound
+            | ErrorCode::MethodNotAllowed
+            | ErrorCode::UnknownPortal => pick(
+                lang,
+                "La page de connexion n'a pas pu dialoguer correctement avec le portail. \
+                 Rechargez la page ; si cela recommence, contactez l'assistance.",
+                "The login page could not talk to the portal properly. Reload the page; \
+                 if it happens again, contact support.",
+            ),
+            ErrorCode::MethodNotAvailable => pick(
+                lang,
+                "Ce mode de connexion n'est pas proposé par ce portail. Choisissez-en un autre.",
+                "This portal does not offer this way of logging in. Choose another one.",
+            ),
+            ErrorCode::CsrfRejected => pick(
+                lang,
+                "Pour votre sécurité, la demande a été refusée car elle ne venait pas de la page \
+                 du portail. Ouvrez le portail depuis son adresse habituelle et réessayez.",
+                "For your safety the request was refused because it did not come from the \
+                 portal's page. Open the portal from its usual address and try again.",
+            ),
+            ErrorCode::NotAuthenticated => pick(
+                lang,
+                "Vous n'êtes pas connecté, ou votre session a expiré. Connectez-vous à nouveau.",
+                "You are not logged in, or your session has expired. Please log in again.",
+            ),
+            ErrorCode::InvalidCredentials => pick(
+                lang,
+                "Identifiant ou mot de passe incorrect. Vérifiez votre saisie (majuscules, \
+                 clavier) et réessayez. Après plusieurs erreurs, l'accès est suspendu : \
+                 utilisez « Mot de passe oublié » ou contactez l'assistance.",
+                "Wrong identifier or password. Check what you typed (capital letters, keyboard) \
+                 and try again. After several mistakes access is suspended: use \"Forgotten \
+                 password\" or contact support.",
+            ),
+            ErrorCode::PasswordRulesNotMet => pick(
+                lang,
+                "Le nouveau mot de passe ne respecte pas toutes les règles. Les règles non \
+                 respectées sont indiquées dans la liste : corrigez-le puis validez.",
+                "The new password does not follow every rule. The rules not met are shown in \
+                 the list: correct it, then confirm.",
+            ),
+            ErrorCode::RateLimited => pick(
+                lang,
+                "Trop de tentatives depuis ce poste. Patientez quelques minutes puis réessayez.",
+                "Too many attempts from this computer. Wait a few minutes, then try again.",
+            ),
+            ErrorCode::NetworkError => pick(
+                lang,
+                "Le portail ne répond pas. Vérifiez votre connexion internet puis réessayez.",
+                "The portal does not answer. Check your internet connection, then try again.",
+            ),
+            ErrorCode::InternalError | ErrorCode::UnknownError => pick(
+                lang,
+                "Le portail a rencontré un problème. Réessayez dans quelques minutes ; si cela \
+                 continue, contactez l'assistance.",
+                "The portal ran into a problem. Try again in a few minutes; if it goes on, \
+                 contact support.",
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The body of every error answer of the portal API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// The English explanation, for developers and logs; the widget shows its own text.
+    pub message: String,
+    /// For `password_rules_not_met`: the state of every rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleOutcome>,
+}
+
+impl ApiError {
+    /// An error with the code's own English text.
+    pub fn new(code: ErrorCode) -> ApiError {
+        ApiError {
+            code,
+            message: code.text(Lang::En).to_owned(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> ApiError {
+        ApiError::new(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_stable() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            let back: ErrorCode = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, code);
+            assert!(!code.text(Lang::Fr).is_empty());
+            assert!(!code.text(Lang::En).is_empty());
+            assert_ne!(code.text(Lang::Fr), code.text(Lang::En));
+        }
+    }
+
+    #[test]
+    fn unknown_codes_decode_to_unknown_error() {
+        let e: ApiError =
+            serde_json::from_str(r#"{"code":"brand_new_code","message":"x"}"#).unwrap();
+        assert_eq!(e.code, ErrorCode::UnknownError);
+    }
+
+    #[test]
+    fn every_code_maps_to_an_error_status() {
+        for code in ErrorCode::ALL {
+            assert!((400..600).contains(&code.http_status()), "{code}");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! # sesame-core
+//!
+//! What every part of Sésame agrees on, defined once: the wire types of the portal API
+//! ([`api`]), the error codes and their plain-language texts ([`error`]), password rules and
+//! their presets ([`password`]), identifier rules ([`identifier`]), login methods and their
+//! assurance levels ([`method`]), portal presets ([`portal`]) and the brute-force schedule
+//! ([`lockout`]).
+//!
+//! **Architecture invariant:** this crate knows nothing of browsers, servers, databases or
+//! clocks. Time comes in as a parameter, so every rule is a pure function, testable natively and
+//! usable in WebAssembly.
+
+pub mod api;
+pub mod error;
+pub mod i18n;
+pub mod identifier;
+pub mod lockout;
+pub mod method;
+pub mod password;
+pub mod portal;
+pub mod secret;
+
+pub use error::{ApiError, ErrorCode};
+pub use i18n::{Lang, Text};
+pub use method::{AssuranceLevel, Method};
+pub use portal::{PortalConfig, PortalId};
+pub use secret::Secret;

@@ -1,0 +1,104 @@
+//! One password rule, and its label for the checklist.
+
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+/// One password rule. Rules are data: a portal's JSON configuration lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Rule {
+    /// At least `min` characters (Unicode scalar values, as NIST SP 800-63B counts them).
+    MinLength {
+        /// Minimum number of characters.
+        min: usize,
+    },
+    /// At most `max` characters.
+    MaxLength {
+        /// Maximum number of characters.
+        max: usize,
+    },
+    /// At least one upper-case letter.
+    Uppercase,
+    /// At least one lower-case letter.
+    Lowercase,
+    /// At least one digit 0–9.
+    Digit,
+    /// At least one special character taken from `allowed`.
+    Special {
+        /// The special characters the portal accepts.
+        allowed: String,
+    },
+    /// None of these characters.
+    Forbidden {
+        /// The refused characters, each named in the checklist.
+        chars: String,
+    },
+    /// Digits 0–9 only.
+    DigitsOnly,
+    /// Neither equal to nor containing the identifier.
+    NotIdentifier,
+    /// Not in the list of common passwords shipped with Sésame.
+    NotCommon,
+}
+
+/// `« . » « : »` — each character between French quotes, for a label.
+fn quoted(chars: &str) -> String {
+    chars
+        .chars()
+        .map(|c| format!("« {c} »"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Rule {
+    /// The checklist label: what the rule asks, in plain words.
+    pub fn label(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Rule::MinLength { min }, Lang::Fr) => format!("Au moins {min} caractères"),
+            (Rule::MinLength { min }, Lang::En) => format!("At least {min} characters"),
+            (Rule::MaxLength { max }, Lang::Fr) => format!("Au plus {max} caractères"),
+            (Rule::MaxLength { max }, Lang::En) => format!("At most {max} characters"),
+            (Rule::Uppercase, Lang::Fr) => "Une lettre majuscule".into(),
+            (Rule::Uppercase, Lang::En) => "An upper-case letter".into(),
+            (Rule::Lowercase, Lang::Fr) => "Une lettre minuscule".into(),
+            (Rule::Lowercase, Lang::En) => "A lower-case letter".into(),
+            (Rule::Digit, Lang::Fr) => "Un chiffre".into(),
+            (Rule::Digit, Lang::En) => "A digit".into(),
+            (Rule::Special { allowed }, Lang::Fr) => {
+                format!("Un caractère spécial parmi {allowed}")
+            }
+            (Rule::Special { allowed }, Lang::En) => {
+                format!("A special character among {allowed}")
+            }
+            (Rule::Forbidden { chars }, Lang::Fr) => {
+                format!("Aucun des caractères interdits {}", quoted(chars))
+            }
+            (Rule::Forbidden { chars }, Lang::En) => {
+                format!("None of the refused characters {}", quoted(chars))
+            }
+            (Rule::DigitsOnly, Lang::Fr) => "Uniquement des chiffres".into(),
+            (Rule::DigitsOnly, Lang::En) => "Digits only".into(),
+            (Rule::NotIdentifier, Lang::Fr) => "Ne contient pas votre identifiant".into(),
+            (Rule::NotIdentifier, Lang::En) => "Does not contain your identifier".into(),
+            (Rule::NotCommon, Lang::Fr) => "N'est pas un mot de passe courant".into(),
+            (Rule::NotCommon, Lang::En) => "Is not a common password".into(),
+        }
+    }
+
+    /// What is wrong when the rule is not met and `found` names the culprits, e.g.
+    /// "« : » n'est pas autorisé".
+    pub fn problem(&self, found: &str, lang: Lang) -> Option<String> {
+        match self {
+            Rule::Forbidden { .. } if !found.is_empty() => Some(match lang {
+                Lang::Fr => format!("Refusé ici : {}", quoted(found)),
+                Lang::En => format!("Refused here: {}", quoted(found)),
+            }),
+            Rule::DigitsOnly if !found.is_empty() => Some(match lang {
+                Lang::Fr => format!("Autre chose qu'un chiffre : {}", quoted(found)),
+                Lang::En => format!("Not a digit: {}", quoted(found)),
+            }),
+            _ => None,
+        }
+    }
+}

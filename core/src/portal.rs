@@ -1,0 +1,169 @@
+//! Portal configuration: which methods a portal offers and in what order, in its own words;
+//! its identifier and password rules, links, support contact and colour. Built-in presets for
+//! the five seed portals ([`PortalConfig::preset`]); any other portal loads one from JSON
+//! ([`PortalConfig::from_json`]).
+
+mod presets;
+mod validate;
+
+use crate::i18n::Text;
+use crate::identifier::IdentifierRule;
+use crate::method::Method;
+use crate::password::PasswordPolicy;
+use serde::{Deserialize, Serialize};
+
+pub use validate::ConfigError;
+
+/// A portal's short identifier: 1–32 characters among `a-z`, `0-9` and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PortalId(String);
+
+impl PortalId {
+    /// Validates and wraps an identifier.
+    pub fn new(id: &str) -> Result<PortalId, String> {
+        let ok = !id.is_empty()
+            && id.len() <= 32
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            Ok(PortalId(id.to_owned()))
+        } else {
+            Err(format!(
+                "portal id {id:?} must be 1 to 32 characters among a-z, 0-9 and '-'"
+            ))
+        }
+    }
+
+    /// The identifier.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PortalId {
+    type Error = String;
+    fn try_from(value: String) -> Result<PortalId, String> {
+        PortalId::new(&value)
+    }
+}
+
+impl From<PortalId> for String {
+    fn from(id: PortalId) -> String {
+        id.0
+    }
+}
+
+impl std::fmt::Display for PortalId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One method as a portal offers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodOffer {
+    /// The method.
+    pub method: Method,
+    /// Its label in the portal's own words.
+    pub label: Text,
+    /// A notice shown with the method (e.g. "temporary use only").
+    #[serde(default)]
+    pub notice: Option<Text>,
+}
+
+/// How the identifier field looks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentifierField {
+    /// The field's label ("Identifiant", "Utilisateur"…).
+    pub label: Text,
+    /// The identifier's shape.
+    #[serde(default)]
+    pub rule: IdentifierRule,
+}
+
+/// Links the widget shows. Absent links are not shown.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Links {
+    /// Forgotten identifier.
+    #[serde(default)]
+    pub forgot_identifier: Option<String>,
+    /// Forgotten password.
+    #[serde(default)]
+    pub forgot_password: Option<String>,
+    /// Create an account.
+    #[serde(default)]
+    pub create_account: Option<String>,
+}
+
+/// Who to call when it goes wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Support {
+    /// The service's name.
+    pub name: Text,
+    /// Phone number as people dial it.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// A note about the phone's cost, if any.
+    #[serde(default)]
+    pub phone_note: Option<Text>,
+    /// E-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Opening hours.
+    #[serde(default)]
+    pub hours: Option<Text>,
+    /// Online form.
+    #[serde(default)]
+    pub form: Option<String>,
+}
+
+/// Colours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    /// Accent colour, `#rrggbb`; white text on it must stay readable (contrast ≥ 4.5:1).
+    pub accent: String,
+}
+
+/// A portal's whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalConfig {
+    /// Short identifier.
+    pub id: PortalId,
+    /// Display name.
+    pub name: String,
+    /// A line under the name.
+    pub tagline: Text,
+    /// Methods offered, in the portal's order.
+    pub methods: Vec<MethodOffer>,
+    /// The identifier field.
+    pub identifier: IdentifierField,
+    /// The password policy.
+    pub password: PasswordPolicy,
+    /// Links.
+    #[serde(default)]
+    pub links: Links,
+    /// Support contact.
+    pub support: Support,
+    /// Colours.
+    pub theme: Theme,
+}
+
+impl PortalConfig {
+    /// The method offers, in order.
+    pub fn offers(&self) -> impl Iterator<Item = &MethodOffer> {
+        self.methods.iter()
+    }
+
+    /// The offer for `method`, if the portal has it.
+    pub fn offer(&self, method: Method) -> Option<&MethodOffer> {
+        self.methods.iter().find(|o| o.method == method)
+    }
+}

@@ -1,0 +1,309 @@
+//! The five seed portals, in their own words (see `shared/seeds/`).
+//!
+//! No URL is invented: a link appears only where the seed gives one. Where a portal has no
+//! "forgotten password" link in its guide, the widget points to the support contact instead.
+
+use super::{IdentifierField, Links, MethodOffer, PortalConfig, PortalId, Support, Theme};
+use crate::i18n::Text;
+use crate::identifier::IdentifierRule;
+use crate::method::Method;
+use crate::password::PasswordPolicy;
+
+fn offer(method: Method, fr: &str, en: &str) -> MethodOffer {
+    MethodOffer {
+        method,
+        label: Text::new(fr, en),
+        notice: None,
+    }
+}
+
+fn id(s: &str) -> PortalId {
+    PortalId::new(s).expect("preset ids are valid")
+}
+
+/// PAACO says: login/password must be temporary, never regular use.
+fn temporary_password_notice() -> Text {
+    Text::new(
+        "Usage temporaire uniquement : en attendant votre carte CPS ou la résolution d'un \
+         problème par le support. Jamais de façon régulière.",
+        "Temporary use only: while you wait for your CPS card or for support to fix a problem. \
+         Never for regular use.",
+    )
+}
+
+fn esea_support(name_fr: &str, name_en: &str, hours: Option<Text>) -> Support {
+    Support {
+        name: Text::new(name_fr, name_en),
+        phone: Some("05 64 090 090".into()),
+        phone_note: None,
+        email: Some("support@esea-na.fr".into()),
+        hours,
+        form: None,
+    }
+}
+
+impl PortalConfig {
+    /// The ids of the built-in presets, in display order.
+    pub const PRESET_IDS: [&'static str; 5] = ["paaco", "spico", "nexus", "parceo", "entractes"];
+
+    /// A built-in preset by id.
+    pub fn preset(id: &str) -> Option<PortalConfig> {
+        match id {
+            "paaco" => Some(Self::paaco()),
+            "spico" => Some(Self::spico()),
+            "nexus" => Some(Self::nexus()),
+            "parceo" => Some(Self::parceo()),
+            "entractes" => Some(Self::entractes()),
+            _ => None,
+        }
+    }
+
+    /// Every built-in preset, in display order.
+    pub fn presets() -> Vec<PortalConfig> {
+        Self::PRESET_IDS
+            .iter()
+            .filter_map(|id| Self::preset(id))
+            .collect()
+    }
+
+    /// PAACO/Globule (ESEA, Nouvelle-Aquitaine).
+    pub fn paaco() -> PortalConfig {
+        let mut password = offer(
+            Method::Password,
+            "Par login / mot de passe",
+            "With login / password",
+        );
+        password.notice = Some(temporary_password_notice());
+        PortalConfig {
+            id: id("paaco"),
+            name: "PAACO/Globule".into(),
+            tagline: Text::new(
+                "Le dossier communicant de l'utilisateur en santé et social",
+                "The shared health and social care record",
+            ),
+            methods: vec![
+                password,
+                offer(Method::Otp, "Par login / OTP", "With login / one-time code"),
+                offer(Method::Qr, "Avec Wamewa (QR code)", "With Wamewa (QR code)"),
+                offer(Method::Cps, "Avec ma carte CPS", "With my CPS card"),
+                offer(
+                    Method::RegionalSso,
+                    "Via le service sécurisé ESEA",
+                    "Through the ESEA secure service",
+                ),
+            ],
+            identifier: IdentifierField {
+                label: Text::new("Utilisateur", "User name"),
+                rule: IdentifierRule::Free,
+            },
+            password: PasswordPolicy::nist_alone(),
+            links: Links::default(),
+            support: esea_support("Assistance technique ESEA", "ESEA technical support", None),
+            theme: Theme {
+                accent: "#00695c".into(),
+            },
+        }
+    }
+
+    /// SPICO (e-santé Occitanie, through the PASS portal).
+    pub fn spico() -> PortalConfig {
+        let mut password = offer(
+            Method::Password,
+            "S'identifier avec identifiant et mot de passe",
+            "Log in with identifier and password",
+        );
+        password.notice = Some(Text::new(
+            "Ce mode ne donne pas accès à SPICO, qui demande une authentification forte \
+             (code à usage unique ou Pro Santé Connect).",
+            "This way does not open SPICO, which needs strong authentication (one-time code or \
+             Pro Santé Connect).",
+        ));
+        PortalConfig {
+            id: id("spico"),
+            name: "SPICO".into(),
+            tagline: Text::new(
+                "Point d'Accès aux Services e-Santé (PASS) — e-santé Occitanie",
+                "e-Health Services Access Point (PASS) — e-santé Occitanie",
+            ),
+            methods: vec![
+                offer(
+                    Method::Otp,
+                    "Authentification par code à usage unique (SMS ou e-mail)",
+                    "One-time code (SMS or e-mail)",
+                ),
+                offer(
+                    Method::ProSanteConnect,
+                    "S'identifier avec Pro Santé Connect",
+                    "Log in with Pro Santé Connect",
+                ),
+                password,
+            ],
+            identifier: IdentifierField {
+                label: Text::new("Identifiant", "Identifier"),
+                rule: IdentifierRule::Free,
+            },
+            password: PasswordPolicy::spico(),
+            links: Links {
+                forgot_identifier: None,
+                forgot_password: None,
+                create_account: Some("https://www.esante-occitanie.fr".into()),
+            },
+            support: Support {
+                name: Text::new(
+                    "Centre de services e-santé Occitanie",
+                    "e-santé Occitanie service centre",
+                ),
+                phone: Some("0 820 250 035".into()),
+                phone_note: Some(Text::new(
+                    "Service 0,00 € / appel + prix d'un appel",
+                    "Service €0.00 per call + call price",
+                )),
+                email: Some("assistance@esante-occitanie.fr".into()),
+                hours: Some(Text::new(
+                    "8 h 30 – 18 h 30 du lundi au vendredi",
+                    "8:30 am – 6:30 pm, Monday to Friday",
+                )),
+                form: Some("https://assistance.esante-occitanie.fr".into()),
+            },
+            theme: Theme {
+                accent: "#1d4f91".into(),
+            },
+        }
+    }
+
+    /// Nexus (ESEA): its logins go through the ESEA chooser, whose last option is
+    /// identifier–password.
+    pub fn nexus() -> PortalConfig {
+        let mut password = offer(
+            Method::Password,
+            "Identifiant - Mot de passe",
+            "Identifier - Password",
+        );
+        password.notice = Some(temporary_password_notice());
+        PortalConfig {
+            id: id("nexus"),
+            name: "Nexus".into(),
+            tagline: Text::new("Plateforme Nexus — ESEA", "Nexus platform — ESEA"),
+            methods: vec![
+                offer(Method::Cps, "Carte CPS", "CPS card"),
+                offer(
+                    Method::Otp,
+                    "OTP (code par e-mail)",
+                    "One-time code by e-mail",
+                ),
+                offer(
+                    Method::ProSanteConnect,
+                    "Pro Santé Connect",
+                    "Pro Santé Connect",
+                ),
+                offer(
+                    Method::Qr,
+                    "Application TIQR (QR code)",
+                    "TIQR app (QR code)",
+                ),
+                password,
+            ],
+            identifier: IdentifierField {
+                label: Text::new("Identifiant ESEA", "ESEA identifier"),
+                rule: IdentifierRule::Free,
+            },
+            password: PasswordPolicy::nist_alone(),
+            links: Links::default(),
+            support: esea_support(
+                "Assistance aux utilisateurs ESEA",
+                "ESEA user support",
+                Some(Text::new(
+                    "Heures et jours ouvrés",
+                    "Working hours and days",
+                )),
+            ),
+            theme: Theme {
+                accent: "#5b2c83".into(),
+            },
+        }
+    }
+
+    /// Parcéo (Pulsy, Grand-Est).
+    pub fn parceo() -> PortalConfig {
+        PortalConfig {
+            id: id("parceo"),
+            name: "Parcéo".into(),
+            tagline: Text::new(
+                "Échanges sécurisés en équipe autour du patient — Pulsy",
+                "Secure team exchanges around the patient — Pulsy",
+            ),
+            methods: vec![
+                offer(
+                    Method::ProSanteConnect,
+                    "Pro Santé Connect (carte CPS ou e-CPS)",
+                    "Pro Santé Connect (CPS card or e-CPS)",
+                ),
+                offer(Method::Cps, "Carte CPS", "CPS card"),
+                offer(Method::Password, "Identifiants Pulsy", "Pulsy identifiers"),
+            ],
+            identifier: IdentifierField {
+                label: Text::new(
+                    "Identifiant (prénom.nom)",
+                    "Identifier (firstname.lastname)",
+                ),
+                rule: IdentifierRule::Free,
+            },
+            password: PasswordPolicy::nist_alone(),
+            links: Links {
+                forgot_identifier: None,
+                forgot_password: None,
+                create_account: Some("https://store.pulsy.fr/services/parceo".into()),
+            },
+            support: Support {
+                name: Text::new("Assistance Utilisateurs Pulsy", "Pulsy user support"),
+                phone: None,
+                phone_note: None,
+                email: None,
+                hours: None,
+                form: None,
+            },
+            theme: Theme {
+                accent: "#a1341b".into(),
+            },
+        }
+    }
+
+    /// Entr'Actes: 5-digit identifier, 6-digit password, captcha, then a verification code.
+    pub fn entractes() -> PortalConfig {
+        let mut password = offer(Method::Password, "Se connecter", "Log in");
+        password.notice = Some(Text::new(
+            "Identifiant à 5 chiffres et mot de passe à 6 chiffres reçus d'Entr'Actes.",
+            "The 5-digit identifier and 6-digit password Entr'Actes sent you.",
+        ));
+        PortalConfig {
+            id: id("entractes"),
+            name: "Entr'Actes".into(),
+            tagline: Text::new(
+                "Votre plateforme de coordination des soins primaires",
+                "Your primary care coordination platform",
+            ),
+            methods: vec![password],
+            identifier: IdentifierField {
+                label: Text::new("Identifiant", "Identifier"),
+                rule: IdentifierRule::Digits { len: 5 },
+            },
+            password: PasswordPolicy::entractes(),
+            links: Links {
+                forgot_identifier: None,
+                forgot_password: None,
+                create_account: Some("https://www.entractes.fr".into()),
+            },
+            support: Support {
+                name: Text::new("Support Entr'Actes", "Entr'Actes support"),
+                phone: None,
+                phone_note: None,
+                email: Some("support@entractes.fr".into()),
+                hours: None,
+                form: None,
+            },
+            theme: Theme {
+                accent: "#0b5cad".into(),
+            },
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Sésame demo portal (being written).

@@ -1,0 +1,1 @@
+//! Sésame login widget (being written).
