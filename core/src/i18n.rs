@@ -46,6 +46,7 @@ impl Lang {
 
 /// A text in both languages, as portal presets and JSON configurations give them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// French.

@@ -1,1 +1,140 @@
-//! Sésame demo portal (being written).
+//! # sesame-demo
+//!
+//! Sésame's reference portal: the portal API of [`sesame_core::api`] over axum and sqlx
+//! (SQLite by default), the demo page and the built widget.
+//!
+//! - [`app`] builds the router from an [`AppState`] (tests drive it with `oneshot`);
+//! - [`serve`] runs it as the `sesame-demo` binary does; [`spawn`] runs it in the background on a
+//!   possibly free port (end-to-end tests).
+//!
+//! **Architecture invariant:** every rule, code and text comes from `sesame-core`; this crate
+//! only stores, hashes, counts and answers.
+
+pub mod audit;
+pub mod config;
+pub mod credentials;
+pub mod csrf;
+pub mod db;
+pub mod error;
+pub mod json;
+pub mod openapi;
+pub mod password_hash;
+pub mod rate_limit;
+pub mod routes;
+pub mod security_headers;
+pub mod seed;
+pub mod session;
+pub mod state;
+pub mod static_files;
+
+pub use config::Config;
+pub use state::{system_clock, AppState, Clock};
+
+use anyhow::Context;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::routing::{get, post};
+use axum::Router;
+use sesame_core::api::paths;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// The whole application: `/api/*`, the demo page and the widget, behind the CSRF check and
+/// with the security headers.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route(paths::LOGIN_PASSWORD, post(routes::login::login_password))
+        .route(paths::LOGOUT, post(routes::logout::logout))
+        .route(paths::SESSION, get(routes::session::current_session))
+        .route(
+            paths::CHANGE_PASSWORD,
+            post(routes::change_password::change_password),
+        )
+        .route(paths::OPENAPI, get(openapi::openapi_json))
+        .fallback(error::api_not_found)
+        .method_not_allowed_fallback(error::api_method_not_allowed)
+        .layer(DefaultBodyLimit::max(json::MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let router = Router::new()
+        .nest("/api", api)
+        .merge(static_files::router(&state.config))
+        .layer(axum::middleware::from_fn(error::log_app_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::check_csrf,
+        ))
+        .layer(
+            // Method, path, status and latency; never a body.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        );
+    security_headers::add(router).with_state(state)
+}
+
+/// Sets up logging to stderr (`RUST_LOG`, default `sesame_demo=info,tower_http=info`). Calling
+/// it again does nothing.
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("sesame_demo=info,tower_http=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Binds, opens and migrates the database, seeds the demo accounts.
+async fn prepare(mut config: Config) -> anyhow::Result<(TcpListener, Router, Config)> {
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    config.bind = listener.local_addr()?;
+    let db = db::connect(&config.database_url).await?;
+    seed::seed(&db).await?;
+    static_files::warn_if_missing(&config);
+    let state = AppState::new(config.clone(), db, system_clock());
+    Ok((listener, app(state), config))
+}
+
+/// Runs the server in the background; returns the bound address (useful with port 0) and the
+/// task (abort it to stop the server).
+pub async fn spawn(config: Config) -> anyhow::Result<(SocketAddr, JoinHandle<anyhow::Result<()>>)> {
+    let (listener, router, config) = prepare(config).await?;
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .context("server stopped")
+    });
+    Ok((config.bind, task))
+}
+
+/// Runs the server until Ctrl-C, printing its URL and the demo accounts first.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let (listener, router, config) = prepare(config).await?;
+    println!("{}", seed::banner(&config.public_url()));
+    tracing::info!(
+        url = config.public_url(),
+        dev_mode = config.dev_mode,
+        "listening"
+    );
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("server stopped")
+}

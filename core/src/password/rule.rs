@@ -52,6 +52,23 @@ fn quoted(chars: &str) -> String {
 }
 
 impl Rule {
+    /// The rule's stable tag, as in its JSON form (`"rule": "min_length"`): the checklist's
+    /// `data-rule` hook.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Rule::MinLength { .. } => "min_length",
+            Rule::MaxLength { .. } => "max_length",
+            Rule::Uppercase => "uppercase",
+            Rule::Lowercase => "lowercase",
+            Rule::Digit => "digit",
+            Rule::Special { .. } => "special",
+            Rule::Forbidden { .. } => "forbidden",
+            Rule::DigitsOnly => "digits_only",
+            Rule::NotIdentifier => "not_identifier",
+            Rule::NotCommon => "not_common",
+        }
+    }
+
     /// The checklist label: what the rule asks, in plain words.
     pub fn label(&self, lang: Lang) -> String {
         match (self, lang) {
@@ -99,6 +116,33 @@ impl Rule {
                 Lang::En => format!("Not a digit: {}", quoted(found)),
             }),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_is_the_json_tag() {
+        let rules = [
+            Rule::MinLength { min: 1 },
+            Rule::MaxLength { max: 2 },
+            Rule::Uppercase,
+            Rule::Lowercase,
+            Rule::Digit,
+            Rule::Special {
+                allowed: "!".into(),
+            },
+            Rule::Forbidden { chars: ":".into() },
+            Rule::DigitsOnly,
+            Rule::NotIdentifier,
+            Rule::NotCommon,
+        ];
+        for rule in rules {
+            let json = serde_json::to_value(&rule).unwrap();
+            assert_eq!(json["rule"], rule.tag(), "{rule:?}");
         }
     }
 }

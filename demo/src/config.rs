@@ -1,0 +1,159 @@
+//! The server's configuration, read from the environment by the binary.
+
+use anyhow::Context;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+/// Where and how the demo portal runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Address to listen on (`SESAME_BIND`, default `127.0.0.1:8080`). Port 0 picks a free port
+    /// (see [`crate::spawn`]).
+    pub bind: SocketAddr,
+    /// sqlx database URL (`DATABASE_URL`, default `sqlite://sesame-demo.sqlite?mode=rwc`).
+    pub database_url: String,
+    /// The built widget (`SESAME_WIDGET_DIR`, default `<repo>/dist/widget`), served at `/widget`.
+    pub widget_dir: PathBuf,
+    /// Where `index.html` is (`SESAME_PAGE_DIR`, default the repository root); the page's own
+    /// assets are in `<page_dir>/demo/page/`, served at `/demo`.
+    pub page_dir: PathBuf,
+    /// Plain-HTTP local development: the session cookie goes without `Secure`
+    /// (`SESAME_DEV_MODE=1|0`, default: on when `bind` is a loopback address).
+    pub dev_mode: bool,
+    /// Origins allowed to POST (`SESAME_ALLOWED_ORIGINS`, comma-separated). Empty means the
+    /// default: `http://127.0.0.1:<port>` and `http://localhost:<port>` for the bound port.
+    pub allowed_origins: Vec<String>,
+}
+
+/// Default database URL: an SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://sesame-demo.sqlite?mode=rwc";
+
+/// The repository root (this crate's parent directory), as built.
+pub fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        let root = repo_root();
+        Config {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            widget_dir: root.join("dist").join("widget"),
+            page_dir: root,
+            dev_mode: true,
+            allowed_origins: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the environment, with the defaults above.
+    pub fn from_env() -> anyhow::Result<Config> {
+        Config::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads the configuration from `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let mut config = Config::default();
+        if let Some(bind) = lookup("SESAME_BIND") {
+            config.bind = bind.parse().with_context(|| {
+                format!("SESAME_BIND={bind:?} is not an address like 127.0.0.1:8080")
+            })?;
+        }
+        if let Some(url) = lookup("DATABASE_URL") {
+            config.database_url = url;
+        }
+        if let Some(dir) = lookup("SESAME_WIDGET_DIR") {
+            config.widget_dir = dir.into();
+        }
+        if let Some(dir) = lookup("SESAME_PAGE_DIR") {
+            config.page_dir = dir.into();
+        }
+        config.dev_mode = match lookup("SESAME_DEV_MODE").as_deref() {
+            None => config.bind.ip().is_loopback(),
+            Some("1" | "true" | "yes" | "on") => true,
+            Some("0" | "false" | "no" | "off") => false,
+            Some(other) => anyhow::bail!("SESAME_DEV_MODE={other:?}: use 1 or 0"),
+        };
+        if let Some(origins) = lookup("SESAME_ALLOWED_ORIGINS") {
+            config.allowed_origins = origins
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        Ok(config)
+    }
+
+    /// The origins allowed to POST: the configured ones, or the local defaults for `bind`'s port.
+    pub fn effective_origins(&self) -> Vec<String> {
+        if !self.allowed_origins.is_empty() {
+            return self.allowed_origins.clone();
+        }
+        let port = self.bind.port();
+        vec![
+            format!("http://127.0.0.1:{port}"),
+            format!("http://localhost:{port}"),
+        ]
+    }
+
+    /// The URL to print for people: loopback when listening on every interface.
+    pub fn public_url(&self) -> String {
+        let ip = if self.bind.ip().is_unspecified() {
+            Ipv4Addr::LOCALHOST.into()
+        } else {
+            self.bind.ip()
+        };
+        format!("http://{}", SocketAddr::new(ip, self.bind.port()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c = from(&[]).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert!(c.dev_mode);
+        assert!(c.page_dir.join("demo").is_dir());
+        assert_eq!(
+            c.effective_origins(),
+            ["http://127.0.0.1:8080", "http://localhost:8080"]
+        );
+        let c = from(&[
+            ("SESAME_BIND", "0.0.0.0:9000"),
+            (
+                "SESAME_ALLOWED_ORIGINS",
+                "https://a.example, https://b.example",
+            ),
+        ])
+        .unwrap();
+        assert!(!c.dev_mode, "not loopback: Secure cookies");
+        assert_eq!(c.public_url(), "http://127.0.0.1:9000");
+        assert_eq!(
+            c.effective_origins(),
+            ["https://a.example", "https://b.example"]
+        );
+        assert!(from(&[("SESAME_BIND", "nope")]).is_err());
+        assert!(from(&[("SESAME_DEV_MODE", "maybe")]).is_err());
+        assert!(
+            from(&[("SESAME_BIND", "0.0.0.0:9000"), ("SESAME_DEV_MODE", "1")])
+                .unwrap()
+                .dev_mode
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! The one error type of the handlers, answered as core's [`ApiError`] JSON.
+//!
+//! Client errors carry their code (and for rule failures, the outcomes). Server errors answer
+//! `internal_error` without details; the real error rides in a response extension and is logged
+//! by [`log_app_errors`], so the conversion itself has no side effects.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use sesame_core::password::RuleOutcome;
+use sesame_core::{ApiError, ErrorCode};
+use std::sync::Arc;
+
+/// A failed request.
+#[derive(Debug)]
+pub enum AppError {
+    /// A failure the client is told about.
+    Api(ApiError),
+    /// A failure of the server: logged, never shown.
+    Internal(anyhow::Error),
+}
+
+impl AppError {
+    /// `password_rules_not_met` with every rule's outcome.
+    pub fn rules_not_met(rules: Vec<RuleOutcome>) -> AppError {
+        let mut e = ApiError::new(ErrorCode::PasswordRulesNotMet);
+        e.rules = rules;
+        AppError::Api(e)
+    }
+
+    /// A client error whose message adds `detail` to the code's text.
+    pub fn with_detail(code: ErrorCode, detail: impl std::fmt::Display) -> AppError {
+        let mut e = ApiError::new(code);
+        e.message = format!("{} ({detail})", e.message);
+        AppError::Api(e)
+    }
+
+    /// The code answered.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::Api(e) => e.code,
+            AppError::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+}
+
+impl From<ErrorCode> for AppError {
+    fn from(code: ErrorCode) -> AppError {
+        AppError::Api(ApiError::new(code))
+    }
+}
+
+impl From<ApiError> for AppError {
+    fn from(e: ApiError) -> AppError {
+        AppError::Api(e)
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> AppError {
+        AppError::Internal(e)
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> AppError {
+        AppError::Internal(anyhow::Error::new(e).context("database"))
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> AppError {
+        let code = match &rejection {
+            JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
+            JsonRejection::BytesRejection(_)
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                ErrorCode::BodyTooLarge
+            }
+            _ => ErrorCode::InvalidRequest,
+        };
+        AppError::with_detail(code, rejection.body_text())
+    }
+}
+
+/// The real error behind an `internal_error` answer, for [`log_app_errors`].
+#[derive(Debug, Clone)]
+struct InternalErrorReport(Arc<anyhow::Error>);
+
+fn status_of(code: ErrorCode) -> StatusCode {
+    StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            AppError::Api(e) => (status_of(e.code), Json(e)).into_response(),
+            AppError::Internal(err) => {
+                let code = ErrorCode::InternalError;
+                let mut response = (status_of(code), Json(ApiError::new(code))).into_response();
+                response
+                    .extensions_mut()
+                    .insert(InternalErrorReport(Arc::new(err)));
+                response
+            }
+        }
+    }
+}
+
+/// Middleware: logs the real error of every `internal_error` answer.
+pub async fn log_app_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if let Some(InternalErrorReport(err)) = response.extensions().get::<InternalErrorReport>() {
+        tracing::error!(error = format!("{err:#}"), "internal error");
+    }
+    response
+}
+
+/// Fallback under `/api`: 404 `not_found`.
+pub async fn api_not_found() -> AppError {
+    ErrorCode::NotFound.into()
+}
+
+/// Wrong method on an `/api` route: 405 `method_not_allowed`.
+pub async fn api_method_not_allowed() -> AppError {
+    ErrorCode::MethodNotAllowed.into()
+}

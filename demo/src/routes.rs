@@ -1,0 +1,6 @@
+//! The API handlers, one module per endpoint of [`sesame_core::api::paths`].
+
+pub mod change_password;
+pub mod login;
+pub mod logout;
+pub mod session;

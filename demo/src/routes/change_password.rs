@@ -1,0 +1,88 @@
+//! `POST /api/password/change`: the logged-in account's new password, checked with the same
+//! `sesame_core::password::check` as the widget's checklist.
+
+use crate::audit::{self, Entry};
+use crate::credentials::{self, Attempt};
+use crate::db;
+use crate::error::AppError;
+use crate::json::AppJson;
+use crate::password_hash;
+use crate::rate_limit::ClientIp;
+use crate::session::{self, CurrentSession};
+use crate::state::AppState;
+use anyhow::anyhow;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sesame_core::api::ChangePasswordRequest;
+use sesame_core::password::{self, CheckContext};
+use sesame_core::ApiError;
+
+/// Changes the password; the other sessions of the account are ended.
+#[utoipa::path(
+    post,
+    path = "/api/password/change",
+    tag = "session",
+    params(("x-sesame-csrf" = String, Header, description = "Must be `1` (CSRF protection)")),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "`invalid_request`", body = ApiError),
+        (status = 401, description = "`not_authenticated`, or `invalid_credentials` (wrong current password)", body = ApiError),
+        (status = 403, description = "`csrf_rejected`", body = ApiError),
+        (status = 413, description = "`body_too_large`", body = ApiError),
+        (status = 415, description = "`unsupported_media_type`", body = ApiError),
+        (status = 422, description = "`password_rules_not_met`, with every rule's outcome in `rules`", body = ApiError),
+        (status = 429, description = "`rate_limited`", body = ApiError),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    current: CurrentSession,
+    AppJson(request): AppJson<ChangePasswordRequest>,
+) -> Result<StatusCode, AppError> {
+    let portal = state
+        .portal(&current.info.portal)
+        .ok_or_else(|| anyhow!("session of unknown portal {}", current.info.portal))?;
+    let account = credentials::check(
+        &state,
+        Attempt {
+            event: "change_password",
+            portal,
+            identifier: &current.info.identifier,
+            password: &request.current_password,
+            ip,
+        },
+    )
+    .await?;
+    let entry = |outcome| Entry {
+        at: state.now(),
+        event: "change_password",
+        portal: portal.id.as_str(),
+        identifier: &account.identifier,
+        ip,
+        outcome,
+    };
+    let outcomes = password::check(
+        request.new_password.expose(),
+        &portal.password,
+        CheckContext {
+            identifier: &account.identifier,
+        },
+    );
+    if !password::is_acceptable(&outcomes) {
+        audit::record(&state.db, entry("rules_not_met")).await?;
+        return Err(AppError::rules_not_met(outcomes));
+    }
+    let hash = password_hash::hash_blocking(request.new_password).await?;
+    db::set_password_hash(&state.db, &account.portal, &account.identifier, &hash).await?;
+    session::delete_others(
+        &state.db,
+        &account.portal,
+        &account.identifier,
+        &current.token_hash,
+    )
+    .await?;
+    audit::record(&state.db, entry("password_changed")).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,80 @@
+//! The demo accounts, one per preset portal: created or reset at every start, and printed.
+
+use crate::db::{self, Db};
+use crate::password_hash;
+use anyhow::Context;
+
+/// A demo account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// Portal id (a core preset).
+    pub portal: &'static str,
+    /// Identifier.
+    pub identifier: &'static str,
+    /// Password (public: this is a demo).
+    pub password: &'static str,
+    /// Name to greet with.
+    pub display_name: &'static str,
+}
+
+/// The demo accounts (also used by the end-to-end tests).
+pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
+    DemoAccount {
+        portal: "paaco",
+        identifier: "jeanne.martin",
+        password: "lavande-tulipe-cafe",
+        display_name: "Jeanne Martin",
+    },
+    DemoAccount {
+        portal: "spico",
+        identifier: "marie.dupont",
+        password: "Soins-Occitanie-2026!",
+        display_name: "Marie Dupont",
+    },
+    DemoAccount {
+        portal: "nexus",
+        identifier: "paul.bernard",
+        password: "cafe-du-matin-nexus",
+        display_name: "Paul Bernard",
+    },
+    DemoAccount {
+        portal: "parceo",
+        identifier: "lucie.petit",
+        password: "equipe-soignante-vosges",
+        display_name: "Lucie Petit",
+    },
+    DemoAccount {
+        portal: "entractes",
+        identifier: "12345",
+        password: "482915",
+        display_name: "Dr Karim Benali",
+    },
+];
+
+/// Creates the demo accounts, or resets them (password, name, failure count) to the printed
+/// values: running it twice gives the same database.
+pub async fn seed(db: &Db) -> anyhow::Result<()> {
+    for a in DEMO_ACCOUNTS {
+        let hash = tokio::task::spawn_blocking(move || password_hash::hash(a.password)).await??;
+        db::upsert_account(db, a.portal, a.identifier, a.display_name, &hash)
+            .await
+            .with_context(|| {
+                format!("cannot seed the demo account {}/{}", a.portal, a.identifier)
+            })?;
+    }
+    Ok(())
+}
+
+/// The text printed at start: the URL and the demo accounts.
+pub fn banner(url: &str) -> String {
+    let mut out = format!("Sésame demo portal: {url}\n\nDemo accounts:\n");
+    let rows = std::iter::once(["portal", "identifier", "password", "name"]).chain(
+        DEMO_ACCOUNTS
+            .iter()
+            .map(|a| [a.portal, a.identifier, a.password, a.display_name]),
+    );
+    for [portal, id, pw, name] in rows {
+        out.push_str(&format!("  {portal:<10} {id:<14} {pw:<24} {name}\n"));
+    }
+    out
+}

@@ -1,0 +1,76 @@
+//! What every handler shares: configuration, database, clock, portals, per-IP counters.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::rate_limit::IpLimiter;
+use sesame_core::{PortalConfig, PortalId};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The current time in Unix seconds. Injected so tests can move time (e.g. to a lock's end).
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The real clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0)
+    })
+}
+
+/// The application state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The database pool.
+    pub db: Db,
+    clock: Clock,
+    portals: Arc<HashMap<PortalId, PortalConfig>>,
+    allowed_origins: Arc<Vec<String>>,
+    pub(crate) ip_limiter: Arc<IpLimiter>,
+}
+
+impl AppState {
+    /// Builds the state. The database must already be migrated (see [`crate::db::connect`]).
+    /// The portals are core's five presets.
+    pub fn new(config: Config, pool: Db, clock: Clock) -> AppState {
+        let portals = PortalConfig::presets()
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+        let allowed_origins = config.effective_origins();
+        AppState {
+            config: Arc::new(config),
+            db: pool,
+            clock,
+            portals: Arc::new(portals),
+            allowed_origins: Arc::new(allowed_origins),
+            ip_limiter: Arc::new(IpLimiter::default()),
+        }
+    }
+
+    /// Replaces the portals the server knows (core's presets by default), e.g. with portals
+    /// loaded from JSON configurations.
+    pub fn with_portals(mut self, portals: impl IntoIterator<Item = PortalConfig>) -> AppState {
+        self.portals = Arc::new(portals.into_iter().map(|p| (p.id.clone(), p)).collect());
+        self
+    }
+
+    /// Now, in Unix seconds, from the injected clock.
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// The portal with this id, if the server knows it.
+    pub fn portal(&self, id: &PortalId) -> Option<&PortalConfig> {
+        self.portals.get(id)
+    }
+
+    /// The origins allowed to send state-changing requests.
+    pub fn allowed_origins(&self) -> &[String] {
+        &self.allowed_origins
+    }
+}
