@@ -1,1 +1,24 @@
-//! Sésame login widget (being written).
+//! # sesame-widget
+//!
+//! Sésame's login widget, in Yew. Two ways to use it:
+//!
+//! - **Yew apps** render [`LoginWidget`] with a [`PortalConfig`](sesame_core::PortalConfig) and
+//!   callbacks (`onlogin`, `onlogout`, `onerror`);
+//! - **any other page** loads `sesame-login.js` and writes
+//!   `<sesame-login preset="spico" api="/api" lang="fr"></sesame-login>`; the element fires
+//!   `sesame-login`, `sesame-logout` and `sesame-error` DOM events ([`element`]).
+//!
+//! **Architecture invariant:** each method's state machine lives in [`state`], in plain Rust
+//! tested natively; components only render it. Rules, error texts, presets and wire types come
+//! from `sesame-core`, never written twice.
+
+pub mod api;
+pub mod components;
+pub mod element;
+pub mod hooks;
+pub mod state;
+pub mod texts;
+
+pub use components::login_widget::{LoginWidget, LoginWidgetProps};
+pub use components::password_rules::{PasswordRules, PasswordRulesProps};
+pub use element::{mount, WidgetHandle};

@@ -1,0 +1,13 @@
+//! The widget's components: one per file, each rendering state it is given and reporting what
+//! happens through `on<verb>` callbacks.
+
+pub mod change_password;
+pub mod error_message;
+pub mod forgot_password;
+pub mod login_widget;
+pub mod method_chooser;
+pub mod password_field;
+pub mod password_login;
+pub mod password_rules;
+pub mod session_panel;
+pub mod support_contact;

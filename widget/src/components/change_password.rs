@@ -1,0 +1,139 @@
+//! Change password, with the live checklist. Renders
+//! [`state::change_password`](crate::state::change_password).
+
+use super::error_message::ErrorMessage;
+use super::password_field::PasswordField;
+use super::password_rules::PasswordRules;
+use crate::api::Api;
+use crate::hooks::use_uid::use_uid;
+use crate::state::change_password::{Action, ChangePassword};
+use crate::texts::T;
+use sesame_core::password::{PasswordPolicy, Rule};
+use sesame_core::{ApiError, Lang, Secret};
+use std::rc::Rc;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// Props of [`ChangePasswordForm`].
+#[derive(Properties, PartialEq)]
+pub struct ChangePasswordFormProps {
+    /// The portal's password policy.
+    pub policy: Rc<PasswordPolicy>,
+    /// The account's identifier (for "not the identifier").
+    pub identifier: AttrValue,
+    /// Interface language.
+    pub lang: Lang,
+    /// The portal API.
+    pub api: Api,
+    /// The portal refused or could not be reached (the form shows it too).
+    #[prop_or_default]
+    pub onerror: Callback<ApiError>,
+    /// Cancel or close.
+    #[prop_or_default]
+    pub onclose: Callback<()>,
+}
+
+/// `form[data-form="change-password"]`, then `[role="status"].sesame-success`.
+#[component]
+pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
+    let state = {
+        let (policy, identifier) = (props.policy.clone(), props.identifier.clone());
+        use_reducer(move || ChangePassword::new(policy, Rc::from(identifier.as_str())))
+    };
+    let caps_lock = use_state(|| false);
+    let uid = use_uid();
+    let lang = props.lang;
+    let close = props.onclose.reform(|_: MouseEvent| ());
+    if state.done {
+        return html! {
+            <div class="sesame-change-done">
+                <p role="status" class="sesame-success">
+                    <span class="sesame-success-icon" aria-hidden="true">{"✓ "}</span>
+                    {T::PasswordChanged.get(lang)}
+                </p>
+                <button type="button" class="sesame-secondary" onclick={close}>
+                    {T::Close.get(lang)}
+                </button>
+            </div>
+        };
+    }
+
+    let onsubmit = {
+        let (state, api, onerror) = (state.clone(), props.api.clone(), props.onerror.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if state.submitting {
+                return;
+            }
+            match state.prepare() {
+                Err(problem) => state.dispatch(Action::Rejected(problem)),
+                Ok(request) => {
+                    state.dispatch(Action::Submitting);
+                    let (state, api, onerror) = (state.clone(), api.clone(), onerror.clone());
+                    spawn_local(async move {
+                        match api.change_password(&request).await {
+                            Ok(()) => state.dispatch(Action::Succeeded),
+                            Err(error) => {
+                                state.dispatch(Action::Failed(error.clone()));
+                                onerror.emit(error);
+                            }
+                        }
+                    });
+                }
+            }
+        })
+    };
+    let cb = |f: fn(String) -> Action| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.dispatch(f(v)))
+    };
+    let toggle = |action: Action| {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(action.clone()))
+    };
+    let on_caps = {
+        let caps_lock = caps_lock.clone();
+        Callback::from(move |on| caps_lock.set(on))
+    };
+    let (title_id, rules_id) = (format!("{uid}-title"), format!("{uid}-rules"));
+    let numeric = if props.policy.rules.contains(&Rule::DigitsOnly) {
+        "numeric"
+    } else {
+        "text"
+    };
+    html! {
+        <form data-form="change-password" class="sesame-form" novalidate=true
+            aria-labelledby={title_id.clone()} {onsubmit}>
+            <h3 id={title_id} class="sesame-form-title">{T::ChangePassword.get(lang)}</h3>
+            // For password managers: which account the new password belongs to.
+            <input type="text" name="username" autocomplete="username" hidden=true
+                readonly=true value={props.identifier.clone()} />
+            <PasswordField id={format!("{uid}-current")} name="current-password"
+                label={T::CurrentPassword.get(lang)} autocomplete="current-password"
+                value={state.current.expose().to_owned()} shown={state.show_current}
+                ontoggle={toggle(Action::ToggleShowCurrent)}
+                oninput={cb(|v| Action::Current(Secret::new(v)))}
+                caps_lock={*caps_lock} oncapslock={on_caps.clone()} inputmode={numeric} {lang} />
+            <PasswordField id={format!("{uid}-new")} name="new-password"
+                label={T::NewPassword.get(lang)} autocomplete="new-password"
+                value={state.new.expose().to_owned()} shown={state.show_new}
+                ontoggle={toggle(Action::ToggleShowNew)}
+                oninput={cb(|v| Action::New(Secret::new(v)))}
+                caps_lock={*caps_lock} oncapslock={on_caps} inputmode={numeric}
+                describedby={rules_id.clone()} {lang} />
+            <PasswordRules outcomes={state.outcomes.clone()} {lang} id={rules_id} />
+            if let Some(problem) = state.problem.clone() {
+                <ErrorMessage {problem} {lang} />
+            }
+            <div class="sesame-actions">
+                <button type="submit" class="sesame-primary"
+                    aria-disabled={state.submitting.then_some("true")}>
+                    {if state.submitting { T::Saving.get(lang) } else { T::Confirm.get(lang) }}
+                </button>
+                <button type="button" class="sesame-secondary" onclick={close}>
+                    {T::Cancel.get(lang)}
+                </button>
+            </div>
+        </form>
+    }
+}

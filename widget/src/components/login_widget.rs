@@ -1,0 +1,163 @@
+//! `LoginWidget`: the portal's header, the language switch, the method chooser or the one
+//! method that works, then the session panel. The Yew API of Sésame.
+
+use super::error_message::ErrorMessage;
+use super::method_chooser::MethodChooser;
+use super::password_login::PasswordLoginForm;
+use super::session_panel::SessionPanel;
+use super::support_contact::SupportContact;
+use crate::api::Api;
+use crate::hooks::use_accent::use_accent;
+use crate::hooks::use_uid::use_uid;
+use crate::state::widget::{working_methods, Action, Focus, View, WidgetState};
+use crate::texts::T;
+use sesame_core::api::SessionInfo;
+use sesame_core::{ApiError, Lang, Method, PortalConfig};
+use std::rc::Rc;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// Props of [`LoginWidget`].
+#[derive(Properties, PartialEq)]
+pub struct LoginWidgetProps {
+    /// The portal (a preset: `Rc::new(PortalConfig::spico())`, or loaded from JSON).
+    pub config: Rc<PortalConfig>,
+    /// The portal API's base URL.
+    #[prop_or(AttrValue::Static("/api"))]
+    pub api_base: AttrValue,
+    /// The starting language (the person can switch).
+    #[prop_or_default]
+    pub lang: Lang,
+    /// Logged in, or a session was found on load.
+    #[prop_or_default]
+    pub onlogin: Callback<SessionInfo>,
+    /// Logged out.
+    #[prop_or_default]
+    pub onlogout: Callback<()>,
+    /// The portal refused or could not be reached; `message` is the text shown, in the
+    /// current language.
+    #[prop_or_default]
+    pub onerror: Callback<ApiError>,
+}
+
+/// The login widget: `section.sesame`.
+#[component]
+pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
+    let config = props.config.clone();
+    let state = use_reducer(|| WidgetState::new(working_methods(&config), props.lang));
+    let api = use_memo(props.api_base.clone(), |base| Api::new(base.clone()));
+    let root = use_node_ref();
+    let uid = use_uid();
+    let lang = state.lang;
+
+    {
+        let state = state.clone();
+        use_effect_with(props.lang, move |lang| {
+            state.dispatch(Action::SetLang(*lang))
+        });
+    }
+    {
+        let state = state.clone();
+        use_effect_with(config.clone(), move |config| {
+            state.dispatch(Action::Configure(working_methods(config)))
+        });
+    }
+    use_accent(root.clone(), config.theme.accent.clone());
+    let logged_in = {
+        let (state, onlogin) = (state.clone(), props.onlogin.clone());
+        Callback::from(move |session: SessionInfo| {
+            state.dispatch(Action::LoggedIn(session.clone()));
+            onlogin.emit(session);
+        })
+    };
+    {
+        // A session may already exist (page reload): show it.
+        let (state, onlogin) = (state.clone(), props.onlogin.clone());
+        use_effect_with((*api).clone(), move |api| {
+            let api = api.clone();
+            spawn_local(async move {
+                if let Ok(session) = api.session().await {
+                    state.dispatch(Action::SessionFound(session.clone()));
+                    onlogin.emit(session);
+                }
+            });
+        });
+    }
+    let report = props.onerror.reform(move |mut error: ApiError| {
+        error.message = error.code.text(lang).to_owned();
+        error
+    });
+    let session_error = {
+        let (state, report) = (state.clone(), report.clone());
+        Callback::from(move |error: ApiError| {
+            state.dispatch(Action::Failed(error.code));
+            report.emit(error);
+        })
+    };
+    let logged_out = {
+        let (state, onlogout) = (state.clone(), props.onlogout.clone());
+        Callback::from(move |()| {
+            state.dispatch(Action::LoggedOut);
+            onlogout.emit(());
+        })
+    };
+    let dispatcher: Callback<Action> = state.dispatcher().into();
+    let switch_lang = dispatcher.reform(|_: MouseEvent| Action::SwitchLang);
+    let support = Rc::new(config.support.clone());
+
+    let body = match state.view() {
+        View::Session => html! {
+            <SessionPanel session={state.session.clone().expect("session view")}
+                config={config.clone()} {lang} api={(*api).clone()}
+                changing={state.changing_password}
+                autofocus={state.focus == Some(Focus::Session)}
+                ontogglechange={dispatcher.reform(|open| if open {
+                    Action::OpenChangePassword
+                } else {
+                    Action::CloseChangePassword
+                })}
+                onlogout={logged_out} onerror={session_error} onreport={report.clone()} />
+        },
+        View::Method(Method::Password) => html! {
+            <PasswordLoginForm config={config.clone()} {lang} api={(*api).clone()}
+                autofocus={state.focus == Some(Focus::LoginForm)}
+                onlogin={logged_in} onerror={report} />
+        },
+        // Methods of later versions; `working_methods` never yields them yet.
+        View::Method(_) | View::NoMethod => html! {
+            <div class="sesame-no-method">
+                <p>{T::NoMethod.get(lang)}</p>
+                <SupportContact support={support.clone()} {lang} />
+            </div>
+        },
+        View::Chooser => html! {
+            <MethodChooser config={config.clone()} methods={state.methods.clone()} {lang}
+                onchoose={dispatcher.reform(Action::Choose)} />
+        },
+    };
+    let title_id = format!("{uid}-portal");
+    html! {
+        <section class="sesame" lang={lang.tag()} ref={root} aria-labelledby={title_id.clone()}>
+            <header class="sesame-header">
+                <div class="sesame-brand">
+                    <h2 id={title_id} class="sesame-portal">{&config.name}</h2>
+                    <p class="sesame-tagline">{config.tagline.get(lang)}</p>
+                </div>
+                <button type="button" class="sesame-lang" data-action="switch-lang"
+                    lang={lang.other().tag()} onclick={switch_lang}>
+                    {T::OtherLanguage.get(lang)}
+                </button>
+            </header>
+            if let Some(problem) = state.problem.clone() {
+                <ErrorMessage {problem} {lang} support={support.clone()} />
+            }
+            if state.can_go_back() {
+                <button type="button" class="sesame-link-button"
+                    onclick={dispatcher.reform(|_: MouseEvent| Action::BackToChooser)}>
+                    {T::OtherMethod.get(lang)}
+                </button>
+            }
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,151 @@
+//! The identifier + password form. Renders [`state::password_login`](crate::state::password_login).
+
+use super::error_message::ErrorMessage;
+use super::forgot_password::ForgotPassword;
+use super::password_field::PasswordField;
+use crate::api::Api;
+use crate::hooks::use_focus_on_mount::use_focus_on_mount;
+use crate::hooks::use_uid::use_uid;
+use crate::state::password_login::{Action, PasswordLogin};
+use crate::texts::T;
+use sesame_core::api::SessionInfo;
+use sesame_core::password::Rule;
+use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret};
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// Props of [`PasswordLoginForm`].
+#[derive(Properties, PartialEq)]
+pub struct PasswordLoginFormProps {
+    /// The portal.
+    pub config: Rc<PortalConfig>,
+    /// Interface language.
+    pub lang: Lang,
+    /// The portal API.
+    pub api: Api,
+    /// Logged in.
+    pub onlogin: Callback<SessionInfo>,
+    /// The portal refused or could not be reached (the form shows it too).
+    pub onerror: Callback<ApiError>,
+    /// Whether to focus the identifier field on mount (just logged out).
+    #[prop_or_default]
+    pub autofocus: bool,
+}
+
+/// `form[data-form="password"]`.
+#[component]
+pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
+    let state = use_reducer(PasswordLogin::default);
+    let uid = use_uid();
+    let identifier_ref = use_focus_on_mount(props.autofocus);
+    let lang = props.lang;
+    let config = &props.config;
+    let rule = &config.identifier.rule;
+    let offer = config.offer(Method::Password);
+    let (title_id, ident_id, hint_id) = (
+        format!("{uid}-title"),
+        format!("{uid}-identifier"),
+        format!("{uid}-identifier-hint"),
+    );
+
+    let onsubmit = {
+        let (state, props_api) = (state.clone(), props.api.clone());
+        let (portal, rule) = (config.id.clone(), rule.clone());
+        let (onlogin, onerror) = (props.onlogin.clone(), props.onerror.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if state.submitting {
+                return;
+            }
+            match state.prepare(&portal, &rule) {
+                Err(problem) => state.dispatch(Action::Rejected(problem)),
+                Ok(request) => {
+                    state.dispatch(Action::Submitting);
+                    let (state, api) = (state.clone(), props_api.clone());
+                    let (onlogin, onerror) = (onlogin.clone(), onerror.clone());
+                    spawn_local(async move {
+                        match api.login_password(&request).await {
+                            Ok(session) => {
+                                state.dispatch(Action::Succeeded(session.clone()));
+                                onlogin.emit(session);
+                            }
+                            Err(error) => {
+                                state.dispatch(Action::Failed(error.code));
+                                onerror.emit(error);
+                            }
+                        }
+                    });
+                }
+            }
+        })
+    };
+    let dispatch = |f: fn(String) -> Action| {
+        let state = state.clone();
+        Callback::from(move |value: String| state.dispatch(f(value)))
+    };
+    let on_identifier = dispatch(Action::Identifier)
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_identifier_change = dispatch(Action::Identifier)
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_password = dispatch(|v| Action::Password(Secret::new(v)));
+    let on_toggle = {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(Action::ToggleShow))
+    };
+    let on_caps = {
+        let state = state.clone();
+        Callback::from(move |on| state.dispatch(Action::CapsLock(on)))
+    };
+
+    let hint = rule.hint(lang);
+    let digits_only = config.password.rules.contains(&Rule::DigitsOnly);
+    let links = &config.links;
+    html! {
+        <form data-form="password" class="sesame-form" novalidate=true
+            aria-labelledby={title_id.clone()} {onsubmit}>
+            <h3 id={title_id} class="sesame-form-title">
+                {offer.map(|o| o.label.get(lang)).unwrap_or(T::LogIn.get(lang))}
+            </h3>
+            if let Some(notice) = offer.and_then(|o| o.notice.as_ref()) {
+                <p class="sesame-notice">
+                    <span class="sesame-notice-icon" aria-hidden="true">{"i"}</span>
+                    {notice.get(lang)}
+                </p>
+            }
+            <div class="sesame-field">
+                <label for={ident_id.clone()}>{config.identifier.label.get(lang)}</label>
+                <input id={ident_id} ref={identifier_ref} name="identifier" type="text" autocomplete="username"
+                    spellcheck="false" autocapitalize="off" autocorrect="off"
+                    inputmode={rule.input_mode()} aria-required="true"
+                    aria-describedby={hint.is_some().then(|| hint_id.clone())}
+                    value={state.identifier.clone()} oninput={on_identifier}
+                    onchange={on_identifier_change} />
+                if let Some(hint) = hint {
+                    <p class="sesame-hint" id={hint_id}>{hint}</p>
+                }
+            </div>
+            <PasswordField id={format!("{uid}-password")} name="password"
+                label={T::Password.get(lang)} autocomplete="current-password"
+                value={state.password.expose().to_owned()} shown={state.show_password}
+                ontoggle={on_toggle} oninput={on_password}
+                caps_lock={state.caps_lock} oncapslock={on_caps}
+                inputmode={if digits_only { "numeric" } else { "text" }} {lang} />
+            if let Some(problem) = state.problem.clone() {
+                <ErrorMessage {problem} {lang} support={Rc::new(config.support.clone())} />
+            }
+            <button type="submit" class="sesame-primary"
+                aria-disabled={state.submitting.then_some("true")}>
+                {if state.submitting { T::LoggingIn.get(lang) } else { T::LogIn.get(lang) }}
+            </button>
+            <ForgotPassword config={config.clone()} {lang} />
+            if let Some(link) = &links.forgot_identifier {
+                <p class="sesame-link"><a href={link.clone()}>{T::ForgotIdentifier.get(lang)}</a></p>
+            }
+            if let Some(link) = &links.create_account {
+                <p class="sesame-link"><a href={link.clone()}>{T::CreateAccount.get(lang)}</a></p>
+            }
+        </form>
+    }
+}

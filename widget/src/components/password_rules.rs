@@ -1,0 +1,58 @@
+//! The live password checklist: each rule met or not, in words and with an icon (never colour
+//! alone); a polite live region announces only the count of rules met, so a screen reader is
+//! told when it changes, not at every keystroke.
+
+use crate::texts::{rules_met, T};
+use sesame_core::password::RuleOutcome;
+use sesame_core::Lang;
+use yew::prelude::*;
+
+/// Props of [`PasswordRules`].
+#[derive(Properties, PartialEq)]
+pub struct PasswordRulesProps {
+    /// Every rule's state, in the policy's order.
+    pub outcomes: Vec<RuleOutcome>,
+    /// Interface language.
+    pub lang: Lang,
+    /// The list's id (for the new-password field's `aria-describedby`).
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
+}
+
+/// The checklist: `ul.sesame-rules > li[data-rule][data-met]`.
+#[component]
+pub fn PasswordRules(props: &PasswordRulesProps) -> Html {
+    let lang = props.lang;
+    let met = props.outcomes.iter().filter(|o| o.met).count();
+    let items = props.outcomes.iter().map(|o| {
+        let (icon, state) = if o.met {
+            ("✓", T::RuleMet)
+        } else {
+            ("✗", T::RuleNotMet)
+        };
+        let problem = (!o.met)
+            .then(|| o.rule.problem(&o.found, lang))
+            .flatten()
+            .map(|p| html! { <span class="sesame-rule-problem">{" — "}{p}</span> });
+        html! {
+            <li data-rule={o.rule.tag()} data-met={o.met.to_string()}
+                class={if o.met { "sesame-rule sesame-rule-met" } else { "sesame-rule" }}>
+                <span class="sesame-rule-icon" aria-hidden="true">{icon}</span>
+                <span class="sesame-rule-text">
+                    <span class="sesame-visually-hidden">{state.get(lang)}</span>
+                    {o.rule.label(lang)}
+                    {problem}
+                </span>
+            </li>
+        }
+    });
+    html! {
+        <div class="sesame-rules-block" id={props.id.clone()}>
+            <p class="sesame-rules-title">{T::RulesTitle.get(lang)}</p>
+            <ul class="sesame-rules">{for items}</ul>
+            <p class="sesame-rules-count" aria-live="polite">
+                {rules_met(met, props.outcomes.len(), lang)}
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,122 @@
+//! After login: who, how, at which assurance level; log out; change password.
+
+use super::change_password::ChangePasswordForm;
+use crate::api::Api;
+use crate::hooks::use_focus_on_mount::use_focus_on_mount;
+use crate::texts::T;
+use sesame_core::api::SessionInfo;
+use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig};
+use std::rc::Rc;
+use web_sys::HtmlElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// Props of [`SessionPanel`].
+#[derive(Properties, PartialEq)]
+pub struct SessionPanelProps {
+    /// The session.
+    pub session: SessionInfo,
+    /// The portal.
+    pub config: Rc<PortalConfig>,
+    /// Interface language.
+    pub lang: Lang,
+    /// The portal API.
+    pub api: Api,
+    /// Whether the change-password form is open.
+    pub changing: bool,
+    /// Whether to take keyboard focus on mount (just logged in).
+    #[prop_or_default]
+    pub autofocus: bool,
+    /// Open or close the change-password form.
+    pub ontogglechange: Callback<bool>,
+    /// Logged out.
+    pub onlogout: Callback<()>,
+    /// A failure the widget must show (logout failed, session expired).
+    pub onerror: Callback<ApiError>,
+    /// A failure the form already shows: report it only.
+    pub onreport: Callback<ApiError>,
+}
+
+/// `.sesame-session`.
+#[component]
+pub fn SessionPanel(props: &SessionPanelProps) -> Html {
+    let lang = props.lang;
+    let session = &props.session;
+    let who = use_focus_on_mount(props.autofocus);
+    let change_button = use_node_ref();
+    {
+        // Closing the form removes the button that had focus: give it back to the opener.
+        let (change_button, was_open) = (change_button.clone(), use_mut_ref(|| false));
+        use_effect_with(props.changing, move |&changing| {
+            if *was_open.borrow() && !changing {
+                if let Some(el) = change_button.cast::<HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+            *was_open.borrow_mut() = changing;
+        });
+    }
+    let method = props
+        .config
+        .offer(session.method)
+        .map(|o| o.label.get(lang).to_owned())
+        .unwrap_or_else(|| session.method.as_str().to_owned());
+    let logout = {
+        let (api, onlogout, onerror) = (
+            props.api.clone(),
+            props.onlogout.clone(),
+            props.onerror.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (api, onlogout, onerror) = (api.clone(), onlogout.clone(), onerror.clone());
+            spawn_local(async move {
+                match api.logout().await {
+                    Ok(()) => onlogout.emit(()),
+                    Err(error) => onerror.emit(error),
+                }
+            });
+        })
+    };
+    let changing = props.changing;
+    let toggle = props.ontogglechange.reform(move |_: MouseEvent| !changing);
+    let change_error = {
+        let (onerror, onreport) = (props.onerror.clone(), props.onreport.clone());
+        Callback::from(move |error: ApiError| {
+            if error.code == ErrorCode::NotAuthenticated {
+                onerror.emit(error);
+            } else {
+                onreport.emit(error);
+            }
+        })
+    };
+    html! {
+        <div class="sesame-session">
+            <p class="sesame-who" tabindex="-1" ref={who}>
+                {T::ConnectedAs.get(lang)}{" "}<strong>{&session.display_name}</strong>
+            </p>
+            <dl class="sesame-session-facts">
+                <div><dt>{T::MethodLabel.get(lang)}</dt><dd data-method={session.method.as_str()}>{method}</dd></div>
+                <div>
+                    <dt>{T::AssuranceLabel.get(lang)}</dt>
+                    <dd data-assurance={session.assurance.as_str()}>{session.assurance.label(lang)}</dd>
+                </div>
+            </dl>
+            <div class="sesame-actions">
+                <button type="button" class="sesame-secondary" data-action="change-password"
+                    ref={change_button}
+                    aria-expanded={changing.to_string()} onclick={toggle}>
+                    {T::ChangePassword.get(lang)}
+                </button>
+                <button type="button" class="sesame-secondary" data-action="logout" onclick={logout}>
+                    {T::LogOut.get(lang)}
+                </button>
+            </div>
+            if changing {
+                <ChangePasswordForm policy={Rc::new(props.config.password.clone())}
+                    identifier={session.identifier.clone()} {lang} api={props.api.clone()}
+                    onerror={change_error}
+                    onclose={props.ontogglechange.reform(|()| false)} />
+            }
+        </div>
+    }
+}

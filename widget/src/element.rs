@@ -1,0 +1,123 @@
+//! The `<sesame-login>` custom element's Rust side: `mount(host)` renders the widget into the
+//! element (light DOM) and dispatches `sesame-login`, `sesame-logout` and `sesame-error` events
+//! on it. `assets/sesame-login.js` defines the element and calls it.
+
+use crate::components::login_widget::LoginWidget;
+use crate::texts::T;
+use serde::Serialize;
+use sesame_core::api::SessionInfo;
+use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{CustomEvent, CustomEventInit, Element};
+use yew::prelude::*;
+use yew::AppHandle;
+
+/// The preset used when the element has no `preset` attribute.
+pub const DEFAULT_PRESET: &str = "paaco";
+/// The API base used when the element has no `api` attribute.
+pub const DEFAULT_API: &str = "/api";
+
+/// Props of [`Embedded`].
+#[derive(Properties, PartialEq)]
+pub struct EmbeddedProps {
+    /// The `preset` attribute.
+    pub preset: AttrValue,
+    /// The `api` attribute.
+    pub api: AttrValue,
+    /// The `lang` attribute.
+    pub lang: Lang,
+    /// The `<sesame-login>` element, where events are dispatched.
+    pub host: Element,
+}
+
+/// The body of a `sesame-error` event.
+#[derive(Serialize)]
+struct ErrorDetail {
+    code: ErrorCode,
+    message: String,
+}
+
+/// A bubbling, composed `CustomEvent` on `host`; `detail` is JSON turned into a plain object.
+fn fire(host: &Element, name: &str, detail: Option<String>) {
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    let detail = detail
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .unwrap_or(JsValue::NULL);
+    init.set_detail(&detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&event);
+    }
+}
+
+/// The widget as the custom element shows it: the preset by name, callbacks turned into DOM
+/// events.
+#[component]
+pub fn Embedded(props: &EmbeddedProps) -> Html {
+    let config = use_memo(props.preset.clone(), |id| {
+        PortalConfig::preset(id).map(Rc::new)
+    });
+    let Some(config) = (*config).clone() else {
+        return html! {
+            <section class="sesame" lang={props.lang.tag()}>
+                <p role="alert" class="sesame-error" data-code="unknown_portal">
+                    {T::UnknownPreset.get(props.lang)}{" « "}{props.preset.clone()}{" »"}
+                </p>
+            </section>
+        };
+    };
+    let host = props.host.clone();
+    let onlogin = Callback::from(move |session: SessionInfo| {
+        fire(&host, "sesame-login", serde_json::to_string(&session).ok());
+    });
+    let host = props.host.clone();
+    let onlogout = Callback::from(move |()| fire(&host, "sesame-logout", None));
+    let host = props.host.clone();
+    let onerror = Callback::from(move |error: ApiError| {
+        let detail = ErrorDetail {
+            code: error.code,
+            message: error.message,
+        };
+        fire(&host, "sesame-error", serde_json::to_string(&detail).ok());
+    });
+    html! {
+        <LoginWidget {config} api_base={props.api.clone()} lang={props.lang}
+            {onlogin} {onlogout} {onerror} />
+    }
+}
+
+/// A mounted widget; `destroy()` removes it (the element's `disconnectedCallback`).
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    app: Option<AppHandle<Embedded>>,
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Unmounts the widget and empties the element.
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// Renders the widget into `host`, reading its `preset` (default `paaco`), `api` (default
+/// `/api`) and `lang` (default French) attributes. An unknown preset renders an error naming it.
+#[wasm_bindgen]
+pub fn mount(host: Element) -> WidgetHandle {
+    let attr = |name: &str| host.get_attribute(name).filter(|v| !v.trim().is_empty());
+    let props = EmbeddedProps {
+        preset: attr("preset")
+            .map(|p| p.trim().to_owned())
+            .unwrap_or_else(|| DEFAULT_PRESET.into())
+            .into(),
+        api: attr("api").unwrap_or_else(|| DEFAULT_API.into()).into(),
+        lang: attr("lang").map(|t| Lang::from_tag(&t)).unwrap_or_default(),
+        host: host.clone(),
+    };
+    let app = yew::Renderer::<Embedded>::with_root_and_props(host, props).render();
+    WidgetHandle { app: Some(app) }
+}

@@ -1,0 +1,5 @@
+//! The widget's hooks.
+
+pub mod use_accent;
+pub mod use_focus_on_mount;
+pub mod use_uid;

@@ -1,0 +1,266 @@
+//! Change password: the live rule checklist (the same `check` the server enforces), then the
+//! server's answer.
+
+use super::problem::Problem;
+use sesame_core::api::ChangePasswordRequest;
+use sesame_core::password::{check, is_acceptable, CheckContext, PasswordPolicy, RuleOutcome};
+use sesame_core::{ApiError, ErrorCode, Secret};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The change-password form's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangePassword {
+    /// The portal's policy.
+    pub policy: Rc<PasswordPolicy>,
+    /// The account's identifier, for "not the identifier".
+    pub identifier: Rc<str>,
+    /// The current password as typed.
+    pub current: Secret,
+    /// The new password as typed.
+    pub new: Secret,
+    /// Whether the current password is shown in clear.
+    pub show_current: bool,
+    /// Whether the new password is shown in clear.
+    pub show_new: bool,
+    /// Every rule's state for the new password, in the policy's order.
+    pub outcomes: Vec<RuleOutcome>,
+    /// Whether a request is under way.
+    pub submitting: bool,
+    /// What went wrong last.
+    pub problem: Option<Problem>,
+    /// Whether the password was changed.
+    pub done: bool,
+}
+
+/// What can happen to the form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The current-password field changed.
+    Current(Secret),
+    /// The new-password field changed.
+    New(Secret),
+    /// Show/hide the current password.
+    ToggleShowCurrent,
+    /// Show/hide the new password.
+    ToggleShowNew,
+    /// Submitted but not sendable (see [`ChangePassword::prepare`]).
+    Rejected(Problem),
+    /// The request was sent.
+    Submitting,
+    /// The portal refused (with the rules' states on `password_rules_not_met`), or could not be
+    /// reached.
+    Failed(ApiError),
+    /// Changed.
+    Succeeded,
+}
+
+/// Every rule's state for `password`. Nothing typed yet: every rule is shown as not met
+/// (an empty password "contains no forbidden character", but saying so would mislead).
+pub fn outcomes(password: &str, policy: &PasswordPolicy, identifier: &str) -> Vec<RuleOutcome> {
+    let mut outcomes = check(password, policy, CheckContext { identifier });
+    if password.is_empty() {
+        for o in &mut outcomes {
+            o.met = false;
+        }
+    }
+    outcomes
+}
+
+impl ChangePassword {
+    /// An empty form for the account `identifier` under `policy`.
+    pub fn new(policy: Rc<PasswordPolicy>, identifier: Rc<str>) -> ChangePassword {
+        let outcomes = outcomes("", &policy, &identifier);
+        ChangePassword {
+            policy,
+            identifier,
+            current: Secret::default(),
+            new: Secret::default(),
+            show_current: false,
+            show_new: false,
+            outcomes,
+            submitting: false,
+            problem: None,
+            done: false,
+        }
+    }
+
+    /// How many rules the new password meets.
+    pub fn met_count(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.met).count()
+    }
+
+    /// The request to send, or why not yet: the current password is missing, or a rule is not
+    /// met (the checklist shows which).
+    pub fn prepare(&self) -> Result<ChangePasswordRequest, Problem> {
+        if self.current.is_empty() {
+            return Err(Problem::MissingPassword);
+        }
+        if self.new.is_empty() || !is_acceptable(&self.outcomes) {
+            return Err(Problem::Api(ErrorCode::PasswordRulesNotMet));
+        }
+        Ok(ChangePasswordRequest {
+            current_password: self.current.clone(),
+            new_password: self.new.clone(),
+        })
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Current(value) => self.current = value,
+            Action::New(value) => {
+                self.outcomes = outcomes(value.expose(), &self.policy, &self.identifier);
+                self.new = value;
+            }
+            Action::ToggleShowCurrent => self.show_current = !self.show_current,
+            Action::ToggleShowNew => self.show_new = !self.show_new,
+            Action::Rejected(problem) => {
+                if !self.submitting {
+                    self.problem = Some(problem);
+                }
+            }
+            Action::Submitting => {
+                self.submitting = true;
+                self.problem = None;
+            }
+            Action::Failed(error) => {
+                self.submitting = false;
+                if error.code == ErrorCode::PasswordRulesNotMet && !error.rules.is_empty() {
+                    // The server has the last word (a longer common-password list, say).
+                    self.outcomes = error.rules;
+                }
+                if error.code == ErrorCode::InvalidCredentials {
+                    self.current = Secret::default();
+                }
+                self.problem = Some(Problem::Api(error.code));
+            }
+            Action::Succeeded => {
+                self.submitting = false;
+                self.problem = None;
+                self.current = Secret::default();
+                self.new = Secret::default();
+                self.done = true;
+            }
+        }
+    }
+}
+
+impl Reducible for ChangePassword {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesame_core::password::Rule;
+
+    fn spico() -> ChangePassword {
+        ChangePassword::new(Rc::new(PasswordPolicy::spico()), "marie.dupont".into())
+    }
+
+    fn met(s: &ChangePassword, tag: &str) -> bool {
+        s.outcomes.iter().find(|o| o.rule.tag() == tag).unwrap().met
+    }
+
+    #[test]
+    fn nothing_typed_means_nothing_met() {
+        let s = spico();
+        assert_eq!(s.outcomes.len(), PasswordPolicy::spico().rules.len());
+        assert_eq!(s.met_count(), 0);
+    }
+
+    #[test]
+    fn checklist_follows_typing() {
+        let mut s = spico();
+        s.apply(Action::New("abc".into()));
+        assert!(met(&s, "lowercase"));
+        assert!(!met(&s, "uppercase"));
+        assert!(!met(&s, "min_length"));
+        s.apply(Action::New("Soins-Occitanie-2027!".into()));
+        assert_eq!(s.met_count(), s.outcomes.len());
+        s.apply(Action::New("Soins:Occitanie-2027!".into()));
+        let forbidden = s
+            .outcomes
+            .iter()
+            .find(|o| o.rule.tag() == "forbidden")
+            .unwrap();
+        assert!(!forbidden.met);
+        assert_eq!(forbidden.found, ":");
+        s.apply(Action::New("Marie.Dupont-2027!".into()));
+        assert!(!met(&s, "not_identifier"));
+    }
+
+    #[test]
+    fn prepare_refuses_until_every_rule_is_met() {
+        let mut s = spico();
+        s.apply(Action::New("Soins-Occitanie-2027!".into()));
+        assert_eq!(s.prepare(), Err(Problem::MissingPassword));
+        s.apply(Action::Current("Soins-Occitanie-2026!".into()));
+        s.apply(Action::New("short".into()));
+        assert_eq!(
+            s.prepare(),
+            Err(Problem::Api(ErrorCode::PasswordRulesNotMet))
+        );
+        s.apply(Action::New("Soins-Occitanie-2027!".into()));
+        let req = s.prepare().unwrap();
+        assert_eq!(req.new_password.expose(), "Soins-Occitanie-2027!");
+        assert_eq!(req.current_password.expose(), "Soins-Occitanie-2026!");
+    }
+
+    #[test]
+    fn server_outcomes_replace_the_local_ones_on_422() {
+        let mut s = spico();
+        s.apply(Action::Current("Soins-Occitanie-2026!".into()));
+        s.apply(Action::New("Soins-Occitanie-2027!".into()));
+        s.apply(Action::Submitting);
+        let server = vec![RuleOutcome {
+            rule: Rule::NotCommon,
+            met: false,
+            found: String::new(),
+        }];
+        let mut err = ApiError::new(ErrorCode::PasswordRulesNotMet);
+        err.rules = server.clone();
+        s.apply(Action::Failed(err));
+        assert!(!s.submitting);
+        assert_eq!(s.outcomes, server);
+        assert_eq!(
+            s.problem,
+            Some(Problem::Api(ErrorCode::PasswordRulesNotMet))
+        );
+        // Typing again goes back to the live check.
+        s.apply(Action::New("Soins-Occitanie-2028!".into()));
+        assert_eq!(s.outcomes.len(), PasswordPolicy::spico().rules.len());
+    }
+
+    #[test]
+    fn wrong_current_password_and_success() {
+        let mut s = spico();
+        s.apply(Action::Current("wrong".into()));
+        s.apply(Action::Submitting);
+        s.apply(Action::Failed(ApiError::new(ErrorCode::InvalidCredentials)));
+        assert!(s.current.is_empty());
+        s.apply(Action::Current("Soins-Occitanie-2026!".into()));
+        s.apply(Action::New("Soins-Occitanie-2027!".into()));
+        s.apply(Action::Submitting);
+        s.apply(Action::Succeeded);
+        assert!(s.done);
+        assert!(s.current.is_empty() && s.new.is_empty());
+        assert_eq!(s.problem, None);
+    }
+
+    #[test]
+    fn toggles() {
+        let mut s = spico();
+        s.apply(Action::ToggleShowCurrent);
+        s.apply(Action::ToggleShowNew);
+        s.apply(Action::ToggleShowNew);
+        assert!(s.show_current && !s.show_new);
+    }
+}

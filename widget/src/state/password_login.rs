@@ -1,0 +1,215 @@
+//! Identifier + password login: what is typed, what is shown, and where the attempt stands.
+
+use super::problem::Problem;
+use sesame_core::api::{LoginPasswordRequest, SessionInfo};
+use sesame_core::identifier::IdentifierRule;
+use sesame_core::{ErrorCode, PortalId, Secret};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The password login form's state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordLogin {
+    /// The identifier as typed.
+    pub identifier: String,
+    /// The password as typed.
+    pub password: Secret,
+    /// Whether the password is shown in clear.
+    pub show_password: bool,
+    /// Whether Caps Lock was on at the last key press in the password field.
+    pub caps_lock: bool,
+    /// Whether a login request is under way.
+    pub submitting: bool,
+    /// What went wrong last, if anything.
+    pub problem: Option<Problem>,
+    /// The session, once logged in.
+    pub done: Option<SessionInfo>,
+}
+
+/// What can happen to the form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The identifier field changed.
+    Identifier(String),
+    /// The password field changed.
+    Password(Secret),
+    /// The show/hide button was pressed.
+    ToggleShow,
+    /// A key was pressed in the password field; Caps Lock was on or off.
+    CapsLock(bool),
+    /// The form was submitted but is not sendable (see [`PasswordLogin::prepare`]).
+    Rejected(Problem),
+    /// The request was sent.
+    Submitting,
+    /// The portal refused, or could not be reached.
+    Failed(ErrorCode),
+    /// Logged in.
+    Succeeded(SessionInfo),
+}
+
+impl PasswordLogin {
+    /// The request to send, or why the form cannot be sent yet: empty fields, or an identifier
+    /// that does not have the portal's shape (checked here so the person learns it at once).
+    pub fn prepare(
+        &self,
+        portal: &PortalId,
+        rule: &IdentifierRule,
+    ) -> Result<LoginPasswordRequest, Problem> {
+        let identifier = self.identifier.trim();
+        if identifier.is_empty() {
+            return Err(Problem::MissingIdentifier);
+        }
+        if !rule.accepts(identifier) {
+            return Err(Problem::IdentifierShape(rule.clone()));
+        }
+        if self.password.is_empty() {
+            return Err(Problem::MissingPassword);
+        }
+        Ok(LoginPasswordRequest {
+            portal: portal.clone(),
+            identifier: identifier.to_owned(),
+            password: self.password.clone(),
+        })
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Identifier(value) => self.identifier = value,
+            Action::Password(value) => self.password = value,
+            Action::ToggleShow => self.show_password = !self.show_password,
+            Action::CapsLock(on) => self.caps_lock = on,
+            Action::Rejected(problem) => {
+                if !self.submitting {
+                    self.problem = Some(problem);
+                }
+            }
+            Action::Submitting => {
+                self.submitting = true;
+                self.problem = None;
+            }
+            Action::Failed(code) => {
+                self.submitting = false;
+                if code == ErrorCode::InvalidCredentials {
+                    // Type it again: the wrong one is no use, and it must not linger.
+                    self.password = Secret::default();
+                }
+                self.problem = Some(Problem::Api(code));
+            }
+            Action::Succeeded(session) => {
+                self.submitting = false;
+                self.problem = None;
+                self.password = Secret::default();
+                self.done = Some(session);
+            }
+        }
+    }
+}
+
+impl Reducible for PasswordLogin {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesame_core::{AssuranceLevel, Method};
+
+    fn portal() -> PortalId {
+        PortalId::new("entractes").unwrap()
+    }
+
+    fn typed(identifier: &str, password: &str) -> PasswordLogin {
+        let mut s = PasswordLogin::default();
+        s.apply(Action::Identifier(identifier.into()));
+        s.apply(Action::Password(password.into()));
+        s
+    }
+
+    fn session() -> SessionInfo {
+        SessionInfo {
+            portal: portal(),
+            identifier: "12345".into(),
+            display_name: "Dr Karim Benali".into(),
+            method: Method::Password,
+            assurance: AssuranceLevel::Weak,
+            authenticated_at: 0,
+        }
+    }
+
+    #[test]
+    fn identifier_shape_is_checked_before_sending() {
+        let digits = IdentifierRule::Digits { len: 5 };
+        assert_eq!(
+            typed("", "482915").prepare(&portal(), &digits),
+            Err(Problem::MissingIdentifier)
+        );
+        assert_eq!(
+            typed("1234", "482915").prepare(&portal(), &digits),
+            Err(Problem::IdentifierShape(digits.clone()))
+        );
+        assert_eq!(
+            typed("12345", "").prepare(&portal(), &digits),
+            Err(Problem::MissingPassword)
+        );
+        let req = typed(" 12345 ", "482915")
+            .prepare(&portal(), &digits)
+            .unwrap();
+        assert_eq!(req.identifier, "12345");
+        assert_eq!(req.password.expose(), "482915");
+        assert_eq!(req.portal, portal());
+    }
+
+    #[test]
+    fn toggles_and_caps_lock() {
+        let mut s = PasswordLogin::default();
+        s.apply(Action::ToggleShow);
+        assert!(s.show_password);
+        s.apply(Action::ToggleShow);
+        assert!(!s.show_password);
+        s.apply(Action::CapsLock(true));
+        assert!(s.caps_lock);
+        s.apply(Action::CapsLock(false));
+        assert!(!s.caps_lock);
+    }
+
+    #[test]
+    fn wrong_password_is_cleared_and_the_error_kept() {
+        let mut s = typed("12345", "000000");
+        s.apply(Action::Submitting);
+        assert!(s.submitting);
+        s.apply(Action::Failed(ErrorCode::InvalidCredentials));
+        assert!(!s.submitting);
+        assert!(s.password.is_empty());
+        assert_eq!(s.identifier, "12345");
+        assert_eq!(s.problem, Some(Problem::Api(ErrorCode::InvalidCredentials)));
+        // A network failure keeps what was typed.
+        let mut s = typed("12345", "482915");
+        s.apply(Action::Submitting);
+        s.apply(Action::Failed(ErrorCode::NetworkError));
+        assert_eq!(s.password.expose(), "482915");
+    }
+
+    #[test]
+    fn success_forgets_the_password() {
+        let mut s = typed("12345", "482915");
+        s.apply(Action::Rejected(Problem::MissingPassword));
+        s.apply(Action::Submitting);
+        assert_eq!(s.problem, None, "a new attempt clears the old problem");
+        s.apply(Action::Succeeded(session()));
+        assert!(s.password.is_empty());
+        assert_eq!(s.done, Some(session()));
+    }
+
+    #[test]
+    fn reducer_applies_actions() {
+        let s = Rc::new(PasswordLogin::default()).reduce(Action::Identifier("x".into()));
+        assert_eq!(s.identifier, "x");
+    }
+}

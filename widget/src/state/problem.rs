@@ -1,0 +1,87 @@
+//! What went wrong, as the widget shows it: an API error code, or a mistake caught before
+//! sending anything.
+
+use crate::texts::T;
+use sesame_core::identifier::IdentifierRule;
+use sesame_core::{ErrorCode, Lang};
+
+/// A problem to show in the error region.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// The portal (or the network) answered with this code.
+    Api(ErrorCode),
+    /// The identifier field is empty.
+    MissingIdentifier,
+    /// The (current) password field is empty.
+    MissingPassword,
+    /// The identifier does not have the portal's shape.
+    IdentifierShape(IdentifierRule),
+}
+
+impl Problem {
+    /// The text to show, in `lang`: what happened and what to do next.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Problem::Api(code) => code.text(lang).to_owned(),
+            Problem::MissingIdentifier => T::MissingIdentifier.get(lang).to_owned(),
+            Problem::MissingPassword => T::MissingPassword.get(lang).to_owned(),
+            Problem::IdentifierShape(rule) => match rule.hint(lang) {
+                Some(hint) => format!("{} {hint}.", T::IdentifierShape.get(lang)),
+                None => T::MissingIdentifier.get(lang).to_owned(),
+            },
+        }
+    }
+
+    /// The API error code, if the problem came from the portal.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Problem::Api(code) => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// Whether the support contact helps here (the person cannot fix it alone).
+    pub fn wants_support(&self) -> bool {
+        match self {
+            Problem::Api(code) => !matches!(
+                code,
+                ErrorCode::NotAuthenticated
+                    | ErrorCode::NetworkError
+                    | ErrorCode::PasswordRulesNotMet
+                    | ErrorCode::RateLimited
+                    | ErrorCode::MethodNotAvailable
+            ),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_problems_use_core_texts() {
+        let p = Problem::Api(ErrorCode::InvalidCredentials);
+        assert_eq!(
+            p.text(Lang::Fr),
+            ErrorCode::InvalidCredentials.text(Lang::Fr)
+        );
+        assert_eq!(p.code(), Some(ErrorCode::InvalidCredentials));
+        assert!(p.wants_support());
+        assert!(!Problem::Api(ErrorCode::PasswordRulesNotMet).wants_support());
+        assert!(!Problem::Api(ErrorCode::NetworkError).wants_support());
+    }
+
+    #[test]
+    fn shape_problem_names_the_expected_shape() {
+        let p = Problem::IdentifierShape(IdentifierRule::Digits { len: 5 });
+        assert!(
+            p.text(Lang::Fr).contains("5 chiffres"),
+            "{}",
+            p.text(Lang::Fr)
+        );
+        assert!(p.text(Lang::En).contains("5 digits"));
+        assert_eq!(p.code(), None);
+    }
+}

@@ -1,0 +1,307 @@
+//! The whole widget: language, which method is on screen, and the session.
+
+use super::problem::Problem;
+use sesame_core::api::SessionInfo;
+use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The methods this version of the widget can carry out.
+pub const IMPLEMENTED: [Method; 1] = [Method::Password];
+
+/// The portal's methods that this version can carry out, in the portal's order.
+pub fn working_methods(config: &PortalConfig) -> Vec<Method> {
+    config
+        .offers()
+        .map(|o| o.method)
+        .filter(|m| IMPLEMENTED.contains(m))
+        .collect()
+}
+
+/// What the widget shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Logged in: the session panel.
+    Session,
+    /// One method's form.
+    Method(Method),
+    /// Several methods work: the chooser.
+    Chooser,
+    /// None works: a message and the support contact.
+    NoMethod,
+}
+
+/// Where keyboard focus goes when the view changes under it (the button that had it is gone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// To the session panel, after logging in.
+    Session,
+    /// To the login form, after logging out.
+    LoginForm,
+}
+
+/// The widget's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WidgetState {
+    /// The interface language.
+    pub lang: Lang,
+    /// The methods that work, in the portal's order.
+    pub methods: Vec<Method>,
+    /// The method chosen (set from the start when only one works).
+    pub chosen: Option<Method>,
+    /// The session, once logged in.
+    pub session: Option<SessionInfo>,
+    /// Whether the change-password form is open.
+    pub changing_password: bool,
+    /// A problem of the session panel (logout failed…).
+    pub problem: Option<Problem>,
+    /// Where focus goes when the new view mounts.
+    pub focus: Option<Focus>,
+}
+
+/// What can happen to the widget.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The language switch was pressed.
+    SwitchLang,
+    /// The host set the language.
+    SetLang(Lang),
+    /// A method was chosen.
+    Choose(Method),
+    /// Back to the chooser.
+    BackToChooser,
+    /// Logged in with a form.
+    LoggedIn(SessionInfo),
+    /// A session was found on load (focus stays where the page has it).
+    SessionFound(SessionInfo),
+    /// Logged out.
+    LoggedOut,
+    /// Open the change-password form.
+    OpenChangePassword,
+    /// Close it.
+    CloseChangePassword,
+    /// A session-panel request failed.
+    Failed(ErrorCode),
+    /// The portal's configuration changed: these methods work now.
+    Configure(Vec<Method>),
+}
+
+impl WidgetState {
+    /// The state for a portal's `methods` (see [`working_methods`]) in `lang`.
+    pub fn new(methods: Vec<Method>, lang: Lang) -> WidgetState {
+        let chosen = match methods.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        };
+        WidgetState {
+            lang,
+            methods,
+            chosen,
+            session: None,
+            changing_password: false,
+            problem: None,
+            focus: None,
+        }
+    }
+
+    /// What to show.
+    pub fn view(&self) -> View {
+        if self.session.is_some() {
+            View::Session
+        } else if let Some(method) = self.chosen {
+            View::Method(method)
+        } else if self.methods.is_empty() {
+            View::NoMethod
+        } else {
+            View::Chooser
+        }
+    }
+
+    /// Whether a "back to the chooser" button makes sense.
+    pub fn can_go_back(&self) -> bool {
+        self.methods.len() > 1 && self.chosen.is_some()
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SwitchLang => self.lang = self.lang.other(),
+            Action::SetLang(lang) => self.lang = lang,
+            Action::Choose(method) => {
+                if self.methods.contains(&method) {
+                    self.chosen = Some(method);
+                }
+            }
+            Action::BackToChooser => {
+                if self.methods.len() > 1 {
+                    self.chosen = None;
+                }
+            }
+            Action::LoggedIn(session) => {
+                self.session = Some(session);
+                self.problem = None;
+                self.focus = Some(Focus::Session);
+            }
+            Action::SessionFound(session) => {
+                if self.session.is_none() {
+                    self.session = Some(session);
+                    self.problem = None;
+                }
+            }
+            Action::LoggedOut => {
+                self.session = None;
+                self.changing_password = false;
+                self.problem = None;
+                self.focus = Some(Focus::LoginForm);
+            }
+            Action::OpenChangePassword => self.changing_password = self.session.is_some(),
+            Action::CloseChangePassword => self.changing_password = false,
+            Action::Configure(methods) => {
+                let chosen = self.chosen.filter(|m| methods.contains(m));
+                *self = WidgetState {
+                    session: self.session.take(),
+                    ..WidgetState::new(methods, self.lang)
+                };
+                if self.chosen.is_none() {
+                    self.chosen = chosen;
+                }
+            }
+            Action::Failed(code) => {
+                if code == ErrorCode::NotAuthenticated {
+                    // The session ended on the server: back to the login form, saying why.
+                    self.session = None;
+                    self.changing_password = false;
+                }
+                self.problem = Some(Problem::Api(code));
+            }
+        }
+    }
+}
+
+impl Reducible for WidgetState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesame_core::AssuranceLevel;
+
+    fn session() -> SessionInfo {
+        SessionInfo {
+            portal: sesame_core::PortalId::new("spico").unwrap(),
+            identifier: "marie.dupont".into(),
+            display_name: "Marie Dupont".into(),
+            method: Method::Password,
+            assurance: AssuranceLevel::Weak,
+            authenticated_at: 0,
+        }
+    }
+
+    #[test]
+    fn only_implemented_methods_work_in_portal_order() {
+        for config in PortalConfig::presets() {
+            assert_eq!(
+                working_methods(&config),
+                vec![Method::Password],
+                "{}",
+                config.id
+            );
+        }
+        let mut cps_only = PortalConfig::parceo();
+        cps_only.methods.retain(|o| o.method != Method::Password);
+        assert!(working_methods(&cps_only).is_empty());
+    }
+
+    #[test]
+    fn one_method_is_shown_directly_none_gives_a_message() {
+        let s = WidgetState::new(vec![Method::Password], Lang::Fr);
+        assert_eq!(s.view(), View::Method(Method::Password));
+        assert!(!s.can_go_back());
+        assert_eq!(WidgetState::new(vec![], Lang::Fr).view(), View::NoMethod);
+    }
+
+    #[test]
+    fn several_methods_go_through_the_chooser() {
+        let mut s = WidgetState::new(vec![Method::Password, Method::Otp], Lang::Fr);
+        assert_eq!(s.view(), View::Chooser);
+        s.apply(Action::Choose(Method::Cps));
+        assert_eq!(
+            s.view(),
+            View::Chooser,
+            "a method that does not work is refused"
+        );
+        s.apply(Action::Choose(Method::Otp));
+        assert_eq!(s.view(), View::Method(Method::Otp));
+        assert!(s.can_go_back());
+        s.apply(Action::BackToChooser);
+        assert_eq!(s.view(), View::Chooser);
+    }
+
+    #[test]
+    fn reconfiguring_keeps_the_session_and_a_still_working_choice() {
+        let mut s = WidgetState::new(vec![Method::Password, Method::Otp], Lang::En);
+        s.apply(Action::Choose(Method::Otp));
+        s.apply(Action::Configure(vec![Method::Otp, Method::Qr]));
+        assert_eq!(s.view(), View::Method(Method::Otp));
+        assert_eq!(s.lang, Lang::En);
+        s.apply(Action::Configure(vec![Method::Qr, Method::Password]));
+        assert_eq!(s.view(), View::Chooser);
+        s.apply(Action::Configure(vec![Method::Password]));
+        assert_eq!(s.view(), View::Method(Method::Password));
+        s.apply(Action::LoggedIn(session()));
+        s.apply(Action::Configure(vec![]));
+        assert_eq!(s.view(), View::Session);
+    }
+
+    #[test]
+    fn language_switch() {
+        let mut s = WidgetState::new(vec![Method::Password], Lang::Fr);
+        s.apply(Action::SwitchLang);
+        assert_eq!(s.lang, Lang::En);
+        s.apply(Action::SwitchLang);
+        assert_eq!(s.lang, Lang::Fr);
+        s.apply(Action::SetLang(Lang::En));
+        assert_eq!(s.lang, Lang::En);
+    }
+
+    #[test]
+    fn session_lifecycle() {
+        let mut s = WidgetState::new(vec![Method::Password], Lang::Fr);
+        s.apply(Action::OpenChangePassword);
+        assert!(
+            !s.changing_password,
+            "no change of password without a session"
+        );
+        s.apply(Action::LoggedIn(session()));
+        assert_eq!(s.view(), View::Session);
+        assert_eq!(s.focus, Some(Focus::Session));
+        s.apply(Action::OpenChangePassword);
+        assert!(s.changing_password);
+        s.apply(Action::Failed(ErrorCode::NetworkError));
+        assert_eq!(s.view(), View::Session);
+        assert_eq!(s.problem, Some(Problem::Api(ErrorCode::NetworkError)));
+        s.apply(Action::Failed(ErrorCode::NotAuthenticated));
+        assert_eq!(s.view(), View::Method(Method::Password));
+        assert!(!s.changing_password);
+        s.apply(Action::LoggedIn(session()));
+        assert_eq!(s.problem, None);
+        s.apply(Action::LoggedOut);
+        assert_eq!(s.view(), View::Method(Method::Password));
+        assert_eq!(s.focus, Some(Focus::LoginForm));
+    }
+
+    #[test]
+    fn a_session_found_on_load_does_not_move_focus() {
+        let mut s = WidgetState::new(vec![Method::Password], Lang::Fr);
+        s.apply(Action::SessionFound(session()));
+        assert_eq!(s.view(), View::Session);
+        assert_eq!(s.focus, None);
+    }
+}

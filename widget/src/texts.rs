@@ -1,0 +1,203 @@
+//! The widget's own interface texts (labels, buttons, hints), French first.
+//!
+//! Texts about errors, rules, methods and portals come from `sesame-core`; only what exists in
+//! the widget's interface alone is here.
+
+use sesame_core::i18n::pick;
+use sesame_core::Lang;
+
+/// One interface text, by what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum T {
+    /// The password field's label.
+    Password,
+    /// The show/hide button (constant: its state is `aria-pressed`).
+    ShowPassword,
+    /// Its visible short text.
+    Show,
+    /// Caps-lock hint.
+    CapsLock,
+    /// Submit of the login form.
+    LogIn,
+    /// Submit while waiting.
+    LoggingIn,
+    /// The forgotten-password button.
+    ForgotPassword,
+    /// Reset link text.
+    ResetPassword,
+    /// When the portal has no reset link.
+    ForgotContactSupport,
+    /// Forgotten identifier link text.
+    ForgotIdentifier,
+    /// Create-account link text.
+    CreateAccount,
+    /// The method chooser's legend.
+    ChooseMethod,
+    /// Back to the chooser.
+    OtherMethod,
+    /// No method of this version works on the portal.
+    NoMethod,
+    /// Language switch: the name of the other language, in that language.
+    OtherLanguage,
+    /// Missing identifier.
+    MissingIdentifier,
+    /// Missing password.
+    MissingPassword,
+    /// Identifier of the wrong shape (followed by the rule's hint).
+    IdentifierShape,
+    /// Session panel: "Connected as".
+    ConnectedAs,
+    /// Session panel: method.
+    MethodLabel,
+    /// Session panel: assurance level.
+    AssuranceLabel,
+    /// Log out.
+    LogOut,
+    /// Change password button and form title.
+    ChangePassword,
+    /// Current password field.
+    CurrentPassword,
+    /// New password field.
+    NewPassword,
+    /// Submit of the change form.
+    Confirm,
+    /// Submit while waiting.
+    Saving,
+    /// Cancel.
+    Cancel,
+    /// Close.
+    Close,
+    /// Success of the change.
+    PasswordChanged,
+    /// Title of the rule checklist.
+    RulesTitle,
+    /// Before a met rule (for screen readers).
+    RuleMet,
+    /// Before an unmet rule (for screen readers).
+    RuleNotMet,
+    /// Support contact heading.
+    Support,
+    /// Support online form link.
+    SupportForm,
+    /// Unknown preset (followed by its name).
+    UnknownPreset,
+}
+
+impl T {
+    /// The text in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        use T::*;
+        match self {
+            Password => pick(lang, "Mot de passe", "Password"),
+            ShowPassword => pick(lang, "Afficher le mot de passe", "Show password"),
+            Show => pick(lang, "Afficher", "Show"),
+            CapsLock => pick(
+                lang,
+                "Attention : les majuscules sont activées (touche Verr. Maj).",
+                "Caution: Caps Lock is on.",
+            ),
+            LogIn => pick(lang, "Se connecter", "Log in"),
+            LoggingIn => pick(lang, "Connexion…", "Logging in…"),
+            ForgotPassword => pick(lang, "Mot de passe oublié ?", "Forgotten password?"),
+            ResetPassword => pick(lang, "Réinitialiser mon mot de passe", "Reset my password"),
+            ForgotContactSupport => pick(
+                lang,
+                "Pour obtenir un nouveau mot de passe, contactez l'assistance :",
+                "To get a new password, contact support:",
+            ),
+            ForgotIdentifier => pick(lang, "Identifiant oublié ?", "Forgotten identifier?"),
+            CreateAccount => pick(lang, "Créer un compte", "Create an account"),
+            ChooseMethod => pick(
+                lang,
+                "Choisissez comment vous connecter",
+                "Choose how to log in",
+            ),
+            OtherMethod => pick(lang, "Autre mode de connexion", "Another way to log in"),
+            NoMethod => pick(
+                lang,
+                "La connexion à ce portail n'est pas encore possible depuis cette page. \
+                 Contactez l'assistance :",
+                "Logging in to this portal is not possible from this page yet. Contact support:",
+            ),
+            OtherLanguage => pick(lang, "English", "Français"),
+            MissingIdentifier => pick(
+                lang,
+                "Saisissez votre identifiant.",
+                "Enter your identifier.",
+            ),
+            MissingPassword => pick(
+                lang,
+                "Saisissez votre mot de passe.",
+                "Enter your password.",
+            ),
+            IdentifierShape => pick(
+                lang,
+                "Cet identifiant n'a pas la forme attendue :",
+                "This identifier does not have the expected form:",
+            ),
+            ConnectedAs => pick(lang, "Connecté(e) :", "Logged in:"),
+            MethodLabel => pick(lang, "Mode de connexion :", "Login method:"),
+            AssuranceLabel => pick(lang, "Niveau d'authentification :", "Authentication level:"),
+            LogOut => pick(lang, "Se déconnecter", "Log out"),
+            ChangePassword => pick(lang, "Changer de mot de passe", "Change password"),
+            CurrentPassword => pick(lang, "Mot de passe actuel", "Current password"),
+            NewPassword => pick(lang, "Nouveau mot de passe", "New password"),
+            Confirm => pick(lang, "Valider", "Confirm"),
+            Saving => pick(lang, "Enregistrement…", "Saving…"),
+            Cancel => pick(lang, "Annuler", "Cancel"),
+            Close => pick(lang, "Fermer", "Close"),
+            PasswordChanged => pick(
+                lang,
+                "Votre mot de passe a été changé. Utilisez-le à votre prochaine connexion.",
+                "Your password has been changed. Use it next time you log in.",
+            ),
+            RulesTitle => pick(
+                lang,
+                "Le nouveau mot de passe doit respecter :",
+                "The new password must have:",
+            ),
+            RuleMet => pick(lang, "respectée : ", "met: "),
+            RuleNotMet => pick(lang, "non respectée : ", "not met: "),
+            Support => pick(lang, "Assistance", "Support"),
+            SupportForm => pick(
+                lang,
+                "Formulaire d'assistance en ligne",
+                "Online support form",
+            ),
+            UnknownPreset => pick(
+                lang,
+                "Portail inconnu pour le module de connexion Sésame :",
+                "Unknown portal for the Sésame login widget:",
+            ),
+        }
+    }
+}
+
+/// "3 règles respectées sur 7", for the checklist's polite live region.
+pub fn rules_met(met: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Fr if met <= 1 => format!("{met} règle respectée sur {total}"),
+        Lang::Fr => format!("{met} règles respectées sur {total}"),
+        Lang::En if total == 1 => format!("{met} of {total} rule met"),
+        Lang::En => format!("{met} of {total} rules met"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_well() {
+        assert_eq!(rules_met(0, 7, Lang::Fr), "0 règle respectée sur 7");
+        assert_eq!(rules_met(3, 7, Lang::Fr), "3 règles respectées sur 7");
+        assert_eq!(rules_met(3, 7, Lang::En), "3 of 7 rules met");
+    }
+
+    #[test]
+    fn every_text_differs_between_languages() {
+        for t in [T::Password, T::LogIn, T::OtherLanguage, T::ChangePassword] {
+            assert_ne!(t.get(Lang::Fr), t.get(Lang::En));
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! The widget in real browsers (headless Chromium and Firefox through wasm-bindgen-test-runner):
+//! the checklist follows typing, errors render in words from core, the language switch works,
+//! the custom element's `mount` and events.
+#![cfg(target_arch = "wasm32")]
+
+use sesame_core::password::{check, CheckContext, PasswordPolicy};
+use sesame_core::{ErrorCode, Lang, PortalConfig};
+use sesame_widget::api::Api;
+use sesame_widget::components::change_password::{ChangePasswordForm, ChangePasswordFormProps};
+use sesame_widget::components::error_message::{ErrorMessage, ErrorMessageProps};
+use sesame_widget::state::problem::Problem;
+use sesame_widget::{LoginWidget, LoginWidgetProps, PasswordRules, PasswordRulesProps};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, HtmlElement, HtmlFormElement, HtmlInputElement, InputEvent, InputEventInit,
+};
+use yew::{props, Callback, Renderer};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// An API nobody answers: requests fail at once as network errors.
+const DEAD_API: &str = "http://127.0.0.1:9/api";
+
+fn container() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+/// Lets Yew render.
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+/// Waits (up to 10 s) until `selector` matches in `root`.
+async fn wait_for(root: &Element, selector: &str) -> Element {
+    for _ in 0..500 {
+        if let Some(el) = root.query_selector(selector).unwrap() {
+            return el;
+        }
+        settle().await;
+    }
+    panic!("{selector} never appeared; HTML: {}", root.inner_html());
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector} in {}", root.inner_html()))
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+async fn type_into(root: &Element, selector: &str, value: &str) {
+    let input: HtmlInputElement = find(root, selector).dyn_into().unwrap();
+    input.set_value(value);
+    let init = InputEventInit::new();
+    init.set_bubbles(true);
+    let event = InputEvent::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+    settle().await;
+}
+
+async fn click(root: &Element, selector: &str) {
+    find(root, selector)
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+}
+
+fn met(root: &Element, rule: &str) -> String {
+    find(root, &format!("ul.sesame-rules > li[data-rule=\"{rule}\"]"))
+        .get_attribute("data-met")
+        .unwrap()
+}
+
+fn mount_widget(config: PortalConfig, onerror: Callback<sesame_core::ApiError>) -> Element {
+    let root = container();
+    let props = props!(LoginWidgetProps {
+        config: Rc::new(config),
+        api_base: DEAD_API,
+        onerror,
+    });
+    Renderer::<LoginWidget>::with_root_and_props(root.clone(), props).render();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
+    let root = mount_widget(PortalConfig::spico(), Callback::noop());
+    let section = wait_for(&root, "section.sesame").await;
+    settle().await;
+    assert_eq!(section.get_attribute("lang").as_deref(), Some("fr"));
+    assert!(
+        root.query_selector("button[data-method]")
+            .unwrap()
+            .is_none(),
+        "one working method: no chooser"
+    );
+    let form = find(&root, "form[data-form=\"password\"]");
+    let identifier = find(&form, "input[name=\"identifier\"]");
+    assert_eq!(
+        identifier.get_attribute("autocomplete").as_deref(),
+        Some("username")
+    );
+    assert_eq!(
+        identifier.get_attribute("spellcheck").as_deref(),
+        Some("false")
+    );
+    let id = identifier.id();
+    assert!(!id.is_empty());
+    assert!(form
+        .query_selector(&format!("label[for=\"{id}\"]"))
+        .unwrap()
+        .is_some());
+    let password = find(&form, "input[name=\"password\"]");
+    assert_eq!(
+        password.get_attribute("autocomplete").as_deref(),
+        Some("current-password")
+    );
+    assert_eq!(password.get_attribute("type").as_deref(), Some("password"));
+    find(&form, "button[type=\"submit\"]");
+    find(&form, "[data-action=\"forgot-password\"]");
+    let notice = PortalConfig::spico().methods[2].notice.clone().unwrap();
+    assert!(text(&root, ".sesame-notice").ends_with(&notice.fr));
+    // The accent is set through the CSSOM.
+    let style = section.dyn_into::<HtmlElement>().unwrap().style();
+    assert_eq!(
+        style.get_property_value("--sesame-accent").unwrap().trim(),
+        "#1d4f91"
+    );
+
+    click(&root, "button[data-action=\"toggle-password\"]").await;
+    let toggle = find(&root, "button[data-action=\"toggle-password\"]");
+    assert_eq!(
+        toggle.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        find(&root, "input[name=\"password\"]")
+            .get_attribute("type")
+            .as_deref(),
+        Some("text")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_language_switch_changes_the_text() {
+    let root = mount_widget(PortalConfig::spico(), Callback::noop());
+    wait_for(&root, "form[data-form=\"password\"]").await;
+    let password_id = find(&root, "input[name=\"password\"]").id();
+    let label = format!("label[for=\"{password_id}\"]");
+    assert_eq!(text(&root, &label), "Mot de passe");
+    click(&root, "button[data-action=\"switch-lang\"]").await;
+    assert_eq!(text(&root, &label), "Password");
+    assert_eq!(
+        find(&root, "section.sesame")
+            .get_attribute("lang")
+            .as_deref(),
+        Some("en")
+    );
+    let notice = PortalConfig::spico().methods[2].notice.clone().unwrap();
+    assert!(text(&root, ".sesame-notice").ends_with(&notice.en));
+    click(&root, "button[data-action=\"switch-lang\"]").await;
+    assert_eq!(text(&root, &label), "Mot de passe");
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_portal_gives_the_network_error_in_french() {
+    let reported = Rc::new(RefCell::new(Vec::new()));
+    let onerror = {
+        let reported = reported.clone();
+        Callback::from(move |e: sesame_core::ApiError| reported.borrow_mut().push(e))
+    };
+    let root = mount_widget(PortalConfig::spico(), onerror);
+    wait_for(&root, "form[data-form=\"password\"]").await;
+    type_into(&root, "input[name=\"identifier\"]", "marie.dupont").await;
+    type_into(&root, "input[name=\"password\"]", "Soins-Occitanie-2026!").await;
+    find(&root, "form[data-form=\"password\"]")
+        .dyn_into::<HtmlFormElement>()
+        .unwrap()
+        .request_submit()
+        .unwrap();
+    let alert = wait_for(&root, "[role=\"alert\"].sesame-error").await;
+    assert_eq!(
+        alert.text_content().unwrap().trim_start_matches('!'),
+        ErrorCode::NetworkError.text(Lang::Fr)
+    );
+    assert_eq!(
+        alert.get_attribute("data-code").as_deref(),
+        Some("network_error")
+    );
+    let reported = reported.borrow();
+    assert_eq!(reported.len(), 1);
+    assert_eq!(reported[0].code, ErrorCode::NetworkError);
+    assert_eq!(reported[0].message, ErrorCode::NetworkError.text(Lang::Fr));
+}
+
+#[wasm_bindgen_test]
+async fn entractes_checks_the_identifier_shape_before_sending() {
+    let root = mount_widget(PortalConfig::entractes(), Callback::noop());
+    wait_for(&root, "form[data-form=\"password\"]").await;
+    let identifier = find(&root, "input[name=\"identifier\"]");
+    assert_eq!(
+        identifier.get_attribute("inputmode").as_deref(),
+        Some("numeric")
+    );
+    type_into(&root, "input[name=\"identifier\"]", "12a4").await;
+    type_into(&root, "input[name=\"password\"]", "482915").await;
+    click(&root, "button[type=\"submit\"]").await;
+    let alert = wait_for(&root, "[role=\"alert\"].sesame-error").await;
+    assert!(alert.text_content().unwrap().contains("5 chiffres"));
+}
+
+#[wasm_bindgen_test]
+async fn the_checklist_follows_typing() {
+    let root = container();
+    let props = props!(ChangePasswordFormProps {
+        policy: Rc::new(PasswordPolicy::spico()),
+        identifier: "marie.dupont",
+        lang: Lang::Fr,
+        api: Api::new(DEAD_API.into()),
+    });
+    Renderer::<ChangePasswordForm>::with_root_and_props(root.clone(), props).render();
+    wait_for(&root, "form[data-form=\"change-password\"]").await;
+    find(
+        &root,
+        "input[name=\"current-password\"][autocomplete=\"current-password\"]",
+    );
+    find(
+        &root,
+        "input[name=\"new-password\"][autocomplete=\"new-password\"]",
+    );
+    let total = PasswordPolicy::spico().rules.len();
+    assert_eq!(
+        root.query_selector_all("li[data-met=\"false\"]")
+            .unwrap()
+            .length() as usize,
+        total
+    );
+
+    type_into(&root, "input[name=\"new-password\"]", "abc").await;
+    assert_eq!(met(&root, "lowercase"), "true");
+    assert_eq!(met(&root, "uppercase"), "false");
+    assert_eq!(met(&root, "min_length"), "false");
+
+    type_into(
+        &root,
+        "input[name=\"new-password\"]",
+        "Soins:Occitanie-2027!",
+    )
+    .await;
+    assert_eq!(met(&root, "forbidden"), "false");
+    assert!(text(&root, "li[data-rule=\"forbidden\"]").contains("« : »"));
+    assert_eq!(met(&root, "uppercase"), "true");
+
+    type_into(
+        &root,
+        "input[name=\"new-password\"]",
+        "Soins-Occitanie-2027!",
+    )
+    .await;
+    assert_eq!(
+        root.query_selector_all("li[data-met=\"true\"]")
+            .unwrap()
+            .length() as usize,
+        total
+    );
+    let count = find(&root, ".sesame-rules-count");
+    assert_eq!(count.get_attribute("aria-live").as_deref(), Some("polite"));
+    assert_eq!(
+        count.text_content().unwrap(),
+        format!("{total} règles respectées sur {total}")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn password_rules_render_their_outcomes() {
+    let root = container();
+    let policy = PasswordPolicy::entractes();
+    let outcomes = check("12a", &policy, CheckContext::default());
+    let props = props!(PasswordRulesProps {
+        outcomes,
+        lang: Lang::En
+    });
+    Renderer::<PasswordRules>::with_root_and_props(root.clone(), props).render();
+    wait_for(&root, "ul.sesame-rules").await;
+    assert_eq!(met(&root, "min_length"), "false");
+    assert_eq!(met(&root, "max_length"), "true");
+    assert_eq!(met(&root, "digits_only"), "false");
+    assert!(text(&root, "li[data-rule=\"digits_only\"]").contains("Not a digit: « a »"));
+    assert_eq!(text(&root, ".sesame-rules-count"), "1 of 3 rules met");
+}
+
+#[wasm_bindgen_test]
+async fn errors_render_in_french_from_core_with_the_support_contact() {
+    let root = container();
+    let props = props!(ErrorMessageProps {
+        problem: Problem::Api(ErrorCode::InvalidCredentials),
+        lang: Lang::Fr,
+        support: Some(Rc::new(PortalConfig::spico().support)),
+    });
+    Renderer::<ErrorMessage>::with_root_and_props(root.clone(), props).render();
+    let alert = wait_for(&root, "[role=\"alert\"].sesame-error").await;
+    assert!(alert
+        .text_content()
+        .unwrap()
+        .contains(ErrorCode::InvalidCredentials.text(Lang::Fr)));
+    assert_eq!(
+        find(&root, ".sesame-support a[href^=\"tel:\"]")
+            .get_attribute("href")
+            .as_deref(),
+        Some("tel:0820250035")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_element_mounts_presets_fires_events_and_unmounts() {
+    let host = container();
+    host.set_attribute("preset", "nexus").unwrap();
+    host.set_attribute("lang", "en").unwrap();
+    host.set_attribute("api", DEAD_API).unwrap();
+    let events = Rc::new(RefCell::new(Vec::<JsValue>::new()));
+    let listener = {
+        let events = events.clone();
+        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+            events.borrow_mut().push(e.detail())
+        })
+    };
+    host.add_event_listener_with_callback("sesame-error", listener.as_ref().unchecked_ref())
+        .unwrap();
+    let mut handle = sesame_widget::mount(host.clone());
+    wait_for(&host, "form[data-form=\"password\"]").await;
+    assert_eq!(text(&host, ".sesame-portal"), "Nexus");
+    assert_eq!(
+        find(&host, "section.sesame")
+            .get_attribute("lang")
+            .as_deref(),
+        Some("en")
+    );
+
+    type_into(&host, "input[name=\"identifier\"]", "paul.bernard").await;
+    type_into(&host, "input[name=\"password\"]", "cafe-du-matin-nexus").await;
+    click(&host, "button[type=\"submit\"]").await;
+    wait_for(&host, "[role=\"alert\"].sesame-error").await;
+    let detail = events
+        .borrow()
+        .first()
+        .cloned()
+        .expect("a sesame-error event");
+    let code = js_sys::Reflect::get(&detail, &"code".into()).unwrap();
+    let message = js_sys::Reflect::get(&detail, &"message".into()).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("network_error"));
+    assert_eq!(
+        message.as_string().as_deref(),
+        Some(ErrorCode::NetworkError.text(Lang::En))
+    );
+
+    handle.destroy();
+    settle().await;
+    assert_eq!(host.child_element_count(), 0);
+
+    host.set_attribute("preset", "nowhere").unwrap();
+    let mut handle = sesame_widget::mount(host.clone());
+    let alert = wait_for(&host, "[role=\"alert\"]").await;
+    assert!(alert.text_content().unwrap().contains("« nowhere »"));
+    handle.destroy();
+}
