@@ -14,7 +14,7 @@ pub mod paths {
     pub const LOGIN_PASSWORD: &str = "/login/password";
     /// `POST` (no body) → 204: ends the session.
     pub const LOGOUT: &str = "/logout";
-    /// `GET` → [`SessionInfo`](super::SessionInfo), or 401 `not_authenticated`.
+    /// `GET` → [`SessionInfo`](super::SessionInfo), or `204 No Content` when there is no session.
     pub const SESSION: &str = "/session";
     /// `POST` [`ChangePasswordRequest`](super::ChangePasswordRequest) → 204.
     pub const CHANGE_PASSWORD: &str = "/password/change";

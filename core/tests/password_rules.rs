@@ -11,7 +11,10 @@ fn ctx(identifier: &str) -> CheckContext<'_> {
 }
 
 fn outcome<'a>(outcomes: &'a [RuleOutcome], pred: impl Fn(&Rule) -> bool) -> &'a RuleOutcome {
-    outcomes.iter().find(|o| pred(&o.rule)).expect("rule present")
+    outcomes
+        .iter()
+        .find(|o| pred(&o.rule))
+        .expect("rule present")
 }
 
 fn unmet(password: &str, policy: &PasswordPolicy, identifier: &str) -> Vec<Rule> {
@@ -25,14 +28,24 @@ fn unmet(password: &str, policy: &PasswordPolicy, identifier: &str) -> Vec<Rule>
 #[test]
 fn spico_accepts_a_good_password() {
     let p = PasswordPolicy::spico();
-    assert!(is_acceptable(&check("Soins-Occitanie-2026!", &p, ctx("marie.dupont"))));
+    assert!(is_acceptable(&check(
+        "Soins-Occitanie-2026!",
+        &p,
+        ctx("marie.dupont")
+    )));
 }
 
 #[test]
 fn spico_names_each_missing_class() {
     let p = PasswordPolicy::spico();
-    assert_eq!(unmet("soins-occitanie-2026!", &p, ""), vec![Rule::Uppercase]);
-    assert_eq!(unmet("SOINS-OCCITANIE-2026!", &p, ""), vec![Rule::Lowercase]);
+    assert_eq!(
+        unmet("soins-occitanie-2026!", &p, ""),
+        vec![Rule::Uppercase]
+    );
+    assert_eq!(
+        unmet("SOINS-OCCITANIE-2026!", &p, ""),
+        vec![Rule::Lowercase]
+    );
     assert_eq!(unmet("Soins-Occitanie-deux!", &p, ""), vec![Rule::Digit]);
     assert_eq!(
         unmet("SoinsOccitanie2026", &p, ""),
@@ -47,7 +60,10 @@ fn spico_names_each_missing_class() {
                 .unwrap()
         }]
     );
-    assert_eq!(unmet("Soi-Occ-26!", &p, ""), vec![Rule::MinLength { min: 12 }]);
+    assert_eq!(
+        unmet("Soi-Occ-26!", &p, ""),
+        vec![Rule::MinLength { min: 12 }]
+    );
 }
 
 #[test]
@@ -81,7 +97,10 @@ fn spico_refuses_the_identifier() {
             Rule::NotIdentifier
         ]
     );
-    assert_eq!(unmet("xMARIE-DUPONT-2026!", &p, "marie-dupont"), vec![Rule::NotIdentifier]);
+    assert_eq!(
+        unmet("xMARIE-DUPONT-2026!", &p, "marie-dupont"),
+        vec![Rule::NotIdentifier]
+    );
 }
 
 #[test]
@@ -94,24 +113,43 @@ fn entractes_is_exactly_six_ascii_digits() {
     let digits = outcome(&outcomes, |r| *r == Rule::DigitsOnly);
     assert!(!digits.met);
     assert_eq!(digits.found, "ab");
-    assert!(!is_acceptable(&check("４８２９１５", &p, ctx(""))), "full-width digits");
+    assert!(
+        !is_acceptable(&check("４８２９１５", &p, ctx(""))),
+        "full-width digits"
+    );
 }
 
 #[test]
 fn nist_is_length_only_and_refuses_common_and_identifier() {
     let alone = PasswordPolicy::nist_alone();
     let two = PasswordPolicy::nist_with_second_factor();
-    assert!(is_acceptable(&check("lavande tulipe café", &alone, ctx("jeanne"))));
-    assert!(is_acceptable(&check(&"é".repeat(64), &alone, ctx(""))), "64+ accepted");
-    assert_eq!(unmet("short-but-ok", &alone, ""), vec![Rule::MinLength { min: 15 }]);
+    assert!(is_acceptable(&check(
+        "lavande tulipe café",
+        &alone,
+        ctx("jeanne")
+    )));
+    assert!(
+        is_acceptable(&check(&"é".repeat(64), &alone, ctx(""))),
+        "64+ accepted"
+    );
+    assert_eq!(
+        unmet("short-but-ok", &alone, ""),
+        vec![Rule::MinLength { min: 15 }]
+    );
     assert!(is_acceptable(&check("short-ok", &two, ctx(""))));
     assert_eq!(unmet("motdepasse", &two, ""), vec![Rule::NotCommon]);
     assert_eq!(unmet("AZERTY123456789", &alone, ""), vec![]);
     assert_eq!(unmet("password123", &two, ""), vec![Rule::NotCommon]);
-    assert_eq!(unmet("jeanne.martin!", &two, "jeanne.martin"), vec![Rule::NotIdentifier]);
+    assert_eq!(
+        unmet("jeanne.martin!", &two, "jeanne.martin"),
+        vec![Rule::NotIdentifier]
+    );
     for rule in &alone.rules {
         assert!(
-            !matches!(rule, Rule::Uppercase | Rule::Lowercase | Rule::Digit | Rule::Special { .. }),
+            !matches!(
+                rule,
+                Rule::Uppercase | Rule::Lowercase | Rule::Digit | Rule::Special { .. }
+            ),
             "no composition rules"
         );
     }
@@ -123,12 +161,20 @@ fn entropy_estimates_are_honest() {
     assert!((77.0..79.0).contains(&spico.bits), "{}", spico.bits);
     let entractes = PasswordPolicy::entractes().entropy();
     assert!((19.0..21.0).contains(&entractes.bits), "{}", entractes.bits);
-    assert!(!entractes.meets_threshold(), "6 digits never meet a CNIL threshold");
-    assert_eq!(PasswordPolicy::entractes().usage, PasswordUsage::WithRestrictions);
+    assert!(
+        !entractes.meets_threshold(),
+        "6 digits never meet a CNIL threshold"
+    );
+    assert_eq!(
+        PasswordPolicy::entractes().usage,
+        PasswordUsage::WithRestrictions
+    );
     let nist = PasswordPolicy::nist_alone().entropy();
     assert_eq!(nist.threshold_bits, 80);
     assert!(nist.meets_threshold());
-    assert!(PasswordPolicy::nist_with_second_factor().entropy().meets_threshold());
+    assert!(PasswordPolicy::nist_with_second_factor()
+        .entropy()
+        .meets_threshold());
     for p in [
         PasswordPolicy::spico(),
         PasswordPolicy::entractes(),
@@ -147,7 +193,11 @@ fn entropy_estimates_are_honest() {
 
 #[test]
 fn labels_exist_in_both_languages() {
-    for p in [PasswordPolicy::spico(), PasswordPolicy::entractes(), PasswordPolicy::nist_alone()] {
+    for p in [
+        PasswordPolicy::spico(),
+        PasswordPolicy::entractes(),
+        PasswordPolicy::nist_alone(),
+    ] {
         for r in &p.rules {
             assert!(!r.label(Lang::Fr).is_empty());
             assert_ne!(r.label(Lang::Fr), r.label(Lang::En));

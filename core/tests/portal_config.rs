@@ -30,15 +30,29 @@ fn presets_follow_the_seeds() {
     let order: Vec<Method> = paaco.methods.iter().map(|o| o.method).collect();
     assert_eq!(
         order,
-        [Method::Password, Method::Otp, Method::Qr, Method::Cps, Method::RegionalSso]
+        [
+            Method::Password,
+            Method::Otp,
+            Method::Qr,
+            Method::Cps,
+            Method::RegionalSso
+        ]
     );
-    let notice = paaco.offer(Method::Password).unwrap().notice.as_ref().unwrap();
+    let notice = paaco
+        .offer(Method::Password)
+        .unwrap()
+        .notice
+        .as_ref()
+        .unwrap();
     assert!(notice.fr.contains("temporaire"), "PAACO: usage temporaire");
     assert_eq!(paaco.support.phone.as_deref(), Some("05 64 090 090"));
 
     let spico = PortalConfig::spico();
     assert_eq!(spico.support.phone.as_deref(), Some("0 820 250 035"));
-    assert_eq!(spico.support.email.as_deref(), Some("assistance@esante-occitanie.fr"));
+    assert_eq!(
+        spico.support.email.as_deref(),
+        Some("assistance@esante-occitanie.fr")
+    );
     assert!(spico.support.hours.as_ref().unwrap().fr.contains("8 h 30"));
     assert!(spico.offer(Method::ProSanteConnect).is_some());
     assert!(spico.offer(Method::Cps).is_none());
@@ -47,7 +61,10 @@ fn presets_follow_the_seeds() {
     assert_eq!(entractes.identifier.rule, IdentifierRule::Digits { len: 5 });
     assert!(entractes.identifier.rule.accepts("12345"));
     assert_eq!(entractes.password.name, "Entr'Actes");
-    assert_eq!(entractes.support.email.as_deref(), Some("support@entractes.fr"));
+    assert_eq!(
+        entractes.support.email.as_deref(),
+        Some("support@entractes.fr")
+    );
 
     let nexus = PortalConfig::nexus();
     assert_eq!(nexus.methods[0].method, Method::Cps);
@@ -58,12 +75,24 @@ fn presets_follow_the_seeds() {
 #[test]
 fn presets_password_policies_are_the_seeds_rules() {
     let spico = PortalConfig::spico();
-    let ok = check("Soins-Occitanie-2026!", &spico.password, CheckContext::default());
+    let ok = check(
+        "Soins-Occitanie-2026!",
+        &spico.password,
+        CheckContext::default(),
+    );
     assert!(is_acceptable(&ok));
-    let colon = check("Soins:Occitanie-2026!", &spico.password, CheckContext::default());
+    let colon = check(
+        "Soins:Occitanie-2026!",
+        &spico.password,
+        CheckContext::default(),
+    );
     assert!(!is_acceptable(&colon));
     let e = PortalConfig::entractes();
-    assert!(is_acceptable(&check("482915", &e.password, CheckContext::default())));
+    assert!(is_acceptable(&check(
+        "482915",
+        &e.password,
+        CheckContext::default()
+    )));
 }
 
 fn spico_json_with(edit: impl FnOnce(&mut serde_json::Value)) -> String {
@@ -115,7 +144,8 @@ fn bad_configurations_are_refused_naming_the_field() {
     assert!(e.at.starts_with("methods["), "{e}");
 
     let e = refused(&spico_json_with(|v| {
-        v["password"]["rules"] = serde_json::json!([{"rule":"min_length","min":10},{"rule":"max_length","max":4}]);
+        v["password"]["rules"] =
+            serde_json::json!([{"rule":"min_length","min":10},{"rule":"max_length","max":4}]);
     }));
     assert_eq!(e.at, "password.rules");
 

@@ -43,17 +43,19 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Account, Ap
     let now = state.now();
     let identifier = attempt.identifier.trim();
     let portal = attempt.portal.id.as_str();
-    let audit = |outcome: &'static str| Entry {
+    // The identifier is recorded only when it names an account: people sometimes type their
+    // password in the identifier field, and the audit log must never hold a password.
+    let audit = |outcome: &'static str, known: bool| Entry {
         at: now,
         event: attempt.event,
         portal,
-        identifier,
+        identifier: if known { identifier } else { "" },
         ip: attempt.ip,
         outcome,
     };
 
     if state.ip_limiter.is_limited(attempt.ip, now) {
-        audit::record(&state.db, audit("rate_limited")).await?;
+        audit::record(&state.db, audit("rate_limited", false)).await?;
         return Err(ErrorCode::RateLimited.into());
     }
 
@@ -71,13 +73,14 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Account, Ap
     };
     let matches = password_hash::verify_blocking(attempt.password.clone(), hash).await?;
 
+    let known = account.is_some();
     let outcome = match (account, gate) {
         (None, _) => "unknown_account",
         (Some(_), Gate::Delayed { .. }) => "delayed",
         (Some(_), Gate::Locked { .. }) => "locked",
         (Some(a), Gate::Open) if matches => {
             db::set_failures(&state.db, portal, &a.identifier, 0, None).await?;
-            audit::record(&state.db, audit("success")).await?;
+            audit::record(&state.db, audit("success", true)).await?;
             return Ok(a);
         }
         (Some(a), Gate::Open) => {
@@ -92,6 +95,6 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Account, Ap
         }
     };
     state.ip_limiter.record_failure(attempt.ip, now);
-    audit::record(&state.db, audit(outcome)).await?;
+    audit::record(&state.db, audit(outcome, known)).await?;
     Err(ErrorCode::InvalidCredentials.into())
 }

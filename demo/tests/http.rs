@@ -361,8 +361,8 @@ async fn spawn_serves_on_a_free_port() {
         .unwrap();
     let mut out = String::new();
     stream.read_to_string(&mut out).await.unwrap();
-    assert!(out.starts_with("HTTP/1.1 401"), "{out}");
-    assert!(out.contains("not_authenticated"), "{out}");
+    assert!(out.starts_with("HTTP/1.1 204"), "{out}");
+    assert!(out.contains("content-security-policy"), "{out}");
     task.abort();
 }
 

@@ -28,12 +28,13 @@ impl Api {
         format!("{}{path}", self.base.trim_end_matches('/'))
     }
 
-    /// The current session; `not_authenticated` when there is none.
-    pub async fn session(&self) -> Result<SessionInfo, ApiError> {
+    /// The current session; `None` when there is none (the portal answers 204).
+    pub async fn session(&self) -> Result<Option<SessionInfo>, ApiError> {
         let request = Request::get(&self.url(paths::SESSION))
             .credentials(RequestCredentials::SameOrigin)
             .header("accept", "application/json");
-        send(request, None).await.and_then(|body| decode_ok(&body))
+        let body = send(request, None).await?;
+        decode_optional(&body)
     }
 
     /// Logs in with identifier and password.
@@ -94,6 +95,15 @@ async fn send(request: RequestBuilder, json: Option<String>) -> Result<String, A
 /// A 2xx body as `T`; a body the widget cannot read is the portal's problem.
 pub fn decode_ok<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
     serde_json::from_str(body).map_err(|_| ApiError::new(ErrorCode::UnknownError))
+}
+
+/// A 2xx body that may be empty (204): `None` when empty.
+pub fn decode_optional<T: DeserializeOwned>(body: &str) -> Result<Option<T>, ApiError> {
+    if body.trim().is_empty() {
+        Ok(None)
+    } else {
+        decode_ok(body).map(Some)
+    }
 }
 
 /// An error answer: its JSON [`ApiError`], or (a proxy's HTML page, say) a code from the status.

@@ -38,6 +38,16 @@ struct ErrorDetail {
     message: String,
 }
 
+/// The body of a `sesame-login` event: the session, plus its method and assurance level in
+/// words (the element's language), so a page that is not a Yew app can show them as they are.
+#[derive(Serialize)]
+struct LoginDetail<'a> {
+    #[serde(flatten)]
+    session: &'a SessionInfo,
+    method_label: &'a str,
+    assurance_label: &'a str,
+}
+
 /// A bubbling, composed `CustomEvent` on `host`; `detail` is JSON turned into a plain object.
 fn fire(host: &Element, name: &str, detail: Option<String>) {
     let init = CustomEventInit::new();
@@ -68,9 +78,16 @@ pub fn Embedded(props: &EmbeddedProps) -> Html {
             </section>
         };
     };
-    let host = props.host.clone();
+    let (host, lang, portal) = (props.host.clone(), props.lang, config.clone());
     let onlogin = Callback::from(move |session: SessionInfo| {
-        fire(&host, "sesame-login", serde_json::to_string(&session).ok());
+        let detail = LoginDetail {
+            session: &session,
+            method_label: portal
+                .offer(session.method)
+                .map_or(session.method.as_str(), |offer| offer.label.get(lang)),
+            assurance_label: session.assurance.label(lang),
+        };
+        fire(&host, "sesame-login", serde_json::to_string(&detail).ok());
     });
     let host = props.host.clone();
     let onlogout = Callback::from(move |()| fire(&host, "sesame-logout", None));

@@ -54,6 +54,17 @@ impl Answer {
         e
     }
 
+    /// `GET /api/session` found no session: 204, empty body.
+    pub fn assert_no_session(&self) {
+        assert_eq!(
+            self.status.as_u16(),
+            204,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert!(self.body.is_empty());
+    }
+
     /// The session cookie's `name=value` from Set-Cookie.
     pub fn cookie(&self) -> String {
         self.set_cookie().split(';').next().unwrap().to_owned()

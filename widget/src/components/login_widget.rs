@@ -71,14 +71,17 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
         })
     };
     {
-        // A session may already exist (page reload): show it.
+        // A session may already exist (page reload): show it, if it is this portal's.
         let (state, onlogin) = (state.clone(), props.onlogin.clone());
-        use_effect_with((*api).clone(), move |api| {
-            let api = api.clone();
+        let portal = config.id.clone();
+        use_effect_with(((*api).clone(), portal), move |(api, portal)| {
+            let (api, portal) = (api.clone(), portal.clone());
             spawn_local(async move {
-                if let Ok(session) = api.session().await {
-                    state.dispatch(Action::SessionFound(session.clone()));
-                    onlogin.emit(session);
+                if let Ok(Some(session)) = api.session().await {
+                    if session.portal == portal {
+                        state.dispatch(Action::SessionFound(session.clone()));
+                        onlogin.emit(session);
+                    }
                 }
             });
         });
