@@ -1,1 +1,12 @@
-//! End-to-end test harness (being written).
+//! # sesame-e2e
+//!
+//! End-to-end tests of Sésame: the demo portal, started in-process on a free port with a fresh
+//! SQLite database, driven through real Chromium (chromedriver) and Firefox ESR (geckodriver)
+//! over WebDriver. The journeys are in `tests/journeys.rs`; [`harness`] is what they stand on.
+//!
+//! Run them with `cargo xtask test`, which installs the browsers, builds the widget and sets
+//! `SESAME_WIDGET_DIR`. Screenshots of every journey's last state (and the WebDriver servers'
+//! logs) are written to `target/e2e-screenshots/` for people to look at.
+
+pub mod harness;
+pub mod journey;

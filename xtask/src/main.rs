@@ -1,1 +1,79 @@
-fn main() {}
+//! `cargo xtask`: Sésame's build and test tasks, in Rust, so that they need nothing but cargo.
+//!
+//! This follows the [cargo-xtask](https://github.com/matklad/cargo-xtask) convention: the
+//! workspace crate `xtask` is run through the `xtask` alias of `.cargo/config.toml`.
+//!
+//! ```text
+//! cargo xtask setup [--browsers]   install what is missing (wasm target, wasm-bindgen-cli; browsers)
+//! cargo xtask demo                 build the widget and run the demo portal on 127.0.0.1:8080
+//! cargo xtask test [--fast]        every test: native, widget in browsers, end to end
+//! cargo xtask bench                widget bundle sizes (raw, gzip, brotli)
+//! ```
+//!
+//! One module per task; `cmd` runs commands (echoing them), `tools` checks and installs tools,
+//! `widget` builds the widget bundle into `dist/widget/`.
+
+mod bench;
+mod cmd;
+mod demo;
+mod setup;
+mod test;
+mod tidy;
+mod tools;
+mod widget;
+
+use std::path::{Path, PathBuf};
+
+const HELP: &str = "\
+cargo xtask <task> [options]
+
+Tasks:
+  setup [--browsers]  Install what is missing: the wasm32 target and wasm-bindgen-cli at
+                      Cargo.lock's version; with --browsers also Chromium, ChromeDriver,
+                      Firefox ESR (Debian packages) and geckodriver (crates.io).
+  demo                Build the widget and run the demo portal on http://127.0.0.1:8080
+                      (SESAME_BIND, DATABASE_URL override the defaults).
+  test [--fast]       Run every test: native (core, demo, widget state machines, tidy),
+                      widget wasm tests in headless Chromium then Firefox, and the end-to-end
+                      tests in both browsers. --fast: native tests and the wasm build only, no
+                      browser (and nothing browser-related is installed).
+  bench               Build the widget and print its bundle sizes (raw, gzip, brotli).
+";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if let Err(err) = run(&args) {
+        eprintln!("\nxtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: &[&str]) -> anyhow::Result<()> {
+    let root = repo_root();
+    std::env::set_current_dir(&root)?;
+    match args {
+        ["setup"] => setup::run(&root, setup::Scope::Wasm),
+        ["setup", "--browsers"] => setup::run(&root, setup::Scope::All),
+        ["demo"] => demo::run(&root),
+        ["test"] => test::run(&root, test::Mode::Full),
+        ["test", "--fast"] => test::run(&root, test::Mode::Fast),
+        ["bench"] => bench::run(&root),
+        [] | ["help" | "-h" | "--help"] => {
+            print!("{HELP}");
+            Ok(())
+        }
+        _ => {
+            eprint!("{HELP}");
+            anyhow::bail!("unknown task or option: {}", args.join(" "))
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in a workspace")
+        .to_path_buf()
+}

@@ -1,0 +1,242 @@
+//! `cargo xtask bench`: the widget's bundle sizes, raw and as browsers download them (gzip
+//! level 9, brotli quality 11), printed as a markdown table for BENCHMARKS.md.
+
+use crate::widget;
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The size target for the whole widget once every login method exists.
+const TARGET_BROTLI_BYTES: usize = 100_000;
+
+struct Sizes {
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+fn sizes(bytes: &[u8]) -> Result<Sizes> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+    gz.write_all(bytes)?;
+    let gzip = gz.finish()?.len();
+    let mut br = Vec::new();
+    {
+        // quality 11, window 2^22: what `brotli -q 11` and most servers' static compression use.
+        let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        w.write_all(bytes)?;
+    }
+    Ok(Sizes {
+        raw: bytes.len(),
+        gzip,
+        brotli: br.len(),
+    })
+}
+
+/// What a bundle file is, for the table.
+fn kind(name: &str) -> &'static str {
+    if name.ends_with(".wasm") {
+        "wasm"
+    } else if name == format!("{}.js", widget::OUT_NAME) {
+        "JS glue (wasm-bindgen)"
+    } else if name.ends_with(".js") {
+        "loader JS"
+    } else if name.ends_with(".css") {
+        "CSS"
+    } else {
+        "other"
+    }
+}
+
+fn kb(n: usize) -> String {
+    format!("{:.1} KB", n as f64 / 1000.0)
+}
+
+/// Prints one table of `files`; returns the brotli total.
+fn table(title: &str, files: &[(String, Vec<u8>)]) -> Result<usize> {
+    println!("\n### {title}\n");
+    println!("| file | kind | raw | gzip -9 | brotli -q 11 |");
+    println!("|---|---|---:|---:|---:|");
+    let mut total = Sizes {
+        raw: 0,
+        gzip: 0,
+        brotli: 0,
+    };
+    for (name, bytes) in files {
+        let s = sizes(bytes)?;
+        println!(
+            "| `{name}` | {} | {} | {} | {} |",
+            kind(name),
+            kb(s.raw),
+            kb(s.gzip),
+            kb(s.brotli)
+        );
+        total.raw += s.raw;
+        total.gzip += s.gzip;
+        total.brotli += s.brotli;
+    }
+    println!(
+        "| **total** | | **{}** | **{}** | **{}** |",
+        kb(total.raw),
+        kb(total.gzip),
+        kb(total.brotli)
+    );
+    Ok(total.brotli)
+}
+
+/// Builds the widget and prints the tables.
+pub fn run(root: &Path) -> Result<()> {
+    let dist = widget::build(root)?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for entry in std::fs::read_dir(&dist)? {
+        let path = entry?.path();
+        if path.is_file() {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            files.push((name, std::fs::read(&path)?));
+        }
+    }
+    // wasm first, then JS, then CSS.
+    files.sort_by_key(|(n, _)| (!n.ends_with(".wasm"), !n.ends_with(".js"), n.clone()));
+    let wasm_name = files
+        .iter()
+        .find(|(n, _)| n.ends_with(".wasm"))
+        .map(|(n, _)| n.clone())
+        .context("no .wasm file in the bundle")?;
+
+    println!("\n## Widget bundle sizes (`cargo xtask bench`)");
+    println!(
+        "\n1 KB = 1000 bytes. Built with `--profile {}`.",
+        widget::PROFILE
+    );
+    let plain = table("wasm-bindgen output, as served", &files)?;
+    let wasm = &files.iter().find(|(n, _)| *n == wasm_name).unwrap().1;
+    print_sections(wasm);
+
+    let opt_path: PathBuf = root
+        .join("target")
+        .join("xtask")
+        .join("sesame_widget.opt.wasm");
+    std::fs::create_dir_all(opt_path.parent().unwrap())?;
+    let mut best = plain;
+    match widget::wasm_opt(&dist.join(&wasm_name), &opt_path) {
+        Ok(p) => {
+            let opt = std::fs::read(&p)?;
+            let files_opt: Vec<_> = files
+                .iter()
+                .map(|(n, b)| {
+                    if *n == wasm_name {
+                        (n.clone(), opt.clone())
+                    } else {
+                        (n.clone(), b.clone())
+                    }
+                })
+                .collect();
+            best = best.min(table(
+                "after `wasm-opt -Oz` (not what the demo serves)",
+                &files_opt,
+            )?);
+        }
+        Err(why) => println!("\n(no wasm-opt table: {why})"),
+    }
+
+    println!(
+        "\nTarget: ≤ {} brotli for the whole widget once every login method exists; this build: {} ({}).",
+        kb(TARGET_BROTLI_BYTES),
+        kb(best),
+        if best <= TARGET_BROTLI_BYTES {
+            "within the target"
+        } else {
+            "over the target"
+        }
+    );
+    Ok(())
+}
+
+/// Prints the wasm module's largest sections: what dominates its size.
+fn print_sections(wasm: &[u8]) {
+    let Some(mut sections) = wasm_sections(wasm) else {
+        return;
+    };
+    sections.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
+    let list: Vec<String> = sections
+        .iter()
+        .take(4)
+        .map(|(name, size)| format!("{name} {}", kb(*size)))
+        .collect();
+    println!("\nLargest wasm sections (raw): {}.", list.join(", "));
+}
+
+/// The sections of a wasm module: (name, size in bytes). None if it does not parse.
+fn wasm_sections(wasm: &[u8]) -> Option<Vec<(String, usize)>> {
+    const NAMES: [&str; 13] = [
+        "custom",
+        "type",
+        "import",
+        "function",
+        "table",
+        "memory",
+        "global",
+        "export",
+        "start",
+        "element",
+        "code",
+        "data",
+        "data count",
+    ];
+    if wasm.get(..4)? != b"\0asm" {
+        return None;
+    }
+    let mut pos = 8;
+    let mut out = Vec::new();
+    while pos < wasm.len() {
+        let id = *wasm.get(pos)? as usize;
+        pos += 1;
+        let (size, n) = leb128(&wasm[pos..])?;
+        pos += n;
+        let body = wasm.get(pos..pos + size)?;
+        let name = if id == 0 {
+            let (len, n) = leb128(body)?;
+            let custom = String::from_utf8_lossy(body.get(n..n + len)?);
+            format!("custom `{custom}`")
+        } else {
+            NAMES.get(id).unwrap_or(&"unknown").to_string()
+        };
+        out.push((name, size));
+        pos += size;
+    }
+    Some(out)
+}
+
+fn leb128(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut value = 0usize;
+    for (i, b) in bytes.iter().enumerate().take(5) {
+        value |= ((b & 0x7f) as usize) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_shrinks_repetitive_text() {
+        let s = sizes(&b"sesame ".repeat(1000)).unwrap();
+        assert_eq!(s.raw, 7000);
+        assert!(s.gzip < 200 && s.brotli < 200, "{} {}", s.gzip, s.brotli);
+    }
+
+    #[test]
+    fn reads_wasm_sections() {
+        // magic, version, a type section of 4 bytes, a custom section "name" with 1 byte.
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        m.extend([1, 4, 1, 0x60, 0, 0]);
+        m.extend([0, 6, 4, b'n', b'a', b'm', b'e', 9]);
+        let s = wasm_sections(&m).unwrap();
+        assert_eq!(s, vec![("type".into(), 4), ("custom `name`".into(), 6)]);
+        assert_eq!(kind("sesame_widget.js"), "JS glue (wasm-bindgen)");
+        assert_eq!(kind("sesame-login.js"), "loader JS");
+    }
+}

@@ -1,0 +1,23 @@
+//! `cargo xtask demo`: set up the wasm toolchain, build the widget, run the demo portal.
+//!
+//! Running it again is fine: the SQLite file persists and the demo's seeding is idempotent.
+
+use crate::cmd::Cmd;
+use crate::{setup, widget};
+use anyhow::Result;
+use std::path::Path;
+
+/// Builds and runs the demo in the foreground (Ctrl-C stops it).
+pub fn run(root: &Path) -> Result<()> {
+    setup::run(root, setup::Scope::Wasm)?;
+    let dist = widget::build(root)?;
+    println!("== demo: starting the portal (Ctrl-C to stop); it prints its demo accounts");
+    // DATABASE_URL and SESAME_BIND are left to the demo's defaults unless set by the caller
+    // (default: sesame-demo.sqlite in the repository root, 127.0.0.1:8080).
+    Cmd::cargo()
+        .args(["run", "--release", "-p", "sesame-demo"])
+        .env("SESAME_WIDGET_DIR", &dist)
+        .env("SESAME_PAGE_DIR", root)
+        .current_dir(root)
+        .run()
+}

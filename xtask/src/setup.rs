@@ -1,0 +1,28 @@
+//! `cargo xtask setup`: installs what is missing, and only that.
+//!
+//! Split in two so that the first `cargo xtask demo` on a fresh machine stays short: the demo
+//! needs only the wasm toolchain; browsers are for the tests.
+
+use crate::tools;
+use anyhow::Result;
+use std::path::Path;
+
+/// What to set up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The wasm32 target and wasm-bindgen-cli: what building the widget needs.
+    Wasm,
+    /// Also the browsers and their WebDriver servers: what the tests need.
+    All,
+}
+
+/// Checks, and installs what is missing.
+pub fn run(root: &Path, scope: Scope) -> Result<()> {
+    println!("== setup: checking tools");
+    tools::ensure_wasm_target()?;
+    tools::ensure_wasm_bindgen(&tools::wasm_bindgen_lock_version(root)?)?;
+    if scope == Scope::All {
+        tools::ensure_browsers()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! `cargo xtask test`: every test of the workspace, in stages, with a summary.
+//!
+//! Stages: setup → native tests (`cargo test --workspace`, e2e excluded: core, demo handlers,
+//! widget state machines, xtask's tidy check) → the widget's wasm tests in headless Chromium,
+//! then Firefox (wasm-bindgen-test-runner) → widget bundle → end-to-end tests (sesame-e2e,
+//! both browsers). A failed stage does not stop the independent ones; stages that need it are
+//! skipped. `--fast` runs no browser: setup of the wasm toolchain, native tests, widget build.
+
+use crate::cmd::Cmd;
+use crate::{setup, tools, widget};
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::time::Instant;
+
+/// How much to run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Everything, browsers included.
+    Full,
+    /// No browser: `cargo xtask test --fast`.
+    Fast,
+}
+
+enum Outcome {
+    Passed,
+    Failed(String),
+    Skipped(&'static str),
+}
+
+struct Stage {
+    name: &'static str,
+    outcome: Outcome,
+    secs: f64,
+}
+
+#[derive(Default)]
+struct Report {
+    stages: Vec<Stage>,
+}
+
+impl Report {
+    /// Runs `f` as stage `name` unless `needs` is false (then it is skipped, naming `why`).
+    fn stage(
+        &mut self,
+        name: &'static str,
+        needs: Option<(bool, &'static str)>,
+        f: impl FnOnce() -> Result<()>,
+    ) -> bool {
+        if let Some((false, why)) = needs {
+            println!("\n== {name}: skipped ({why})");
+            self.stages.push(Stage {
+                name,
+                outcome: Outcome::Skipped(why),
+                secs: 0.0,
+            });
+            return false;
+        }
+        println!("\n== {name}");
+        let start = Instant::now();
+        let result = f();
+        let secs = start.elapsed().as_secs_f64();
+        let passed = result.is_ok();
+        let outcome = match result {
+            Ok(()) => Outcome::Passed,
+            Err(e) => Outcome::Failed(format!("{e:#}")),
+        };
+        println!(
+            "== {name}: {} in {secs:.0} s",
+            if passed { "passed" } else { "FAILED" }
+        );
+        self.stages.push(Stage {
+            name,
+            outcome,
+            secs,
+        });
+        passed
+    }
+
+    fn print(&self) -> (usize, usize) {
+        println!("\n== summary");
+        let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+        for s in &self.stages {
+            let (word, detail) = match &s.outcome {
+                Outcome::Passed => {
+                    passed += 1;
+                    ("passed ", String::new())
+                }
+                Outcome::Failed(e) => {
+                    failed += 1;
+                    ("FAILED ", format!("  {e}"))
+                }
+                Outcome::Skipped(why) => {
+                    skipped += 1;
+                    ("skipped", format!("  ({why})"))
+                }
+            };
+            println!("{word}  {:<34} {:>6.0} s{detail}", s.name, s.secs);
+        }
+        let total: f64 = self.stages.iter().map(|s| s.secs).sum();
+        println!("total {total:.0} s");
+        if skipped > 0 {
+            println!("{passed} passed, {failed} failed ({skipped} skipped)");
+        } else {
+            println!("{passed} passed, {failed} failed");
+        }
+        (passed, failed)
+    }
+}
+
+/// Runs the stages; fails if any stage failed.
+pub fn run(root: &Path, mode: Mode) -> Result<()> {
+    let full = mode == Mode::Full;
+    let mut r = Report::default();
+
+    let wasm_ok = r.stage("setup: wasm toolchain", None, || {
+        setup::run(root, setup::Scope::Wasm)
+    });
+    let browsers_ok = full && r.stage("setup: browsers", None, tools::ensure_browsers);
+
+    r.stage("native tests", None, || {
+        Cmd::cargo()
+            .args(["test", "--workspace", "--exclude", "sesame-e2e"])
+            .run()
+    });
+
+    if full {
+        let needs = Some((
+            wasm_ok && browsers_ok,
+            "needs the wasm toolchain and browsers",
+        ));
+        r.stage("widget wasm tests: Chromium", needs, || {
+            widget_wasm_tests(root, Driver::Chrome)
+        });
+        r.stage("widget wasm tests: Firefox", needs, || {
+            widget_wasm_tests(root, Driver::Gecko)
+        });
+    }
+
+    let built = r.stage(
+        "widget bundle",
+        Some((wasm_ok, "needs the wasm toolchain")),
+        || widget::build(root).map(drop),
+    );
+
+    if full {
+        let needs = Some((built && browsers_ok, "needs the widget bundle and browsers"));
+        r.stage("end-to-end tests (Chromium, Firefox)", needs, || {
+            Cmd::cargo()
+                .args(["test", "-p", "sesame-e2e"])
+                .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
+                .env("SESAME_PAGE_DIR", root)
+                .run()
+        });
+    } else {
+        println!("\n(--fast: no browser stages)");
+    }
+
+    let (_, failed) = r.print();
+    anyhow::ensure!(failed == 0, "{failed} stage(s) failed");
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Driver {
+    Chrome,
+    Gecko,
+}
+
+/// `cargo test -p sesame-widget --target wasm32-unknown-unknown` through
+/// wasm-bindgen-test-runner, with one WebDriver. The runner takes the browser's capabilities
+/// (headless flags, `--no-sandbox` as root) from `widget/webdriver.json`.
+fn widget_wasm_tests(root: &Path, driver: Driver) -> Result<()> {
+    let runner = tools::which("wasm-bindgen-test-runner")
+        .context("wasm-bindgen-test-runner not found: run `cargo xtask setup`")?;
+    if !root.join("widget").join("webdriver.json").exists() {
+        println!("warning: widget/webdriver.json is missing: the browser gets the runner's default flags");
+    }
+    let cmd = Cmd::cargo()
+        .args([
+            "test",
+            "-p",
+            "sesame-widget",
+            "--target",
+            tools::WASM_TARGET,
+        ])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "180")
+        // The runner picks the first driver it finds in its environment: leave only ours.
+        .env_remove("CHROMEDRIVER")
+        .env_remove("GECKODRIVER")
+        .env_remove("SAFARIDRIVER");
+    let cmd = match driver {
+        Driver::Chrome => cmd.env("CHROMEDRIVER", tools::CHROMEDRIVER),
+        Driver::Gecko => cmd.env(
+            "GECKODRIVER",
+            tools::geckodriver()
+                .context("geckodriver not found: run `cargo xtask setup --browsers`")?,
+        ),
+    };
+    cmd.run()
+}

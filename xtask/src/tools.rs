@@ -1,0 +1,191 @@
+//! Checking for tools, and installing the missing ones. Nothing is installed when it is
+//! already there at the right version, so every function here is idempotent.
+
+use crate::cmd::Cmd;
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// The WebAssembly target the widget is built for.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Debian packages the browser tests need (binary to look for, package).
+const DEBIAN_BROWSERS: [(&str, &str); 3] = [
+    ("/usr/lib/chromium/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+    ("/usr/bin/firefox-esr", "firefox-esr"),
+];
+
+/// ChromeDriver as Debian installs it.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Finds `name` on `PATH`, then in cargo's own `bin` directory (where `cargo install` puts
+/// things, which is not always on `PATH`).
+pub fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(cargo_bin_dir())
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+fn cargo_bin_dir() -> Option<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    Some(home.join("bin"))
+}
+
+/// The version of the `wasm-bindgen` crate in `Cargo.lock`: wasm-bindgen-cli must match it
+/// exactly, or the generated glue refuses the module.
+pub fn wasm_bindgen_lock_version(root: &Path) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
+    lock_version(&lock, "wasm-bindgen").context("no `wasm-bindgen` package in Cargo.lock")
+}
+
+/// The version of package `name` in the text of a Cargo.lock.
+fn lock_version(lock: &str, name: &str) -> Option<String> {
+    let wanted = format!("name = \"{name}\"");
+    lock.split("[[package]]").find_map(|block| {
+        if !block.lines().any(|l| l.trim() == wanted) {
+            return None;
+        }
+        block
+            .lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix("version = \""))
+            .map(|v| v.trim_end_matches('"').to_string())
+    })
+}
+
+/// Adds the wasm32 target with rustup if it is not installed.
+pub fn ensure_wasm_target() -> Result<()> {
+    let installed = Cmd::new("rustup")
+        .args(["target", "list", "--installed"])
+        .read()
+        .context("rustup is needed to add the wasm32 target")?;
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        println!("ok: Rust target {WASM_TARGET}");
+        return Ok(());
+    }
+    Cmd::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .run()
+}
+
+/// Installs wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) at `version` unless
+/// that version is already there.
+pub fn ensure_wasm_bindgen(version: &str) -> Result<()> {
+    let current = which("wasm-bindgen").and_then(|p| Cmd::new(p).arg("--version").read().ok());
+    // `wasm-bindgen 0.2.130`
+    if current.as_deref().and_then(|s| s.split_whitespace().nth(1)) == Some(version)
+        && which("wasm-bindgen-test-runner").is_some()
+    {
+        println!("ok: wasm-bindgen-cli {version}");
+        return Ok(());
+    }
+    println!(
+        "wasm-bindgen-cli {version} needed (found: {}); installing, this takes a few minutes",
+        current.unwrap_or_else(|| "none".into())
+    );
+    // No --locked: the registry may lack exact versions the published lockfile pins.
+    Cmd::cargo()
+        .args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            version,
+            "--force",
+        ])
+        .run()
+}
+
+/// Path of the `wasm-bindgen` binary (after [`ensure_wasm_bindgen`]).
+pub fn wasm_bindgen() -> Result<PathBuf> {
+    which("wasm-bindgen").context("wasm-bindgen not found: run `cargo xtask setup`")
+}
+
+/// Installs Chromium, ChromeDriver and Firefox ESR from Debian, and geckodriver from crates.io,
+/// when missing.
+pub fn ensure_browsers() -> Result<()> {
+    let missing: Vec<&str> = DEBIAN_BROWSERS
+        .iter()
+        .filter(|(bin, _)| !Path::new(bin).exists())
+        .map(|(_, pkg)| *pkg)
+        .collect();
+    if missing.is_empty() {
+        println!("ok: chromium, chromium-driver, firefox-esr");
+    } else {
+        apt_install(&missing)?;
+    }
+    if let Some(path) = geckodriver() {
+        println!("ok: geckodriver ({})", path.display());
+    } else {
+        println!("geckodriver missing; installing from crates.io (about 5 minutes)");
+        Cmd::cargo().args(["install", "geckodriver"]).run()?;
+    }
+    Ok(())
+}
+
+/// Path of geckodriver, if installed.
+pub fn geckodriver() -> Option<PathBuf> {
+    which("geckodriver")
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    if which("apt-get").is_none() {
+        bail!(
+            "missing {}: install them with your system's package manager (this machine has no apt-get)",
+            packages.join(", ")
+        );
+    }
+    let root = Cmd::new("id").arg("-u").read().ok().as_deref() == Some("0");
+    let apt = || -> Result<Cmd> {
+        Ok(if root {
+            Cmd::new("apt-get")
+        } else if which("sudo").is_some() {
+            Cmd::new("sudo").arg("apt-get")
+        } else {
+            bail!("installing {} needs root (or sudo)", packages.join(", "))
+        })
+    };
+    println!("installing Debian packages: {}", packages.join(" "));
+    apt()?
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .args(["update", "-q"])
+        .run()?;
+    apt()?
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .args(["install", "-y", "-q"])
+        .args(packages)
+        .run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_version_from_cargo_lock() {
+        let lock = r#"
+[[package]]
+name = "wasm-bindgen-backend"
+version = "0.2.99"
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#;
+        assert_eq!(
+            lock_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(lock_version(lock, "yew"), None);
+    }
+
+    #[test]
+    fn this_workspace_pins_wasm_bindgen() {
+        let v = wasm_bindgen_lock_version(&crate::repo_root()).unwrap();
+        assert!(v.starts_with("0.2."), "{v}");
+    }
+}
