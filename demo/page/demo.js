@@ -7,13 +7,14 @@ const login = document.getElementById('login');
 const preset = document.getElementById('preset');
 const session = document.getElementById('session');
 
-const STRONG_REASON =
-  "Nécessite une authentification forte : reconnectez-vous avec un code à usage unique, " +
-  "une carte CPS ou Pro Santé Connect.";
+const strongHint = document.getElementById('strong-hint');
+const STRONG_REASON = 'Authentification forte requise';
 
 function choosePreset(id) {
   if (![...preset.options].some((o) => o.value === id)) return;
   preset.value = id;
+  // The widget shows this portal's session again, if there is one (a `sesame-login` event).
+  session.hidden = true;
   login.setAttribute('preset', id);
   const url = new URL(window.location.href);
   url.searchParams.set('preset', id);
@@ -25,19 +26,24 @@ function showSession(info) {
   document.getElementById('session-method').textContent = info.method_label ?? info.method;
   document.getElementById('session-assurance').textContent =
     info.assurance_label ?? info.assurance;
+  let greyed = 0;
   for (const tile of session.querySelectorAll('.tile')) {
     const open = tile.dataset.requires !== 'strong' || info.assurance === 'strong';
     tile.querySelector('.tile-reason')?.remove();
     if (open) {
       tile.removeAttribute('aria-disabled');
+      tile.removeAttribute('aria-describedby');
     } else {
+      greyed += 1;
       tile.setAttribute('aria-disabled', 'true');
+      tile.setAttribute('aria-describedby', 'strong-hint');
       const reason = document.createElement('span');
       reason.className = 'tile-reason';
       reason.textContent = STRONG_REASON;
       tile.append(reason);
     }
   }
+  strongHint.hidden = greyed === 0;
   session.hidden = false;
 }
 

@@ -458,6 +458,25 @@ impl Session {
         Ok(Some(entries))
     }
 
+    /// Scrolls the first element matching `css` to the middle of the window (before a
+    /// screenshot).
+    pub async fn scroll_to(&self, css: &str) -> Result<()> {
+        let element = self.wait_for(css).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Resizes the window (to look at narrow and wide layouts).
+    pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
+        self.client.set_window_size(width, height).await?;
+        Ok(())
+    }
+
     /// Saves a screenshot to `target/e2e-screenshots/<test>-<browser>[-<suffix>].png`, for
     /// people to look at; returns its path.
     pub async fn screenshot(&self, suffix: &str) -> Result<PathBuf> {
