@@ -4,7 +4,7 @@
 use crate::widget;
 use anyhow::{Context, Result};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The size target for the whole widget once every login method exists.
 const TARGET_BROTLI_BYTES: usize = 100_000;
@@ -107,36 +107,32 @@ pub fn run(root: &Path) -> Result<()> {
         "\n1 KB = 1000 bytes. Built with `--profile {}`.",
         widget::PROFILE
     );
-    let plain = table("wasm-bindgen output, as served", &files)?;
+    let served = table(
+        "as served in `dist/widget/` (after wasm-opt when available)",
+        &files,
+    )?;
     let wasm = &files.iter().find(|(n, _)| *n == wasm_name).unwrap().1;
     print_sections(wasm);
 
-    let opt_path: PathBuf = root
-        .join("target")
-        .join("xtask")
-        .join("sesame_widget.opt.wasm");
-    std::fs::create_dir_all(opt_path.parent().unwrap())?;
-    let mut best = plain;
-    match widget::wasm_opt(&dist.join(&wasm_name), &opt_path) {
-        Ok(p) => {
-            let opt = std::fs::read(&p)?;
-            let files_opt: Vec<_> = files
+    // For comparison: the module as wasm-bindgen wrote it, before wasm-opt.
+    let unoptimised = widget::unoptimised_copy(root);
+    if let Ok(bytes) = std::fs::read(&unoptimised) {
+        if bytes != *wasm {
+            let before: Vec<_> = files
                 .iter()
                 .map(|(n, b)| {
-                    if *n == wasm_name {
-                        (n.clone(), opt.clone())
+                    let b = if *n == wasm_name {
+                        bytes.clone()
                     } else {
-                        (n.clone(), b.clone())
-                    }
+                        b.clone()
+                    };
+                    (n.clone(), b)
                 })
                 .collect();
-            best = best.min(table(
-                "after `wasm-opt -Oz` (not what the demo serves)",
-                &files_opt,
-            )?);
+            table("before wasm-opt (wasm-bindgen output)", &before)?;
         }
-        Err(why) => println!("\n(no wasm-opt table: {why})"),
     }
+    let best = served;
 
     println!(
         "\nTarget: ≤ {} brotli for the whole widget once every login method exists; this build: {} ({}).",

@@ -104,6 +104,10 @@ pub fn wasm_bindgen() -> Result<PathBuf> {
     which("wasm-bindgen").context("wasm-bindgen not found: run `cargo xtask setup`")
 }
 
+/// The geckodriver release installed from crates.io (pinned: `--locked` can fail when the
+/// registry lacks a version its lockfile names).
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
+
 /// Installs Chromium, ChromeDriver and Firefox ESR from Debian, and geckodriver from crates.io,
 /// when missing.
 pub fn ensure_browsers() -> Result<()> {
@@ -121,9 +125,23 @@ pub fn ensure_browsers() -> Result<()> {
         println!("ok: geckodriver ({})", path.display());
     } else {
         println!("geckodriver missing; installing from crates.io (about 5 minutes)");
-        Cmd::cargo().args(["install", "geckodriver"]).run()?;
+        Cmd::cargo()
+            .args(["install", "geckodriver", "--version", GECKODRIVER_VERSION])
+            .run()?;
     }
     Ok(())
+}
+
+/// Installs `wasm-opt` (Debian's `binaryen`) when missing. The widget builds without it (only
+/// larger), so a failure here is a warning, not an error.
+pub fn ensure_wasm_opt() {
+    if let Some(path) = which("wasm-opt") {
+        println!("ok: wasm-opt ({})", path.display());
+        return;
+    }
+    if let Err(e) = apt_install(&["binaryen"]) {
+        println!("warning: wasm-opt not installed ({e:#}); the widget will be built without it");
+    }
 }
 
 /// Path of geckodriver, if installed.

@@ -45,6 +45,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         .args(["--out-name", OUT_NAME])
         .arg(&wasm)
         .run()?;
+    optimise(root, &dist.join(format!("{OUT_NAME}_bg.wasm")))?;
     let assets = root.join("widget").join("assets");
     let entries = std::fs::read_dir(&assets)
         .with_context(|| format!("reading {} (the loader and CSS)", assets.display()))?;
@@ -57,6 +58,30 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     }
     println!("widget bundle: {}", dist.display());
     Ok(dist)
+}
+
+/// Where the build keeps the module as wasm-bindgen wrote it, before wasm-opt (for the bench).
+pub fn unoptimised_copy(root: &Path) -> PathBuf {
+    root.join("target")
+        .join("xtask")
+        .join("sesame_widget_bg.before-wasm-opt.wasm")
+}
+
+/// Shrinks the module in place with wasm-opt when it is there; keeps it as it is otherwise.
+fn optimise(root: &Path, wasm: &Path) -> Result<()> {
+    let copy = unoptimised_copy(root);
+    std::fs::create_dir_all(copy.parent().context("target/xtask")?)?;
+    std::fs::copy(wasm, &copy).with_context(|| format!("copying {}", wasm.display()))?;
+    let optimised = wasm.with_extension("opt.wasm");
+    match wasm_opt(wasm, &optimised) {
+        Ok(_) => std::fs::rename(&optimised, wasm)
+            .with_context(|| format!("replacing {}", wasm.display())),
+        Err(why) => {
+            let _ = std::fs::remove_file(&optimised);
+            println!("note: widget not passed through wasm-opt ({why})");
+            Ok(())
+        }
+    }
 }
 
 /// Runs `wasm-opt -Oz` on `input` if a `wasm-opt` binary exists. Returns the optimised file,
