@@ -42,7 +42,11 @@ class SesameLogin extends HTMLElement {
       const message = this.getAttribute('lang')?.startsWith('en')
         ? 'The login module could not load. Reload the page; if it happens again, contact support.'
         : "Le module de connexion n'a pas pu se charger. Rechargez la page ; si cela recommence, contactez l'assistance.";
-      this.textContent = message;
+      const alert = document.createElement('p');
+      alert.setAttribute('role', 'alert');
+      alert.className = 'sesame-error';
+      alert.textContent = message;
+      this.replaceChildren(alert);
       console.error('sesame-login:', error);
       this.dispatchEvent(new CustomEvent('sesame-error', {
         bubbles: true,

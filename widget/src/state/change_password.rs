@@ -6,7 +6,6 @@ use sesame_core::api::ChangePasswordRequest;
 use sesame_core::password::{check, is_acceptable, CheckContext, PasswordPolicy, RuleOutcome};
 use sesame_core::{ApiError, ErrorCode, Secret};
 use std::rc::Rc;
-use yew::Reducible;
 
 /// The change-password form's state.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,15 +145,7 @@ impl ChangePassword {
     }
 }
 
-impl Reducible for ChangePassword {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(action);
-        Rc::new(next)
-    }
-}
+reducible_by_apply!(ChangePassword, Action);
 
 #[cfg(test)]
 mod tests {

@@ -4,8 +4,6 @@ use super::problem::Problem;
 use sesame_core::api::{LoginPasswordRequest, SessionInfo};
 use sesame_core::identifier::IdentifierRule;
 use sesame_core::{ErrorCode, PortalId, Secret};
-use std::rc::Rc;
-use yew::Reducible;
 
 /// The password login form's state.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -106,20 +104,14 @@ impl PasswordLogin {
     }
 }
 
-impl Reducible for PasswordLogin {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(action);
-        Rc::new(next)
-    }
-}
+reducible_by_apply!(PasswordLogin, Action);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use sesame_core::{AssuranceLevel, Method};
+    use std::rc::Rc;
+    use yew::Reducible;
 
     fn portal() -> PortalId {
         PortalId::new("entractes").unwrap()

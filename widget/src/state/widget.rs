@@ -3,8 +3,6 @@
 use super::problem::Problem;
 use sesame_core::api::SessionInfo;
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
-use std::rc::Rc;
-use yew::Reducible;
 
 /// The methods this version of the widget can carry out.
 pub const IMPLEMENTED: [Method; 1] = [Method::Password];
@@ -178,15 +176,7 @@ impl WidgetState {
     }
 }
 
-impl Reducible for WidgetState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(action);
-        Rc::new(next)
-    }
-}
+reducible_by_apply!(WidgetState, Action);
 
 #[cfg(test)]
 mod tests {
