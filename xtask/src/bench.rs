@@ -107,31 +107,10 @@ pub fn run(root: &Path) -> Result<()> {
         "\n1 KB = 1000 bytes. Built with `--profile {}`.",
         widget::PROFILE
     );
-    let served = table(
-        "as served in `dist/widget/` (after wasm-opt when available)",
-        &files,
-    )?;
+    let served = table("as served in `dist/widget/`", &files)?;
     let wasm = &files.iter().find(|(n, _)| *n == wasm_name).unwrap().1;
     print_sections(wasm);
 
-    // For comparison: the module as wasm-bindgen wrote it, before wasm-opt.
-    let unoptimised = widget::unoptimised_copy(root);
-    if let Ok(bytes) = std::fs::read(&unoptimised) {
-        if bytes != *wasm {
-            let before: Vec<_> = files
-                .iter()
-                .map(|(n, b)| {
-                    let b = if *n == wasm_name {
-                        bytes.clone()
-                    } else {
-                        b.clone()
-                    };
-                    (n.clone(), b)
-                })
-                .collect();
-            table("before wasm-opt (wasm-bindgen output)", &before)?;
-        }
-    }
     let best = served;
 
     println!(

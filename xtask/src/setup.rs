@@ -10,7 +10,7 @@ use std::path::Path;
 /// What to set up.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// The wasm32 target, wasm-bindgen-cli and wasm-opt: what building the widget needs.
+    /// The wasm32 target and wasm-bindgen-cli: what building the widget needs.
     Wasm,
     /// Also the browsers and their WebDriver servers: what the tests need.
     All,
@@ -21,7 +21,6 @@ pub fn run(root: &Path, scope: Scope) -> Result<()> {
     println!("== setup: checking tools");
     tools::ensure_wasm_target()?;
     tools::ensure_wasm_bindgen(&tools::wasm_bindgen_lock_version(root)?)?;
-    tools::ensure_wasm_opt();
     if scope == Scope::All {
         tools::ensure_browsers()?;
     }

@@ -132,18 +132,6 @@ pub fn ensure_browsers() -> Result<()> {
     Ok(())
 }
 
-/// Installs `wasm-opt` (Debian's `binaryen`) when missing. The widget builds without it (only
-/// larger), so a failure here is a warning, not an error.
-pub fn ensure_wasm_opt() {
-    if let Some(path) = which("wasm-opt") {
-        println!("ok: wasm-opt ({})", path.display());
-        return;
-    }
-    if let Err(e) = apt_install(&["binaryen"]) {
-        println!("warning: wasm-opt not installed ({e:#}); the widget will be built without it");
-    }
-}
-
 /// Path of geckodriver, if installed.
 pub fn geckodriver() -> Option<PathBuf> {
     which("geckodriver")

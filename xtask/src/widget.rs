@@ -4,6 +4,11 @@
 //! We call the wasm-bindgen CLI at Cargo.lock's version rather than Trunk: `cargo install
 //! trunk` takes about 15 minutes on 2 cores, the CLI about 3, and the page is not a Yew app
 //! but any page embedding `<sesame-login>`.
+//!
+//! No wasm-opt: Debian's binaryen 108 turns this module into one that fails to instantiate
+//! (`WebAssembly.Table.set(): Argument 1 is invalid for table` in `__wbindgen_init_externref_table`),
+//! and it saved nothing in brotli size anyway (BENCHMARKS.md). A current binaryen (the
+//! `wasm-opt` crate) builds from C++ sources for many minutes on 2 cores: not worth it today.
 
 use crate::cmd::Cmd;
 use crate::tools::{self, WASM_TARGET};
@@ -45,7 +50,6 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         .args(["--out-name", OUT_NAME])
         .arg(&wasm)
         .run()?;
-    optimise(root, &dist.join(format!("{OUT_NAME}_bg.wasm")))?;
     let assets = root.join("widget").join("assets");
     let entries = std::fs::read_dir(&assets)
         .with_context(|| format!("reading {} (the loader and CSS)", assets.display()))?;
@@ -58,69 +62,4 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     }
     println!("widget bundle: {}", dist.display());
     Ok(dist)
-}
-
-/// Where the build keeps the module as wasm-bindgen wrote it, before wasm-opt (for the bench).
-pub fn unoptimised_copy(root: &Path) -> PathBuf {
-    root.join("target")
-        .join("xtask")
-        .join("sesame_widget_bg.before-wasm-opt.wasm")
-}
-
-/// Shrinks the module in place with wasm-opt when it is there; keeps it as it is otherwise.
-fn optimise(root: &Path, wasm: &Path) -> Result<()> {
-    let copy = unoptimised_copy(root);
-    std::fs::create_dir_all(copy.parent().context("target/xtask")?)?;
-    std::fs::copy(wasm, &copy).with_context(|| format!("copying {}", wasm.display()))?;
-    let optimised = wasm.with_extension("opt.wasm");
-    match wasm_opt(wasm, &optimised) {
-        Ok(_) => std::fs::rename(&optimised, wasm)
-            .with_context(|| format!("replacing {}", wasm.display())),
-        Err(why) => {
-            let _ = std::fs::remove_file(&optimised);
-            println!("note: widget not passed through wasm-opt ({why})");
-            Ok(())
-        }
-    }
-}
-
-/// Runs `wasm-opt -Oz` on `input` if a `wasm-opt` binary exists. Returns the optimised file,
-/// or why there is none. Debian's binaryen 108 may refuse what today's rustc emits: that is
-/// reported, never fatal.
-pub fn wasm_opt(input: &Path, output: &Path) -> std::result::Result<PathBuf, String> {
-    let Some(wasm_opt) = tools::which("wasm-opt") else {
-        return Err("no `wasm-opt` binary on PATH".into());
-    };
-    let version = Cmd::new(&wasm_opt)
-        .arg("--version")
-        .read()
-        .unwrap_or_default();
-    println!("using {} ({version})", wasm_opt.display());
-    let res = Cmd::new(&wasm_opt)
-        .arg("-Oz")
-        .args([
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-        ])
-        .arg(input)
-        .arg("-o")
-        .arg(output)
-        .read();
-    match res {
-        Ok(_) => Ok(output.to_path_buf()),
-        Err(e) => Err(format!(
-            "{version} refused it: {}",
-            last_line(&e.to_string())
-        )),
-    }
-}
-
-/// The last non-empty line of an error: where wasm-opt says what it refused.
-fn last_line(s: &str) -> String {
-    let line = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
-    line.chars().take(300).collect()
 }
