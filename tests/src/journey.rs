@@ -2,7 +2,7 @@
 //! expected text comes from `sesame-core` or the demo's seed, never typed here a second time.
 
 use crate::harness::Session;
-use anyhow::{ensure, Result};
+use anyhow::{bail, ensure, Result};
 use fantoccini::Locator;
 use sesame_demo::seed::{DemoAccount, DEMO_ACCOUNTS};
 
@@ -20,6 +20,8 @@ pub mod sel {
     pub const SUBMIT: &str = r#"sesame-login form[data-form="password"] button[type="submit"]"#;
     /// An error message.
     pub const ERROR: &str = r#"sesame-login [role="alert"].sesame-error"#;
+    /// The loader's alert when the WebAssembly cannot load (a direct child of the element).
+    pub const LOAD_FAILURE: &str = r#"sesame-login > p[role="alert"]"#;
     /// The widget's session view.
     pub const WIDGET_SESSION: &str = "sesame-login .sesame-session";
     /// Log out.
@@ -70,6 +72,16 @@ pub async fn open_password_form(s: &Session) -> Result<()> {
         .wait_until("the password form or the method chooser", async || {
             if s.exists(sel::PASSWORD_FORM).await? {
                 return Ok(Some(true));
+            }
+            // The loader's own alert: the WebAssembly did not load. Stop at once, saying why.
+            if s.exists(sel::LOAD_FAILURE).await? {
+                let text = s
+                    .client
+                    .find(Locator::Css(sel::LOAD_FAILURE))
+                    .await?
+                    .text()
+                    .await?;
+                bail!("the widget did not load: {text}");
             }
             Ok(s.exists(sel::CHOOSE_PASSWORD).await?.then_some(false))
         })
