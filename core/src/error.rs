@@ -129,7 +129,7 @@ impl ErrorCode {
             | ErrorCode::UnknownPortal => pick(
                 lang,
                 "La page de connexion n'a pas pu dialoguer correctement avec le portail. \
-                 Rechargez la page ; si cela recommence, contactez l'assistance.",
+                 Rechargez la page\u{a0}; si cela recommence, contactez l'assistance.",
                 "The login page could not talk to the portal properly. Reload the page; \
                  if it happens again, contact support.",
             ),
@@ -153,8 +153,8 @@ impl ErrorCode {
             ErrorCode::InvalidCredentials => pick(
                 lang,
                 "Identifiant ou mot de passe incorrect. Vérifiez votre saisie (majuscules, \
-                 clavier) et réessayez. Après plusieurs erreurs, l'accès est suspendu : \
-                 utilisez « Mot de passe oublié » ou contactez l'assistance.",
+                 clavier) et réessayez. Après plusieurs erreurs, l'accès est suspendu\u{a0}: \
+                 utilisez «\u{a0}Mot de passe oublié\u{a0}» ou contactez l'assistance.",
                 "Wrong identifier or password. Check what you typed (capital letters, keyboard) \
                  and try again. After several mistakes access is suspended: use \"Forgotten \
                  password\" or contact support.",
@@ -162,7 +162,7 @@ impl ErrorCode {
             ErrorCode::PasswordRulesNotMet => pick(
                 lang,
                 "Le nouveau mot de passe ne respecte pas toutes les règles. Les règles non \
-                 respectées sont indiquées dans la liste : corrigez-le puis validez.",
+                 respectées sont indiquées dans la liste\u{a0}: corrigez-le puis validez.",
                 "The new password does not follow every rule. The rules not met are shown in \
                  the list: correct it, then confirm.",
             ),
@@ -178,7 +178,7 @@ impl ErrorCode {
             ),
             ErrorCode::InternalError | ErrorCode::UnknownError => pick(
                 lang,
-                "Le portail a rencontré un problème. Réessayez dans quelques minutes ; si cela \
+                "Le portail a rencontré un problème. Réessayez dans quelques minutes\u{a0}; si cela \
                  continue, contactez l'assistance.",
                 "The portal ran into a problem. Try again in a few minutes; if it goes on, \
                  contact support.",

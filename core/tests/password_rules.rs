@@ -76,13 +76,14 @@ fn spico_refuses_and_names_forbidden_characters() {
         assert!(!forbidden.met, "{c} must be refused");
         assert_eq!(forbidden.found, c.to_string());
         let problem = forbidden.rule.problem(&forbidden.found, Lang::Fr).unwrap();
-        assert!(problem.contains(&format!("« {c} »")), "{problem}");
+        assert!(problem.contains(&format!("«\u{a0}{c}\u{a0}»")), "{problem}");
         assert!(!is_acceptable(&outcomes));
     }
     let outcomes = check("a:b:c.d", &p, ctx(""));
     let forbidden = outcome(&outcomes, |r| matches!(r, Rule::Forbidden { .. }));
     assert_eq!(forbidden.found, ":.", "each culprit once, in order");
-    assert!(forbidden.rule.label(Lang::Fr).contains("« : »"));
+    assert!(forbidden.rule.label(Lang::Fr).contains("«\u{a0}:\u{a0}»"));
+    assert!(forbidden.rule.label(Lang::En).contains("“:”"));
 }
 
 #[test]

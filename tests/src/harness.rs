@@ -94,6 +94,13 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
+/// A text as WebDriver shows it: no-break spaces (French typography puts them before `:` and
+/// inside « ») become plain spaces, as WebDriver's "element text" does in some browsers and not
+/// others. Apply it to both sides of a comparison.
+pub fn visible(text: &str) -> String {
+    text.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
 /// The workspace's `target/` directory (screenshots and driver logs go under it).
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -312,12 +319,13 @@ impl Session {
     }
 
     /// Waits until `css` matches an element whose text satisfies `pred`; returns that text.
+    /// The text is as [`visible`] makes it: compare it with `visible(expected)`.
     pub async fn wait_for_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> Result<String> {
         let start = Instant::now();
         let mut last = String::new();
         loop {
             for el in self.client.find_all(Locator::Css(css)).await? {
-                if let Ok(text) = el.text().await {
+                if let Ok(text) = el.text().await.map(|t| visible(&t)) {
                     if pred(&text) {
                         return Ok(text);
                     }

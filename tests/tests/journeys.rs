@@ -5,7 +5,7 @@ use anyhow::{ensure, Context, Result};
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use sesame_core::{AssuranceLevel, ErrorCode, Lang, Method, PortalConfig};
-use sesame_e2e::harness::{in_each_browser, Portal, Session};
+use sesame_e2e::harness::{in_each_browser, visible, Portal, Session};
 use sesame_e2e::journey::{self, sel};
 use std::io::{Read, Write};
 
@@ -43,16 +43,16 @@ async fn newcomer_logs_in_and_sees_the_session() {
         let label = spico
             .offer(Method::Password)
             .context("SPICO offers passwords")?;
-        let method = s.wait_for("#session-method").await?.text().await?;
+        let method = visible(&s.wait_for("#session-method").await?.text().await?);
         ensure!(
-            method.contains(label.label.get(Lang::Fr)),
+            method.contains(&visible(label.label.get(Lang::Fr))),
             "method shown: {method:?}, expected {:?}",
             label.label.fr
         );
         let weak = Method::Password.assurance();
-        let level = s.wait_for("#session-assurance").await?.text().await?;
+        let level = visible(&s.wait_for("#session-assurance").await?.text().await?);
         ensure!(
-            level.contains(weak.label(Lang::Fr)),
+            level.contains(&visible(weak.label(Lang::Fr))),
             "assurance shown: {level:?}, expected {weak:?}"
         );
 
@@ -93,8 +93,8 @@ async fn wrong_password_shows_the_generic_error() {
         s.goto(&portal.url("/")).await?;
         journey::choose_preset(s, SPICO).await?;
         journey::log_in(s, marie.identifier, "Pas-le-bon-2026!").await?;
-        let expected = ErrorCode::InvalidCredentials.text(Lang::Fr);
-        s.wait_for_text(sel::ERROR, |t| t.contains(expected))
+        let expected = visible(ErrorCode::InvalidCredentials.text(Lang::Fr));
+        s.wait_for_text(sel::ERROR, |t| t.contains(&expected))
             .await?;
         ensure!(
             !journey::session_shown(s).await?,
@@ -122,7 +122,8 @@ async fn forbidden_character_in_new_password_is_refused() {
         let forbidden = r#"sesame-login ul.sesame-rules > li[data-rule="forbidden"]"#;
         s.wait_for(&format!(r#"{forbidden}[data-met="false"]"#))
             .await?;
-        s.wait_for_text(forbidden, |t| t.contains("« : »")).await?;
+        s.wait_for_text(forbidden, |t| t.contains(&visible("«\u{a0}:\u{a0}»")))
+            .await?;
         s.scroll_to(forbidden).await?;
         s.screenshot("checklist").await?;
         s.resize(360, 800).await?;

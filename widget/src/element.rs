@@ -73,7 +73,7 @@ pub fn Embedded(props: &EmbeddedProps) -> Html {
         return html! {
             <section class="sesame" lang={props.lang.tag()}>
                 <p role="alert" class="sesame-error" data-code="unknown_portal">
-                    {T::UnknownPreset.get(props.lang)}{" « "}{props.preset.clone()}{" »"}
+                    {T::UnknownPreset.get(props.lang)}{" «\u{a0}"}{props.preset.clone()}{"\u{a0}»"}
                 </p>
             </section>
         };

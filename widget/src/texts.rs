@@ -93,19 +93,19 @@ impl T {
             Show => pick(lang, "Afficher", "Show"),
             CapsLock => pick(
                 lang,
-                "Attention : les majuscules sont activées (touche Verr. Maj).",
+                "Attention\u{a0}: les majuscules sont activées (touche Verr. Maj).",
                 "Caution: Caps Lock is on.",
             ),
             LogIn => pick(lang, "Se connecter", "Log in"),
             LoggingIn => pick(lang, "Connexion…", "Logging in…"),
-            ForgotPassword => pick(lang, "Mot de passe oublié ?", "Forgotten password?"),
+            ForgotPassword => pick(lang, "Mot de passe oublié\u{a0}?", "Forgotten password?"),
             ResetPassword => pick(lang, "Réinitialiser mon mot de passe", "Reset my password"),
             ForgotContactSupport => pick(
                 lang,
-                "Pour obtenir un nouveau mot de passe, contactez l'assistance :",
+                "Pour obtenir un nouveau mot de passe, contactez l'assistance\u{a0}:",
                 "To get a new password, contact support:",
             ),
-            ForgotIdentifier => pick(lang, "Identifiant oublié ?", "Forgotten identifier?"),
+            ForgotIdentifier => pick(lang, "Identifiant oublié\u{a0}?", "Forgotten identifier?"),
             CreateAccount => pick(lang, "Créer un compte", "Create an account"),
             ChooseMethod => pick(
                 lang,
@@ -116,7 +116,7 @@ impl T {
             NoMethod => pick(
                 lang,
                 "La connexion à ce portail n'est pas encore possible depuis cette page. \
-                 Contactez l'assistance :",
+                 Contactez l'assistance\u{a0}:",
                 "Logging in to this portal is not possible from this page yet. Contact support:",
             ),
             OtherLanguage => pick(lang, "English", "Français"),
@@ -132,12 +132,16 @@ impl T {
             ),
             IdentifierShape => pick(
                 lang,
-                "Cet identifiant n'a pas la forme attendue :",
+                "Cet identifiant n'a pas la forme attendue\u{a0}:",
                 "This identifier does not have the expected form:",
             ),
-            ConnectedAs => pick(lang, "Connecté(e) :", "Logged in:"),
-            MethodLabel => pick(lang, "Mode de connexion :", "Login method:"),
-            AssuranceLabel => pick(lang, "Niveau d'authentification :", "Authentication level:"),
+            ConnectedAs => pick(lang, "Connecté(e)\u{a0}:", "Logged in:"),
+            MethodLabel => pick(lang, "Mode de connexion\u{a0}:", "Login method:"),
+            AssuranceLabel => pick(
+                lang,
+                "Niveau d'authentification\u{a0}:",
+                "Authentication level:",
+            ),
             LogOut => pick(lang, "Se déconnecter", "Log out"),
             ChangePassword => pick(lang, "Changer de mot de passe", "Change password"),
             CurrentPassword => pick(lang, "Mot de passe actuel", "Current password"),
@@ -153,11 +157,11 @@ impl T {
             ),
             RulesTitle => pick(
                 lang,
-                "Le nouveau mot de passe doit respecter :",
+                "Le nouveau mot de passe doit respecter\u{a0}:",
                 "The new password must have:",
             ),
-            RuleMet => pick(lang, "respectée : ", "met: "),
-            RuleNotMet => pick(lang, "non respectée : ", "not met: "),
+            RuleMet => pick(lang, "respectée\u{a0}: ", "met: "),
+            RuleNotMet => pick(lang, "non respectée\u{a0}: ", "not met: "),
             Support => pick(lang, "Assistance", "Support"),
             SupportForm => pick(
                 lang,
@@ -166,7 +170,7 @@ impl T {
             ),
             UnknownPreset => pick(
                 lang,
-                "Portail inconnu pour le module de connexion Sésame :",
+                "Portail inconnu pour le module de connexion Sésame\u{a0}:",
                 "Unknown portal for the Sésame login widget:",
             ),
         }

@@ -134,9 +134,9 @@ impl PasswordPolicy {
             ],
             usage: PasswordUsage::WithRestrictions,
             note: Text::new(
-                "Environ 77 bits pour 12 caractères : juste sous les 80 bits que la CNIL \
+                "Environ 77 bits pour 12 caractères\u{a0}: juste sous les 80 bits que la CNIL \
                  demande pour un mot de passe seul. SPICO exige un code à usage unique (SMS ou \
-                 e-mail) en plus pour l'accès fort ; blocage après 10 erreurs.",
+                 e-mail) en plus pour l'accès fort\u{a0}; blocage après 10 erreurs.",
                 "About 77 bits for 12 characters: just under the 80 bits the CNIL asks of a \
                  password used alone. SPICO requires a one-time code (SMS or e-mail) on top for \
                  strong access; lockout after 10 failures.",
@@ -156,7 +156,7 @@ impl PasswordPolicy {
             ],
             usage: PasswordUsage::WithRestrictions,
             note: Text::new(
-                "6 chiffres ≈ 20 bits, bien en dessous des 50 bits de la CNIL : ce mot de passe \
+                "6 chiffres ≈ 20 bits, bien en dessous des 50 bits de la CNIL\u{a0}: ce mot de passe \
                  ne protège que grâce au captcha, au blocage après 10 erreurs et au code de \
                  vérification envoyé par SMS ou e-mail.",
                 "6 digits ≈ 20 bits, far below the CNIL's 50 bits: this password only protects \
@@ -174,8 +174,8 @@ impl PasswordPolicy {
             rules: Self::nist_rules(15),
             usage: PasswordUsage::Alone,
             note: Text::new(
-                "15 caractères au moins, sans règle de composition (NIST SP 800-63B) : ≈ 99 bits \
-                 au plus pour un mot de passe tiré au hasard ; la liste des mots de passe \
+                "15 caractères au moins, sans règle de composition (NIST SP 800-63B)\u{a0}: ≈ 99 bits \
+                 au plus pour un mot de passe tiré au hasard\u{a0}; la liste des mots de passe \
                  courants écarte les pires choix humains.",
                 "At least 15 characters, no composition rules (NIST SP 800-63B): ≈ 99 bits at \
                  most for a random password; the common-password list rules out the worst \
@@ -191,7 +191,7 @@ impl PasswordPolicy {
             rules: Self::nist_rules(8),
             usage: PasswordUsage::WithRestrictions,
             note: Text::new(
-                "8 caractères au moins avec un second facteur (NIST SP 800-63B) : ≈ 53 bits au \
+                "8 caractères au moins avec un second facteur (NIST SP 800-63B)\u{a0}: ≈ 53 bits au \
                  plus, au-dessus des 50 bits de la CNIL avec mesures complémentaires.",
                 "At least 8 characters with a second factor (NIST SP 800-63B): ≈ 53 bits at \
                  most, above the CNIL's 50 bits with additional measures.",

@@ -42,11 +42,24 @@ pub enum Rule {
     NotCommon,
 }
 
-/// `« . » « : »` — each character between French quotes, for a label.
-fn quoted(chars: &str) -> String {
+/// Each character between quotes, for a label: French guillemets with no-break spaces (so a
+/// guillemet never ends a line alone), English curly quotes.
+fn quoted(chars: &str, lang: Lang) -> String {
     chars
         .chars()
-        .map(|c| format!("« {c} »"))
+        .map(|c| match lang {
+            Lang::Fr => format!("«\u{a0}{c}\u{a0}»"),
+            Lang::En => format!("“{c}”"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `!#$` → `! # $`: each character readable on its own.
+fn spaced(chars: &str) -> String {
+    chars
+        .chars()
+        .map(String::from)
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -83,16 +96,16 @@ impl Rule {
             (Rule::Digit, Lang::Fr) => "Un chiffre".into(),
             (Rule::Digit, Lang::En) => "A digit".into(),
             (Rule::Special { allowed }, Lang::Fr) => {
-                format!("Un caractère spécial parmi {allowed}")
+                format!("Un caractère spécial parmi {}", spaced(allowed))
             }
             (Rule::Special { allowed }, Lang::En) => {
-                format!("A special character among {allowed}")
+                format!("A special character among {}", spaced(allowed))
             }
             (Rule::Forbidden { chars }, Lang::Fr) => {
-                format!("Aucun des caractères interdits {}", quoted(chars))
+                format!("Aucun des caractères interdits {}", quoted(chars, lang))
             }
             (Rule::Forbidden { chars }, Lang::En) => {
-                format!("None of the refused characters {}", quoted(chars))
+                format!("None of the refused characters {}", quoted(chars, lang))
             }
             (Rule::DigitsOnly, Lang::Fr) => "Uniquement des chiffres".into(),
             (Rule::DigitsOnly, Lang::En) => "Digits only".into(),
@@ -104,16 +117,16 @@ impl Rule {
     }
 
     /// What is wrong when the rule is not met and `found` names the culprits, e.g.
-    /// "« : » n'est pas autorisé".
+    /// "Refusé ici : « : »".
     pub fn problem(&self, found: &str, lang: Lang) -> Option<String> {
         match self {
             Rule::Forbidden { .. } if !found.is_empty() => Some(match lang {
-                Lang::Fr => format!("Refusé ici : {}", quoted(found)),
-                Lang::En => format!("Refused here: {}", quoted(found)),
+                Lang::Fr => format!("Refusé ici\u{a0}: {}", quoted(found, lang)),
+                Lang::En => format!("Refused here: {}", quoted(found, lang)),
             }),
             Rule::DigitsOnly if !found.is_empty() => Some(match lang {
-                Lang::Fr => format!("Autre chose qu'un chiffre : {}", quoted(found)),
-                Lang::En => format!("Not a digit: {}", quoted(found)),
+                Lang::Fr => format!("Autre chose qu'un chiffre\u{a0}: {}", quoted(found, lang)),
+                Lang::En => format!("Not a digit: {}", quoted(found, lang)),
             }),
             _ => None,
         }

@@ -24,7 +24,7 @@ fn id(s: &str) -> PortalId {
 /// PAACO says: login/password must be temporary, never regular use.
 fn temporary_password_notice() -> Text {
     Text::new(
-        "Usage temporaire uniquement : en attendant votre carte CPS ou la résolution d'un \
+        "Usage temporaire uniquement\u{a0}: en attendant votre carte CPS ou la résolution d'un \
          problème par le support. Jamais de façon régulière.",
         "Temporary use only: while you wait for your CPS card or for support to fix a problem. \
          Never for regular use.",
