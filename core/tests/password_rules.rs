@@ -10,7 +10,7 @@ fn ctx(identifier: &str) -> CheckContext<'_> {
     CheckContext { identifier }
 }
 
-fn outcome<'a>(outcomes: &'a [RuleOutcome], pred: impl Fn(&Rule) -> bool) -> &'a RuleOutcome {
+fn outcome(outcomes: &[RuleOutcome], pred: impl Fn(&Rule) -> bool) -> &RuleOutcome {
     outcomes
         .iter()
         .find(|o| pred(&o.rule))

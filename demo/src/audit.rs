@@ -1,6 +1,5 @@
 //! The audit log: who tried what, from where, with what outcome. Never a password.
 
-use crate::db::Db;
 use sesame_core::identifier::MAX_IDENTIFIER_LEN;
 use std::net::IpAddr;
 
@@ -22,7 +21,7 @@ pub struct Entry<'a> {
 }
 
 /// Appends an entry.
-pub async fn record(db: &Db, entry: Entry<'_>) -> sqlx::Result<()> {
+pub async fn record<'e>(db: impl sqlx::SqliteExecutor<'e>, entry: Entry<'_>) -> sqlx::Result<()> {
     tracing::info!(
         event = entry.event,
         portal = entry.portal,

@@ -74,19 +74,23 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Account, Ap
     let matches = password_hash::verify_blocking(attempt.password.clone(), hash).await?;
 
     let known = account.is_some();
+    // One transaction, one commit, on every path: the number of disk syncs does not tell a
+    // known account from an unknown one either.
+    let mut tx = state.db.begin().await?;
     let outcome = match (account, gate) {
         (None, _) => "unknown_account",
         (Some(_), Gate::Delayed { .. }) => "delayed",
         (Some(_), Gate::Locked { .. }) => "locked",
         (Some(a), Gate::Open) if matches => {
-            db::set_failures(&state.db, portal, &a.identifier, 0, None).await?;
-            audit::record(&state.db, audit("success", true)).await?;
+            db::set_failures(&mut *tx, portal, &a.identifier, 0, None).await?;
+            audit::record(&mut *tx, audit("success", true)).await?;
+            tx.commit().await?;
             return Ok(a);
         }
         (Some(a), Gate::Open) => {
             let failures = lockout::effective_failures(a.failure_count(), a.last_failure, now)
                 .saturating_add(1);
-            db::set_failures(&state.db, portal, &a.identifier, failures, Some(now)).await?;
+            db::set_failures(&mut *tx, portal, &a.identifier, failures, Some(now)).await?;
             if failures >= lockout::LOCK_AFTER_FAILURES {
                 "failure_now_locked"
             } else {
@@ -95,6 +99,7 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Account, Ap
         }
     };
     state.ip_limiter.record_failure(attempt.ip, now);
-    audit::record(&state.db, audit(outcome, known)).await?;
+    audit::record(&mut *tx, audit(outcome, known)).await?;
+    tx.commit().await?;
     Err(ErrorCode::InvalidCredentials.into())
 }

@@ -81,8 +81,8 @@ pub async fn find_account(
 }
 
 /// Records the failure count after an attempt (0 and no time after a success).
-pub async fn set_failures(
-    db: &Db,
+pub async fn set_failures<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
     portal: &str,
     identifier: &str,
     failures: u32,
