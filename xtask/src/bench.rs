@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: the widget's bundle sizes, raw and as browsers download them (gzip
-//! level 9, brotli quality 11), printed as a markdown table for BENCHMARKS.md.
+//! level 9, brotli quality 11), then the demo's login latency by outcome
+//! (`demo/benches/login_timing.rs`), printed as markdown tables for BENCHMARKS.md.
 
+use crate::cmd::Cmd;
 use crate::widget;
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -123,6 +125,18 @@ pub fn run(root: &Path) -> Result<()> {
             "over the target"
         }
     );
+
+    // Login latency by outcome: the demo's own benchmark prints its table.
+    Cmd::cargo()
+        .args([
+            "bench",
+            "-q",
+            "-p",
+            "sesame-demo",
+            "--bench",
+            "login_timing",
+        ])
+        .run()?;
     Ok(())
 }
 
