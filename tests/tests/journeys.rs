@@ -245,3 +245,46 @@ fn response_header(portal: &Portal, path: &str, name: &str) -> Result<Option<Str
             .then(|| v.trim().to_owned())
     }))
 }
+
+/// Every seed portal, one after the other in the same page, as a demo visitor would go through
+/// them: the preset switcher shows the portal in its own words (name, the password method's
+/// label and notice), its demo account logs in, and logging out brings back the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_preset_logs_in_with_its_demo_account() {
+    in_each_browser("every-preset", async |s: &Session, portal: &Portal| {
+        s.goto(&portal.url("/")).await?;
+        for id in PortalConfig::PRESET_IDS {
+            let config = PortalConfig::preset(id).context("a core preset")?;
+            let account = journey::account(id);
+            journey::choose_preset(s, id).await?;
+            s.wait_for_text("sesame-login section.sesame", |t| {
+                t.contains(&visible(&config.name))
+            })
+            .await
+            .with_context(|| format!("{id}: the portal's name"))?;
+            journey::open_password_form(s).await?;
+            let offer = config.offer(Method::Password).context("offers passwords")?;
+            let form = visible(&s.wait_for(sel::PASSWORD_FORM).await?.text().await?);
+            ensure!(
+                form.contains(&visible(offer.label.get(Lang::Fr))),
+                "{id}: the method's label {:?} in {form:?}",
+                offer.label.fr
+            );
+            if let Some(notice) = &offer.notice {
+                ensure!(
+                    form.contains(&visible(notice.get(Lang::Fr))),
+                    "{id}: the notice {:?}",
+                    notice.fr
+                );
+            }
+            journey::log_in(s, account.identifier, account.password).await?;
+            journey::expect_session(s, &account).await?;
+            s.click(sel::LOGOUT).await?;
+            s.wait_for(sel::PASSWORD_FORM)
+                .await
+                .with_context(|| format!("{id}: the form again after logout"))?;
+        }
+        Ok(())
+    })
+    .await;
+}
