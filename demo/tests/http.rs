@@ -297,6 +297,7 @@ async fn serves_the_page_its_assets_and_the_widget() {
     )
     .unwrap();
     std::fs::write(widget.path().join("sesame-login.js"), "export {};").unwrap();
+    std::fs::write(widget.path().join("sesame-login.js.br"), b"BROTLI-BYTES").unwrap();
     let app = test_app_with(sesame_demo::Config {
         page_dir: page.path().into(),
         widget_dir: widget.path().into(),
@@ -320,7 +321,26 @@ async fn serves_the_page_its_assets_and_the_widget() {
     let wasm = app.send(get("/widget/sesame_widget_bg.wasm")).await;
     assert_eq!(wasm.status, 200);
     assert_eq!(wasm.headers[header::CONTENT_TYPE], "application/wasm");
-    assert_eq!(app.send(get("/widget/sesame-login.js")).await.status, 200);
+    let plain = app.send(get("/widget/sesame-login.js")).await;
+    assert_eq!(plain.status, 200);
+    assert_eq!(&plain.body[..], b"export {};");
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    // A browser that accepts brotli gets the precompressed copy, with the original's type.
+    let br = app
+        .send(
+            Request::get("/widget/sesame-login.js")
+                .header(header::ACCEPT_ENCODING, "gzip, br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(br.status, 200);
+    assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
+    assert!(br.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    assert_eq!(&br.body[..], b"BROTLI-BYTES");
     assert_eq!(app.send(get("/widget/nope.js")).await.status, 404);
     assert_eq!(app.send(get("/widget/../index.html")).await.status, 404);
     assert_eq!(app.send(get("/nope")).await.status, 404);

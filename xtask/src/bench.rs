@@ -3,9 +3,9 @@
 //! (`demo/benches/login_timing.rs`), printed as markdown tables for BENCHMARKS.md.
 
 use crate::cmd::Cmd;
+use crate::compress;
 use crate::widget;
 use anyhow::{Context, Result};
-use std::io::Write;
 use std::path::Path;
 
 /// The size target for the whole widget once every login method exists.
@@ -18,19 +18,10 @@ struct Sizes {
 }
 
 fn sizes(bytes: &[u8]) -> Result<Sizes> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
-    gz.write_all(bytes)?;
-    let gzip = gz.finish()?.len();
-    let mut br = Vec::new();
-    {
-        // quality 11, window 2^22: what `brotli -q 11` and most servers' static compression use.
-        let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
-        w.write_all(bytes)?;
-    }
     Ok(Sizes {
         raw: bytes.len(),
-        gzip,
-        brotli: br.len(),
+        gzip: compress::gzip(bytes)?.len(),
+        brotli: compress::brotli(bytes)?.len(),
     })
 }
 
@@ -91,7 +82,7 @@ pub fn run(root: &Path) -> Result<()> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for entry in std::fs::read_dir(&dist)? {
         let path = entry?.path();
-        if path.is_file() {
+        if path.is_file() && !compress::is_precompressed(&path) {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             files.push((name, std::fs::read(&path)?));
         }

@@ -15,6 +15,7 @@
 
 mod bench;
 mod cmd;
+mod compress;
 mod demo;
 mod setup;
 mod test;

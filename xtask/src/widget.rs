@@ -11,6 +11,7 @@
 //! `wasm-opt` crate) builds from C++ sources for many minutes on 2 cores: not worth it today.
 
 use crate::cmd::Cmd;
+use crate::compress;
 use crate::tools::{self, WASM_TARGET};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -60,6 +61,10 @@ pub fn build(root: &Path) -> Result<PathBuf> {
                 .with_context(|| format!("copying {}", entry.path().display()))?;
         }
     }
-    println!("widget bundle: {}", dist.display());
+    compress::precompress_dir(&dist)?;
+    println!(
+        "widget bundle: {} (with .gz and .br copies)",
+        dist.display()
+    );
     Ok(dist)
 }
