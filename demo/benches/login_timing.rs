@@ -10,8 +10,10 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, Request};
 use sesame_core::api::{paths, CSRF_HEADER};
 use sesame_demo::seed::DEMO_ACCOUNTS;
-use sesame_demo::{app, db, seed, system_clock, AppState, Config};
+use sesame_demo::{app, db, seed, AppState, Clock, Config};
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
@@ -46,11 +48,14 @@ async fn main() -> anyhow::Result<()> {
     );
     let pool = db::connect(&url).await?;
     seed::seed(&pool).await?;
-    let router = app(AppState::new(
-        Config::default(),
-        pool.clone(),
-        system_clock(),
-    ));
+    // A clock the bench moves: locking an account takes 10 failures, each past the growing
+    // delay that follows the fifth (attempts during a delay are refused without counting).
+    let now = Arc::new(AtomicI64::new(1_800_000_000));
+    let clock: Clock = {
+        let now = now.clone();
+        Arc::new(move || now.load(Ordering::SeqCst))
+    };
+    let router = app(AppState::new(Config::default(), pool.clone(), clock));
 
     let known = DEMO_ACCOUNTS
         .iter()
@@ -61,8 +66,9 @@ async fn main() -> anyhow::Result<()> {
         .find(|a| a.portal == "paaco")
         .expect("paaco");
     let mut n = 0;
-    // Lock PAACO's account: 10 wrong passwords.
+    // Lock PAACO's account: 10 wrong passwords, two minutes apart.
     for _ in 0..10 {
+        now.fetch_add(120, Ordering::SeqCst);
         n += 1;
         router
             .clone()
