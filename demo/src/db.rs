@@ -101,8 +101,8 @@ pub async fn set_failures<'e>(
 }
 
 /// Replaces an account's password hash.
-pub async fn set_password_hash(
-    db: &Db,
+pub async fn set_password_hash<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
     portal: &str,
     identifier: &str,
     hash: &str,

@@ -105,8 +105,8 @@ pub async fn delete(db: &Db, token_hash: &str) -> sqlx::Result<()> {
 }
 
 /// Ends every session of an account except `keep`.
-pub async fn delete_others(
-    db: &Db,
+pub async fn delete_others<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
     portal: &str,
     identifier: &str,
     keep: &str,

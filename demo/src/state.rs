@@ -42,6 +42,15 @@ impl AppState {
             .map(|p| (p.id.clone(), p))
             .collect();
         let allowed_origins = config.effective_origins();
+        // Compute the dummy hash now, not at the first unknown identifier: that request would
+        // take twice as long (telling it apart) and hash on the async runtime's thread. On
+        // failure (no randomness), the first login retries and answers `internal_error`.
+        if let Err(e) = crate::password_hash::dummy_hash() {
+            tracing::error!(
+                error = format!("{e:#}"),
+                "cannot prepare the dummy password hash"
+            );
+        }
         AppState {
             config: Arc::new(config),
             db: pool,

@@ -75,14 +75,17 @@ pub async fn change_password(
         return Err(AppError::rules_not_met(outcomes));
     }
     let hash = password_hash::hash_blocking(request.new_password).await?;
-    db::set_password_hash(&state.db, &account.portal, &account.identifier, &hash).await?;
+    // All or nothing: a new password never leaves the account's other sessions open.
+    let mut tx = state.db.begin().await?;
+    db::set_password_hash(&mut *tx, &account.portal, &account.identifier, &hash).await?;
     session::delete_others(
-        &state.db,
+        &mut *tx,
         &account.portal,
         &account.identifier,
         &current.token_hash,
     )
     .await?;
-    audit::record(&state.db, entry("password_changed")).await?;
+    audit::record(&mut *tx, entry("password_changed")).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
