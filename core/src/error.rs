@@ -118,6 +118,26 @@ impl ErrorCode {
         }
     }
 
+    /// The code for an error status whose body is not an [`ApiError`] (a proxy's HTML page,
+    /// say): the inverse of [`ErrorCode::http_status`] where it is one-to-one, the most likely
+    /// code where it is not.
+    pub fn from_http_status(status: u16) -> ErrorCode {
+        match status {
+            400 => ErrorCode::InvalidRequest,
+            401 => ErrorCode::NotAuthenticated,
+            403 => ErrorCode::CsrfRejected,
+            404 => ErrorCode::NotFound,
+            405 => ErrorCode::MethodNotAllowed,
+            413 => ErrorCode::BodyTooLarge,
+            415 => ErrorCode::UnsupportedMediaType,
+            429 => ErrorCode::RateLimited,
+            // A gateway that cannot reach the portal: for the person, the portal does not answer.
+            502..=504 => ErrorCode::NetworkError,
+            500..=599 => ErrorCode::InternalError,
+            _ => ErrorCode::UnknownError,
+        }
+    }
+
     /// What happened and what to do next, in words a nurse understands.
     pub fn text(self, lang: Lang) -> &'static str {
         match self {
@@ -245,6 +265,19 @@ mod tests {
         let e: ApiError =
             serde_json::from_str(r#"{"code":"brand_new_code","message":"x"}"#).unwrap();
         assert_eq!(e.code, ErrorCode::UnknownError);
+    }
+
+    #[test]
+    fn statuses_map_back_to_a_code_with_that_status() {
+        for code in ErrorCode::ALL {
+            let status = code.http_status();
+            let back = ErrorCode::from_http_status(status);
+            if back != ErrorCode::UnknownError {
+                assert_eq!(back.http_status(), status, "{code}");
+            }
+        }
+        assert_eq!(ErrorCode::from_http_status(502), ErrorCode::NetworkError);
+        assert_eq!(ErrorCode::from_http_status(418), ErrorCode::UnknownError);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 mod presets;
 mod validate;
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::identifier::IdentifierRule;
 use crate::method::Method;
 use crate::password::PasswordPolicy;
@@ -165,5 +165,11 @@ impl PortalConfig {
     /// The offer for `method`, if the portal has it.
     pub fn offer(&self, method: Method) -> Option<&MethodOffer> {
         self.methods.iter().find(|o| o.method == method)
+    }
+
+    /// How the portal names `method`, in `lang`; its wire name if the portal does not offer it.
+    pub fn method_label(&self, method: Method, lang: Lang) -> &str {
+        self.offer(method)
+            .map_or(method.as_str(), |offer| offer.label.get(lang))
     }
 }

@@ -164,3 +164,17 @@ fn bad_configurations_are_refused_naming_the_field() {
     let e = refused("");
     assert!(!e.message.is_empty());
 }
+
+#[test]
+fn methods_are_named_in_the_portals_words() {
+    let spico = PortalConfig::spico();
+    assert_eq!(
+        spico.method_label(Method::ProSanteConnect, sesame_core::Lang::Fr),
+        "S'identifier avec Pro Santé Connect"
+    );
+    assert_eq!(
+        spico.method_label(Method::Cps, sesame_core::Lang::Fr),
+        "cps",
+        "a method the portal does not offer keeps its wire name"
+    );
+}

@@ -108,25 +108,8 @@ pub fn decode_optional<T: DeserializeOwned>(body: &str) -> Result<Option<T>, Api
 
 /// An error answer: its JSON [`ApiError`], or (a proxy's HTML page, say) a code from the status.
 pub fn decode_error(status: u16, body: &str) -> ApiError {
-    serde_json::from_str(body).unwrap_or_else(|_| ApiError::new(code_for_status(status)))
-}
-
-/// The code for an error status whose body is not an [`ApiError`].
-pub fn code_for_status(status: u16) -> ErrorCode {
-    match status {
-        400 => ErrorCode::InvalidRequest,
-        401 => ErrorCode::NotAuthenticated,
-        403 => ErrorCode::CsrfRejected,
-        404 => ErrorCode::NotFound,
-        405 => ErrorCode::MethodNotAllowed,
-        413 => ErrorCode::BodyTooLarge,
-        415 => ErrorCode::UnsupportedMediaType,
-        429 => ErrorCode::RateLimited,
-        // A gateway that cannot reach the portal: for the person, the portal does not answer.
-        502..=504 => ErrorCode::NetworkError,
-        500..=599 => ErrorCode::InternalError,
-        _ => ErrorCode::UnknownError,
-    }
+    serde_json::from_str(body)
+        .unwrap_or_else(|_| ApiError::new(ErrorCode::from_http_status(status)))
 }
 
 #[cfg(test)]

@@ -82,9 +82,7 @@ pub fn Embedded(props: &EmbeddedProps) -> Html {
     let onlogin = Callback::from(move |session: SessionInfo| {
         let detail = LoginDetail {
             session: &session,
-            method_label: portal
-                .offer(session.method)
-                .map_or(session.method.as_str(), |offer| offer.label.get(lang)),
+            method_label: portal.method_label(session.method, lang),
             assurance_label: session.assurance.label(lang),
         };
         fire(&host, "sesame-login", serde_json::to_string(&detail).ok());

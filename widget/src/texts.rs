@@ -75,8 +75,6 @@ pub enum T {
     RuleMet,
     /// Before an unmet rule (for screen readers).
     RuleNotMet,
-    /// Support contact heading.
-    Support,
     /// Support online form link.
     SupportForm,
     /// Unknown preset (followed by its name).
@@ -162,7 +160,6 @@ impl T {
             ),
             RuleMet => pick(lang, "respectée\u{a0}: ", "met: "),
             RuleNotMet => pick(lang, "non respectée\u{a0}: ", "not met: "),
-            Support => pick(lang, "Assistance", "Support"),
             SupportForm => pick(
                 lang,
                 "Formulaire d'assistance en ligne",

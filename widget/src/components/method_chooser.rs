@@ -23,11 +23,7 @@ pub struct MethodChooserProps {
 pub fn MethodChooser(props: &MethodChooserProps) -> Html {
     let lang = props.lang;
     let buttons = props.methods.iter().map(|&method| {
-        let label = props
-            .config
-            .offer(method)
-            .map(|o| o.label.get(lang).to_owned())
-            .unwrap_or_else(|| method.as_str().to_owned());
+        let label = props.config.method_label(method, lang).to_owned();
         let onclick = props.onchoose.reform(move |_: MouseEvent| method);
         html! {
             <li>

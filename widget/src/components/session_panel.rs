@@ -56,11 +56,7 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
             *was_open.borrow_mut() = changing;
         });
     }
-    let method = props
-        .config
-        .offer(session.method)
-        .map(|o| o.label.get(lang).to_owned())
-        .unwrap_or_else(|| session.method.as_str().to_owned());
+    let method = props.config.method_label(session.method, lang);
     let logout = {
         let (api, onlogout, onerror) = (
             props.api.clone(),
