@@ -19,6 +19,7 @@ pub mod method;
 pub mod password;
 pub mod portal;
 pub mod secret;
+pub mod wire;
 
 pub use error::{ApiError, ErrorCode};
 pub use i18n::{Lang, Text};

@@ -2,12 +2,13 @@
 //! failure turned into an [`ApiError`] with a code the widget can explain.
 
 use gloo_net::http::{Request, RequestBuilder};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use js_sys::{Array, Object, Reflect, JSON};
 use sesame_core::api::{
     paths, ChangePasswordRequest, LoginPasswordRequest, SessionInfo, CSRF_HEADER,
 };
+use sesame_core::wire::{Fields, JsonValue};
 use sesame_core::{ApiError, ErrorCode};
+use wasm_bindgen::JsValue;
 use web_sys::RequestCredentials;
 use yew::AttrValue;
 
@@ -25,7 +26,7 @@ impl Api {
 
     /// The full URL of `path` (one of [`paths`]).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base.trim_end_matches('/'))
+        [self.base.trim_end_matches('/'), path].concat()
     }
 
     /// The current session; `None` when there is none (the portal answers 204).
@@ -34,7 +35,11 @@ impl Api {
             .credentials(RequestCredentials::SameOrigin)
             .header("accept", "application/json");
         let body = send(request, None).await?;
-        decode_optional(&body)
+        if body.trim().is_empty() {
+            Ok(None)
+        } else {
+            read_ok(parse(&body), SessionInfo::read).map(Some)
+        }
     }
 
     /// Logs in with identifier and password.
@@ -43,12 +48,14 @@ impl Api {
         request: &LoginPasswordRequest,
     ) -> Result<SessionInfo, ApiError> {
         let body = post(self, paths::LOGIN_PASSWORD, Some(request)).await?;
-        decode_ok(&body)
+        read_ok(parse(&body), SessionInfo::read)
     }
 
     /// Ends the session.
     pub async fn logout(&self) -> Result<(), ApiError> {
-        post::<()>(self, paths::LOGOUT, None).await.map(drop)
+        post::<LoginPasswordRequest>(self, paths::LOGOUT, None)
+            .await
+            .map(drop)
     }
 
     /// Changes the logged-in account's password.
@@ -59,14 +66,57 @@ impl Api {
     }
 }
 
-async fn post<B: Serialize>(api: &Api, path: &str, body: Option<&B>) -> Result<String, ApiError> {
+/// A JSON value as the browser parsed it (`JSON.parse`): the widget reads bodies through it
+/// instead of serde (see `sesame_core::wire`).
+pub struct Js(pub JsValue);
+
+impl JsonValue for Js {
+    fn member(&self, key: &str) -> Option<Js> {
+        if !self.0.is_object() {
+            return None;
+        }
+        let v = Reflect::get(&self.0, &JsValue::from_str(key)).ok()?;
+        (!v.is_null() && !v.is_undefined()).then_some(Js(v))
+    }
+    fn string(&self) -> Option<String> {
+        self.0.as_string()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+    fn number(&self) -> Option<f64> {
+        self.0.as_f64()
+    }
+    fn items(&self) -> Option<Vec<Js>> {
+        Array::is_array(&self.0).then(|| Array::from(&self.0).iter().map(Js).collect())
+    }
+}
+
+/// `text` parsed by the browser; `None` if it is not JSON.
+pub fn parse(text: &str) -> Option<Js> {
+    JSON::parse(text).ok().map(Js)
+}
+
+/// A flat object of string members, as a JavaScript object.
+pub fn object(fields: &[(&str, &str)]) -> Object {
+    let object = Object::new();
+    for (key, value) in fields {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    object
+}
+
+async fn post<B: Fields>(api: &Api, path: &str, body: Option<&B>) -> Result<String, ApiError> {
     let request = Request::post(&api.url(path))
         .credentials(RequestCredentials::SameOrigin)
         .header(CSRF_HEADER, "1")
         .header("accept", "application/json");
     let json = match body {
         Some(body) => Some(
-            serde_json::to_string(body).map_err(|_| ApiError::new(ErrorCode::InvalidRequest))?,
+            JSON::stringify(&object(&body.fields()))
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| ApiError::new(ErrorCode::InvalidRequest))?,
         ),
         None => None,
     };
@@ -88,28 +138,22 @@ async fn send(request: RequestBuilder, json: Option<String>) -> Result<String, A
     if response.ok() {
         Ok(body)
     } else {
-        Err(decode_error(response.status(), &body))
+        Err(read_error(response.status(), parse(&body)))
     }
 }
 
-/// A 2xx body as `T`; a body the widget cannot read is the portal's problem.
-pub fn decode_ok<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
-    serde_json::from_str(body).map_err(|_| ApiError::new(ErrorCode::UnknownError))
-}
-
-/// A 2xx body that may be empty (204): `None` when empty.
-pub fn decode_optional<T: DeserializeOwned>(body: &str) -> Result<Option<T>, ApiError> {
-    if body.trim().is_empty() {
-        Ok(None)
-    } else {
-        decode_ok(body).map(Some)
-    }
+/// A 2xx body read by `read`; a body the widget cannot read is the portal's problem.
+pub fn read_ok<J: JsonValue, T>(body: Option<J>, read: fn(&J) -> Option<T>) -> Result<T, ApiError> {
+    body.as_ref()
+        .and_then(read)
+        .ok_or_else(|| ApiError::new(ErrorCode::UnknownError))
 }
 
 /// An error answer: its JSON [`ApiError`], or (a proxy's HTML page, say) a code from the status.
-pub fn decode_error(status: u16, body: &str) -> ApiError {
-    serde_json::from_str(body)
-        .unwrap_or_else(|_| ApiError::new(ErrorCode::from_http_status(status)))
+pub fn read_error<J: JsonValue>(status: u16, body: Option<J>) -> ApiError {
+    body.as_ref()
+        .and_then(ApiError::read)
+        .unwrap_or_else(|| ApiError::new(ErrorCode::from_http_status(status)))
 }
 
 #[cfg(test)]
@@ -125,6 +169,8 @@ mod tests {
 
     #[test]
     fn json_errors_are_read_and_others_mapped_by_status() {
+        let json = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
+        let decode_error = |status, body: &str| read_error(status, json(body));
         let e = decode_error(401, r#"{"code":"invalid_credentials","message":"x"}"#);
         assert_eq!(e.code, ErrorCode::InvalidCredentials);
         let e = decode_error(
@@ -144,7 +190,13 @@ mod tests {
 
     #[test]
     fn unreadable_success_bodies_are_unknown_errors() {
-        let e = decode_ok::<SessionInfo>("not json").unwrap_err();
+        let e = read_ok(None::<serde_json::Value>, SessionInfo::read).unwrap_err();
+        assert_eq!(e.code, ErrorCode::UnknownError);
+        let e = read_ok(
+            Some(serde_json::json!({"portal": "spico"})),
+            SessionInfo::read,
+        )
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::UnknownError);
     }
 }

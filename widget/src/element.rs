@@ -2,11 +2,11 @@
 //! element (light DOM) and dispatches `sesame-login`, `sesame-logout` and `sesame-error` events
 //! on it. `assets/sesame-login.js` defines the element and calls it.
 
+use crate::api::object;
 use crate::components::login_widget::LoginWidget;
 use crate::texts::T;
-use serde::Serialize;
 use sesame_core::api::SessionInfo;
-use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig};
+use sesame_core::{ApiError, Lang, PortalConfig};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element};
@@ -31,35 +31,32 @@ pub struct EmbeddedProps {
     pub host: Element,
 }
 
-/// The body of a `sesame-error` event.
-#[derive(Serialize)]
-struct ErrorDetail {
-    code: ErrorCode,
-    message: String,
+/// A bubbling, composed `CustomEvent` on `host` with `detail`.
+fn fire(host: &Element, name: &str, detail: &JsValue) {
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&event);
+    }
 }
 
 /// The body of a `sesame-login` event: the session, plus its method and assurance level in
 /// words (the element's language), so a page that is not a Yew app can show them as they are.
-#[derive(Serialize)]
-struct LoginDetail<'a> {
-    #[serde(flatten)]
-    session: &'a SessionInfo,
-    method_label: &'a str,
-    assurance_label: &'a str,
-}
-
-/// A bubbling, composed `CustomEvent` on `host`; `detail` is JSON turned into a plain object.
-fn fire(host: &Element, name: &str, detail: Option<String>) {
-    let init = CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    let detail = detail
-        .and_then(|json| js_sys::JSON::parse(&json).ok())
-        .unwrap_or(JsValue::NULL);
-    init.set_detail(&detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
-        let _ = host.dispatch_event(&event);
-    }
+fn login_detail(session: &SessionInfo, method_label: &str, assurance_label: &str) -> JsValue {
+    let mut fields = session.string_fields().to_vec();
+    fields.extend([
+        ("method_label", method_label),
+        ("assurance_label", assurance_label),
+    ]);
+    let detail = object(&fields);
+    let _ = js_sys::Reflect::set(
+        &detail,
+        &JsValue::from_str("authenticated_at"),
+        &JsValue::from_f64(session.authenticated_at as f64),
+    );
+    detail.into()
 }
 
 /// The widget as the custom element shows it: the preset by name, callbacks turned into DOM
@@ -80,22 +77,19 @@ pub fn Embedded(props: &EmbeddedProps) -> Html {
     };
     let (host, lang, portal) = (props.host.clone(), props.lang, config.clone());
     let onlogin = Callback::from(move |session: SessionInfo| {
-        let detail = LoginDetail {
-            session: &session,
-            method_label: portal.method_label(session.method, lang),
-            assurance_label: session.assurance.label(lang),
-        };
-        fire(&host, "sesame-login", serde_json::to_string(&detail).ok());
+        let detail = login_detail(
+            &session,
+            portal.method_label(session.method, lang),
+            session.assurance.label(lang),
+        );
+        fire(&host, "sesame-login", &detail);
     });
     let host = props.host.clone();
-    let onlogout = Callback::from(move |()| fire(&host, "sesame-logout", None));
+    let onlogout = Callback::from(move |()| fire(&host, "sesame-logout", &JsValue::NULL));
     let host = props.host.clone();
     let onerror = Callback::from(move |error: ApiError| {
-        let detail = ErrorDetail {
-            code: error.code,
-            message: error.message,
-        };
-        fire(&host, "sesame-error", serde_json::to_string(&detail).ok());
+        let detail = object(&[("code", error.code.as_str()), ("message", &error.message)]);
+        fire(&host, "sesame-error", &detail);
     });
     html! {
         <LoginWidget {config} api_base={props.api.clone()} lang={props.lang}

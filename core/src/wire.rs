@@ -1,0 +1,355 @@
+//! The API's bodies read and written without serde, for the widget.
+//!
+//! serde's generic machinery, with the formatting its error messages pull in (floats
+//! included), weighs about 9 KB brotli in the widget's WebAssembly (BENCHMARKS.md, "widget
+//! diet"). The widget has the browser parse JSON (`JSON.parse`) and reads the resulting value
+//! through [`JsonValue`]; it writes its few flat request bodies from [`Fields`]. The server keeps
+//! serde: the types and their serde attributes in [`api`](crate::api), [`error`](crate::error)
+//! and [`password`](crate::password) stay the one definition of the wire format, and this
+//! module's tests check it against them, variant by variant.
+//!
+//! Reading is lenient where serde is (unknown fields ignored, an unknown error code is
+//! `unknown_error`, `rules` and `found` may be absent) and strict where it is: a missing or
+//! mistyped required field gives `None`, which the widget treats as an unreadable answer.
+
+use crate::api::{ChangePasswordRequest, LoginPasswordRequest, SessionInfo};
+use crate::error::{ApiError, ErrorCode};
+use crate::method::{AssuranceLevel, Method};
+use crate::password::{Rule, RuleOutcome};
+use crate::portal::PortalId;
+
+/// A parsed JSON value, as the widget gets it from the browser (a `JsValue`) or a test from
+/// serde_json.
+pub trait JsonValue: Sized {
+    /// The member `key` of an object; `None` if absent, `null`, or not an object.
+    fn member(&self, key: &str) -> Option<Self>;
+    /// The value as a string.
+    fn string(&self) -> Option<String>;
+    /// The value as a boolean.
+    fn boolean(&self) -> Option<bool>;
+    /// The value as a number.
+    fn number(&self) -> Option<f64>;
+    /// The items of an array.
+    fn items(&self) -> Option<Vec<Self>>;
+}
+
+/// serde_json's values read the same way: for native tests of code written against
+/// [`JsonValue`], and for servers that want the widget's leniency.
+impl JsonValue for serde_json::Value {
+    fn member(&self, key: &str) -> Option<serde_json::Value> {
+        self.get(key).filter(|v| !v.is_null()).cloned()
+    }
+    fn string(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn items(&self) -> Option<Vec<serde_json::Value>> {
+        self.as_array().cloned()
+    }
+}
+
+fn string<J: JsonValue>(v: &J, key: &str) -> Option<String> {
+    v.member(key)?.string()
+}
+
+/// A non-negative whole number that fits a `usize` (rule lengths).
+fn count<J: JsonValue>(v: &J, key: &str) -> Option<usize> {
+    let n = v.member(key)?.number()?;
+    (n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64).then_some(n as usize)
+}
+
+impl ErrorCode {
+    /// The code for its wire string; a code this version does not know is `unknown_error`.
+    pub fn parse(s: &str) -> ErrorCode {
+        ErrorCode::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .unwrap_or(ErrorCode::UnknownError)
+    }
+}
+
+impl AssuranceLevel {
+    /// The level for its wire string.
+    pub fn parse(s: &str) -> Option<AssuranceLevel> {
+        [AssuranceLevel::Weak, AssuranceLevel::Strong]
+            .into_iter()
+            .find(|l| l.as_str() == s)
+    }
+}
+
+impl SessionInfo {
+    /// Reads a session body.
+    pub fn read<J: JsonValue>(v: &J) -> Option<SessionInfo> {
+        let at = v.member("authenticated_at")?.number()?;
+        Some(SessionInfo {
+            portal: PortalId::new(&string(v, "portal")?).ok()?,
+            identifier: string(v, "identifier")?,
+            display_name: string(v, "display_name")?,
+            method: Method::parse(&string(v, "method")?)?,
+            assurance: AssuranceLevel::parse(&string(v, "assurance")?)?,
+            authenticated_at: (at.fract() == 0.0).then_some(at as i64)?,
+        })
+    }
+}
+
+impl SessionInfo {
+    /// The session's string members, in order; with `authenticated_at` (a number) they are
+    /// the whole body. For the widget's `sesame-login` event.
+    pub fn string_fields(&self) -> [(&'static str, &str); 5] {
+        [
+            ("portal", self.portal.as_str()),
+            ("identifier", &self.identifier),
+            ("display_name", &self.display_name),
+            ("method", self.method.as_str()),
+            ("assurance", self.assurance.as_str()),
+        ]
+    }
+}
+
+impl Rule {
+    /// Reads a rule (`{"rule": "min_length", "min": 12}`).
+    pub fn read<J: JsonValue>(v: &J) -> Option<Rule> {
+        Some(match string(v, "rule")?.as_str() {
+            "min_length" => Rule::MinLength {
+                min: count(v, "min")?,
+            },
+            "max_length" => Rule::MaxLength {
+                max: count(v, "max")?,
+            },
+            "uppercase" => Rule::Uppercase,
+            "lowercase" => Rule::Lowercase,
+            "digit" => Rule::Digit,
+            "special" => Rule::Special {
+                allowed: string(v, "allowed")?,
+            },
+            "forbidden" => Rule::Forbidden {
+                chars: string(v, "chars")?,
+            },
+            "digits_only" => Rule::DigitsOnly,
+            "not_identifier" => Rule::NotIdentifier,
+            "not_common" => Rule::NotCommon,
+            _ => return None,
+        })
+    }
+}
+
+impl RuleOutcome {
+    /// Reads one rule's state.
+    pub fn read<J: JsonValue>(v: &J) -> Option<RuleOutcome> {
+        Some(RuleOutcome {
+            rule: Rule::read(&v.member("rule")?)?,
+            met: v.member("met")?.boolean()?,
+            found: v
+                .member("found")
+                .and_then(|f| f.string())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+impl ApiError {
+    /// Reads an error body. A rule this version does not know is left out of `rules` (the
+    /// checklist then shows the local check for it).
+    pub fn read<J: JsonValue>(v: &J) -> Option<ApiError> {
+        Some(ApiError {
+            code: ErrorCode::parse(&string(v, "code")?),
+            message: string(v, "message").unwrap_or_default(),
+            rules: v
+                .member("rules")
+                .and_then(|r| r.items())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(RuleOutcome::read)
+                .collect(),
+        })
+    }
+}
+
+/// A request body that is one flat object of strings: its members, in order.
+pub trait Fields {
+    /// The members, as `(name, value)`. Secrets appear here exposed: the caller sends them to
+    /// the portal API and drops the body.
+    fn fields(&self) -> Vec<(&'static str, &str)>;
+}
+
+impl Fields for LoginPasswordRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("portal", self.portal.as_str()),
+            ("identifier", &self.identifier),
+            ("password", self.password.expose()),
+        ]
+    }
+}
+
+impl Fields for ChangePasswordRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("current_password", self.current_password.expose()),
+            ("new_password", self.new_password.expose()),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Secret;
+    use serde_json::Value;
+
+    /// Every rule, one of each variant: the `match` breaks the build when a variant is added
+    /// without being listed here (and so without a reader test).
+    fn every_rule() -> Vec<Rule> {
+        let all = vec![
+            Rule::MinLength { min: 12 },
+            Rule::MaxLength { max: 64 },
+            Rule::Uppercase,
+            Rule::Lowercase,
+            Rule::Digit,
+            Rule::Special {
+                allowed: "!#$".into(),
+            },
+            Rule::Forbidden {
+                chars: ":«".into()
+            },
+            Rule::DigitsOnly,
+            Rule::NotIdentifier,
+            Rule::NotCommon,
+        ];
+        for rule in &all {
+            match rule {
+                Rule::MinLength { .. }
+                | Rule::MaxLength { .. }
+                | Rule::Uppercase
+                | Rule::Lowercase
+                | Rule::Digit
+                | Rule::Special { .. }
+                | Rule::Forbidden { .. }
+                | Rule::DigitsOnly
+                | Rule::NotIdentifier
+                | Rule::NotCommon => {}
+            }
+        }
+        all
+    }
+
+    fn session(method: Method, assurance: AssuranceLevel) -> SessionInfo {
+        SessionInfo {
+            portal: PortalId::new("spico").unwrap(),
+            identifier: "marie.dupont".into(),
+            display_name: "Marie «\u{a0}Dupont\u{a0}» \"M\"".into(),
+            method,
+            assurance,
+            authenticated_at: 1_795_000_000,
+        }
+    }
+
+    #[test]
+    fn sessions_read_back_what_serde_writes() {
+        for method in Method::ALL {
+            for assurance in [AssuranceLevel::Weak, AssuranceLevel::Strong] {
+                let s = session(method, assurance);
+                let v = serde_json::to_value(&s).unwrap();
+                assert_eq!(SessionInfo::read(&v), Some(s));
+            }
+        }
+    }
+
+    #[test]
+    fn errors_and_every_rule_read_back_what_serde_writes() {
+        for code in ErrorCode::ALL {
+            let e = ApiError::new(code);
+            assert_eq!(ApiError::read(&serde_json::to_value(&e).unwrap()), Some(e));
+        }
+        let mut e = ApiError::new(ErrorCode::PasswordRulesNotMet);
+        e.rules = every_rule()
+            .into_iter()
+            .enumerate()
+            .map(|(i, rule)| RuleOutcome {
+                rule,
+                met: i % 2 == 0,
+                found: if i == 6 { ":".into() } else { String::new() },
+            })
+            .collect();
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(ApiError::read(&v), Some(e));
+    }
+
+    #[test]
+    fn reading_is_as_lenient_and_as_strict_as_serde() {
+        let read = |json: &str| ApiError::read(&serde_json::from_str::<Value>(json).unwrap());
+        // Unknown codes and fields pass; an unknown rule is left out.
+        let e = read(
+            r#"{"code":"brand_new","message":"m","extra":1,
+                "rules":[{"rule":{"rule":"digit"},"met":true},{"rule":{"rule":"quantum"},"met":false}]}"#,
+        )
+        .unwrap();
+        assert_eq!(e.code, ErrorCode::UnknownError);
+        assert_eq!(e.rules.len(), 1);
+        // No code, or not an object: not an error body.
+        assert_eq!(read(r#"{"message":"m"}"#), None);
+        assert_eq!(read(r#"[1,2]"#), None);
+        assert_eq!(read(r#""invalid_credentials""#), None);
+        // A session with a field missing or of the wrong type is unreadable.
+        let mut v = serde_json::to_value(session(Method::Password, AssuranceLevel::Weak)).unwrap();
+        v["authenticated_at"] = Value::from(1.5);
+        assert_eq!(SessionInfo::read(&v), None);
+        v["authenticated_at"] = Value::from("1");
+        assert_eq!(SessionInfo::read(&v), None);
+        v["authenticated_at"] = Value::from(1);
+        v["method"] = Value::from("telepathy");
+        assert_eq!(SessionInfo::read(&v), None);
+        // A negative or fractional length is not a rule.
+        let rule = |json: &str| Rule::read(&serde_json::from_str::<Value>(json).unwrap());
+        assert_eq!(rule(r#"{"rule":"min_length","min":-1}"#), None);
+        assert_eq!(rule(r#"{"rule":"min_length","min":1.5}"#), None);
+        assert_eq!(
+            rule(r#"{"rule":"min_length","min":8}"#),
+            Some(Rule::MinLength { min: 8 })
+        );
+    }
+
+    #[test]
+    fn request_fields_are_what_serde_writes() {
+        let check = |fields: Vec<(&'static str, &str)>, serde: Value| {
+            let mut object = serde_json::Map::new();
+            for (k, v) in fields {
+                object.insert(k.to_owned(), Value::from(v));
+            }
+            assert_eq!(Value::Object(object), serde);
+        };
+        let login = LoginPasswordRequest {
+            portal: PortalId::new("entractes").unwrap(),
+            identifier: "12345".into(),
+            password: Secret::new("4829\"15"),
+        };
+        check(login.fields(), serde_json::to_value(&login).unwrap());
+        let change = ChangePasswordRequest {
+            current_password: Secret::new("a"),
+            new_password: Secret::new("b\\c"),
+        };
+        check(change.fields(), serde_json::to_value(&change).unwrap());
+        let s = session(Method::Cps, AssuranceLevel::Strong);
+        let mut serde = serde_json::to_value(&s).unwrap();
+        assert_eq!(
+            serde["authenticated_at"].as_i64(),
+            Some(s.authenticated_at),
+            "the one member that is not a string"
+        );
+        serde.as_object_mut().unwrap().remove("authenticated_at");
+        check(s.string_fields().to_vec(), serde);
+    }
+
+    #[test]
+    fn error_codes_parse_from_their_strings() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), code);
+        }
+        assert_eq!(ErrorCode::parse("nope"), ErrorCode::UnknownError);
+    }
+}
