@@ -1,14 +1,14 @@
 //! `POST /api/password/change`: the logged-in account's new password, checked with the same
 //! `sesame_core::password::check` as the widget's checklist.
 
-use crate::audit::{self, Entry};
+use crate::audit::{self, AuditEvent, AuditOutcome, Entry};
 use crate::credentials::{self, Attempt};
 use crate::db;
 use crate::error::AppError;
 use crate::json::AppJson;
 use crate::password_hash;
 use crate::rate_limit::ClientIp;
-use crate::session::{self, CurrentSession};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use anyhow::anyhow;
 use axum::extract::State;
@@ -33,6 +33,7 @@ use sesame_core::ApiError;
         (status = 415, description = "`unsupported_media_type`", body = ApiError),
         (status = 422, description = "`password_rules_not_met`, with every rule's outcome in `rules`", body = ApiError),
         (status = 429, description = "`rate_limited`", body = ApiError),
+        (status = 503, description = "`server_busy`: try again after `Retry-After` seconds", body = ApiError),
     )
 )]
 pub async fn change_password(
@@ -47,17 +48,19 @@ pub async fn change_password(
     let account = credentials::check(
         &state,
         Attempt {
-            event: "change_password",
+            event: AuditEvent::ChangePassword,
             portal,
             identifier: &current.info.identifier,
             password: &request.current_password,
             ip,
+            device: None,
         },
     )
-    .await?;
+    .await?
+    .account;
     let entry = |outcome| Entry {
         at: state.now(),
-        event: "change_password",
+        event: AuditEvent::ChangePassword,
         portal: portal.id.as_str(),
         identifier: &account.identifier,
         ip,
@@ -71,21 +74,23 @@ pub async fn change_password(
         },
     );
     if !password::is_acceptable(&outcomes) {
-        audit::record(&state.db, entry("rules_not_met")).await?;
+        audit::record(&state.db, entry(AuditOutcome::RulesNotMet)).await?;
         return Err(AppError::rules_not_met(outcomes));
     }
+    let permit = state.hash_permit().await?;
     let hash = password_hash::hash_blocking(request.new_password).await?;
+    drop(permit);
     // All or nothing: a new password never leaves the account's other sessions open.
     let mut tx = state.db.begin().await?;
     db::set_password_hash(&mut *tx, &account.portal, &account.identifier, &hash).await?;
-    session::delete_others(
+    db::delete_other_sessions(
         &mut *tx,
         &account.portal,
         &account.identifier,
         &current.token_hash,
     )
     .await?;
-    audit::record(&mut *tx, entry("password_changed")).await?;
+    audit::record(&mut *tx, entry(AuditOutcome::PasswordChanged)).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
