@@ -484,3 +484,26 @@ async fn seeding_twice_resets_the_demo_accounts() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_server_refuses_guessable_pins_on_entractes() {
+    let app = test_app().await;
+    let a = DEMO_ACCOUNTS
+        .iter()
+        .find(|a| a.portal == "entractes")
+        .expect("the Entr'Actes demo account");
+    let cookie = app.login(a.portal, a.identifier, a.password).await.cookie();
+    for pin in ["123456", "000000", "250380"] {
+        let e = app
+            .change_password(&cookie, a.password, pin)
+            .await
+            .assert_error(ErrorCode::PasswordRulesNotMet);
+        assert!(
+            e.rules
+                .iter()
+                .any(|o| o.rule == Rule::NotGuessablePin && !o.met),
+            "{pin}: {:?}",
+            e.rules
+        );
+    }
+}
