@@ -50,7 +50,12 @@ async fn identifier_is_trimmed() {
 async fn cookie_is_httponly_strict_and_secure_outside_dev_mode() {
     let app = test_app().await;
     let (portal, id, pw) = SPICO;
-    let dev = app.login(portal, id, pw).await.set_cookie();
+    let dev_answer = app.login(portal, id, pw).await;
+    assert!(
+        !dev_answer.headers.contains_key("strict-transport-security"),
+        "no HSTS over plain HTTP"
+    );
+    let dev = dev_answer.set_cookie();
     assert!(dev.starts_with("sesame_session="), "{dev}");
     for attr in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=28800"] {
         assert!(dev.contains(attr), "{attr} missing: {dev}");

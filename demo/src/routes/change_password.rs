@@ -6,6 +6,7 @@ use crate::credentials::{self, Attempt};
 use crate::db;
 use crate::error::AppError;
 use crate::json::AppJson;
+use crate::openapi::CommonErrors;
 use crate::password_hash;
 use crate::rate_limit::ClientIp;
 use crate::session::CurrentSession;
@@ -26,14 +27,9 @@ use sesame_core::ApiError;
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed"),
-        (status = 400, description = "`invalid_request`", body = ApiError),
         (status = 401, description = "`not_authenticated`, or `invalid_credentials` (wrong current password)", body = ApiError),
-        (status = 403, description = "`csrf_rejected`", body = ApiError),
-        (status = 413, description = "`body_too_large`", body = ApiError),
-        (status = 415, description = "`unsupported_media_type`", body = ApiError),
         (status = 422, description = "`password_rules_not_met`, with every rule's outcome in `rules`", body = ApiError),
-        (status = 429, description = "`rate_limited`", body = ApiError),
-        (status = 503, description = "`server_busy`: try again after `Retry-After` seconds", body = ApiError),
+        CommonErrors,
     )
 )]
 pub async fn change_password(

@@ -5,6 +5,7 @@ use crate::credentials::{self, Attempt};
 use crate::device;
 use crate::error::AppError;
 use crate::json::AppJson;
+use crate::openapi::CommonErrors;
 use crate::rate_limit::ClientIp;
 use crate::session;
 use crate::state::AppState;
@@ -25,13 +26,8 @@ use sesame_core::{ApiError, ErrorCode, Method};
     responses(
         (status = 200, description = "Logged in; the session cookie is set, and the device cookie renewed", body = SessionInfo),
         (status = 401, description = "`invalid_credentials`: wrong identifier or password, or access suspended", body = ApiError),
-        (status = 403, description = "`account_blocked` (call support), or `csrf_rejected`", body = ApiError),
         (status = 422, description = "`method_not_available`: the portal does not offer passwords", body = ApiError),
-        (status = 400, description = "`invalid_request` or `unknown_portal`", body = ApiError),
-        (status = 413, description = "`body_too_large`", body = ApiError),
-        (status = 415, description = "`unsupported_media_type`", body = ApiError),
-        (status = 429, description = "`rate_limited`: too many failures from this address", body = ApiError),
-        (status = 503, description = "`server_busy`: try again after `Retry-After` seconds", body = ApiError),
+        CommonErrors,
     )
 )]
 pub async fn login_password(
