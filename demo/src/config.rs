@@ -5,8 +5,8 @@ use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-/// Where and how the demo portal runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where and how the demo portal runs. Its `Debug` shows `database_url` redacted.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// Address to listen on (`SESAME_BIND`, default `127.0.0.1:8080`). Port 0 picks a free port
     /// (see [`crate::spawn`]).
@@ -31,6 +31,20 @@ pub struct Config {
     /// addresses or CIDR blocks, e.g. `127.0.0.1,10.0.0.0/8`; default none). From any other
     /// peer the header is ignored and the connection's address is the client's.
     pub trusted_proxies: Vec<IpNet>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("database_url", &crate::db::redact(&self.database_url))
+            .field("widget_dir", &self.widget_dir)
+            .field("page_dir", &self.page_dir)
+            .field("dev_mode", &self.dev_mode)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .finish()
+    }
 }
 
 /// Default database URL: an SQLite file in the working directory.
@@ -182,6 +196,8 @@ mod tests {
         assert_eq!(c.trusted_proxies.len(), 3);
         assert!(c.trusted_proxies[1].contains(&"10.2.3.4".parse::<IpAddr>().unwrap()));
         assert!(from(&[("SESAME_TRUSTED_PROXIES", "proxy.local")]).is_err());
+        let c = from(&[("DATABASE_URL", "postgres://u:hunter2@db/sesame")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
         assert!(
             from(&[("SESAME_BIND", "0.0.0.0:9000"), ("SESAME_DEV_MODE", "1")])
                 .unwrap()

@@ -125,6 +125,16 @@ async fn an_attacker_cannot_lock_the_owner_out_of_a_trusted_browser() {
     let device = again
         .cookie_named(COOKIE_NAME)
         .expect("a new device cookie");
+    // While the strict counter is locked, the owner's browser can still change the password.
+    let session = again.cookie();
+    let both = format!("{session}; {device}");
+    let changed = app.change_password(&both, pw, "Nouveau-Mot-2026!").await;
+    assert_eq!(
+        changed.status,
+        204,
+        "{}",
+        String::from_utf8_lossy(&changed.body)
+    );
     // Its own failures do not touch the strict counter either way.
     let before = app.failures(portal, id).await;
     app.login_with((portal, id, "wrong"), &[("cookie", &device)], None)

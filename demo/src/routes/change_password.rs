@@ -4,6 +4,7 @@
 use crate::audit::{self, AuditEvent, AuditOutcome, Entry};
 use crate::credentials::{self, Attempt};
 use crate::db;
+use crate::device;
 use crate::error::AppError;
 use crate::json::AppJson;
 use crate::openapi::CommonErrors;
@@ -13,7 +14,7 @@ use crate::session::CurrentSession;
 use crate::state::AppState;
 use anyhow::anyhow;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use sesame_core::api::ChangePasswordRequest;
 use sesame_core::password::{self, CheckContext};
 use sesame_core::ApiError;
@@ -36,6 +37,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     current: CurrentSession,
+    headers: HeaderMap,
     AppJson(request): AppJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, AppError> {
     let portal = state
@@ -49,7 +51,9 @@ pub async fn change_password(
             identifier: &current.info.identifier,
             password: &request.current_password,
             ip,
-            device: None,
+            // A trusted browser checks the current password on its own counter: an attacker
+            // who locked the strict one does not stop its owner changing the password.
+            device: device::token_from(&headers, state.config.dev_mode).as_deref(),
         },
     )
     .await?
