@@ -6,7 +6,9 @@
 //! other browser (no cookie, an unknown, expired or other account's cookie) shares the
 //! account's strict counter. So an attacker who locks or blocks the strict counter does not
 //! lock the owner out of a browser they logged in with before. Each success renews the token.
-//! One cookie per browser: logging in to another account replaces it.
+//! One cookie per browser: logging in to another account replaces it. A password change
+//! (which a trusted browser can make while the strict counter is locked) resets the strict
+//! counter.
 
 use crate::db::{self, Db};
 use crate::session::{cookie_header, read_cookie};

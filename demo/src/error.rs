@@ -188,3 +188,20 @@ pub async fn api_not_found() -> AppError {
 pub async fn api_method_not_allowed() -> AppError {
     ErrorCode::MethodNotAllowed.into()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn timeouts_and_overload_answer_server_busy_with_retry_after() {
+        let response = overloaded(Box::new(tower::timeout::error::Elapsed::new()))
+            .await
+            .into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers()[header::RETRY_AFTER],
+            SERVER_BUSY_RETRY_SECONDS.to_string()
+        );
+    }
+}

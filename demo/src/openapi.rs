@@ -13,7 +13,8 @@ use utoipa::OpenApi;
     info(
         title = "Sésame portal API",
         description = "Login endpoints of a Sésame portal. Errors are `ApiError` JSON with a stable `code`. \
-            Every POST must carry `x-sesame-csrf: 1`. The session is the HttpOnly `sesame_session` cookie."
+            Every POST must carry `x-sesame-csrf: 1`. The session is the HttpOnly `__Host-sesame_session` cookie (`sesame_session` in dev mode); \
+            a browser that logged in before also holds a device cookie, `__Host-sesame_device`."
     ),
     paths(
         login::login_password,

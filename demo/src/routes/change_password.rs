@@ -80,9 +80,18 @@ pub async fn change_password(
     let permit = state.hash_permit().await?;
     let hash = password_hash::hash_blocking(request.new_password).await?;
     drop(permit);
-    // All or nothing: a new password never leaves the account's other sessions open.
+    // All or nothing: a new password never leaves the account's other sessions open. Guesses
+    // at the old password are moot: the strict counter starts again (this is also how the
+    // owner, from a trusted browser, lifts a lock or block others caused).
     let mut tx = state.db.begin().await?;
     db::set_password_hash(&mut *tx, &account.portal, &account.identifier, &hash).await?;
+    let strict = db::Counter::Account {
+        portal: account.portal.clone(),
+        identifier: account.identifier.clone(),
+        failures: 0,
+        last_failure: None,
+    };
+    db::reset_counter(&mut *tx, &strict).await?;
     db::delete_other_sessions(
         &mut *tx,
         &account.portal,
