@@ -62,6 +62,27 @@ pub struct SessionInfo {
     pub authenticated_at: i64,
 }
 
+impl SessionInfo {
+    /// The session of `identifier` logged in with `method` at `authenticated_at`; the assurance
+    /// level is the method's.
+    pub fn new(
+        portal: PortalId,
+        identifier: String,
+        display_name: String,
+        method: Method,
+        authenticated_at: i64,
+    ) -> SessionInfo {
+        SessionInfo {
+            portal,
+            identifier,
+            display_name,
+            method,
+            assurance: method.assurance(),
+            authenticated_at,
+        }
+    }
+}
+
 /// Change the logged-in account's password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

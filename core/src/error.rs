@@ -46,10 +46,14 @@ pub enum ErrorCode {
     InvalidCredentials,
     /// The new password does not follow the portal's rules; the outcomes say which.
     PasswordRulesNotMet,
+    /// Too many consecutive failures: the account is blocked until support unblocks it.
+    AccountBlocked,
 
     // --- limits ---
     /// Too many attempts from this connection: wait, then try again.
     RateLimited,
+    /// The portal is answering too many logins at once: wait a few seconds, then try again.
+    ServerBusy,
 
     // --- health ---
     /// The portal could not be reached (widget side).
@@ -63,7 +67,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -75,7 +79,9 @@ impl ErrorCode {
         ErrorCode::NotAuthenticated,
         ErrorCode::InvalidCredentials,
         ErrorCode::PasswordRulesNotMet,
+        ErrorCode::AccountBlocked,
         ErrorCode::RateLimited,
+        ErrorCode::ServerBusy,
         ErrorCode::NetworkError,
         ErrorCode::InternalError,
         ErrorCode::UnknownError,
@@ -96,6 +102,8 @@ impl ErrorCode {
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::PasswordRulesNotMet => "password_rules_not_met",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::AccountBlocked => "account_blocked",
+            ErrorCode::ServerBusy => "server_busy",
             ErrorCode::NetworkError => "network_error",
             ErrorCode::InternalError => "internal_error",
             ErrorCode::UnknownError => "unknown_error",
@@ -111,9 +119,10 @@ impl ErrorCode {
             ErrorCode::BodyTooLarge => 413,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::CsrfRejected => 403,
+            ErrorCode::CsrfRejected | ErrorCode::AccountBlocked => 403,
             ErrorCode::NotAuthenticated | ErrorCode::InvalidCredentials => 401,
             ErrorCode::RateLimited => 429,
+            ErrorCode::ServerBusy => 503,
             ErrorCode::NetworkError | ErrorCode::InternalError | ErrorCode::UnknownError => 500,
         }
     }
@@ -131,8 +140,9 @@ impl ErrorCode {
             413 => ErrorCode::BodyTooLarge,
             415 => ErrorCode::UnsupportedMediaType,
             429 => ErrorCode::RateLimited,
+            503 => ErrorCode::ServerBusy,
             // A gateway that cannot reach the portal: for the person, the portal does not answer.
-            502..=504 => ErrorCode::NetworkError,
+            502 | 504 => ErrorCode::NetworkError,
             500..=599 => ErrorCode::InternalError,
             _ => ErrorCode::UnknownError,
         }
@@ -185,6 +195,19 @@ impl ErrorCode {
                  respectées sont indiquées dans la liste\u{a0}: corrigez-le puis validez.",
                 "The new password does not follow every rule. The rules not met are shown in \
                  the list: correct it, then confirm.",
+            ),
+            ErrorCode::AccountBlocked => pick(
+                lang,
+                "Votre accès est bloqué après de trop nombreuses tentatives. Pour le débloquer, \
+                 appelez l'assistance du portail.",
+                "Your access is blocked after too many attempts. To unblock it, call the \
+                 portal's support.",
+            ),
+            ErrorCode::ServerBusy => pick(
+                lang,
+                "Le portail est très sollicité en ce moment. Patientez quelques secondes puis \
+                 réessayez.",
+                "The portal is very busy right now. Wait a few seconds, then try again.",
             ),
             ErrorCode::RateLimited => pick(
                 lang,
@@ -277,6 +300,7 @@ mod tests {
             }
         }
         assert_eq!(ErrorCode::from_http_status(502), ErrorCode::NetworkError);
+        assert_eq!(ErrorCode::from_http_status(503), ErrorCode::ServerBusy);
         assert_eq!(ErrorCode::from_http_status(418), ErrorCode::UnknownError);
     }
 

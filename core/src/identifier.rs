@@ -36,6 +36,17 @@ impl IdentifierRule {
         }
     }
 
+    /// The one stored and compared form of an identifier: trimmed, and lower-cased where the
+    /// shape allows it (free identifiers are e-mail addresses or `prénom.nom`, which people type
+    /// in any case; digits have no case).
+    pub fn canonical(&self, identifier: &str) -> String {
+        let id = identifier.trim();
+        match self {
+            IdentifierRule::Free => id.to_lowercase(),
+            IdentifierRule::Digits { .. } => id.to_owned(),
+        }
+    }
+
     /// A hint shown under the field, if the shape is constrained.
     pub fn hint(&self, lang: Lang) -> Option<String> {
         match self {
@@ -80,5 +91,17 @@ mod tests {
         assert!(!IdentifierRule::Free.accepts("   "));
         assert!(!IdentifierRule::Free.accepts("a\0b"));
         assert!(!IdentifierRule::Free.accepts(&"a".repeat(255)));
+    }
+
+    #[test]
+    fn canonical_form() {
+        assert_eq!(
+            IdentifierRule::Free.canonical("  Marie.Dupont "),
+            "marie.dupont"
+        );
+        assert_eq!(
+            IdentifierRule::Digits { len: 5 }.canonical(" 12345 "),
+            "12345"
+        );
     }
 }

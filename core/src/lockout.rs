@@ -1,13 +1,18 @@
-//! The brute-force schedule for one account (ANS référentiel d'identification, EXI 25):
-//! a growing delay after 5 consecutive failures, a lock after 10. Pure functions of the failure
-//! count and of times given in Unix seconds: the server brings the clock.
+//! The brute-force schedule for one account (ANS référentiel d'identification, EXI 25; NIST
+//! SP 800-63B § 5.2.2): a growing delay after 5 consecutive failures, a 30-minute lock after 10.
+//! The count goes on until a success: once a lock has run out, each further failure locks again,
+//! and after [`BLOCK_AFTER_FAILURES`] consecutive failures the account is blocked until a reset
+//! (support). Pure functions of the failure count and of times given in Unix seconds: the server
+//! brings the clock.
 
 /// Failures allowed before the delay starts.
 pub const FREE_FAILURES: u32 = 5;
 /// Consecutive failures that lock the account.
 pub const LOCK_AFTER_FAILURES: u32 = 10;
-/// How long a lock lasts, in seconds (30 minutes), after which the count starts again.
+/// How long a lock lasts, in seconds (30 minutes). The count does not start again after it.
 pub const LOCK_SECONDS: i64 = 30 * 60;
+/// Consecutive failures that block the account until a reset (NIST SP 800-63B: at most 100).
+pub const BLOCK_AFTER_FAILURES: u32 = 100;
 /// The longest delay between two attempts before the lock, in seconds.
 pub const MAX_DELAY_SECONDS: i64 = 60;
 
@@ -26,6 +31,8 @@ pub enum Gate {
         /// Unix seconds.
         until: i64,
     },
+    /// Blocked until a reset: only support lifts it.
+    Blocked,
 }
 
 /// The delay imposed after `failures` consecutive failures: none up to 5, then 1, 2, 4, 8…
@@ -40,6 +47,9 @@ pub fn delay_after(failures: u32) -> i64 {
 
 /// The gate for an account with `failures` consecutive failures, the last at `last_failure`.
 pub fn gate(failures: u32, last_failure: Option<i64>, now: i64) -> Gate {
+    if failures >= BLOCK_AFTER_FAILURES {
+        return Gate::Blocked;
+    }
     let Some(last) = last_failure else {
         return Gate::Open;
     };
@@ -56,19 +66,6 @@ pub fn gate(failures: u32, last_failure: Option<i64>, now: i64) -> Gate {
         Gate::Delayed { until }
     } else {
         Gate::Open
-    }
-}
-
-/// The failure count to start from for a new attempt: a lock that has run out starts the
-/// count again.
-pub fn effective_failures(failures: u32, last_failure: Option<i64>, now: i64) -> u32 {
-    match last_failure {
-        Some(last)
-            if failures >= LOCK_AFTER_FAILURES && now >= last.saturating_add(LOCK_SECONDS) =>
-        {
-            0
-        }
-        _ => failures,
     }
 }
 
@@ -92,9 +89,22 @@ mod tests {
             }
         );
         assert_eq!(gate(10, Some(100), 100 + LOCK_SECONDS), Gate::Open);
-        assert_eq!(effective_failures(10, Some(100), 100 + LOCK_SECONDS), 0);
-        assert_eq!(effective_failures(10, Some(100), 101), 10);
-        assert_eq!(effective_failures(3, Some(100), 1_000_000), 3);
+        // The count goes on: the next failure locks again.
+        assert_eq!(
+            gate(11, Some(200), 201),
+            Gate::Locked {
+                until: 200 + LOCK_SECONDS
+            }
+        );
+        assert_eq!(
+            gate(BLOCK_AFTER_FAILURES - 1, Some(100), i64::MAX),
+            Gate::Open
+        );
+        assert_eq!(
+            gate(BLOCK_AFTER_FAILURES, Some(100), i64::MAX),
+            Gate::Blocked
+        );
+        assert_eq!(gate(BLOCK_AFTER_FAILURES, None, 0), Gate::Blocked);
     }
 
     proptest! {
@@ -105,7 +115,10 @@ mod tests {
         }
 
         #[test]
-        fn gate_never_panics_and_opens_eventually(f in 0u32..u32::MAX, last in i64::MIN..i64::MAX) {
+        fn gate_never_panics_and_opens_eventually_below_the_block(
+            f in 0u32..BLOCK_AFTER_FAILURES,
+            last in i64::MIN..i64::MAX,
+        ) {
             let g = gate(f, Some(last), last);
             let _ = g;
             prop_assert_eq!(gate(f, Some(last), i64::MAX), Gate::Open);

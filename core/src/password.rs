@@ -10,7 +10,7 @@ mod common;
 mod policy;
 mod rule;
 
-pub use check::{check, is_acceptable, CheckContext, RuleOutcome};
+pub use check::{check, is_acceptable, is_guessable_pin, CheckContext, RuleOutcome};
 pub use common::is_common;
 pub use policy::{EntropyAssessment, PasswordPolicy, PasswordUsage};
 pub use rule::Rule;

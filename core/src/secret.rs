@@ -1,13 +1,18 @@
 //! A secret typed by a person (password, PIN, one-time code).
 //!
 //! **Invariant:** a [`Secret`] never shows its value in `Debug` output, so it cannot end up in a
-//! log line by accident, and its memory is zeroed when dropped. Code that needs the value asks
-//! for it explicitly with [`Secret::expose`].
+//! log line by accident, and the `String` it owns is zeroed when dropped. Code that needs the
+//! value asks for it explicitly with [`Secret::expose`].
+//!
+//! Only that `String` is zeroed: not the request body the value was parsed from (the HTTP
+//! buffers, serde's scratch space, the JSON the widget serialises), nor a copy taken with
+//! `expose().to_owned()`, nor a reallocation's old buffer. It narrows how long a password lies
+//! in memory; it does not guarantee no copy remains.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-/// A secret string: redacted in `Debug`, zeroed on drop.
+/// A secret string: redacted in `Debug`, its own buffer zeroed on drop.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(Zeroizing<String>);

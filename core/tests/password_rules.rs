@@ -260,8 +260,11 @@ proptest! {
     }
 
     #[test]
-    fn entractes_accepts_exactly_six_digits(pw in "[0-9]{6}", bad in "[0-9]{0,5}[^0-9][0-9]{0,5}") {
-        prop_assert!(is_acceptable(&check(&pw, &PasswordPolicy::entractes(), ctx(""))));
+    fn entractes_accepts_exactly_six_digits_not_guessable(pw in "[0-9]{6}", bad in "[0-9]{0,5}[^0-9][0-9]{0,5}") {
+        prop_assert_eq!(
+            is_acceptable(&check(&pw, &PasswordPolicy::entractes(), ctx(""))),
+            !sesame_core::password::is_guessable_pin(&pw)
+        );
         prop_assert!(!is_acceptable(&check(&bad, &PasswordPolicy::entractes(), ctx(""))));
     }
 }

@@ -132,6 +132,14 @@ fn bad_configurations_are_refused_naming_the_field() {
     }));
     assert_eq!(e.at, "links.create_account", "{e}");
 
+    // Protocol-relative links, plain or disguised with a backslash, leave the portal.
+    for link in ["//evil.example", "/\\evil.example", "/ok\\..\\x"] {
+        let e = refused(&spico_json_with(|v| {
+            v["links"]["forgot_password"] = link.into();
+        }));
+        assert_eq!(e.at, "links.forgot_password", "{link}: {e}");
+    }
+
     let e = refused(&spico_json_with(|v| {
         v["methods"] = serde_json::json!([]);
     }));

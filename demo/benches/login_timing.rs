@@ -113,7 +113,13 @@ async fn main() -> anyhow::Result<()> {
     ];
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
     for _ in 0..ROUNDS {
-        db::set_failures(&pool, known.portal, known.identifier, 0, None).await?;
+        let counter = db::Counter::Account {
+            portal: known.portal.to_owned(),
+            identifier: known.identifier.to_owned(),
+            failures: 0,
+            last_failure: None,
+        };
+        db::reset_counter(&pool, &counter).await?;
         for (i, (_, portal, identifier, password, status)) in cases.iter().enumerate() {
             n += 1;
             let req = request(n, portal, identifier, password);

@@ -1,46 +1,100 @@
-//! The audit log: who tried what, from where, with what outcome. Never a password.
+//! The audit log: who tried what, from where, with what outcome. Never a password. Its events
+//! and outcomes are typed, with a stable string form ([`AuditEvent::as_str`],
+//! [`AuditOutcome::as_str`]) as stored; the SQL is in [`crate::db`].
 
 use sesame_core::identifier::MAX_IDENTIFIER_LEN;
 use std::net::IpAddr;
+
+/// What was attempted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditEvent {
+    /// `POST /api/login/password`.
+    LoginPassword,
+    /// `POST /api/password/change`.
+    ChangePassword,
+    /// `POST /api/logout`.
+    Logout,
+}
+
+impl AuditEvent {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::LoginPassword => "login_password",
+            AuditEvent::ChangePassword => "change_password",
+            AuditEvent::Logout => "logout",
+        }
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditOutcome {
+    /// Done.
+    Success,
+    /// Wrong password.
+    Failure,
+    /// Wrong password, and the account is now locked.
+    FailureNowLocked,
+    /// No such account.
+    UnknownAccount,
+    /// Refused without checking: too soon after the last failure.
+    Delayed,
+    /// Refused without checking: locked.
+    Locked,
+    /// Refused without checking: blocked until a reset.
+    Blocked,
+    /// The new password breaks the portal's rules.
+    RulesNotMet,
+    /// The password was changed.
+    PasswordChanged,
+}
+
+impl AuditOutcome {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditOutcome::Success => "success",
+            AuditOutcome::Failure => "failure",
+            AuditOutcome::FailureNowLocked => "failure_now_locked",
+            AuditOutcome::UnknownAccount => "unknown_account",
+            AuditOutcome::Delayed => "delayed",
+            AuditOutcome::Locked => "locked",
+            AuditOutcome::Blocked => "blocked",
+            AuditOutcome::RulesNotMet => "rules_not_met",
+            AuditOutcome::PasswordChanged => "password_changed",
+        }
+    }
+}
 
 /// One audit entry.
 #[derive(Debug, Clone, Copy)]
 pub struct Entry<'a> {
     /// Unix seconds.
     pub at: i64,
-    /// What was attempted (`login_password`, `logout`, `change_password`).
-    pub event: &'a str,
+    /// What was attempted.
+    pub event: AuditEvent,
     /// Portal id.
     pub portal: &'a str,
-    /// The identifier as typed (control characters replaced, length bounded).
+    /// The identifier (control characters replaced, length bounded when stored); empty when
+    /// it names no account.
     pub identifier: &'a str,
     /// Client address.
     pub ip: IpAddr,
-    /// What happened (`success`, `failure`, `unknown_account`, `delayed`, `locked`…).
-    pub outcome: &'a str,
+    /// What happened.
+    pub outcome: AuditOutcome,
 }
 
 /// Appends an entry.
 pub async fn record<'e>(db: impl sqlx::SqliteExecutor<'e>, entry: Entry<'_>) -> sqlx::Result<()> {
     tracing::info!(
-        event = entry.event,
+        event = entry.event.as_str(),
         portal = entry.portal,
         ip = %entry.ip,
-        outcome = entry.outcome,
+        outcome = entry.outcome.as_str(),
         "audit"
     );
-    sqlx::query(
-        "INSERT INTO audit_log (at, event, portal, identifier, ip, outcome) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(entry.at)
-    .bind(entry.event)
-    .bind(entry.portal)
-    .bind(printable(entry.identifier))
-    .bind(entry.ip.to_string())
-    .bind(entry.outcome)
-    .execute(db)
-    .await?;
-    Ok(())
+    crate::db::insert_audit(db, &entry, &printable(entry.identifier)).await
 }
 
 /// Control characters (NUL included, which PostgreSQL text refuses) become `\u{FFFD}`, and the

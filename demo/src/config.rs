@@ -1,28 +1,50 @@
 //! The server's configuration, read from the environment by the binary.
 
 use anyhow::Context;
-use std::net::{Ipv4Addr, SocketAddr};
+use ipnet::IpNet;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-/// Where and how the demo portal runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where and how the demo portal runs. Its `Debug` shows `database_url` redacted.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// Address to listen on (`SESAME_BIND`, default `127.0.0.1:8080`). Port 0 picks a free port
     /// (see [`crate::spawn`]).
     pub bind: SocketAddr,
     /// sqlx database URL (`DATABASE_URL`, default `sqlite://sesame-demo.sqlite?mode=rwc`).
+    /// Shown only redacted ([`crate::db::redact`]): it may hold a password.
     pub database_url: String,
     /// The built widget (`SESAME_WIDGET_DIR`, default `<repo>/dist/widget`), served at `/widget`.
     pub widget_dir: PathBuf,
     /// Where `index.html` is (`SESAME_PAGE_DIR`, default the repository root); the page's own
     /// assets are in `<page_dir>/demo/page/`, served at `/demo`.
     pub page_dir: PathBuf,
-    /// Plain-HTTP local development: the session cookie goes without `Secure`
-    /// (`SESAME_DEV_MODE=1|0`, default: on when `bind` is a loopback address).
+    /// Plain-HTTP local development, opt-in (`SESAME_DEV_MODE=1|0`, default off; `cargo xtask
+    /// demo` sets it): cookies go without `Secure` and without the `__Host-` prefix, and no
+    /// `Strict-Transport-Security` is sent. Off, the demo expects HTTPS in front of it (the usual
+    /// deployment binds 127.0.0.1 behind a TLS proxy, so loopback says nothing).
     pub dev_mode: bool,
     /// Origins allowed to POST (`SESAME_ALLOWED_ORIGINS`, comma-separated). Empty means the
     /// default: `http://127.0.0.1:<port>` and `http://localhost:<port>` for the bound port.
     pub allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` is believed (`SESAME_TRUSTED_PROXIES`, comma-separated
+    /// addresses or CIDR blocks, e.g. `127.0.0.1,10.0.0.0/8`; default none). From any other
+    /// peer the header is ignored and the connection's address is the client's.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("database_url", &crate::db::redact(&self.database_url))
+            .field("widget_dir", &self.widget_dir)
+            .field("page_dir", &self.page_dir)
+            .field("dev_mode", &self.dev_mode)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .finish()
+    }
 }
 
 /// Default database URL: an SQLite file in the working directory.
@@ -42,8 +64,9 @@ impl Default for Config {
             database_url: DEFAULT_DATABASE_URL.to_owned(),
             widget_dir: root.join("dist").join("widget"),
             page_dir: root,
-            dev_mode: true,
+            dev_mode: false,
             allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -72,7 +95,7 @@ impl Config {
             config.page_dir = dir.into();
         }
         config.dev_mode = match lookup("SESAME_DEV_MODE").as_deref() {
-            None => config.bind.ip().is_loopback(),
+            None => false,
             Some("1" | "true" | "yes" | "on") => true,
             Some("0" | "false" | "no" | "off") => false,
             Some(other) => anyhow::bail!("SESAME_DEV_MODE={other:?}: use 1 or 0"),
@@ -84,6 +107,23 @@ impl Config {
                 .filter(|o| !o.is_empty())
                 .map(str::to_owned)
                 .collect();
+        }
+        if let Some(proxies) = lookup("SESAME_TRUSTED_PROXIES") {
+            config.trusted_proxies = proxies
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<IpNet>()
+                        .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
+                        .with_context(|| {
+                            format!(
+                                "SESAME_TRUSTED_PROXIES: {p:?} is not an address or a block \
+                                 like 10.0.0.0/8"
+                            )
+                        })
+                })
+                .collect::<anyhow::Result<_>>()?;
         }
         Ok(config)
     }
@@ -128,7 +168,8 @@ mod tests {
     fn defaults_and_overrides() {
         let c = from(&[]).unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
-        assert!(c.dev_mode);
+        assert!(!c.dev_mode, "dev mode is opt-in, even on loopback");
+        assert!(c.trusted_proxies.is_empty());
         assert!(c.page_dir.join("demo").is_dir());
         assert_eq!(
             c.effective_origins(),
@@ -150,6 +191,13 @@ mod tests {
         );
         assert!(from(&[("SESAME_BIND", "nope")]).is_err());
         assert!(from(&[("SESAME_DEV_MODE", "maybe")]).is_err());
+        assert!(from(&[("SESAME_DEV_MODE", "1")]).unwrap().dev_mode);
+        let c = from(&[("SESAME_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert!(c.trusted_proxies[1].contains(&"10.2.3.4".parse::<IpAddr>().unwrap()));
+        assert!(from(&[("SESAME_TRUSTED_PROXIES", "proxy.local")]).is_err());
+        let c = from(&[("DATABASE_URL", "postgres://u:hunter2@db/sesame")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
         assert!(
             from(&[("SESAME_BIND", "0.0.0.0:9000"), ("SESAME_DEV_MODE", "1")])
                 .unwrap()

@@ -1,13 +1,25 @@
 //! Checking an identifier and password, with brute-force protection:
-//! - per account, core's [`lockout`] schedule (delay after 5 failures, lock after 10), its
-//!   counters stored in the database;
-//! - per client address, the in-memory [`crate::rate_limit`] counter;
+//! - per client address, the in-memory [`crate::rate_limit`] counter, which counts an attempt
+//!   **before** it is checked (and forgets it after a success);
+//! - per account, core's [`lockout`] schedule (delay after 5 failures, lock after 10, blocked
+//!   after 100 until a reset), its counters stored in the database. The counter is the account's
+//!   own ("strict", shared by every untrusted browser) or, for a browser holding a valid device
+//!   cookie for the account ([`crate::device`]), that device's;
+//! - every attempt is **reserved** before argon2 runs: one `UPDATE … SET failures = failures + 1
+//!   … WHERE failures = <the count the gate was computed on> RETURNING failures`. Guesses sent
+//!   in parallel race for that statement: each checked guess has been counted first, and a
+//!   guess that lost the race re-reads the count (and so meets the delay or the lock);
 //! - one generic `invalid_credentials` for an unknown account, a wrong password, a delayed or a
 //!   locked account, and always one argon2 verification (against a dummy hash when there is no
-//!   account to check), so neither the answer nor its timing tells them apart.
+//!   account to check or the gate is closed), with the same writes on every failure path (the
+//!   reservation statement, matching no row when there is nothing to count, and one audit row),
+//!   so neither the answer nor its timing tells them apart. A success also resets the counter.
+//! - only an account blocked after [`lockout::BLOCK_AFTER_FAILURES`] answers otherwise:
+//!   `account_blocked`, which tells the person to call support (the count was reached by
+//!   whoever chose that identifier, so it reveals nothing they did not know).
 
-use crate::audit::{self, Entry};
-use crate::db::{self, Account};
+use crate::audit::{self, AuditEvent, AuditOutcome, Entry};
+use crate::db::{self, Account, Counter};
 use crate::error::AppError;
 use crate::password_hash;
 use crate::state::AppState;
@@ -16,19 +28,45 @@ use sesame_core::lockout::{self, Gate};
 use sesame_core::{ErrorCode, PortalConfig, Secret};
 use std::net::IpAddr;
 
-/// An attempt to check.
-#[derive(Debug)]
+/// How many times a reservation is retried when other attempts keep changing the count.
+const RESERVE_TRIES: usize = 8;
+
+/// An attempt to check. Its `Debug` hides the identifier (people type passwords there).
 pub struct Attempt<'a> {
-    /// The audit event name.
-    pub event: &'static str,
+    /// The audit event.
+    pub event: AuditEvent,
     /// The portal.
     pub portal: &'a PortalConfig,
-    /// The identifier as sent (trimmed here).
+    /// The identifier as sent (put in its canonical form here).
     pub identifier: &'a str,
     /// The password.
     pub password: &'a Secret,
     /// The client.
     pub ip: IpAddr,
+    /// The device cookie's token, if the browser sent one.
+    pub device: Option<&'a str>,
+}
+
+impl std::fmt::Debug for Attempt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attempt")
+            .field("event", &self.event)
+            .field("portal", &self.portal.id)
+            .field("identifier", &"***")
+            .field("password", self.password)
+            .field("ip", &self.ip)
+            .field("device", &self.device.map(|_| "***"))
+            .finish()
+    }
+}
+
+/// A successful check.
+#[derive(Debug)]
+pub struct Verified {
+    /// The account.
+    pub account: Account,
+    /// The device counter used, if the browser was trusted (its token hash).
+    pub device: Option<String>,
 }
 
 /// Whether an identifier is worth looking up: not empty, not too long, no control characters.
@@ -38,68 +76,140 @@ fn plausible(identifier: &str) -> bool {
         && !identifier.chars().any(char::is_control)
 }
 
-/// Checks the attempt; the account on success, `invalid_credentials` (or `rate_limited`) if not.
-pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Account, AppError> {
+/// Checks the attempt; the account on success, `invalid_credentials` (or `rate_limited`,
+/// `server_busy`, `account_blocked`) if not.
+pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Verified, AppError> {
     let now = state.now();
-    let identifier = attempt.identifier.trim();
+    let identifier = attempt.portal.identifier.rule.canonical(attempt.identifier);
     let portal = attempt.portal.id.as_str();
-    // The identifier is recorded only when it names an account: people sometimes type their
-    // password in the identifier field, and the audit log must never hold a password.
-    let audit = |outcome: &'static str, known: bool| Entry {
-        at: now,
-        event: attempt.event,
-        portal,
-        identifier: if known { identifier } else { "" },
-        ip: attempt.ip,
-        outcome,
+
+    // The address's attempt is counted now, before any check, and given back after a success.
+    // A refusal here writes nothing to disk (it would let a flood fill the audit log).
+    let Some(ip_slot) = state.ip_limiter.try_reserve(attempt.ip, now) else {
+        tracing::info!(event = attempt.event.as_str(), portal, ip = %attempt.ip, "rate_limited");
+        return Err(ErrorCode::RateLimited.into());
+    };
+    // A bounded number of argon2 runs at once; the others wait a little, then get 503.
+    let permit = match state.hash_permit().await {
+        Ok(p) => p,
+        Err(e) => {
+            state.ip_limiter.release(ip_slot);
+            return Err(e);
+        }
     };
 
-    if state.ip_limiter.is_limited(attempt.ip, now) {
-        audit::record(&state.db, audit("rate_limited", false)).await?;
-        return Err(ErrorCode::RateLimited.into());
-    }
-
-    let account = if plausible(identifier) {
-        db::find_account(&state.db, portal, identifier).await?
+    let account = if plausible(&identifier) {
+        db::find_account(&state.db, portal, &identifier).await?
     } else {
         None
     };
-    let gate = account.as_ref().map_or(Gate::Open, |a| {
-        lockout::gate(a.failure_count(), a.last_failure, now)
-    });
-    let hash = match (&account, gate) {
-        (Some(a), Gate::Open) => a.password_hash.clone(),
+    let device = match (&account, attempt.device) {
+        (Some(_), Some(token)) => {
+            db::find_device(
+                &state.db,
+                portal,
+                &identifier,
+                &crate::token::hash(token),
+                now,
+            )
+            .await?
+        }
+        _ => None,
+    };
+    let mut counter = match &device {
+        Some(d) => Counter::Device {
+            token_hash: d.token_hash.clone(),
+            failures: d.failures,
+            last_failure: d.last_failure,
+        },
+        None => Counter::Account {
+            portal: portal.to_owned(),
+            identifier: identifier.clone(),
+            failures: account.as_ref().map_or(0, |a| a.failures),
+            last_failure: account.as_ref().and_then(|a| a.last_failure),
+        },
+    };
+
+    // Reserve: count the attempt if the gate is open on the count just read. An unknown account
+    // runs the same statement (it matches no row).
+    let mut gate = Gate::Open;
+    let mut reserved = false;
+    for _ in 0..RESERVE_TRIES {
+        gate = if account.is_some() {
+            lockout::gate(counter.failure_count(), counter.last_failure(), now)
+        } else {
+            Gate::Open
+        };
+        let expected = if gate == Gate::Open {
+            counter.failures()
+        } else {
+            // A count no row has: the statement runs, and changes nothing.
+            -1
+        };
+        match db::reserve_attempt(&state.db, &counter, expected, now).await? {
+            Some(_) => {
+                reserved = true;
+                break;
+            }
+            None if account.is_none() || gate != Gate::Open => break,
+            // Another attempt changed the count between our read and our write: read again.
+            None => match db::read_counter(&state.db, &counter).await? {
+                Some(fresh) => counter = fresh,
+                None => break,
+            },
+        }
+    }
+    if account.is_some() && gate == Gate::Open && !reserved {
+        // Still racing after every try: treat it as delayed.
+        gate = Gate::Delayed { until: now };
+    }
+
+    let hash = match (&account, reserved) {
+        (Some(a), true) => a.password_hash.clone(),
         _ => password_hash::dummy_hash()?.to_owned(),
     };
     let matches = password_hash::verify_blocking(attempt.password.clone(), hash).await?;
+    drop(permit);
 
     let known = account.is_some();
-    // One transaction, one commit, on every path: the number of disk syncs does not tell a
-    // known account from an unknown one either.
+    // The identifier is recorded only when it names an account: people sometimes type their
+    // password in the identifier field, and the audit log must never hold a password.
+    let audit = |outcome: AuditOutcome| Entry {
+        at: now,
+        event: attempt.event,
+        portal,
+        identifier: if known { &identifier } else { "" },
+        ip: attempt.ip,
+        outcome,
+    };
     let mut tx = state.db.begin().await?;
     let outcome = match (account, gate) {
-        (None, _) => "unknown_account",
-        (Some(_), Gate::Delayed { .. }) => "delayed",
-        (Some(_), Gate::Locked { .. }) => "locked",
+        (None, _) => AuditOutcome::UnknownAccount,
+        (Some(_), Gate::Delayed { .. }) => AuditOutcome::Delayed,
+        (Some(_), Gate::Locked { .. }) => AuditOutcome::Locked,
+        (Some(_), Gate::Blocked) => AuditOutcome::Blocked,
         (Some(a), Gate::Open) if matches => {
-            db::set_failures(&mut *tx, portal, &a.identifier, 0, None).await?;
-            audit::record(&mut *tx, audit("success", true)).await?;
+            db::reset_counter(&mut *tx, &counter).await?;
+            audit::record(&mut *tx, audit(AuditOutcome::Success)).await?;
             tx.commit().await?;
-            return Ok(a);
+            state.ip_limiter.release(ip_slot);
+            return Ok(Verified {
+                account: a,
+                device: device.map(|d| d.token_hash),
+            });
         }
-        (Some(a), Gate::Open) => {
-            let failures = lockout::effective_failures(a.failure_count(), a.last_failure, now)
-                .saturating_add(1);
-            db::set_failures(&mut *tx, portal, &a.identifier, failures, Some(now)).await?;
-            if failures >= lockout::LOCK_AFTER_FAILURES {
-                "failure_now_locked"
+        (Some(_), Gate::Open) => {
+            if counter.failure_count().saturating_add(1) >= lockout::LOCK_AFTER_FAILURES {
+                AuditOutcome::FailureNowLocked
             } else {
-                "failure"
+                AuditOutcome::Failure
             }
         }
     };
-    state.ip_limiter.record_failure(attempt.ip, now);
-    audit::record(&mut *tx, audit(outcome, known)).await?;
+    audit::record(&mut *tx, audit(outcome)).await?;
     tx.commit().await?;
+    if outcome == AuditOutcome::Blocked && device.is_none() {
+        return Err(ErrorCode::AccountBlocked.into());
+    }
     Err(ErrorCode::InvalidCredentials.into())
 }

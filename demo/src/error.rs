@@ -6,7 +6,7 @@
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -82,13 +82,59 @@ impl From<JsonRejection> for AppError {
             }
             _ => ErrorCode::InvalidRequest,
         };
-        AppError::with_detail(code, rejection.body_text())
+        AppError::with_detail(code, rejection_detail(&rejection))
+    }
+}
+
+/// What was wrong with a JSON body, naming the field but never repeating its value (a password
+/// sent as a number must not come back in the answer).
+fn rejection_detail(rejection: &JsonRejection) -> String {
+    use std::error::Error;
+    match rejection {
+        JsonRejection::JsonDataError(e) => {
+            // axum wraps serde_path_to_error's error, which knows the field's path.
+            let mut source: Option<&(dyn Error + 'static)> = e.source();
+            let mut path = None;
+            while let Some(s) = source {
+                if let Some(e) = s.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+                    path = Some(e.path().to_string());
+                    break;
+                }
+                source = s.source();
+            }
+            match path.as_deref() {
+                Some(".") | None => "the body does not have the expected fields".to_owned(),
+                Some(field) => format!("field `{field}` is missing, unknown or of the wrong type"),
+            }
+        }
+        JsonRejection::JsonSyntaxError(_) => "the body is not valid JSON".to_owned(),
+        JsonRejection::MissingJsonContentType(_) => {
+            "the body must be sent as application/json".to_owned()
+        }
+        _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "the body is larger than {} bytes",
+            crate::json::MAX_BODY_BYTES
+        ),
+        _ => "the body could not be read".to_owned(),
     }
 }
 
 /// The real error behind an `internal_error` answer, for [`log_app_errors`].
 #[derive(Debug, Clone)]
 struct InternalErrorReport(Arc<anyhow::Error>);
+
+/// The `Retry-After` of an answer, in seconds: a short wait when busy, the limiter's window
+/// when rate-limited.
+fn retry_after(code: ErrorCode) -> Option<u32> {
+    match code {
+        ErrorCode::ServerBusy => Some(SERVER_BUSY_RETRY_SECONDS),
+        ErrorCode::RateLimited => Some(60),
+        _ => None,
+    }
+}
+
+/// The `Retry-After` of a `server_busy` answer.
+pub const SERVER_BUSY_RETRY_SECONDS: u32 = 2;
 
 fn status_of(code: ErrorCode) -> StatusCode {
     StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -97,7 +143,16 @@ fn status_of(code: ErrorCode) -> StatusCode {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
-            AppError::Api(e) => (status_of(e.code), Json(e)).into_response(),
+            AppError::Api(e) => {
+                let retry_after = retry_after(e.code);
+                let mut response = (status_of(e.code), Json(e)).into_response();
+                if let Some(seconds) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                }
+                response
+            }
             AppError::Internal(err) => {
                 let code = ErrorCode::InternalError;
                 let mut response = (status_of(code), Json(ApiError::new(code))).into_response();
@@ -119,6 +174,11 @@ pub async fn log_app_errors(request: Request, next: Next) -> Response {
     response
 }
 
+/// Errors of the tower layers (request timeout, load shedding): 503 `server_busy`.
+pub async fn overloaded(_: tower::BoxError) -> AppError {
+    ErrorCode::ServerBusy.into()
+}
+
 /// Fallback under `/api`: 404 `not_found`.
 pub async fn api_not_found() -> AppError {
     ErrorCode::NotFound.into()
@@ -127,4 +187,21 @@ pub async fn api_not_found() -> AppError {
 /// Wrong method on an `/api` route: 405 `method_not_allowed`.
 pub async fn api_method_not_allowed() -> AppError {
     ErrorCode::MethodNotAllowed.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn timeouts_and_overload_answer_server_busy_with_retry_after() {
+        let response = overloaded(Box::new(tower::timeout::error::Elapsed::new()))
+            .await
+            .into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers()[header::RETRY_AFTER],
+            SERVER_BUSY_RETRY_SECONDS.to_string()
+        );
+    }
 }

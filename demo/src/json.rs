@@ -1,32 +1,18 @@
-//! `AppJson<T>`: axum's JSON extractor, with its rejections answered in core's error codes.
+//! `AppJson<T>`: axum's JSON extractor (through `#[derive(FromRequest)]`), with its rejections
+//! answered in core's error codes by `From<JsonRejection> for AppError`.
 //!
-//! Missing or wrong content type → 415 `unsupported_media_type`; body over the limit → 413
-//! `body_too_large`; anything unreadable (invalid UTF-8 or JSON, wrong types, missing or unknown
-//! fields) → 400 `invalid_request`.
+//! Missing or wrong content type → 415 `unsupported_media_type`; body over the limit
+//! ([`MAX_BODY_BYTES`]) → 413 `body_too_large`; anything unreadable (invalid UTF-8 or JSON,
+//! wrong types, missing or unknown fields) → 400 `invalid_request`, whose message names the
+//! field at fault but never repeats what it held.
 
 use crate::error::AppError;
-use axum::extract::{FromRequest, Request};
-use axum::Json;
-use serde::de::DeserializeOwned;
+use axum::extract::FromRequest;
 
 /// The largest request body the API reads.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// A JSON request body.
-#[derive(Debug)]
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
 pub struct AppJson<T>(pub T);
-
-impl<S, T> FromRequest<S> for AppJson<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(AppJson(value)),
-            Err(rejection) => Err(rejection.into()),
-        }
-    }
-}

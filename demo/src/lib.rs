@@ -15,6 +15,7 @@ pub mod config;
 pub mod credentials;
 pub mod csrf;
 pub mod db;
+pub mod device;
 pub mod error;
 pub mod json;
 pub mod openapi;
@@ -26,25 +27,38 @@ pub mod seed;
 pub mod session;
 pub mod state;
 pub mod static_files;
+pub mod token;
 
 pub use config::Config;
 pub use state::{system_clock, AppState, Clock};
 
 use anyhow::Context;
-use axum::extract::DefaultBodyLimit;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
 use sesame_core::api::paths;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tower::ServiceBuilder;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+/// Requests handled at once; more are answered 503 `server_busy` at once.
+pub const MAX_CONCURRENT_REQUESTS: usize = 256;
+/// A request still unanswered after this long is answered 503 `server_busy`.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The whole application: `/api/*`, the demo page and the widget, behind the CSRF check and
-/// with the security headers.
+/// with the security headers, a request timeout and a bound on requests in flight.
+///
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` (as [`serve`] and
+/// [`spawn`] do): the client's address is needed for rate limiting, and a request without it
+/// answers `internal_error`.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route(paths::LOGIN_PASSWORD, post(routes::login::login_password))
@@ -71,12 +85,28 @@ pub fn app(state: AppState) -> Router {
             csrf::check_csrf,
         ))
         .layer(
-            // Method, path, status and latency; never a body.
+            // Method, path, status and latency; never a body, nor the query string (a form
+            // sent by GET would put a password there).
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(|request: &Request| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = request.uri().path(),
+                    )
+                })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(error::overloaded))
+                .load_shed()
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    MAX_CONCURRENT_REQUESTS,
+                ))
+                .timeout(REQUEST_TIMEOUT),
         );
-    security_headers::add(router).with_state(state)
+    security_headers::add(router, state.config.dev_mode).with_state(state)
 }
 
 /// Sets up logging to stderr (`RUST_LOG`, default `sesame_demo=info,tower_http=info`). Calling

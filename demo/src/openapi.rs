@@ -13,7 +13,8 @@ use utoipa::OpenApi;
     info(
         title = "Sésame portal API",
         description = "Login endpoints of a Sésame portal. Errors are `ApiError` JSON with a stable `code`. \
-            Every POST must carry `x-sesame-csrf: 1`. The session is the HttpOnly `sesame_session` cookie."
+            Every POST must carry `x-sesame-csrf: 1`. The session is the HttpOnly `__Host-sesame_session` cookie (`sesame_session` in dev mode); \
+            a browser that logged in before also holds a device cookie, `__Host-sesame_device`."
     ),
     paths(
         login::login_password,
@@ -35,6 +36,32 @@ use utoipa::OpenApi;
     tags((name = "session", description = "Log in, log out, session, password change"))
 )]
 pub struct ApiDoc;
+
+/// The error answers shared by the endpoints that read a JSON body (each an [`ApiError`]),
+/// listed once: `responses(…, CommonErrors)`.
+#[derive(utoipa::IntoResponses)]
+pub enum CommonErrors {
+    /// `invalid_request` (the body cannot be read; the message names the field, never its
+    /// value) or `unknown_portal`
+    #[response(status = 400)]
+    BadRequest(ApiError),
+    /// `csrf_rejected`: no `x-sesame-csrf: 1` header, or another site's Origin. On login also
+    /// `account_blocked`: too many consecutive failures, call support
+    #[response(status = 403)]
+    Forbidden(ApiError),
+    /// `body_too_large`: more than 16 KiB
+    #[response(status = 413)]
+    BodyTooLarge(ApiError),
+    /// `unsupported_media_type`: not `application/json`
+    #[response(status = 415)]
+    UnsupportedMediaType(ApiError),
+    /// `rate_limited`: too many failures from this address; see `Retry-After`
+    #[response(status = 429)]
+    RateLimited(ApiError),
+    /// `server_busy`: too many logins at once; try again after `Retry-After` seconds
+    #[response(status = 503)]
+    ServerBusy(ApiError),
+}
 
 /// This document.
 #[utoipa::path(

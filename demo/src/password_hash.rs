@@ -1,10 +1,22 @@
 //! argon2id password hashing with the OWASP parameters (m = 19 MiB, t = 2, p = 1), stored as
-//! PHC strings. Hashing is CPU work: the async helpers run it on the blocking pool.
+//! PHC strings. Hashing is CPU work: the async helpers run it on the blocking pool (callers
+//! bound how many at once with [`crate::AppState::hash_permit`]).
+//!
+//! Passwords are hashed and verified in Unicode normalisation form NFKC (NIST SP 800-63B
+//! § 5.1.1.2), so `é` typed as one character or as `e` + accent, or full-width digits from an
+//! Asian keyboard layout, are the same password. The rules are checked on what was typed.
 
 use anyhow::anyhow;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use sesame_core::Secret;
 use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
+use zeroize::Zeroizing;
+
+/// `password` in NFKC, in memory zeroed on drop.
+fn normalized(password: &str) -> Zeroizing<String> {
+    Zeroizing::new(password.nfkc().collect())
+}
 
 /// Memory cost in KiB (OWASP Password Storage Cheat Sheet, ASVS 5.0).
 pub const M_COST_KIB: u32 = 19_456;
@@ -22,7 +34,7 @@ fn hasher() -> anyhow::Result<Argon2<'static>> {
 /// Hashes `password` with a fresh random salt into a PHC string.
 pub fn hash(password: &str) -> anyhow::Result<String> {
     let phc = hasher()?
-        .hash_password(password.as_bytes())
+        .hash_password(normalized(password).as_bytes())
         .map_err(|e| anyhow!("argon2 hashing failed: {e}"))?;
     Ok(phc.to_string())
 }
@@ -30,7 +42,9 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 /// Whether `password` matches the PHC string `phc`. A malformed hash never matches.
 pub fn verify(password: &str, phc: &str) -> bool {
     match hasher() {
-        Ok(h) => h.verify_password(password.as_bytes(), phc).is_ok(),
+        Ok(h) => h
+            .verify_password(normalized(password).as_bytes(), phc)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -42,9 +56,7 @@ pub fn dummy_hash() -> anyhow::Result<&'static str> {
     if let Some(h) = DUMMY.get() {
         return Ok(h);
     }
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(|e| anyhow!("no randomness: {e}"))?;
-    let h = hash(&hex(&secret))?;
+    let h = hash(&crate::token::new_token()?)?;
     Ok(DUMMY.get_or_init(|| h))
 }
 
@@ -56,17 +68,6 @@ pub async fn hash_blocking(password: Secret) -> anyhow::Result<String> {
 /// [`verify`] on the blocking pool.
 pub async fn verify_blocking(password: Secret, phc: String) -> anyhow::Result<bool> {
     Ok(tokio::task::spawn_blocking(move || verify(password.expose(), &phc)).await?)
-}
-
-/// Lower-case hexadecimal.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 #[cfg(test)]
@@ -82,5 +83,9 @@ mod tests {
         assert!(!verify("x", "not a phc string"));
         assert!(!verify("x", dummy_hash().unwrap()));
         assert_ne!(hash("same").unwrap(), hash("same").unwrap(), "random salts");
+        // NFKC: composed and decomposed accents, full-width digits.
+        let h = hash("caf\u{e9}-\u{ff11}\u{ff12}").unwrap();
+        assert!(verify("cafe\u{301}-12", &h));
+        assert!(!verify("cafe-12", &h));
     }
 }

@@ -1,5 +1,6 @@
 //! Headers on every response: a strict Content-Security-Policy (the widget needs
-//! `'wasm-unsafe-eval'` and nothing inline), no MIME sniffing, no referrer.
+//! `'wasm-unsafe-eval'` and nothing inline), no MIME sniffing, no referrer; outside dev mode,
+//! `Strict-Transport-Security` (HTTPS only, for two years, subdomains included).
 
 use axum::http::{header, HeaderValue};
 use axum::Router;
@@ -11,8 +12,19 @@ pub const CONTENT_SECURITY_POLICY: &str =
 style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
 base-uri 'none'; form-action 'self'";
 
+/// The `Strict-Transport-Security` sent outside dev mode.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
+
 /// Adds the security headers to every response of `router`.
-pub fn add<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+pub fn add<S: Clone + Send + Sync + 'static>(router: Router<S>, dev_mode: bool) -> Router<S> {
+    let router = if dev_mode {
+        router
+    } else {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        ))
+    };
     router
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

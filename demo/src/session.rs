@@ -1,123 +1,92 @@
-//! Sessions: a random 32-byte token in the `sesame_session` cookie (HttpOnly, SameSite=Strict,
-//! Path=/, Secure outside dev mode, 8 hours); only its SHA-256 is stored.
+//! Sessions: a random 32-byte token ([`crate::token`]) in the session cookie (HttpOnly,
+//! SameSite=Strict, Path=/; outside dev mode `Secure` and named with the `__Host-` prefix, so
+//! no subdomain can set it); only its SHA-256 is stored. A session ends 8 hours after the login,
+//! or after 30 minutes without a request, whichever comes first. A login replaces the session
+//! the browser already held.
 
-use crate::db::Db;
+use crate::db;
 use crate::error::AppError;
-use crate::password_hash::hex;
 use crate::state::AppState;
+use crate::token;
 use anyhow::anyhow;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use sesame_core::api::SessionInfo;
 use sesame_core::{ErrorCode, Method, PortalId};
-use sha2::{Digest, Sha256};
 
-/// The cookie's name.
+/// The cookie's name in dev mode (plain HTTP); outside it, with the `__Host-` prefix.
 pub const COOKIE_NAME: &str = "sesame_session";
 /// A session's lifetime, in seconds (8 hours).
 pub const SESSION_SECONDS: i64 = 8 * 60 * 60;
-/// Random bytes in a token.
-const TOKEN_BYTES: usize = 32;
+/// A session without a request for this long ends, in seconds (30 minutes).
+pub const IDLE_SECONDS: i64 = 30 * 60;
 
-/// A new random token (hex) for the cookie.
-pub fn new_token() -> anyhow::Result<String> {
-    let mut bytes = [0u8; TOKEN_BYTES];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness: {e}"))?;
-    Ok(hex(&bytes))
-}
-
-/// What the database stores for a token.
-pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+/// The session cookie's name for this mode.
+pub fn cookie_name(dev_mode: bool) -> &'static str {
+    if dev_mode {
+        COOKIE_NAME
+    } else {
+        "__Host-sesame_session"
+    }
 }
 
 /// The `Set-Cookie` value that gives the browser `token`.
 pub fn set_cookie(token: &str, dev_mode: bool) -> HeaderValue {
-    cookie_value(token, SESSION_SECONDS, dev_mode)
+    cookie_header(cookie_name(dev_mode), token, SESSION_SECONDS, dev_mode)
 }
 
 /// The `Set-Cookie` value that removes the cookie.
 pub fn clear_cookie(dev_mode: bool) -> HeaderValue {
-    cookie_value("", 0, dev_mode)
+    cookie_header(cookie_name(dev_mode), "", 0, dev_mode)
 }
 
-fn cookie_value(token: &str, max_age: i64, dev_mode: bool) -> HeaderValue {
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Path=/, and Secure outside dev mode.
+pub(crate) fn cookie_header(name: &str, token: &str, max_age: i64, dev_mode: bool) -> HeaderValue {
     let secure = if dev_mode { "" } else { "; Secure" };
-    let value = format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    );
+    let value =
+        format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
     // Hex token and fixed text: always a valid header value.
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The session token of the request's cookies, if one is well formed.
-pub fn token_from(headers: &HeaderMap) -> Option<String> {
+/// The well-formed token of the request's cookie `name`, if any.
+pub(crate) fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == COOKIE_NAME)
+        .filter(|(n, _)| *n == name)
         .map(|(_, value)| value.trim())
-        .find(|value| {
-            value.len() == TOKEN_BYTES * 2 && value.bytes().all(|b| b.is_ascii_hexdigit())
-        })
+        .find(|value| token::is_well_formed(value))
         .map(str::to_owned)
 }
 
-/// Stores a new session and returns its token.
+/// The session token of the request's cookies, if one is well formed.
+pub fn token_from(headers: &HeaderMap, dev_mode: bool) -> Option<String> {
+    read_cookie(headers, cookie_name(dev_mode))
+}
+
+/// Stores a new session and returns its token; the session of `replaced` (the token the
+/// browser sent, if any) ends.
 pub async fn create(
-    db: &Db,
-    portal: &str,
-    identifier: &str,
-    method: Method,
-    now: i64,
+    state: &AppState,
+    info: &SessionInfo,
+    replaced: Option<&str>,
 ) -> Result<String, AppError> {
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(db)
-        .await?;
-    let token = new_token()?;
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, portal, identifier, method, authenticated_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+    let token = token::new_token()?;
+    let now = info.authenticated_at;
+    db::create_session(
+        &state.db,
+        &token::hash(&token),
+        replaced.map(token::hash).as_deref(),
+        info,
+        now.saturating_add(SESSION_SECONDS),
     )
-    .bind(token_hash(&token))
-    .bind(portal)
-    .bind(identifier)
-    .bind(method.as_str())
-    .bind(now)
-    .bind(now.saturating_add(SESSION_SECONDS))
-    .execute(db)
     .await?;
     Ok(token)
-}
-
-/// Ends the session with this token hash.
-pub async fn delete(db: &Db, token_hash: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-/// Ends every session of an account except `keep`.
-pub async fn delete_others<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
-    portal: &str,
-    identifier: &str,
-    keep: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE portal = $1 AND identifier = $2 AND token_hash <> $3")
-        .bind(portal)
-        .bind(identifier)
-        .bind(keep)
-        .execute(db)
-        .await?;
-    Ok(())
 }
 
 /// The request's live session: extracting it answers 401 `not_authenticated` without one.
@@ -129,44 +98,29 @@ pub struct CurrentSession {
     pub info: SessionInfo,
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    portal: String,
-    identifier: String,
-    method: String,
-    authenticated_at: i64,
-    display_name: String,
-}
-
 impl FromRequestParts<AppState> for CurrentSession {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = token_from(&parts.headers).ok_or(ErrorCode::NotAuthenticated)?;
-        let hash = token_hash(&token);
-        let row = sqlx::query_as::<_, SessionRow>(
-            "SELECT s.portal, s.identifier, s.method, s.authenticated_at, a.display_name \
-             FROM sessions s JOIN accounts a ON a.portal = s.portal AND a.identifier = s.identifier \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
-        )
-        .bind(&hash)
-        .bind(state.now())
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(ErrorCode::NotAuthenticated)?;
+        let token =
+            token_from(&parts.headers, state.config.dev_mode).ok_or(ErrorCode::NotAuthenticated)?;
+        let hash = token::hash(&token);
+        let now = state.now();
+        let row = db::touch_session(&state.db, &hash, now, now.saturating_sub(IDLE_SECONDS))
+            .await?
+            .ok_or(ErrorCode::NotAuthenticated)?;
         let method = Method::parse(&row.method)
             .ok_or_else(|| anyhow!("session with unknown method {:?}", row.method))?;
         let portal = PortalId::new(&row.portal).map_err(|e| anyhow!("stored portal: {e}"))?;
         Ok(CurrentSession {
             token_hash: hash,
-            info: SessionInfo {
+            info: SessionInfo::new(
                 portal,
-                identifier: row.identifier,
-                display_name: row.display_name,
+                row.identifier,
+                row.display_name,
                 method,
-                assurance: method.assurance(),
-                authenticated_at: row.authenticated_at,
-            },
+                row.authenticated_at,
+            ),
         })
     }
 }
@@ -193,32 +147,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_and_cookies() {
-        let t = new_token().unwrap();
-        assert_eq!(t.len(), 64);
-        assert_ne!(t, new_token().unwrap());
-        assert_eq!(token_hash(&t).len(), 64);
-        assert_ne!(token_hash(&t), t);
+    fn cookies() {
+        let t = token::new_token().unwrap();
         let dev = set_cookie(&t, true);
         let dev = dev.to_str().unwrap();
+        assert!(dev.starts_with("sesame_session="), "{dev}");
         assert!(
             dev.contains("HttpOnly") && dev.contains("SameSite=Strict") && dev.contains("Path=/")
         );
         assert!(!dev.contains("Secure"));
-        assert!(set_cookie(&t, false)
-            .to_str()
-            .unwrap()
-            .ends_with("; Secure"));
+        let prod = set_cookie(&t, false);
+        let prod = prod.to_str().unwrap();
+        assert!(prod.starts_with("__Host-sesame_session="), "{prod}");
+        assert!(prod.ends_with("; Secure"), "{prod}");
         let mut headers = HeaderMap::new();
         headers.insert(
             header::COOKIE,
             HeaderValue::from_str(&format!("a=b; {COOKIE_NAME}={t}; c=d")).unwrap(),
         );
-        assert_eq!(token_from(&headers), Some(t));
+        assert_eq!(token_from(&headers, true), Some(t.clone()));
+        assert_eq!(token_from(&headers, false), None, "the prefix is required");
         headers.insert(
             header::COOKIE,
             HeaderValue::from_static("sesame_session=short"),
         );
-        assert_eq!(token_from(&headers), None);
+        assert_eq!(token_from(&headers, true), None);
     }
 }

@@ -1,11 +1,18 @@
-//! What every handler shares: configuration, database, clock, portals, per-IP counters.
+//! What every handler shares: configuration, database, clock, portals, per-IP counters, and the
+//! permits that bound how many argon2 computations run at once.
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::error::AppError;
 use crate::rate_limit::IpLimiter;
 use sesame_core::{PortalConfig, PortalId};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// How long a login waits for an argon2 permit before `server_busy`.
+pub const HASH_WAIT: Duration = Duration::from_secs(10);
 
 /// The current time in Unix seconds. Injected so tests can move time (e.g. to a lock's end).
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -31,6 +38,8 @@ pub struct AppState {
     portals: Arc<HashMap<PortalId, PortalConfig>>,
     allowed_origins: Arc<Vec<String>>,
     pub(crate) ip_limiter: Arc<IpLimiter>,
+    hash_permits: Arc<Semaphore>,
+    hash_wait: Duration,
 }
 
 impl AppState {
@@ -58,6 +67,26 @@ impl AppState {
             portals: Arc::new(portals),
             allowed_origins: Arc::new(allowed_origins),
             ip_limiter: Arc::new(IpLimiter::default()),
+            hash_permits: Arc::new(Semaphore::new(default_hash_permits())),
+            hash_wait: HASH_WAIT,
+        }
+    }
+
+    /// Replaces the argon2 bound: `permits` computations at once (default: the number of
+    /// cores), each other login waiting at most `wait` before `server_busy`.
+    pub fn with_hash_limit(mut self, permits: usize, wait: Duration) -> AppState {
+        self.hash_permits = Arc::new(Semaphore::new(permits));
+        self.hash_wait = wait;
+        self
+    }
+
+    /// A permit to run one argon2 computation, waiting at most the configured time; 503
+    /// `server_busy` if none frees up.
+    pub async fn hash_permit(&self) -> Result<OwnedSemaphorePermit, AppError> {
+        let acquire = self.hash_permits.clone().acquire_owned();
+        match tokio::time::timeout(self.hash_wait, acquire).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(sesame_core::ErrorCode::ServerBusy.into()),
         }
     }
 
@@ -82,4 +111,10 @@ impl AppState {
     pub fn allowed_origins(&self) -> &[String] {
         &self.allowed_origins
     }
+}
+
+/// One argon2 computation per core: each takes 19 MiB and a core's time, so more at once only
+/// queue on the blocking pool while holding memory.
+fn default_hash_permits() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }

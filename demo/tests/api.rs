@@ -7,7 +7,9 @@ use sesame_core::api::SessionInfo;
 use sesame_core::lockout::{LOCK_AFTER_FAILURES, LOCK_SECONDS};
 use sesame_core::password::Rule;
 use sesame_core::{AssuranceLevel, ErrorCode, Method};
+use sesame_demo::audit::{AuditEvent, AuditOutcome};
 use sesame_demo::seed::DEMO_ACCOUNTS;
+use sesame_demo::session::{IDLE_SECONDS, SESSION_SECONDS};
 
 #[tokio::test]
 async fn every_demo_account_logs_in_and_sees_its_session() {
@@ -48,7 +50,12 @@ async fn identifier_is_trimmed() {
 async fn cookie_is_httponly_strict_and_secure_outside_dev_mode() {
     let app = test_app().await;
     let (portal, id, pw) = SPICO;
-    let dev = app.login(portal, id, pw).await.set_cookie();
+    let dev_answer = app.login(portal, id, pw).await;
+    assert!(
+        !dev_answer.headers.contains_key("strict-transport-security"),
+        "no HSTS over plain HTTP"
+    );
+    let dev = dev_answer.set_cookie();
     assert!(dev.starts_with("sesame_session="), "{dev}");
     for attr in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=28800"] {
         assert!(dev.contains(attr), "{attr} missing: {dev}");
@@ -60,9 +67,16 @@ async fn cookie_is_httponly_strict_and_secure_outside_dev_mode() {
         ..test_config()
     })
     .await;
-    let prod = app.login(portal, id, pw).await.set_cookie();
+    let answer = app.login(portal, id, pw).await;
+    let prod = answer.set_cookie();
     assert!(prod.contains("; Secure"), "{prod}");
     assert!(prod.contains("HttpOnly") && prod.contains("SameSite=Strict"));
+    // The `__Host-` prefix: Secure, Path=/ and no Domain, so no subdomain can plant it.
+    assert!(prod.starts_with("__Host-sesame_session="), "{prod}");
+    assert!(!prod.contains("Domain"), "{prod}");
+    assert!(answer.cookie_named("__Host-sesame_device").is_some());
+    assert_eq!(app.session(Some(&answer.cookie())).await.status, 200);
+    assert!(answer.headers.contains_key("strict-transport-security"));
 }
 
 #[tokio::test]
@@ -121,7 +135,10 @@ async fn delay_after_five_failures() {
     // ...then accepted.
     assert_eq!(app.login(portal, id, pw).await.status, 200);
     let outcomes: Vec<String> = app.audit_rows().await.into_iter().map(|r| r.5).collect();
-    assert!(outcomes.contains(&"delayed".to_owned()), "{outcomes:?}");
+    assert!(
+        outcomes.iter().any(|o| o == AuditOutcome::Delayed.as_str()),
+        "{outcomes:?}"
+    );
 }
 
 #[tokio::test]
@@ -148,15 +165,16 @@ async fn lock_after_ten_failures_and_its_end() {
     app.advance(1);
     assert_eq!(app.login(portal, id, pw).await.status, 200);
     let outcomes: Vec<String> = app.audit_rows().await.into_iter().map(|r| r.5).collect();
-    assert!(
-        outcomes.contains(&"failure_now_locked".to_owned()),
-        "{outcomes:?}"
-    );
-    assert!(outcomes.contains(&"locked".to_owned()), "{outcomes:?}");
+    for expected in [AuditOutcome::FailureNowLocked, AuditOutcome::Locked] {
+        assert!(
+            outcomes.iter().any(|o| o == expected.as_str()),
+            "{expected:?} not in {outcomes:?}"
+        );
+    }
 }
 
 #[tokio::test]
-async fn a_lock_that_ran_out_counts_again_from_zero() {
+async fn after_a_lock_the_count_goes_on_until_a_success() {
     let app = test_app().await;
     let (portal, id, pw) = SPICO;
     for _ in 0..LOCK_AFTER_FAILURES {
@@ -164,11 +182,21 @@ async fn a_lock_that_ran_out_counts_again_from_zero() {
         app.login(portal, id, "wrong").await;
     }
     app.advance(LOCK_SECONDS);
-    // One failure after the lock's end does not lock again.
+    // One failure after the lock's end locks again at once…
     app.login(portal, id, "wrong")
         .await
         .assert_error(ErrorCode::InvalidCredentials);
+    app.login(portal, id, pw)
+        .await
+        .assert_error(ErrorCode::InvalidCredentials);
+    assert_eq!(
+        app.failures(portal, id).await,
+        i64::from(LOCK_AFTER_FAILURES) + 1
+    );
+    // …for another lock's length; then the right password resets the count.
+    app.advance(LOCK_SECONDS);
     assert_eq!(app.login(portal, id, pw).await.status, 200);
+    assert_eq!(app.failures(portal, id).await, 0);
 }
 
 #[tokio::test]
@@ -198,10 +226,48 @@ async fn session_needs_a_valid_cookie_and_expires_after_eight_hours() {
         .assert_no_session();
     let (portal, id, pw) = SPICO;
     let cookie = app.login(portal, id, pw).await.cookie();
-    app.advance(8 * 3600 - 1);
+    // Used every 20 minutes, it lives 8 hours after the login, not a second more.
+    let mut elapsed = 0;
+    while elapsed + 20 * 60 < SESSION_SECONDS {
+        app.advance(20 * 60);
+        elapsed += 20 * 60;
+        assert_eq!(app.session(Some(&cookie)).await.status, 200, "{elapsed}");
+    }
+    app.advance(SESSION_SECONDS - 1 - elapsed);
     assert_eq!(app.session(Some(&cookie)).await.status, 200);
     app.advance(1);
     app.session(Some(&cookie)).await.assert_no_session();
+}
+
+#[tokio::test]
+async fn an_idle_session_ends_after_thirty_minutes() {
+    let app = test_app().await;
+    let (portal, id, pw) = SPICO;
+    let cookie = app.login(portal, id, pw).await.cookie();
+    app.advance(IDLE_SECONDS - 1);
+    assert_eq!(app.session(Some(&cookie)).await.status, 200);
+    app.advance(IDLE_SECONDS - 1);
+    assert_eq!(
+        app.session(Some(&cookie)).await.status,
+        200,
+        "a request resets it"
+    );
+    app.advance(IDLE_SECONDS);
+    app.session(Some(&cookie)).await.assert_no_session();
+}
+
+#[tokio::test]
+async fn a_login_replaces_the_session_the_browser_held() {
+    let app = test_app().await;
+    let (portal, id, pw) = SPICO;
+    let first = app.login(portal, id, pw).await.cookie();
+    let second = app
+        .login_with((portal, id, pw), &[("cookie", &first)], None)
+        .await
+        .cookie();
+    assert_ne!(first, second);
+    app.session(Some(&first)).await.assert_no_session();
+    assert_eq!(app.session(Some(&second)).await.status, 200);
 }
 
 #[tokio::test]
@@ -321,14 +387,15 @@ async fn the_audit_log_never_contains_a_password() {
         assert!(!text.contains(secret), "{secret} in the audit log");
     }
     let events: Vec<(&str, &str)> = rows.iter().map(|r| (r.1.as_str(), r.5.as_str())).collect();
-    for expected in [
-        ("login_password", "failure"),
-        ("login_password", "unknown_account"),
-        ("login_password", "success"),
-        ("change_password", "rules_not_met"),
-        ("change_password", "password_changed"),
-        ("logout", "success"),
+    for (event, outcome) in [
+        (AuditEvent::LoginPassword, AuditOutcome::Failure),
+        (AuditEvent::LoginPassword, AuditOutcome::UnknownAccount),
+        (AuditEvent::LoginPassword, AuditOutcome::Success),
+        (AuditEvent::ChangePassword, AuditOutcome::RulesNotMet),
+        (AuditEvent::ChangePassword, AuditOutcome::PasswordChanged),
+        (AuditEvent::Logout, AuditOutcome::Success),
     ] {
+        let expected = (event.as_str(), outcome.as_str());
         assert!(events.contains(&expected), "{expected:?} not in {events:?}");
     }
     // The hashes stored are argon2id PHC strings, not the password.
@@ -369,7 +436,9 @@ async fn a_portal_without_passwords_answers_method_not_available() {
     spico.methods.retain(|o| o.method != Method::Password);
     let state = sesame_demo::AppState::new(test_config(), db, sesame_demo::system_clock())
         .with_portals([spico]);
-    let router = sesame_demo::app(state);
+    let router = sesame_demo::app(state).layer(axum::extract::connect_info::MockConnectInfo(
+        std::net::SocketAddr::from(common::CLIENT),
+    ));
     let (portal, id, pw) = SPICO;
     let body = serde_json::json!({"portal": portal, "identifier": id, "password": pw}).to_string();
     let req = common::post("/api/login/password")
@@ -418,5 +487,28 @@ async fn seeding_twice_resets_the_demo_accounts() {
         for field in [a.portal, a.identifier, a.password, a.display_name] {
             assert!(banner.contains(field), "{field} not printed");
         }
+    }
+}
+
+#[tokio::test]
+async fn the_server_refuses_guessable_pins_on_entractes() {
+    let app = test_app().await;
+    let a = DEMO_ACCOUNTS
+        .iter()
+        .find(|a| a.portal == "entractes")
+        .expect("the Entr'Actes demo account");
+    let cookie = app.login(a.portal, a.identifier, a.password).await.cookie();
+    for pin in ["123456", "000000", "250380"] {
+        let e = app
+            .change_password(&cookie, a.password, pin)
+            .await
+            .assert_error(ErrorCode::PasswordRulesNotMet);
+        assert!(
+            e.rules
+                .iter()
+                .any(|o| o.rule == Rule::NotGuessablePin && !o.met),
+            "{pin}: {:?}",
+            e.rules
+        );
     }
 }

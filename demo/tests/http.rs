@@ -267,6 +267,16 @@ async fn openapi_lists_every_path_of_the_api() {
             "{method} {full} not documented"
         );
     }
+    // The shared error answers are listed on both JSON endpoints.
+    for path in [paths::LOGIN_PASSWORD, paths::CHANGE_PASSWORD] {
+        let responses = &doc["paths"][format!("/api{path}")]["post"]["responses"];
+        for status in ["400", "401", "403", "413", "415", "422", "429", "503"] {
+            assert!(
+                responses.get(status).is_some(),
+                "{path}: {status} not documented"
+            );
+        }
+    }
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for name in [
         "LoginPasswordRequest",

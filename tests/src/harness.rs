@@ -592,6 +592,7 @@ impl Portal {
             dev_mode: true,
             // Empty: the demo allows http://127.0.0.1:<bound port> and http://localhost:<port>.
             allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
         };
         let (addr, handle) = sesame_demo::spawn(config)
             .await

@@ -18,6 +18,7 @@ pub fn run(root: &Path) -> Result<()> {
         .args(["run", "--release", "-p", "sesame-demo"])
         .env("SESAME_WIDGET_DIR", &dist)
         .env("SESAME_PAGE_DIR", root)
+        .env("SESAME_DEV_MODE", "1")
         .current_dir(root)
         .run()
 }

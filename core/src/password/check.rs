@@ -80,6 +80,39 @@ fn check_rule(rule: &Rule, password: &str, ctx: CheckContext<'_>) -> (bool, Stri
             String::new(),
         ),
         Rule::NotCommon => (!is_common(password), String::new()),
+        Rule::NotGuessablePin => (!is_guessable_pin(password), String::new()),
+    }
+}
+
+/// Digits (4 or more) that an attacker tries first: one digit or a short pattern repeated, a
+/// run up or down, or a date.
+pub fn is_guessable_pin(code: &str) -> bool {
+    let d: Vec<u8> = code.bytes().map(|b| b.wrapping_sub(b'0')).collect();
+    if d.len() < 4 || d.iter().any(|&x| x > 9) {
+        return false;
+    }
+    let repeated = (1..=d.len() / 2)
+        .filter(|p| d.len().is_multiple_of(*p))
+        .any(|p| d.chunks(p).all(|c| c == &d[..p]));
+    let run = |step: i8| {
+        d.windows(2)
+            .all(|w| i8::try_from(w[1]).unwrap_or(0) - i8::try_from(w[0]).unwrap_or(0) == step)
+    };
+    repeated || run(1) || run(-1) || is_date(&d)
+}
+
+/// `DDMMYY`, `YYMMDD`, `DDMMYYYY` or `YYYYMMDD` with a plausible day and month.
+fn is_date(d: &[u8]) -> bool {
+    let num = |s: &[u8]| s.iter().fold(0u32, |n, &x| n * 10 + u32::from(x));
+    let day_month = |day: u32, month: u32| (1..=31).contains(&day) && (1..=12).contains(&month);
+    let century = |year: u32| (1900..=2099).contains(&year);
+    match d.len() {
+        6 => day_month(num(&d[0..2]), num(&d[2..4])) || day_month(num(&d[4..6]), num(&d[2..4])),
+        8 => {
+            (day_month(num(&d[0..2]), num(&d[2..4])) && century(num(&d[4..8])))
+                || (century(num(&d[0..4])) && day_month(num(&d[6..8]), num(&d[4..6])))
+        }
+        _ => false,
     }
 }
 
@@ -91,4 +124,33 @@ fn contains_identifier(password: &str, identifier: &str) -> bool {
     }
     let pw = password.to_lowercase();
     pw == id || (id.chars().count() >= 3 && pw.contains(&id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::password::PasswordPolicy;
+
+    #[test]
+    fn guessable_pins() {
+        for pin in [
+            "000000", "111111", "121212", "123123", "123456", "012345", "987654", "654321",
+            "250380", "800325", "01012000", "20001231", "1234",
+        ] {
+            assert!(is_guessable_pin(pin), "{pin}");
+        }
+        for pin in ["482915", "739164", "13579", "abcdef", "12345a", "123"] {
+            assert!(!is_guessable_pin(pin), "{pin}");
+        }
+    }
+
+    #[test]
+    fn entractes_refuses_guessable_pins_and_spico_common_passwords() {
+        let ctx = CheckContext::default();
+        let entractes = PasswordPolicy::entractes();
+        assert!(!is_acceptable(&check("123456", &entractes, ctx)));
+        assert!(!is_acceptable(&check("000000", &entractes, ctx)));
+        assert!(is_acceptable(&check("482915", &entractes, ctx)));
+        assert!(PasswordPolicy::spico().rules.contains(&Rule::NotCommon));
+    }
 }

@@ -131,6 +131,7 @@ impl PasswordPolicy {
                     chars: ".:+/".into(),
                 },
                 Rule::NotIdentifier,
+                Rule::NotCommon,
             ],
             usage: PasswordUsage::WithRestrictions,
             note: Text::new(
@@ -153,6 +154,7 @@ impl PasswordPolicy {
                 Rule::MinLength { min: 6 },
                 Rule::MaxLength { max: 6 },
                 Rule::DigitsOnly,
+                Rule::NotGuessablePin,
             ],
             usage: PasswordUsage::WithRestrictions,
             note: Text::new(

@@ -40,6 +40,10 @@ pub enum Rule {
     NotIdentifier,
     /// Not in the list of common passwords shipped with Sésame.
     NotCommon,
+    /// For codes of digits: not one digit or a short pattern repeated (`000000`, `121212`,
+    /// `123123`), not a run up or down (`123456`, `987654`), not a date (`DDMMYY`, `YYMMDD`,
+    /// `DDMMYYYY`, `YYYYMMDD`). Met by anything that is not all digits.
+    NotGuessablePin,
 }
 
 /// Each character between quotes, for a label: French guillemets with no-break spaces (so a
@@ -79,6 +83,7 @@ impl Rule {
             Rule::DigitsOnly => "digits_only",
             Rule::NotIdentifier => "not_identifier",
             Rule::NotCommon => "not_common",
+            Rule::NotGuessablePin => "not_guessable_pin",
         }
     }
 
@@ -113,6 +118,12 @@ impl Rule {
             (Rule::NotIdentifier, Lang::En) => "Does not contain your identifier".into(),
             (Rule::NotCommon, Lang::Fr) => "N'est pas un mot de passe courant".into(),
             (Rule::NotCommon, Lang::En) => "Is not a common password".into(),
+            (Rule::NotGuessablePin, Lang::Fr) => {
+                "Ni chiffre répété, ni suite, ni date (pas 000000, 123456, 250380)".into()
+            }
+            (Rule::NotGuessablePin, Lang::En) => {
+                "No repeated digits, run or date (not 000000, 123456, 250380)".into()
+            }
         }
     }
 

@@ -33,10 +33,14 @@ fn is_hex_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Links must be https:// or relative to the portal (`/…`): never `javascript:` and the like.
+/// Links must be https:// or relative to the portal (`/…`): never `javascript:` and the like,
+/// nor a protocol-relative link in disguise (`//host`, or `/\host`, which browsers read as
+/// `//host`): no backslash at all.
 fn is_safe_link(s: &str) -> bool {
     (s.starts_with("https://") || (s.starts_with('/') && !s.starts_with("//")))
-        && !s.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !s
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
 impl PortalConfig {

@@ -1,18 +1,20 @@
 //! `POST /api/password/change`: the logged-in account's new password, checked with the same
 //! `sesame_core::password::check` as the widget's checklist.
 
-use crate::audit::{self, Entry};
+use crate::audit::{self, AuditEvent, AuditOutcome, Entry};
 use crate::credentials::{self, Attempt};
 use crate::db;
+use crate::device;
 use crate::error::AppError;
 use crate::json::AppJson;
+use crate::openapi::CommonErrors;
 use crate::password_hash;
 use crate::rate_limit::ClientIp;
-use crate::session::{self, CurrentSession};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use anyhow::anyhow;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use sesame_core::api::ChangePasswordRequest;
 use sesame_core::password::{self, CheckContext};
 use sesame_core::ApiError;
@@ -26,19 +28,16 @@ use sesame_core::ApiError;
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed"),
-        (status = 400, description = "`invalid_request`", body = ApiError),
         (status = 401, description = "`not_authenticated`, or `invalid_credentials` (wrong current password)", body = ApiError),
-        (status = 403, description = "`csrf_rejected`", body = ApiError),
-        (status = 413, description = "`body_too_large`", body = ApiError),
-        (status = 415, description = "`unsupported_media_type`", body = ApiError),
         (status = 422, description = "`password_rules_not_met`, with every rule's outcome in `rules`", body = ApiError),
-        (status = 429, description = "`rate_limited`", body = ApiError),
+        CommonErrors,
     )
 )]
 pub async fn change_password(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     current: CurrentSession,
+    headers: HeaderMap,
     AppJson(request): AppJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, AppError> {
     let portal = state
@@ -47,17 +46,21 @@ pub async fn change_password(
     let account = credentials::check(
         &state,
         Attempt {
-            event: "change_password",
+            event: AuditEvent::ChangePassword,
             portal,
             identifier: &current.info.identifier,
             password: &request.current_password,
             ip,
+            // A trusted browser checks the current password on its own counter: an attacker
+            // who locked the strict one does not stop its owner changing the password.
+            device: device::token_from(&headers, state.config.dev_mode).as_deref(),
         },
     )
-    .await?;
+    .await?
+    .account;
     let entry = |outcome| Entry {
         at: state.now(),
-        event: "change_password",
+        event: AuditEvent::ChangePassword,
         portal: portal.id.as_str(),
         identifier: &account.identifier,
         ip,
@@ -71,21 +74,32 @@ pub async fn change_password(
         },
     );
     if !password::is_acceptable(&outcomes) {
-        audit::record(&state.db, entry("rules_not_met")).await?;
+        audit::record(&state.db, entry(AuditOutcome::RulesNotMet)).await?;
         return Err(AppError::rules_not_met(outcomes));
     }
+    let permit = state.hash_permit().await?;
     let hash = password_hash::hash_blocking(request.new_password).await?;
-    // All or nothing: a new password never leaves the account's other sessions open.
+    drop(permit);
+    // All or nothing: a new password never leaves the account's other sessions open. Guesses
+    // at the old password are moot: the strict counter starts again (this is also how the
+    // owner, from a trusted browser, lifts a lock or block others caused).
     let mut tx = state.db.begin().await?;
     db::set_password_hash(&mut *tx, &account.portal, &account.identifier, &hash).await?;
-    session::delete_others(
+    let strict = db::Counter::Account {
+        portal: account.portal.clone(),
+        identifier: account.identifier.clone(),
+        failures: 0,
+        last_failure: None,
+    };
+    db::reset_counter(&mut *tx, &strict).await?;
+    db::delete_other_sessions(
         &mut *tx,
         &account.portal,
         &account.identifier,
         &current.token_hash,
     )
     .await?;
-    audit::record(&mut *tx, entry("password_changed")).await?;
+    audit::record(&mut *tx, entry(AuditOutcome::PasswordChanged)).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

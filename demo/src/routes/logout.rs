@@ -1,6 +1,7 @@
 //! `POST /api/logout`: ends the session, if any.
 
-use crate::audit::{self, Entry};
+use crate::audit::{self, AuditEvent, AuditOutcome, Entry};
+use crate::db;
 use crate::error::AppError;
 use crate::rate_limit::ClientIp;
 use crate::session::{self, CurrentSession};
@@ -27,16 +28,16 @@ pub async fn logout(
     current: Option<CurrentSession>,
 ) -> Result<Response, AppError> {
     if let Some(current) = current {
-        session::delete(&state.db, &current.token_hash).await?;
+        db::delete_session(&state.db, &current.token_hash).await?;
         audit::record(
             &state.db,
             Entry {
                 at: state.now(),
-                event: "logout",
+                event: AuditEvent::Logout,
                 portal: current.info.portal.as_str(),
                 identifier: &current.info.identifier,
                 ip,
-                outcome: "success",
+                outcome: AuditOutcome::Success,
             },
         )
         .await?;

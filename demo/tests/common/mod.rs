@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
+use axum::extract::connect_info::{ConnectInfo, MockConnectInfo};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
@@ -10,9 +11,13 @@ use sesame_core::api::CSRF_HEADER;
 use sesame_core::{ApiError, ErrorCode};
 use sesame_demo::db::Db;
 use sesame_demo::{AppState, Config};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use tower::ServiceExt;
+
+/// The client address of every test request unless one says otherwise.
+pub const CLIENT: ([u8; 4], u16) = ([192, 0, 2, 1], 40_000);
 
 /// 2026-01-01T00:00:00Z.
 pub const START: i64 = 1_767_225_600;
@@ -70,6 +75,16 @@ impl Answer {
         self.set_cookie().split(';').next().unwrap().to_owned()
     }
 
+    /// The `name=value` of the Set-Cookie header for the cookie `name`, if any.
+    pub fn cookie_named(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").to_owned())
+            .find(|pair| pair.split_once('=').is_some_and(|(n, _)| n == name))
+    }
+
     pub fn set_cookie(&self) -> String {
         self.headers
             .get(header::SET_COOKIE)
@@ -83,6 +98,7 @@ impl Answer {
 pub fn test_config() -> Config {
     Config {
         database_url: "sqlite::memory:".into(),
+        dev_mode: true,
         ..Config::default()
     }
 }
@@ -104,7 +120,7 @@ pub async fn test_app_with(config: Config) -> TestApp {
         Arc::new(move || t.load(Ordering::SeqCst)),
     );
     TestApp {
-        router: sesame_demo::app(state),
+        router: sesame_demo::app(state).layer(MockConnectInfo(SocketAddr::from(CLIENT))),
         db,
         time,
     }
@@ -155,6 +171,44 @@ impl TestApp {
             .await
     }
 
+    /// A login with extra headers (a cookie, `X-Forwarded-For`…) and, if given, from `peer`.
+    pub async fn login_with(
+        &self,
+        (portal, identifier, password): (&str, &str, &str),
+        headers: &[(&str, &str)],
+        peer: Option<SocketAddr>,
+    ) -> Answer {
+        self.send(login_request((portal, identifier, password), headers, peer))
+            .await
+    }
+
+    /// `n` logins sent at once; their answers.
+    pub async fn parallel_logins(&self, n: usize, creds: (&str, &str, &str)) -> Vec<Answer> {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..n {
+            let app = TestApp {
+                router: self.router.clone(),
+                db: self.db.clone(),
+                time: self.time.clone(),
+            };
+            let req = login_request(creds, &[], None);
+            set.spawn(async move { app.send(req).await });
+        }
+        set.join_all().await
+    }
+
+    /// The account's stored consecutive-failure count.
+    pub async fn failures(&self, portal: &str, identifier: &str) -> i64 {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT failures FROM accounts WHERE portal = $1 AND identifier = $2")
+                .bind(portal)
+                .bind(identifier)
+                .fetch_one(&self.db)
+                .await
+                .unwrap();
+        n
+    }
+
     pub async fn session(&self, cookie: Option<&str>) -> Answer {
         let mut req = Request::get("/api/session");
         if let Some(c) = cookie {
@@ -185,6 +239,27 @@ impl TestApp {
         .await
         .unwrap()
     }
+}
+
+/// A login request with extra headers, from `peer` if given (else [`CLIENT`]).
+pub fn login_request(
+    (portal, identifier, password): (&str, &str, &str),
+    headers: &[(&str, &str)],
+    peer: Option<SocketAddr>,
+) -> Request<Body> {
+    let body =
+        serde_json::json!({"portal": portal, "identifier": identifier, "password": password});
+    let mut req = post("/api/login/password")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(CSRF_HEADER, "1");
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let mut req = req.body(Body::from(body.to_string())).unwrap();
+    if let Some(peer) = peer {
+        req.extensions_mut().insert(ConnectInfo(peer));
+    }
+    req
 }
 
 pub fn post(path: &str) -> axum::http::request::Builder {
