@@ -133,6 +133,7 @@ impl Rule {
             "digits_only" => Rule::DigitsOnly,
             "not_identifier" => Rule::NotIdentifier,
             "not_common" => Rule::NotCommon,
+            "not_guessable_pin" => Rule::NotGuessablePin,
             _ => return None,
         })
     }
@@ -220,6 +221,7 @@ mod tests {
             Rule::DigitsOnly,
             Rule::NotIdentifier,
             Rule::NotCommon,
+            Rule::NotGuessablePin,
         ];
         for rule in &all {
             match rule {
@@ -232,7 +234,8 @@ mod tests {
                 | Rule::Forbidden { .. }
                 | Rule::DigitsOnly
                 | Rule::NotIdentifier
-                | Rule::NotCommon => {}
+                | Rule::NotCommon
+                | Rule::NotGuessablePin => {}
             }
         }
         all

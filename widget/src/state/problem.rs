@@ -49,6 +49,7 @@ impl Problem {
                     | ErrorCode::NetworkError
                     | ErrorCode::PasswordRulesNotMet
                     | ErrorCode::RateLimited
+                    | ErrorCode::ServerBusy
                     | ErrorCode::MethodNotAvailable
             ),
             _ => false,
@@ -71,6 +72,11 @@ mod tests {
         assert!(p.wants_support());
         assert!(!Problem::Api(ErrorCode::PasswordRulesNotMet).wants_support());
         assert!(!Problem::Api(ErrorCode::NetworkError).wants_support());
+        assert!(
+            !Problem::Api(ErrorCode::ServerBusy).wants_support(),
+            "waiting is the fix"
+        );
+        assert!(Problem::Api(ErrorCode::AccountBlocked).wants_support());
     }
 
     #[test]
