@@ -11,6 +11,6 @@ mod policy;
 mod rule;
 
 pub use check::{check, is_acceptable, is_guessable_pin, CheckContext, RuleOutcome};
-pub use common::is_common;
+pub use common::{is_common, HAS_COMMON_LIST};
 pub use policy::{EntropyAssessment, PasswordPolicy, PasswordUsage};
 pub use rule::Rule;

@@ -75,6 +75,8 @@ pub enum T {
     RuleMet,
     /// Before an unmet rule (for screen readers).
     RuleNotMet,
+    /// After a rule only the server checks (the common-password list).
+    RuleOnSubmit,
     /// Support online form link.
     SupportForm,
     /// Unknown preset (followed by its name).
@@ -160,6 +162,7 @@ impl T {
             ),
             RuleMet => pick(lang, "respectée\u{a0}: ", "met: "),
             RuleNotMet => pick(lang, "non respectée\u{a0}: ", "not met: "),
+            RuleOnSubmit => pick(lang, "vérifiée à l'envoi", "checked when you confirm"),
             SupportForm => pick(
                 lang,
                 "Formulaire d'assistance en ligne",

@@ -1,10 +1,18 @@
 //! The common-password list shipped with Sésame (`common_passwords.txt`).
 //!
-//! Hand-assembled and short (a few hundred entries) so that it costs little in the widget's
-//! WebAssembly; a server may add a larger list of its own. Written by hand because no crate
-//! ships a French list.
+//! Hand-assembled (no crate ships a French list). It lives on the server only, behind the
+//! `common-passwords` feature that the demo enables: the widget's checklist shows
+//! [`Rule::NotCommon`](super::Rule::NotCommon) as "checked on submit" and the server's answer
+//! (422 with every rule's state) has the last word, so the list costs the widget nothing and
+//! may grow without weighing on it.
 
+/// Whether this build carries the list: servers do, the widget does not.
+pub const HAS_COMMON_LIST: bool = cfg!(feature = "common-passwords");
+
+#[cfg(feature = "common-passwords")]
 const LIST: &str = include_str!("common_passwords.txt");
+#[cfg(not(feature = "common-passwords"))]
+const LIST: &str = "";
 
 /// The list's entries (already in lower case).
 fn entries() -> impl Iterator<Item = &'static str> {
@@ -13,14 +21,17 @@ fn entries() -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// Whether `password` is in the list, ignoring case and surrounding spaces. Runs at every
-/// keystroke of the checklist: one lower-casing of the candidate, no allocation per entry.
+/// Whether `password` is in the list, ignoring case and surrounding spaces: one lower-casing
+/// of the candidate, no allocation per entry. Always `false` in a build without the list.
 pub fn is_common(password: &str) -> bool {
+    if !HAS_COMMON_LIST {
+        return false;
+    }
     let candidate = password.trim().to_lowercase();
     !candidate.is_empty() && entries().any(|entry| entry == candidate)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "common-passwords"))]
 mod tests {
     use super::*;
 

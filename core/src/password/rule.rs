@@ -87,6 +87,13 @@ impl Rule {
         }
     }
 
+    /// Whether this build cannot check the rule and leaves it to the server: the common-password
+    /// list is server-side only ([`HAS_COMMON_LIST`](super::HAS_COMMON_LIST)). The check then
+    /// reports it met, and the checklist says "checked on submit".
+    pub fn checked_on_submit(&self) -> bool {
+        matches!(self, Rule::NotCommon) && !super::HAS_COMMON_LIST
+    }
+
     /// The checklist label: what the rule asks, in plain words.
     pub fn label(&self, lang: Lang) -> String {
         match (self, lang) {

@@ -19,27 +19,41 @@ pub struct PasswordRulesProps {
     pub id: Option<AttrValue>,
 }
 
-/// The checklist: `ul.sesame-rules > li[data-rule][data-met]`.
+/// The checklist: `ul.sesame-rules > li[data-rule][data-met]`, `data-met` being `true`, `false`
+/// or `on-submit`.
 #[component]
 pub fn PasswordRules(props: &PasswordRulesProps) -> Html {
     let lang = props.lang;
-    let met = props.outcomes.iter().filter(|o| o.met).count();
+    // A rule this build cannot check (the common-password list is on the server) is shown as
+    // "checked on submit" and left out of the count.
+    let checkable = || props.outcomes.iter().filter(|o| !o.rule.checked_on_submit());
+    let met = checkable().filter(|o| o.met).count();
+    let total = checkable().count();
     let items = props.outcomes.iter().map(|o| {
-        let (icon, state) = if o.met {
-            ("✓", T::RuleMet)
+        let on_submit = o.rule.checked_on_submit();
+        let (icon, state, data_met) = if on_submit {
+            ("…", None, "on-submit")
+        } else if o.met {
+            ("✓", Some(T::RuleMet), "true")
         } else {
-            ("✗", T::RuleNotMet)
+            ("✗", Some(T::RuleNotMet), "false")
         };
-        let problem = (!o.met)
-            .then(|| o.rule.problem(&o.found, lang))
-            .flatten()
-            .map(|p| html! { <span class="sesame-rule-problem">{" — "}{p}</span> });
+        let problem = if on_submit {
+            Some(T::RuleOnSubmit.get(lang).into())
+        } else if o.met {
+            None
+        } else {
+            o.rule.problem(&o.found, lang)
+        }
+        .map(|p| html! { <span class="sesame-rule-problem">{" — "}{p}</span> });
         html! {
-            <li data-rule={o.rule.tag()} data-met={o.met.to_string()}
-                class={if o.met { "sesame-rule sesame-rule-met" } else { "sesame-rule" }}>
+            <li data-rule={o.rule.tag()} data-met={data_met}
+                class={if data_met == "true" { "sesame-rule sesame-rule-met" } else { "sesame-rule" }}>
                 <span class="sesame-rule-icon" aria-hidden="true">{icon}</span>
                 <span class="sesame-rule-text">
-                    <span class="sesame-visually-hidden">{state.get(lang)}</span>
+                    if let Some(state) = state {
+                        <span class="sesame-visually-hidden">{state.get(lang)}</span>
+                    }
                     {o.rule.label(lang)}
                     {problem}
                 </span>
@@ -51,7 +65,7 @@ pub fn PasswordRules(props: &PasswordRulesProps) -> Html {
             <p class="sesame-rules-title">{T::RulesTitle.get(lang)}</p>
             <ul class="sesame-rules">{for items}</ul>
             <p class="sesame-rules-count" aria-live="polite">
-                {rules_met(met, props.outcomes.len(), lang)}
+                {rules_met(met, total, lang)}
             </p>
         </div>
     }
