@@ -3,50 +3,138 @@
 // Defines the custom element and hands it to the WebAssembly widget. No inline script, no eval:
 // works under CSP `script-src 'self' 'wasm-unsafe-eval'`. Light DOM: the page's stylesheet
 // (sesame-login.css) applies. Events: sesame-login, sesame-logout, sesame-error (bubbling).
+//
+// First paint: until the WebAssembly is ready, the element shows the preset's identifier and
+// password fields as plain HTML (labels generated from core, below), so people can type at
+// once; the widget then takes over what was typed, the focus, and a submit pressed meanwhile.
 import init, { mount } from './sesame_widget.js';
 
+// BEGIN first-paint labels: generated from core's presets by `cargo test -p xtask` (tidy).
+const FIRST_PAINT = {"presets":{"entractes":{"accent":"#0b5cad","identifier":{"en":"Identifier","fr":"Identifiant"},"identifierMode":"numeric","name":"Entr'Actes","passwordMode":"numeric","tagline":{"en":"Your primary care coordination platform","fr":"Votre plateforme de coordination des soins primaires"},"title":{"en":"Log in","fr":"Se connecter"}},"nexus":{"accent":"#5b2c83","identifier":{"en":"ESEA identifier","fr":"Identifiant ESEA"},"identifierMode":"text","name":"Nexus","passwordMode":"text","tagline":{"en":"Nexus platform — ESEA","fr":"Plateforme Nexus — ESEA"},"title":{"en":"Identifier - Password","fr":"Identifiant - Mot de passe"}},"paaco":{"accent":"#00695c","identifier":{"en":"User name","fr":"Utilisateur"},"identifierMode":"text","name":"PAACO/Globule","passwordMode":"text","tagline":{"en":"The shared health and social care record","fr":"Le dossier communicant de l'utilisateur en santé et social"},"title":{"en":"With login / password","fr":"Par login / mot de passe"}},"parceo":{"accent":"#a1341b","identifier":{"en":"Identifier (firstname.lastname)","fr":"Identifiant (prénom.nom)"},"identifierMode":"text","name":"Parcéo","passwordMode":"text","tagline":{"en":"Secure team exchanges around the patient — Pulsy","fr":"Échanges sécurisés en équipe autour du patient — Pulsy"},"title":{"en":"Pulsy identifiers","fr":"Identifiants Pulsy"}},"spico":{"accent":"#1d4f91","identifier":{"en":"Identifier","fr":"Identifiant"},"identifierMode":"text","name":"SPICO","passwordMode":"text","tagline":{"en":"e-Health Services Access Point (PASS) — e-santé Occitanie","fr":"Point d'Accès aux Services e-Santé (PASS) — e-santé Occitanie"},"title":{"en":"Log in with identifier and password","fr":"S'identifier avec identifiant et mot de passe"}}},"texts":{"identifier":{"en":"Identifier","fr":"Identifiant"},"loading":{"en":"Loading the login module…","fr":"Chargement du module de connexion…"},"logIn":{"en":"Log in","fr":"Se connecter"},"password":{"en":"Password","fr":"Mot de passe"},"submitQueued":{"en":"Logging in as soon as the login module is ready…","fr":"Connexion dès que le module de connexion sera prêt…"}}};
+// END first-paint labels.
+
 const ready = init();
+let instances = 0;
+
+const lang = (el) => (el.getAttribute('lang')?.toLowerCase().startsWith('en') ? 'en' : 'fr');
+
+function node(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== null) el.setAttribute(k, v);
+  el.append(...children);
+  return el;
+}
 
 class SesameLogin extends HTMLElement {
   static get observedAttributes() {
     return ['preset', 'api', 'lang'];
   }
 
+  #pending = false;
+  #handle = null;
+  #queued = false;
+  #uid = `sesame-fp${++instances}`;
+
   connectedCallback() {
+    if (!this.#handle) this.#firstPaint();
     this.#schedule();
   }
 
   attributeChangedCallback(_name, oldValue, newValue) {
-    if (oldValue !== newValue && this.isConnected) this.#schedule();
+    if (oldValue === newValue || !this.isConnected) return;
+    if (!this.#handle) this.#firstPaint();
+    this.#schedule();
   }
 
   disconnectedCallback() {
     this.#unmount();
   }
 
-  // Several attributes set in a row give one re-render.
-  #pending = false;
-  #handle = null;
+  // The plain form, in the preset's words; what was already typed is kept.
+  #firstPaint() {
+    const l = lang(this);
+    const t = (text) => text?.[l] ?? '';
+    const texts = FIRST_PAINT.texts ?? {};
+    const preset = FIRST_PAINT.presets?.[this.getAttribute('preset')?.trim() || 'paaco'];
+    const kept = this.#typed();
+    const id = this.#uid;
+    const status = node('p', { class: 'sesame-first-paint-status', role: 'status' },
+      this.#queued ? t(texts.submitQueued) : t(texts.loading));
+    const section = node('section', { class: 'sesame sesame-first-paint', lang: l, 'aria-busy': 'true' });
+    if (preset) {
+      section.setAttribute('aria-labelledby', `${id}-portal`);
+      section.style.setProperty('--sesame-accent', preset.accent);
+      const identifier = node('input', {
+        id: `${id}-identifier`, name: 'identifier', type: 'text', autocomplete: 'username',
+        spellcheck: 'false', autocapitalize: 'off', inputmode: preset.identifierMode,
+        'aria-required': 'true',
+      });
+      const password = node('input', {
+        id: `${id}-password`, name: 'password', type: 'password',
+        autocomplete: 'current-password', inputmode: preset.passwordMode,
+      });
+      identifier.value = kept.identifier;
+      password.value = kept.password;
+      const form = node('form', { class: 'sesame-form', 'data-form': 'password', method: 'post', novalidate: '', 'aria-labelledby': `${id}-title` },
+        node('h3', { id: `${id}-title`, class: 'sesame-form-title' }, t(preset.title)),
+        node('div', { class: 'sesame-field' },
+          node('label', { for: `${id}-identifier` }, t(preset.identifier)), identifier),
+        node('div', { class: 'sesame-field' },
+          node('label', { for: `${id}-password` }, t(texts.password)),
+          node('div', { class: 'sesame-password-row' }, password)),
+        status,
+        node('button', { type: 'submit', class: 'sesame-primary' }, t(texts.logIn)));
+      // Pressed before the module is ready: it logs in as soon as it is.
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        this.#queued = true;
+        status.textContent = t(texts.submitQueued);
+      });
+      section.append(
+        node('header', { class: 'sesame-header' },
+          node('div', { class: 'sesame-brand' },
+            node('h2', { id: `${id}-portal`, class: 'sesame-portal' }, preset.name),
+            node('p', { class: 'sesame-tagline' }, t(preset.tagline)))),
+        form);
+    } else {
+      section.append(status);
+    }
+    const focused = kept.focus && section.querySelector(`input[name="${kept.focus}"]`);
+    this.replaceChildren(section);
+    focused?.focus();
+  }
 
+  // What the first paint holds: typed values and the focused field.
+  #typed() {
+    const value = (name) => this.querySelector(`.sesame-first-paint input[name="${name}"]`)?.value ?? '';
+    const active = document.activeElement;
+    return {
+      identifier: value('identifier'),
+      password: value('password'),
+      focus: active && this.contains(active) ? active.getAttribute('name') : null,
+      submit: this.#queued,
+    };
+  }
+
+  // Several attributes set in a row give one re-render.
   #schedule() {
     if (this.#pending) return;
     this.#pending = true;
     ready.then(() => {
       this.#pending = false;
       if (!this.isConnected) return;
+      const typed = this.#handle ? null : this.#typed();
+      this.#queued = false;
       this.#unmount();
-      this.#handle = mount(this);
+      this.replaceChildren();
+      this.#handle = mount(this, typed);
     }, (error) => {
       // The WebAssembly could not load (old browser, blocked file): say so in the page.
       this.#pending = false;
-      const message = this.getAttribute('lang')?.startsWith('en')
+      const message = lang(this) === 'en'
         ? 'The login module could not load. Reload the page; if it happens again, contact support.'
         : "Le module de connexion n'a pas pu se charger. Rechargez la page ; si cela recommence, contactez l'assistance.";
-      const alert = document.createElement('p');
-      alert.setAttribute('role', 'alert');
-      alert.className = 'sesame-error';
-      alert.textContent = message;
-      this.replaceChildren(alert);
+      this.replaceChildren(node('p', { role: 'alert', class: 'sesame-error' }, message));
       console.error('sesame-login:', error);
       this.dispatchEvent(new CustomEvent('sesame-error', {
         bubbles: true,

@@ -2,7 +2,10 @@
 //! element (light DOM) and dispatches `sesame-login`, `sesame-logout` and `sesame-error` events
 //! on it. `assets/sesame-login.js` defines the element and calls it.
 
-use crate::api::object;
+use crate::api::{object, Js};
+use crate::state::password_login::{Prefill, PrefillSlot};
+use sesame_core::wire::JsonValue;
+use sesame_core::Secret;
 use crate::components::login_widget::LoginWidget;
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
@@ -29,6 +32,9 @@ pub struct EmbeddedProps {
     pub lang: Lang,
     /// The `<sesame-login>` element, where events are dispatched.
     pub host: Element,
+    /// What the loader's first paint held.
+    #[prop_or_default]
+    pub prefill: PrefillSlot,
 }
 
 /// A bubbling, composed `CustomEvent` on `host` with `detail`.
@@ -93,7 +99,7 @@ pub fn Embedded(props: &EmbeddedProps) -> Html {
     });
     html! {
         <LoginWidget {config} api_base={props.api.clone()} lang={props.lang}
-            {onlogin} {onlogout} {onerror} />
+            {onlogin} {onlogout} {onerror} prefill={props.prefill.clone()} />
     }
 }
 
@@ -113,10 +119,28 @@ impl WidgetHandle {
     }
 }
 
+/// What the loader's first paint held (`{identifier, password, focus, submit}`), or `None`.
+fn read_prefill(typed: &JsValue) -> Option<Prefill> {
+    let typed = Js(typed.clone());
+    let text = |key: &str| typed.member(key).and_then(|v| v.string());
+    typed.member("identifier")?;
+    Some(Prefill {
+        identifier: text("identifier").unwrap_or_default(),
+        password: Secret::new(text("password").unwrap_or_default()),
+        focus: text("focus").filter(|f| f == "identifier" || f == "password"),
+        submit: typed
+            .member("submit")
+            .and_then(|v| v.boolean())
+            .unwrap_or(false),
+    })
+}
+
 /// Renders the widget into `host`, reading its `preset` (default `paaco`), `api` (default
 /// `/api`) and `lang` (default French) attributes. An unknown preset renders an error naming it.
+/// `typed` is what the loader's first paint held (`null` when there was none): the password
+/// form starts from it.
 #[wasm_bindgen]
-pub fn mount(host: Element) -> WidgetHandle {
+pub fn mount(host: Element, typed: JsValue) -> WidgetHandle {
     let attr = |name: &str| host.get_attribute(name).filter(|v| !v.trim().is_empty());
     let props = EmbeddedProps {
         preset: attr("preset")
@@ -126,6 +150,7 @@ pub fn mount(host: Element) -> WidgetHandle {
         api: attr("api").unwrap_or_else(|| DEFAULT_API.into()).into(),
         lang: attr("lang").map(|t| Lang::from_tag(&t)).unwrap_or_default(),
         host: host.clone(),
+        prefill: PrefillSlot::new(read_prefill(&typed)),
     };
     let app = yew::Renderer::<Embedded>::with_root_and_props(host, props).render();
     WidgetHandle { app: Some(app) }

@@ -15,6 +15,8 @@
 pub mod api;
 pub mod components;
 pub mod element;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod first_paint;
 pub mod hooks;
 pub mod state;
 pub mod texts;

@@ -81,6 +81,10 @@ pub enum T {
     SupportForm,
     /// Unknown preset (followed by its name).
     UnknownPreset,
+    /// First paint: the module is still loading.
+    Loading,
+    /// First paint: submitted before the module was ready.
+    SubmitQueued,
 }
 
 impl T {
@@ -167,6 +171,16 @@ impl T {
                 lang,
                 "Formulaire d'assistance en ligne",
                 "Online support form",
+            ),
+            Loading => pick(
+                lang,
+                "Chargement du module de connexion…",
+                "Loading the login module…",
+            ),
+            SubmitQueued => pick(
+                lang,
+                "Connexion dès que le module de connexion sera prêt…",
+                "Logging in as soon as the login module is ready…",
             ),
             UnknownPreset => pick(
                 lang,

@@ -161,3 +161,28 @@ fn code_is_formatted() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// The loader's first-paint labels are generated from core's presets and the widget's texts
+/// (`sesame_widget::first_paint`). When they are stale this test rewrites them and fails, so
+/// the next run (and the commit) has them right.
+#[test]
+fn first_paint_labels_are_generated_from_core() {
+    let root = crate::repo_root();
+    let path = root.join("widget/assets/sesame-login.js");
+    let loader = std::fs::read_to_string(&path).expect("the loader exists");
+    let fresh = sesame_widget::first_paint::regenerate(&loader).unwrap_or_else(|| {
+        panic!(
+            "{}: the marker lines `{}` and `{}` are missing",
+            rel(&root, &path),
+            sesame_widget::first_paint::BEGIN,
+            sesame_widget::first_paint::END
+        )
+    });
+    if fresh != loader {
+        std::fs::write(&path, fresh).expect("rewriting the loader");
+        panic!(
+            "{} had stale first-paint labels: rewritten, run the tests again",
+            rel(&root, &path)
+        );
+    }
+}

@@ -9,6 +9,7 @@ use super::support_contact::SupportContact;
 use crate::api::Api;
 use crate::hooks::use_accent::use_accent;
 use crate::hooks::use_uid::use_uid;
+use crate::state::password_login::PrefillSlot;
 use crate::state::widget::{working_methods, Action, Focus, View, WidgetState};
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
@@ -38,6 +39,10 @@ pub struct LoginWidgetProps {
     /// current language.
     #[prop_or_default]
     pub onerror: Callback<ApiError>,
+    /// What a first paint held (the `<sesame-login>` loader's plain form), for the password
+    /// form to take over.
+    #[prop_or_default]
+    pub prefill: PrefillSlot,
 }
 
 /// The login widget: `section.sesame`.
@@ -123,7 +128,7 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
         },
         View::Method(Method::Password) => html! {
             <PasswordLoginForm config={config.clone()} {lang} api={(*api).clone()}
-                autofocus={state.focus == Some(Focus::LoginForm)}
+                autofocus={state.focus == Some(Focus::LoginForm)} prefill={props.prefill.clone()}
                 onlogin={logged_in} onerror={report} />
         },
         // Methods of later versions; `working_methods` never yields them yet.

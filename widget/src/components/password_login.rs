@@ -6,14 +6,15 @@ use super::password_field::PasswordField;
 use crate::api::Api;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::hooks::use_uid::use_uid;
-use crate::state::password_login::{Action, PasswordLogin};
+use crate::state::password_login::{Action, PasswordLogin, PrefillSlot};
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
 use sesame_core::password::Rule;
 use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret};
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
+use web_sys::{Element, HtmlFormElement, HtmlInputElement};
 use yew::platform::spawn_local;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Props of [`PasswordLoginForm`].
@@ -32,14 +33,47 @@ pub struct PasswordLoginFormProps {
     /// Whether to focus the identifier field on mount (just logged out).
     #[prop_or_default]
     pub autofocus: bool,
+    /// What the first paint held, taken by the first form that mounts.
+    #[prop_or_default]
+    pub prefill: PrefillSlot,
 }
 
 /// `form[data-form="password"]`.
 #[component]
 pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
-    let state = use_reducer(PasswordLogin::default);
+    let prefill = use_memo((), |_| props.prefill.take());
+    let state = use_reducer(|| PasswordLogin::from_prefill(prefill.as_ref().as_ref()));
     let uid = use_uid();
     let identifier_ref = use_focus_on_mount(props.autofocus);
+    let form_ref = use_node_ref();
+    {
+        // Taking over the first paint: focus where the person was, caret at the end, and
+        // send what they already submitted.
+        let (form_ref, prefill) = (form_ref.clone(), prefill.clone());
+        use_effect_with((), move |_| {
+            let (Some(prefill), Some(form)) = (prefill.as_ref(), form_ref.cast::<Element>())
+            else {
+                return;
+            };
+            if let Some(name) = &prefill.focus {
+                let input = form
+                    .query_selector(&["input[name=\"", name, "\"]"].concat())
+                    .ok()
+                    .flatten()
+                    .and_then(|el| el.dyn_into::<HtmlInputElement>().ok());
+                if let Some(input) = input {
+                    let _ = input.focus();
+                    let end = input.value().encode_utf16().count() as u32;
+                    let _ = input.set_selection_range(end, end);
+                }
+            }
+            if prefill.submit {
+                if let Ok(form) = form.dyn_into::<HtmlFormElement>() {
+                    let _ = form.request_submit();
+                }
+            }
+        });
+    }
     let lang = props.lang;
     let config = &props.config;
     let rule = &config.identifier.rule;
@@ -103,8 +137,8 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
     let digits_only = config.password.rules.contains(&Rule::DigitsOnly);
     let links = &config.links;
     html! {
-        <form data-form="password" class="sesame-form" novalidate=true
-            aria-labelledby={title_id.clone()} {onsubmit}>
+        <form data-form="password" class="sesame-form" novalidate=true method="post"
+            ref={form_ref} aria-labelledby={title_id.clone()} {onsubmit}>
             <h3 id={title_id} class="sesame-form-title">
                 {offer.map(|o| o.label.get(lang)).unwrap_or(T::LogIn.get(lang))}
             </h3>

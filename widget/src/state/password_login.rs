@@ -24,6 +24,57 @@ pub struct PasswordLogin {
     pub done: Option<SessionInfo>,
 }
 
+/// What the first paint (the loader's plain form) held when the widget took over: typed
+/// values, the focused field, and whether the person already pressed "log in".
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Prefill {
+    /// The identifier as typed.
+    pub identifier: String,
+    /// The password as typed.
+    pub password: Secret,
+    /// The field that had focus: `identifier` or `password`.
+    pub focus: Option<String>,
+    /// Submitted before the widget was ready: submit now.
+    pub submit: bool,
+}
+
+/// A prefill used once: the first form to mount takes it, so a form shown again later (after
+/// logging out) starts empty.
+#[derive(Debug, Clone, Default)]
+pub struct PrefillSlot(std::rc::Rc<std::cell::RefCell<Option<Prefill>>>);
+
+impl PrefillSlot {
+    /// A slot holding `prefill`.
+    pub fn new(prefill: Option<Prefill>) -> PrefillSlot {
+        PrefillSlot(std::rc::Rc::new(std::cell::RefCell::new(prefill)))
+    }
+
+    /// The prefill, once; `None` afterwards.
+    pub fn take(&self) -> Option<Prefill> {
+        self.0.borrow_mut().take()
+    }
+}
+
+impl PartialEq for PrefillSlot {
+    fn eq(&self, other: &PrefillSlot) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl PasswordLogin {
+    /// The form's first state: empty, or what the first paint held.
+    pub fn from_prefill(prefill: Option<&Prefill>) -> PasswordLogin {
+        match prefill {
+            Some(p) => PasswordLogin {
+                identifier: p.identifier.clone(),
+                password: p.password.clone(),
+                ..PasswordLogin::default()
+            },
+            None => PasswordLogin::default(),
+        }
+    }
+}
+
 /// What can happen to the form.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -197,6 +248,26 @@ mod tests {
         s.apply(Action::Succeeded(session()));
         assert!(s.password.is_empty());
         assert_eq!(s.done, Some(session()));
+    }
+
+    #[test]
+    fn a_prefill_is_taken_once() {
+        let prefill = Prefill {
+            identifier: "12345".into(),
+            password: "482915".into(),
+            focus: Some("password".into()),
+            submit: true,
+        };
+        let slot = PrefillSlot::new(Some(prefill.clone()));
+        assert_eq!(slot.clone(), slot, "clones are the same slot");
+        assert_ne!(slot, PrefillSlot::default());
+        let taken = slot.take();
+        assert_eq!(taken, Some(prefill));
+        let s = PasswordLogin::from_prefill(taken.as_ref());
+        assert_eq!(s.identifier, "12345");
+        assert_eq!(s.password.expose(), "482915");
+        assert_eq!(slot.take(), None, "a form shown again starts empty");
+        assert_eq!(PasswordLogin::from_prefill(None), PasswordLogin::default());
     }
 
     #[test]
