@@ -48,6 +48,10 @@ pub mod sel {
     pub const PAGE_SESSION: &str = "#session";
 }
 
+/// Where the demo page mounts the portal API (the `<sesame-login api>` attribute's default);
+/// prefix it to `sesame_core::api::paths`.
+pub const API: &str = "/api";
+
 /// The demo account of `portal` (from the demo's seed).
 pub fn account(portal: &str) -> DemoAccount {
     DEMO_ACCOUNTS

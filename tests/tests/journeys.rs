@@ -80,7 +80,7 @@ async fn newcomer_logs_in_and_sees_the_session() {
         .await?;
         s.check_accessibility("submitting").await?;
         s.click(sel::SUBMIT).await?;
-        let login = format!("/api{}", paths::LOGIN_PASSWORD);
+        let login = format!("{}{}", journey::API, paths::LOGIN_PASSWORD);
         let held = journey::held_requests(s).await?;
         ensure!(
             held.iter().filter(|u| u.ends_with(&login)).count() == 1,

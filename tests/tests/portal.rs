@@ -4,13 +4,14 @@
 use sesame_core::api::paths;
 use sesame_demo::security_headers::CONTENT_SECURITY_POLICY;
 use sesame_e2e::harness::Portal;
+use sesame_e2e::journey::API;
 
 #[tokio::test]
 async fn spawn_serves_on_a_free_port_with_the_security_headers() {
     let portal = Portal::start().await.unwrap();
     assert_ne!(portal.addr.port(), 0);
     let session = portal
-        .get(&format!("/api{}", paths::SESSION))
+        .get(&format!("{API}{}", paths::SESSION))
         .await
         .unwrap();
     assert_eq!(session.status, 204, "no session yet: {session:?}");
