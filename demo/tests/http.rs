@@ -374,29 +374,6 @@ async fn a_missing_widget_dir_gives_404() {
 }
 
 #[tokio::test]
-async fn spawn_serves_on_a_free_port() {
-    let db = tempfile::tempdir().unwrap();
-    let config = sesame_demo::Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        database_url: format!("sqlite://{}?mode=rwc", db.path().join("t.sqlite").display()),
-        ..sesame_demo::Config::default()
-    };
-    let (addr, task) = sesame_demo::spawn(config).await.unwrap();
-    assert_ne!(addr.port(), 0);
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    stream
-        .write_all(b"GET /api/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .await
-        .unwrap();
-    let mut out = String::new();
-    stream.read_to_string(&mut out).await.unwrap();
-    assert!(out.starts_with("HTTP/1.1 204"), "{out}");
-    assert!(out.contains("content-security-policy"), "{out}");
-    task.abort();
-}
-
-#[tokio::test]
 async fn server_errors_hide_their_details() {
     let app = test_app().await;
     app.db.close().await;

@@ -4,8 +4,8 @@
 //! SQLite database, driven through real Chromium (chromedriver) and Firefox ESR (geckodriver)
 //! over WebDriver. The journeys are in `tests/journeys.rs`; [`harness`] is what they stand on.
 //!
-//! Run them with `cargo xtask test`, which installs the browsers, builds the widget and sets
-//! `SESAME_WIDGET_DIR`. Screenshots of every journey's last state (and the WebDriver servers'
+//! Run them with `cargo xtask test`, which installs the browsers and axe-core, builds the
+//! widget and sets `SESAME_WIDGET_DIR` and `SESAME_AXE_JS`. Screenshots of every journey's last state (and the WebDriver servers'
 //! logs) are written to `target/e2e-screenshots/` for people to look at.
 
 pub mod harness;

@@ -1,41 +1,92 @@
 //! The journeys of issue 2, each in Chromium then Firefox, against a demo portal started here
 //! with a fresh database. Run through `cargo xtask test` (it builds the widget first).
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Context};
 use fantoccini::key::Key;
 use fantoccini::Locator;
+use sesame_core::api::paths;
 use sesame_core::{AssuranceLevel, ErrorCode, Lang, Method, PortalConfig};
 use sesame_e2e::harness::{in_each_browser, visible, Portal, Session};
 use sesame_e2e::journey::{self, sel};
-use std::io::{Read, Write};
 
 const SPICO: &str = "spico";
 
-/// The harness itself: both browsers start, reach the portal and show the demo page. When this
-/// fails, the problem is the machine or the harness, not the widget.
+/// The harness itself: both browsers start, reach the portal and show the demo page, and the
+/// accessibility check runs under the page's CSP and catches a violation. When this fails, the
+/// problem is the machine or the harness, not the widget.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browsers_reach_the_demo_page() {
     in_each_browser("demo-page", async |s: &Session, portal: &Portal| {
-        s.goto(&portal.url("/")).await?;
+        journey::open(s, portal, "/").await?;
         s.wait_for(sel::PRESET).await?;
-        s.wait_for("sesame-login").await?;
         // Chromium's log endpoint answers (an empty log is fine here).
         s.console_log().await?;
-        Ok(())
+
+        // An image without a text alternative: axe must name the rule and the element.
+        s.client
+            .execute(
+                "const img = document.createElement('img'); img.id = 'e2e-no-alt'; \
+                 img.src = '/favicon.ico'; document.body.append(img);",
+                vec![],
+            )
+            .await?;
+        let caught = s
+            .check_accessibility("an image without alt, on purpose")
+            .await
+            .err()
+            .context("axe-core let an image without alt pass")?;
+        let caught = format!("{caught:#}");
+        eprintln!("caught on purpose: {caught}");
+        ensure!(
+            caught.contains("image-alt") && caught.contains("#e2e-no-alt"),
+            "the violation names neither the rule nor the element: {caught}"
+        );
+        s.client
+            .execute("document.getElementById('e2e-no-alt').remove();", vec![])
+            .await?;
+        s.check_accessibility("the demo page again").await
     })
     .await;
 }
 
 /// A newcomer opens the demo, picks SPICO, logs in with a password, and sees who they are, how
 /// they logged in, how strongly, and a service greyed out because it needs strong
-/// authentication, saying why.
+/// authentication, saying why. While the login is on its way the button says so
+/// (`aria-disabled`), and pressing it again sends nothing more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn newcomer_logs_in_and_sees_the_session() {
     in_each_browser("newcomer", async |s: &Session, portal: &Portal| {
         let marie = journey::account(SPICO);
-        s.goto(&portal.url("/")).await?;
+        journey::open(s, portal, "/").await?;
         journey::choose_preset(s, SPICO).await?;
-        journey::log_in(s, marie.identifier, marie.password).await?;
+        journey::fill_login(s, marie.identifier, marie.password).await?;
+        ensure!(
+            journey::aria_disabled(s, sel::SUBMIT).await?.is_none(),
+            "the login button is offered before anything is sent"
+        );
+
+        // The portal's answer is held: the user meets the "submitting" state.
+        journey::hold_requests(s).await?;
+        s.click(sel::SUBMIT).await?;
+        s.wait_until(
+            "the login button is aria-disabled while submitting",
+            async || {
+                Ok(
+                    (journey::aria_disabled(s, sel::SUBMIT).await?.as_deref() == Some("true"))
+                        .then_some(()),
+                )
+            },
+        )
+        .await?;
+        s.check_accessibility("submitting").await?;
+        s.click(sel::SUBMIT).await?;
+        let login = format!("{}{}", journey::API, paths::LOGIN_PASSWORD);
+        let held = journey::held_requests(s).await?;
+        ensure!(
+            held.iter().filter(|u| u.ends_with(&login)).count() == 1,
+            "one login request for two presses while submitting, sent: {held:?}"
+        );
+        journey::release_requests(s).await?;
         journey::expect_session(s, &marie).await?;
 
         // The method in the portal's own words (core's preset), as the login event labels it.
@@ -80,7 +131,7 @@ async fn newcomer_logs_in_and_sees_the_session() {
             !open_tiles.is_empty(),
             "a service open at the weak level stays open"
         );
-        Ok(())
+        s.check_accessibility("the services").await
     })
     .await;
 }
@@ -90,7 +141,7 @@ async fn newcomer_logs_in_and_sees_the_session() {
 async fn wrong_password_shows_the_generic_error() {
     in_each_browser("wrong-password", async |s: &Session, portal: &Portal| {
         let marie = journey::account(SPICO);
-        s.goto(&portal.url("/")).await?;
+        journey::open(s, portal, "/").await?;
         journey::choose_preset(s, SPICO).await?;
         journey::log_in(s, marie.identifier, "Pas-le-bon-2026!").await?;
         let expected = visible(ErrorCode::InvalidCredentials.text(Lang::Fr));
@@ -100,7 +151,11 @@ async fn wrong_password_shows_the_generic_error() {
             !journey::session_shown(s).await?,
             "no session after a wrong password"
         );
-        Ok(())
+        ensure!(
+            journey::aria_disabled(s, sel::SUBMIT).await?.is_none(),
+            "the login button is offered again after the refusal"
+        );
+        s.check_accessibility("the generic error").await
     })
     .await;
 }
@@ -110,43 +165,70 @@ async fn wrong_password_shows_the_generic_error() {
 async fn forbidden_character_in_new_password_is_refused() {
     in_each_browser("change-password", async |s: &Session, portal: &Portal| {
         let marie = journey::account(SPICO);
-        s.goto(&portal.url("/")).await?;
+        journey::open(s, portal, "/").await?;
         journey::choose_preset(s, SPICO).await?;
         journey::log_in(s, marie.identifier, marie.password).await?;
         journey::expect_session(s, &marie).await?;
 
         s.click(sel::CHANGE_PASSWORD).await?;
         s.wait_for(sel::CHANGE_FORM).await?;
+        s.check_accessibility("the change-password form").await?;
         s.fill(sel::CURRENT_PASSWORD, marie.password).await?;
         s.fill(sel::NEW_PASSWORD, "Nouveau:Passe-2026!").await?;
         let forbidden = r#"sesame-login ul.sesame-rules > li[data-rule="forbidden"]"#;
-        s.wait_for(&format!(r#"{forbidden}[data-met="false"]"#))
-            .await?;
+        let refused = format!(r#"{forbidden}[data-met="false"]"#);
+        s.wait_for(&refused).await?;
         s.wait_for_text(forbidden, |t| t.contains(&visible("«\u{a0}:\u{a0}»")))
             .await?;
+        s.check_accessibility("the checklist refusing `:`").await?;
         s.scroll_to(forbidden).await?;
         s.screenshot("checklist").await?;
         s.resize(360, 800).await?;
         s.scroll_to(forbidden).await?;
+        s.check_accessibility("the checklist at 360 px").await?;
         s.screenshot("checklist-360").await?;
         s.resize(1280, 800).await?;
 
-        let submit = s.wait_for(sel::CHANGE_SUBMIT).await?;
-        if submit.is_enabled().await? {
-            submit.click().await?;
-            s.wait_for(sel::ERROR)
-                .await
-                .context("the server's refusal is shown")?;
-        }
+        // The button is offered; pressing it shows the refusal and sends nothing.
+        ensure!(
+            journey::aria_disabled(s, sel::CHANGE_SUBMIT)
+                .await?
+                .is_none(),
+            "the confirm button is offered before anything is sent"
+        );
+        journey::hold_requests(s).await?;
+        s.click(sel::CHANGE_SUBMIT).await?;
+        let expected = visible(ErrorCode::PasswordRulesNotMet.text(Lang::Fr));
+        s.wait_for_text(sel::ERROR, |t| t.contains(&expected))
+            .await
+            .context("the refusal is shown")?;
+        let held = journey::held_requests(s).await?;
+        ensure!(
+            held.is_empty(),
+            "a new password breaking a rule is not sent; sent: {held:?}"
+        );
+        journey::release_requests(s).await?;
+        ensure!(
+            journey::aria_disabled(s, sel::CHANGE_SUBMIT)
+                .await?
+                .is_none(),
+            "the confirm button stays offered after the refusal"
+        );
+        ensure!(
+            s.exists(&refused).await?,
+            "the checklist still shows the rule not met"
+        );
         ensure!(
             !s.exists(sel::SUCCESS).await?,
             "no success message for a refused password"
         );
+        s.check_accessibility("the refused new password").await?;
 
         // The checklist follows typing: without the `:` the rule is met.
         s.fill(sel::NEW_PASSWORD, "Nouveau-Passe-2026!").await?;
         s.wait_for(&format!(r#"{forbidden}[data-met="true"]"#))
             .await?;
+        s.check_accessibility("the checklist met").await?;
 
         // The old password still opens the account.
         s.click(sel::LOGOUT).await?;
@@ -154,6 +236,8 @@ async fn forbidden_character_in_new_password_is_refused() {
             Ok((!journey::session_shown(s).await?).then_some(()))
         })
         .await?;
+        s.wait_for(sel::PASSWORD_FORM).await?;
+        s.check_accessibility("logged out").await?;
         journey::log_in(s, marie.identifier, marie.password).await?;
         journey::expect_session(s, &marie).await
     })
@@ -166,7 +250,7 @@ async fn keyboard_only_login() {
     in_each_browser("keyboard-only", async |s: &Session, portal: &Portal| {
         let marie = journey::account(SPICO);
         // The preset comes from the address (a link), not from a click.
-        s.goto(&portal.url(&format!("/?preset={SPICO}"))).await?;
+        journey::open(s, portal, &format!("/?preset={SPICO}")).await?;
         journey::open_password_form(s).await?;
         s.tab_to(sel::IDENTIFIER, 15).await?;
         s.keys(marie.identifier).await?;
@@ -188,8 +272,13 @@ async fn keyboard_only_login() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn works_under_the_strict_csp_without_console_errors() {
     in_each_browser("csp", async |s: &Session, portal: &Portal| {
-        let csp = response_header(portal, "/", "content-security-policy")?
-            .context("the page is served with a Content-Security-Policy")?;
+        let page = portal.get("/").await?;
+        ensure!(page.status == 200, "GET /: {}", page.status);
+        let csp = page
+            .headers
+            .get("content-security-policy")
+            .context("the page is served with a Content-Security-Policy")?
+            .to_str()?;
         ensure!(
             csp == sesame_demo::security_headers::CONTENT_SECURITY_POLICY,
             "unexpected CSP: {csp}"
@@ -199,7 +288,7 @@ async fn works_under_the_strict_csp_without_console_errors() {
             "{csp}"
         );
 
-        s.goto(&portal.url("/")).await?;
+        journey::open(s, portal, "/").await?;
         journey::choose_preset(s, SPICO).await?;
         journey::open_password_form(s).await?;
         s.wait_for(sel::IDENTIFIER).await?;
@@ -226,33 +315,13 @@ async fn works_under_the_strict_csp_without_console_errors() {
     .await;
 }
 
-/// A raw HTTP/1.1 GET, to read one response header (WebDriver cannot see headers).
-fn response_header(portal: &Portal, path: &str, name: &str) -> Result<Option<String>> {
-    let mut stream = std::net::TcpStream::connect(portal.addr)?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        portal.addr
-    )?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response)?;
-    let text = String::from_utf8_lossy(&response);
-    let head = text.split("\r\n\r\n").next().unwrap_or_default();
-    Ok(head.lines().skip(1).find_map(|line| {
-        let (k, v) = line.split_once(':')?;
-        k.trim()
-            .eq_ignore_ascii_case(name)
-            .then(|| v.trim().to_owned())
-    }))
-}
-
 /// Every seed portal, one after the other in the same page, as a demo visitor would go through
 /// them: the preset switcher shows the portal in its own words (name, the password method's
 /// label and notice), its demo account logs in, and logging out brings back the form.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_preset_logs_in_with_its_demo_account() {
     in_each_browser("every-preset", async |s: &Session, portal: &Portal| {
-        s.goto(&portal.url("/")).await?;
+        journey::open(s, portal, "/").await?;
         for id in PortalConfig::PRESET_IDS {
             let config = PortalConfig::preset(id).context("a core preset")?;
             let account = journey::account(id);
@@ -283,6 +352,7 @@ async fn every_preset_logs_in_with_its_demo_account() {
             s.wait_for(sel::PASSWORD_FORM)
                 .await
                 .with_context(|| format!("{id}: the form again after logout"))?;
+            s.check_accessibility(&format!("{id}: logged out")).await?;
         }
         Ok(())
     })

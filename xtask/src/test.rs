@@ -145,8 +145,10 @@ pub fn run(root: &Path, mode: Mode) -> Result<()> {
     if full {
         let needs = Some((built && browsers_ok, "needs the widget bundle and browsers"));
         r.stage("end-to-end tests (Chromium, Firefox)", needs, || {
+            let axe = tools::ensure_axe(root)?;
             Cmd::cargo()
                 .args(["test", "-p", "sesame-e2e"])
+                .env("SESAME_AXE_JS", axe)
                 .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
                 .env("SESAME_PAGE_DIR", root)
                 .run()

@@ -137,6 +137,41 @@ pub fn geckodriver() -> Option<PathBuf> {
     which("geckodriver")
 }
 
+/// The axe-core release the e2e tests run (npm; `npm view axe-core version` when pinned).
+pub const AXE_CORE_VERSION: &str = "4.14.1";
+
+/// Installs axe-core [`AXE_CORE_VERSION`] with npm under `<target>/node/` unless that version is
+/// there; returns the path of its `axe.min.js` (the e2e tests read it from `SESAME_AXE_JS`).
+pub fn ensure_axe(root: &Path) -> Result<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let prefix = target.join("node");
+    let package = prefix.join("node_modules").join("axe-core");
+    let script = package.join("axe.min.js");
+    let installed = std::fs::read_to_string(package.join("package.json")).unwrap_or_default();
+    if script.is_file() && installed.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")) {
+        println!("ok: axe-core {AXE_CORE_VERSION}");
+        return Ok(script);
+    }
+    if which("npm").is_none() {
+        bail!("npm is needed to install axe-core {AXE_CORE_VERSION} for the e2e tests (Debian: `apt-get install npm`)");
+    }
+    std::fs::create_dir_all(&prefix)?;
+    Cmd::new("npm")
+        .args(["install", "--prefix"])
+        .arg(&prefix)
+        .args(["--no-save", "--no-package-lock", "--no-audit", "--no-fund"])
+        .arg(format!("axe-core@{AXE_CORE_VERSION}"))
+        .run()?;
+    anyhow::ensure!(
+        script.is_file(),
+        "npm installed axe-core but {} is missing",
+        script.display()
+    );
+    Ok(script)
+}
+
 fn apt_install(packages: &[&str]) -> Result<()> {
     if which("apt-get").is_none() {
         bail!(

@@ -1,0 +1,70 @@
+//! [`in_each_browser`]: one journey in Chromium, then in Firefox, each with its own portal and
+//! browser; a screenshot at the end; every failure reported.
+
+use super::portal::Portal;
+use super::session::{Browser, Session};
+use anyhow::{ensure, Result};
+use std::time::Instant;
+
+/// One journey at a time: two cores, and browsers are heavy.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Runs `journey` in Chromium, then in Firefox, each with its own portal and fresh database.
+/// Takes a screenshot at the end of each (pass or fail), runs both browsers even if the first
+/// fails, and panics with every failure. A journey that ran no accessibility check
+/// ([`Session::check_accessibility`]) fails.
+pub async fn in_each_browser(test: &str, journey: impl AsyncFn(&Session, &Portal) -> Result<()>) {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let mut failures = Vec::new();
+    for browser in Browser::ALL {
+        let started = Instant::now();
+        let result = run_one(test, browser, &journey).await;
+        let secs = started.elapsed().as_secs_f64();
+        match result {
+            Ok(checks) => eprintln!(
+                "{test} [{}]: ok in {secs:.1} s, {checks} accessibility checks passed",
+                browser.name()
+            ),
+            Err(e) => {
+                eprintln!("{test} [{}]: FAILED in {secs:.1} s: {e:#}", browser.name());
+                failures.push(format!("[{}] {e:#}", browser.name()));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{test} failed:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// One journey in one browser; how many accessibility checks it passed.
+async fn run_one(
+    test: &str,
+    browser: Browser,
+    journey: &impl AsyncFn(&Session, &Portal) -> Result<()>,
+) -> Result<usize> {
+    let portal = Portal::start().await?;
+    let session = Session::start(browser, test).await?;
+    let result = journey(&session, &portal).await;
+    match session.screenshot("").await {
+        Ok(path) => eprintln!("screenshot: {}", path.display()),
+        Err(e) => eprintln!("no screenshot: {e:#}"),
+    }
+    if result.is_err() {
+        if let Ok(Some(log)) = session.console_log().await {
+            for entry in log {
+                eprintln!("console {}: {}", entry.level, entry.message);
+            }
+        }
+    }
+    let checks = session.accessibility_checks();
+    let closed = session.close().await;
+    result?;
+    closed?;
+    ensure!(
+        checks > 0,
+        "the journey ran no accessibility check (call `Session::check_accessibility` after each step)"
+    );
+    Ok(checks)
+}
