@@ -3,12 +3,12 @@
 //! on it. `assets/sesame-login.js` defines the element and calls it.
 
 use crate::api::{object, Js};
-use crate::state::password_login::{Prefill, PrefillSlot};
-use sesame_core::wire::JsonValue;
-use sesame_core::Secret;
 use crate::components::login_widget::LoginWidget;
+use crate::state::password_login::{Prefill, PrefillSlot};
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
+use sesame_core::wire::JsonValue;
+use sesame_core::Secret;
 use sesame_core::{ApiError, Lang, PortalConfig};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;

@@ -11,11 +11,12 @@
 
 use crate::state::widget::{working_methods, View, WidgetState};
 use crate::texts::T;
-use sesame_core::{Lang, Method, PortalConfig};
 use serde_json::{json, Map, Value};
+use sesame_core::{Lang, Method, PortalConfig};
 
 /// The line after which the generated table starts, in `assets/sesame-login.js`.
-pub const BEGIN: &str = "// BEGIN first-paint labels: generated from core's presets by `cargo test -p xtask` (tidy).";
+pub const BEGIN: &str =
+    "// BEGIN first-paint labels: generated from core's presets by `cargo test -p xtask` (tidy).";
 /// The line before which it ends.
 pub const END: &str = "// END first-paint labels.";
 

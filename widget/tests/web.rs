@@ -352,7 +352,7 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
     };
     host.add_event_listener_with_callback("sesame-error", listener.as_ref().unchecked_ref())
         .unwrap();
-    let mut handle = sesame_widget::mount(host.clone());
+    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
     wait_for(&host, "form[data-form=\"password\"]").await;
     assert_eq!(text(&host, ".sesame-portal"), "Nexus");
     assert_eq!(
@@ -384,11 +384,61 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
     assert_eq!(host.child_element_count(), 0);
 
     host.set_attribute("preset", "nowhere").unwrap();
-    let mut handle = sesame_widget::mount(host.clone());
+    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
     let alert = wait_for(&host, "[role=\"alert\"]").await;
     assert!(alert
         .text_content()
         .unwrap()
         .contains("«\u{a0}nowhere\u{a0}»"));
+    handle.destroy();
+}
+
+/// The loader's first paint hands over what was typed, the focus and a submit pressed before
+/// the module was ready: the widget starts from them and sends the login at once.
+#[wasm_bindgen_test]
+async fn the_element_takes_over_the_first_paint() {
+    let host = container();
+    host.set_attribute("preset", "nexus").unwrap();
+    host.set_attribute("api", DEAD_API).unwrap();
+    let typed = js_sys::Object::new();
+    for (key, value) in [
+        ("identifier", JsValue::from_str("paul.bernard")),
+        ("password", JsValue::from_str("cafe-du-matin-nexus")),
+        ("focus", JsValue::from_str("password")),
+        ("submit", JsValue::TRUE),
+    ] {
+        js_sys::Reflect::set(&typed, &key.into(), &value).unwrap();
+    }
+    let mut handle = sesame_widget::mount(host.clone(), typed.into());
+    wait_for(&host, "form[data-form=\"password\"]").await;
+    let value = |name: &str| {
+        find(&host, &format!("input[name=\"{name}\"]"))
+            .dyn_into::<HtmlInputElement>()
+            .unwrap()
+            .value()
+    };
+    assert_eq!(value("identifier"), "paul.bernard");
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .and_then(|el| el.get_attribute("name"));
+    assert_eq!(focused.as_deref(), Some("password"), "focus kept");
+    // The pending submit went out: the dead API answers with the network error.
+    let alert = wait_for(&host, "[role=\"alert\"].sesame-error").await;
+    assert_eq!(
+        alert.text_content().unwrap(),
+        format!("!{}", ErrorCode::NetworkError.text(Lang::Fr))
+    );
+    handle.destroy();
+
+    // Without a first paint the form starts empty and sends nothing.
+    let host = container();
+    host.set_attribute("api", DEAD_API).unwrap();
+    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
+    wait_for(&host, "form[data-form=\"password\"]").await;
+    settle().await;
+    assert!(host.query_selector("[role=\"alert\"]").unwrap().is_none());
     handle.destroy();
 }

@@ -4,12 +4,13 @@
 
 use crate::cmd::Cmd;
 use crate::compress;
-use crate::widget;
+use crate::{tools, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
 
-/// The size target for the whole widget once every login method exists.
-const TARGET_BROTLI_BYTES: usize = 100_000;
+/// The size budget of the whole widget (wasm + JS + CSS, brotli -q 11), every login method
+/// included: the one place it is written. `cargo xtask bench` fails when the bundle is over it.
+pub const BUDGET_BROTLI_BYTES: usize = 100_000;
 
 struct Sizes {
     raw: usize,
@@ -104,17 +105,12 @@ pub fn run(root: &Path) -> Result<()> {
     let wasm = &files.iter().find(|(n, _)| *n == wasm_name).unwrap().1;
     print_sections(wasm);
 
-    let best = served;
-
+    let over = served > BUDGET_BROTLI_BYTES;
     println!(
-        "\nTarget: ≤ {} brotli for the whole widget once every login method exists; this build: {} ({}).",
-        kb(TARGET_BROTLI_BYTES),
-        kb(best),
-        if best <= TARGET_BROTLI_BYTES {
-            "within the target"
-        } else {
-            "over the target"
-        }
+        "\nBudget: ≤ {} brotli for the whole widget, every login method included; this build: {} ({}).",
+        kb(BUDGET_BROTLI_BYTES),
+        kb(served),
+        if over { "OVER the budget" } else { "within the budget" }
     );
 
     // Login latency by outcome: the demo's own benchmark prints its table.
@@ -128,6 +124,21 @@ pub fn run(root: &Path) -> Result<()> {
             "login_timing",
         ])
         .run()?;
+
+    // Time to a usable form against a plain one: the e2e crate's bench, in Chromium.
+    tools::ensure_browsers()?;
+    Cmd::cargo()
+        .args(["bench", "-q", "-p", "sesame-e2e", "--bench", "first_paint"])
+        .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
+        .env("SESAME_PAGE_DIR", root)
+        .run()?;
+
+    anyhow::ensure!(
+        !over,
+        "the widget is {} brotli, over its budget of {} (BUDGET_BROTLI_BYTES in xtask/src/bench.rs)",
+        kb(served),
+        kb(BUDGET_BROTLI_BYTES)
+    );
     Ok(())
 }
 

@@ -143,10 +143,7 @@ pub const AXE_CORE_VERSION: &str = "4.14.1";
 /// Installs axe-core [`AXE_CORE_VERSION`] with npm under `<target>/node/` unless that version is
 /// there; returns the path of its `axe.min.js` (the e2e tests read it from `SESAME_AXE_JS`).
 pub fn ensure_axe(root: &Path) -> Result<PathBuf> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let prefix = target.join("node");
+    let prefix = crate::widget::target_dir(root).join("node");
     let package = prefix.join("node_modules").join("axe-core");
     let script = package.join("axe.min.js");
     let installed = std::fs::read_to_string(package.join("package.json")).unwrap_or_default();

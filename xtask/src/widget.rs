@@ -22,6 +22,13 @@ pub const PROFILE: &str = "wasm-release";
 /// The `--out-name` given to wasm-bindgen: files are `sesame_widget_bg.wasm`, `sesame_widget.js`.
 pub const OUT_NAME: &str = "sesame_widget";
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set, else `target/` in the workspace.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
 /// Where the bundle goes.
 pub fn dist_dir(root: &Path) -> PathBuf {
     root.join("dist").join("widget")
@@ -34,8 +41,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         .args(["build", "-p", "sesame-widget", "--target", WASM_TARGET])
         .args(["--profile", PROFILE])
         .run()?;
-    let wasm = root
-        .join("target")
+    let wasm = target_dir(root)
         .join(WASM_TARGET)
         .join(PROFILE)
         .join(format!("{OUT_NAME}.wasm"));

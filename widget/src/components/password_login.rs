@@ -12,9 +12,9 @@ use sesame_core::api::SessionInfo;
 use sesame_core::password::Rule;
 use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlFormElement, HtmlInputElement};
 use yew::platform::spawn_local;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Props of [`PasswordLoginForm`].
@@ -51,8 +51,7 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
         // send what they already submitted.
         let (form_ref, prefill) = (form_ref.clone(), prefill.clone());
         use_effect_with((), move |_| {
-            let (Some(prefill), Some(form)) = (prefill.as_ref(), form_ref.cast::<Element>())
-            else {
+            let (Some(prefill), Some(form)) = (prefill.as_ref(), form_ref.cast::<Element>()) else {
                 return;
             };
             if let Some(name) = &prefill.focus {

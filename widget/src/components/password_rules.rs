@@ -26,7 +26,12 @@ pub fn PasswordRules(props: &PasswordRulesProps) -> Html {
     let lang = props.lang;
     // A rule this build cannot check (the common-password list is on the server) is shown as
     // "checked on submit" and left out of the count.
-    let checkable = || props.outcomes.iter().filter(|o| !o.rule.checked_on_submit());
+    let checkable = || {
+        props
+            .outcomes
+            .iter()
+            .filter(|o| !o.rule.checked_on_submit())
+    };
     let met = checkable().filter(|o| o.met).count();
     let total = checkable().count();
     let items = props.outcomes.iter().map(|o| {
