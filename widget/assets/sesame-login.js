@@ -7,13 +7,14 @@
 // First paint: until the WebAssembly is ready, the element shows the preset's identifier and
 // password fields as plain HTML (labels generated from core, below), so people can type at
 // once; the widget then takes over what was typed, the focus, and a submit pressed meanwhile.
-import init, { mount } from './sesame_widget.js';
 
 // BEGIN first-paint labels: generated from core's presets by `cargo test -p xtask` (tidy).
 const FIRST_PAINT = {"presets":{"entractes":{"accent":"#0b5cad","identifier":{"en":"Identifier","fr":"Identifiant"},"identifierMode":"numeric","name":"Entr'Actes","passwordMode":"numeric","tagline":{"en":"Your primary care coordination platform","fr":"Votre plateforme de coordination des soins primaires"},"title":{"en":"Log in","fr":"Se connecter"}},"nexus":{"accent":"#5b2c83","identifier":{"en":"ESEA identifier","fr":"Identifiant ESEA"},"identifierMode":"text","name":"Nexus","passwordMode":"text","tagline":{"en":"Nexus platform — ESEA","fr":"Plateforme Nexus — ESEA"},"title":{"en":"Identifier - Password","fr":"Identifiant - Mot de passe"}},"paaco":{"accent":"#00695c","identifier":{"en":"User name","fr":"Utilisateur"},"identifierMode":"text","name":"PAACO/Globule","passwordMode":"text","tagline":{"en":"The shared health and social care record","fr":"Le dossier communicant de l'utilisateur en santé et social"},"title":{"en":"With login / password","fr":"Par login / mot de passe"}},"parceo":{"accent":"#a1341b","identifier":{"en":"Identifier (firstname.lastname)","fr":"Identifiant (prénom.nom)"},"identifierMode":"text","name":"Parcéo","passwordMode":"text","tagline":{"en":"Secure team exchanges around the patient — Pulsy","fr":"Échanges sécurisés en équipe autour du patient — Pulsy"},"title":{"en":"Pulsy identifiers","fr":"Identifiants Pulsy"}},"spico":{"accent":"#1d4f91","identifier":{"en":"Identifier","fr":"Identifiant"},"identifierMode":"text","name":"SPICO","passwordMode":"text","tagline":{"en":"e-Health Services Access Point (PASS) — e-santé Occitanie","fr":"Point d'Accès aux Services e-Santé (PASS) — e-santé Occitanie"},"title":{"en":"Log in with identifier and password","fr":"S'identifier avec identifiant et mot de passe"}}},"texts":{"identifier":{"en":"Identifier","fr":"Identifiant"},"loading":{"en":"Loading the login module…","fr":"Chargement du module de connexion…"},"logIn":{"en":"Log in","fr":"Se connecter"},"password":{"en":"Password","fr":"Mot de passe"},"submitQueued":{"en":"Logging in as soon as the login module is ready…","fr":"Connexion dès que le module de connexion sera prêt…"}}};
 // END first-paint labels.
 
-const ready = init();
+// Imported, not `import`ed at the top: a static import would hold this script (and so the
+// first paint) until the glue has downloaded. The page's preload hints fetch both early.
+const ready = import('./sesame_widget.js').then((glue) => glue.default().then(() => glue.mount));
 let instances = 0;
 
 const lang = (el) => (el.getAttribute('lang')?.toLowerCase().startsWith('en') ? 'en' : 'fr');
@@ -120,7 +121,7 @@ class SesameLogin extends HTMLElement {
   #schedule() {
     if (this.#pending) return;
     this.#pending = true;
-    ready.then(() => {
+    ready.then((mount) => {
       this.#pending = false;
       if (!this.isConnected) return;
       const typed = this.#handle ? null : this.#typed();

@@ -39,10 +39,6 @@ pub fn labels(config: &PortalConfig) -> Option<Value> {
         .offer(Method::Password)
         .map(|o| both(&o.label.fr, &o.label.en))
         .unwrap_or_else(|| text(T::LogIn));
-    let numeric = config
-        .password
-        .rules
-        .contains(&sesame_core::password::Rule::DigitsOnly);
     Some(json!({
         "name": config.name,
         "tagline": both(&config.tagline.fr, &config.tagline.en),
@@ -50,7 +46,7 @@ pub fn labels(config: &PortalConfig) -> Option<Value> {
         "title": title,
         "identifier": both(&config.identifier.label.fr, &config.identifier.label.en),
         "identifierMode": config.identifier.rule.input_mode(),
-        "passwordMode": if numeric { "numeric" } else { "text" },
+        "passwordMode": config.password.input_mode(),
     }))
 }
 

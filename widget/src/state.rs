@@ -21,4 +21,5 @@ macro_rules! reducible_by_apply {
 pub mod change_password;
 pub mod password_login;
 pub mod problem;
+pub mod submission;
 pub mod widget;

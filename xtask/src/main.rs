@@ -1,14 +1,8 @@
 //! `cargo xtask`: Sésame's build and test tasks, in Rust, so that they need nothing but cargo.
 //!
 //! This follows the [cargo-xtask](https://github.com/matklad/cargo-xtask) convention: the
-//! workspace crate `xtask` is run through the `xtask` alias of `.cargo/config.toml`.
-//!
-//! ```text
-//! cargo xtask setup [--browsers]   install what is missing (wasm target, wasm-bindgen-cli; browsers)
-//! cargo xtask demo                 build the widget and run the demo portal on 127.0.0.1:8080
-//! cargo xtask test [--fast]        every test: native, widget in browsers, end to end
-//! cargo xtask bench                widget bundle sizes (raw, gzip, brotli)
-//! ```
+//! workspace crate `xtask` is run through the `xtask` alias of `.cargo/config.toml`. The tasks
+//! are listed once, in [`TASKS`] (what `cargo xtask help` prints).
 //!
 //! One module per task; `cmd` runs commands (echoing them), `tools` checks and installs tools,
 //! `widget` builds the widget bundle into `dist/widget/`.
@@ -25,21 +19,52 @@ mod widget;
 
 use std::path::{Path, PathBuf};
 
-const HELP: &str = "\
-cargo xtask <task> [options]
+/// Every task: its usage and what it does. The one list (help text, README, ARCHITECTURE).
+const TASKS: [(&str, &str); 4] = [
+    (
+        "setup [--browsers]",
+        "Install what is missing: the wasm32 target and wasm-bindgen-cli at Cargo.lock's \
+         version; with --browsers also Chromium, ChromeDriver, Firefox ESR (Debian packages) \
+         and geckodriver (crates.io).",
+    ),
+    (
+        "demo",
+        "Build the widget and run the demo portal on http://127.0.0.1:8080 (SESAME_BIND, \
+         DATABASE_URL override the defaults).",
+    ),
+    (
+        "test [--fast]",
+        "Run every test: native (core, demo, widget state machines, tidy), widget wasm tests \
+         in headless Chromium then Firefox, and the end-to-end tests in both browsers, with \
+         axe-core after every step. --fast: native tests and the wasm build only, no browser.",
+    ),
+    (
+        "bench",
+        "Build the widget; print its bundle sizes against the budget (and fail over it), the \
+         login latency by outcome, and the time to a usable form against a plain form \
+         (Chromium, CPU x1 and x4).",
+    ),
+];
 
-Tasks:
-  setup [--browsers]  Install what is missing: the wasm32 target and wasm-bindgen-cli at
-                      Cargo.lock's version; with --browsers also Chromium, ChromeDriver,
-                      Firefox ESR (Debian packages) and geckodriver (crates.io).
-  demo                Build the widget and run the demo portal on http://127.0.0.1:8080
-                      (SESAME_BIND, DATABASE_URL override the defaults).
-  test [--fast]       Run every test: native (core, demo, widget state machines, tidy),
-                      widget wasm tests in headless Chromium then Firefox, and the end-to-end
-                      tests in both browsers. --fast: native tests and the wasm build only, no
-                      browser (and nothing browser-related is installed).
-  bench               Build the widget and print its bundle sizes (raw, gzip, brotli).
-";
+fn help() -> String {
+    let mut help = String::from("cargo xtask <task> [options]\n\nTasks:\n");
+    for (usage, what) in TASKS {
+        // Wrapped at 96 columns, continuation lines under the description.
+        let mut line = format!("  {usage:<20}");
+        for word in what.split_whitespace() {
+            if line.len() + word.len() > 96 {
+                help.push_str(line.trim_end());
+                help.push('\n');
+                line = " ".repeat(22);
+            }
+            line.push_str(word);
+            line.push(' ');
+        }
+        help.push_str(line.trim_end());
+        help.push('\n');
+    }
+    help
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,11 +86,11 @@ fn run(args: &[&str]) -> anyhow::Result<()> {
         ["test", "--fast"] => test::run(&root, test::Mode::Fast),
         ["bench"] => bench::run(&root),
         [] | ["help" | "-h" | "--help"] => {
-            print!("{HELP}");
+            print!("{}", help());
             Ok(())
         }
         _ => {
-            eprint!("{HELP}");
+            eprint!("{}", help());
             anyhow::bail!("unknown task or option: {}", args.join(" "))
         }
     }

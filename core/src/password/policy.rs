@@ -65,6 +65,16 @@ const PRINTABLE_ASCII: usize = 95;
 pub const SPICO_SPECIALS: &str = "!#$%&*-_=?@;,()[]{}<>^~|";
 
 impl PasswordPolicy {
+    /// The `inputmode` of a field for this policy's passwords: `numeric` when digits only
+    /// (a phone shows its number pad), `text` otherwise.
+    pub fn input_mode(&self) -> &'static str {
+        if self.rules.contains(&Rule::DigitsOnly) {
+            "numeric"
+        } else {
+            "text"
+        }
+    }
+
     /// The shortest length the rules accept (0 without a minimum).
     pub fn min_length(&self) -> usize {
         self.rules

@@ -5,13 +5,13 @@ use super::error_message::ErrorMessage;
 use super::password_field::PasswordField;
 use super::password_rules::PasswordRules;
 use crate::api::Api;
+use crate::hooks::submit_flow::submit_flow;
 use crate::hooks::use_uid::use_uid;
 use crate::state::change_password::{Action, ChangePassword};
 use crate::texts::T;
-use sesame_core::password::{PasswordPolicy, Rule};
+use sesame_core::password::PasswordPolicy;
 use sesame_core::{ApiError, Lang, Secret};
 use std::rc::Rc;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 /// Props of [`ChangePasswordForm`].
@@ -40,7 +40,6 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
         let (policy, identifier) = (props.policy.clone(), props.identifier.clone());
         use_reducer(move || ChangePassword::new(policy, Rc::from(identifier.as_str())))
     };
-    let caps_lock = use_state(|| false);
     let uid = use_uid();
     let lang = props.lang;
     let close = props.onclose.reform(|_: MouseEvent| ());
@@ -59,29 +58,17 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
     }
 
     let onsubmit = {
-        let (state, api, onerror) = (state.clone(), props.api.clone(), props.onerror.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if state.submitting {
-                return;
-            }
-            match state.prepare() {
-                Err(problem) => state.dispatch(Action::Rejected(problem)),
-                Ok(request) => {
-                    state.dispatch(Action::Submitting);
-                    let (state, api, onerror) = (state.clone(), api.clone(), onerror.clone());
-                    spawn_local(async move {
-                        match api.change_password(&request).await {
-                            Ok(()) => state.dispatch(Action::Succeeded),
-                            Err(error) => {
-                                state.dispatch(Action::Failed(error.clone()));
-                                onerror.emit(error);
-                            }
-                        }
-                    });
-                }
-            }
-        })
+        let api = props.api.clone();
+        submit_flow(
+            state.clone(),
+            ChangePassword::prepare,
+            move |request| {
+                let api = api.clone();
+                async move { api.change_password(&request).await }
+            },
+            Callback::noop(),
+            props.onerror.clone(),
+        )
     };
     let cb = |f: fn(String) -> Action| {
         let state = state.clone();
@@ -92,17 +79,13 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
         Callback::from(move |()| state.dispatch(action.clone()))
     };
     let on_caps = {
-        let caps_lock = caps_lock.clone();
-        Callback::from(move |on| caps_lock.set(on))
+        let state = state.clone();
+        Callback::from(move |on| state.dispatch(Action::CapsLock(on)))
     };
     let (title_id, rules_id) = (format!("{uid}-title"), format!("{uid}-rules"));
-    let numeric = if props.policy.rules.contains(&Rule::DigitsOnly) {
-        "numeric"
-    } else {
-        "text"
-    };
+    let numeric = props.policy.input_mode();
     html! {
-        <form data-form="change-password" class="sesame-form" novalidate=true
+        <form data-form="change-password" class="sesame-form" novalidate=true method="post"
             aria-labelledby={title_id.clone()} {onsubmit}>
             <h3 id={title_id} class="sesame-form-title">{T::ChangePassword.get(lang)}</h3>
             // For password managers: which account the new password belongs to.
@@ -113,22 +96,22 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
                 value={state.current.expose().to_owned()} shown={state.show_current}
                 ontoggle={toggle(Action::ToggleShowCurrent)}
                 oninput={cb(|v| Action::Current(Secret::new(v)))}
-                caps_lock={*caps_lock} oncapslock={on_caps.clone()} inputmode={numeric} {lang} />
+                caps_lock={state.caps_lock} oncapslock={on_caps.clone()} inputmode={numeric} {lang} />
             <PasswordField id={format!("{uid}-new")} name="new-password"
                 label={T::NewPassword.get(lang)} autocomplete="new-password"
                 value={state.new.expose().to_owned()} shown={state.show_new}
                 ontoggle={toggle(Action::ToggleShowNew)}
                 oninput={cb(|v| Action::New(Secret::new(v)))}
-                caps_lock={*caps_lock} oncapslock={on_caps} inputmode={numeric}
+                caps_lock={state.caps_lock} oncapslock={on_caps} inputmode={numeric}
                 describedby={rules_id.clone()} {lang} />
             <PasswordRules outcomes={state.outcomes.clone()} {lang} id={rules_id} />
-            if let Some(problem) = state.problem.clone() {
+            if let Some(problem) = state.submission.problem.clone() {
                 <ErrorMessage {problem} {lang} />
             }
             <div class="sesame-actions">
                 <button type="submit" class="sesame-primary"
-                    aria-disabled={state.submitting.then_some("true")}>
-                    {if state.submitting { T::Saving.get(lang) } else { T::Confirm.get(lang) }}
+                    aria-disabled={state.submission.submitting.then_some("true")}>
+                    {if state.submission.submitting { T::Saving.get(lang) } else { T::Confirm.get(lang) }}
                 </button>
                 <button type="button" class="sesame-secondary" onclick={close}>
                     {T::Cancel.get(lang)}

@@ -18,9 +18,6 @@ pub struct ErrorMessageProps {
     /// The support contact, shown when it helps.
     #[prop_or_default]
     pub support: Option<Rc<Support>>,
-    /// The element's id (for `aria-describedby`).
-    #[prop_or_default]
-    pub id: Option<AttrValue>,
 }
 
 /// The error region: `role="alert"`, an icon and a text (never colour alone).
@@ -34,7 +31,7 @@ pub fn ErrorMessage(props: &ErrorMessageProps) -> Html {
         .map(|support| html! { <SupportContact {support} lang={props.lang} /> });
     html! {
         <div class="sesame-error-block">
-            <div role="alert" class="sesame-error" data-code={code} id={props.id.clone()}>
+            <div role="alert" class="sesame-error" data-code={code}>
                 <span class="sesame-error-icon" aria-hidden="true">{"!"}</span>
                 <p>{props.problem.text(props.lang)}</p>
             </div>

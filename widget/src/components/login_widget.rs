@@ -13,7 +13,7 @@ use crate::state::password_login::PrefillSlot;
 use crate::state::widget::{working_methods, Action, Focus, View, WidgetState};
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
-use sesame_core::{ApiError, Lang, Method, PortalConfig};
+use sesame_core::{ApiError, ErrorCode, Lang, Method, PortalConfig};
 use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -95,10 +95,10 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
         error.message = error.code.text(lang).to_owned();
         error
     });
-    let session_error = {
+    let session_error = |to_action: fn(ErrorCode) -> Action| {
         let (state, report) = (state.clone(), report.clone());
         Callback::from(move |error: ApiError| {
-            state.dispatch(Action::Failed(error.code));
+            state.dispatch(to_action(error.code));
             report.emit(error);
         })
     };
@@ -124,7 +124,8 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
                 } else {
                     Action::CloseChangePassword
                 })}
-                onlogout={logged_out} onerror={session_error} onreport={report.clone()} />
+                onlogout={logged_out} onerror={session_error(Action::Failed)}
+                onchangeerror={session_error(Action::ChangePasswordFailed)} />
         },
         View::Method(Method::Password) => html! {
             <PasswordLoginForm config={config.clone()} {lang} api={(*api).clone()}

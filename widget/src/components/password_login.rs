@@ -4,17 +4,16 @@ use super::error_message::ErrorMessage;
 use super::forgot_password::ForgotPassword;
 use super::password_field::PasswordField;
 use crate::api::Api;
+use crate::hooks::submit_flow::submit_flow;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::hooks::use_uid::use_uid;
 use crate::state::password_login::{Action, PasswordLogin, PrefillSlot};
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
-use sesame_core::password::Rule;
 use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlFormElement, HtmlInputElement};
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 /// Props of [`PasswordLoginForm`].
@@ -84,35 +83,17 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
     );
 
     let onsubmit = {
-        let (state, props_api) = (state.clone(), props.api.clone());
-        let (portal, rule) = (config.id.clone(), rule.clone());
-        let (onlogin, onerror) = (props.onlogin.clone(), props.onerror.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if state.submitting {
-                return;
-            }
-            match state.prepare(&portal, &rule) {
-                Err(problem) => state.dispatch(Action::Rejected(problem)),
-                Ok(request) => {
-                    state.dispatch(Action::Submitting);
-                    let (state, api) = (state.clone(), props_api.clone());
-                    let (onlogin, onerror) = (onlogin.clone(), onerror.clone());
-                    spawn_local(async move {
-                        match api.login_password(&request).await {
-                            Ok(session) => {
-                                state.dispatch(Action::Succeeded(session.clone()));
-                                onlogin.emit(session);
-                            }
-                            Err(error) => {
-                                state.dispatch(Action::Failed(error.code));
-                                onerror.emit(error);
-                            }
-                        }
-                    });
-                }
-            }
-        })
+        let (api, portal, rule) = (props.api.clone(), config.id.clone(), rule.clone());
+        submit_flow(
+            state.clone(),
+            move |s: &PasswordLogin| s.prepare(&portal, &rule),
+            move |request| {
+                let api = api.clone();
+                async move { api.login_password(&request).await }
+            },
+            props.onlogin.clone(),
+            props.onerror.clone(),
+        )
     };
     let dispatch = |f: fn(String) -> Action| {
         let state = state.clone();
@@ -133,7 +114,6 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
     };
 
     let hint = rule.hint(lang);
-    let digits_only = config.password.rules.contains(&Rule::DigitsOnly);
     let links = &config.links;
     html! {
         <form data-form="password" class="sesame-form" novalidate=true method="post"
@@ -164,13 +144,13 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
                 value={state.password.expose().to_owned()} shown={state.show_password}
                 ontoggle={on_toggle} oninput={on_password}
                 caps_lock={state.caps_lock} oncapslock={on_caps}
-                inputmode={if digits_only { "numeric" } else { "text" }} {lang} />
-            if let Some(problem) = state.problem.clone() {
+                inputmode={config.password.input_mode()} {lang} />
+            if let Some(problem) = state.submission.problem.clone() {
                 <ErrorMessage {problem} {lang} support={Rc::new(config.support.clone())} />
             }
             <button type="submit" class="sesame-primary"
-                aria-disabled={state.submitting.then_some("true")}>
-                {if state.submitting { T::LoggingIn.get(lang) } else { T::LogIn.get(lang) }}
+                aria-disabled={state.submission.submitting.then_some("true")}>
+                {if state.submission.submitting { T::LoggingIn.get(lang) } else { T::LogIn.get(lang) }}
             </button>
             <ForgotPassword config={config.clone()} {lang} />
             if let Some(link) = &links.forgot_identifier {

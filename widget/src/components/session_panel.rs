@@ -5,7 +5,7 @@ use crate::api::Api;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
-use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig};
+use sesame_core::{ApiError, Lang, PortalConfig};
 use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::platform::spawn_local;
@@ -31,10 +31,11 @@ pub struct SessionPanelProps {
     pub ontogglechange: Callback<bool>,
     /// Logged out.
     pub onlogout: Callback<()>,
-    /// A failure the widget must show (logout failed, session expired).
+    /// Logging out failed.
     pub onerror: Callback<ApiError>,
-    /// A failure the form already shows: report it only.
-    pub onreport: Callback<ApiError>,
+    /// Changing the password failed (the form shows it; the widget's reducer decides whether
+    /// the session has ended).
+    pub onchangeerror: Callback<ApiError>,
 }
 
 /// `.sesame-session`.
@@ -75,16 +76,6 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
     };
     let changing = props.changing;
     let toggle = props.ontogglechange.reform(move |_: MouseEvent| !changing);
-    let change_error = {
-        let (onerror, onreport) = (props.onerror.clone(), props.onreport.clone());
-        Callback::from(move |error: ApiError| {
-            if error.code == ErrorCode::NotAuthenticated {
-                onerror.emit(error);
-            } else {
-                onreport.emit(error);
-            }
-        })
-    };
     html! {
         <div class="sesame-session">
             <p class="sesame-who" tabindex="-1" ref={who}>
@@ -110,7 +101,7 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
             if changing {
                 <ChangePasswordForm policy={Rc::new(props.config.password.clone())}
                     identifier={session.identifier.clone()} {lang} api={props.api.clone()}
-                    onerror={change_error}
+                    onerror={props.onchangeerror.clone()}
                     onclose={props.ontogglechange.reform(|()| false)} />
             }
         </div>

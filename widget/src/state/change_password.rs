@@ -2,9 +2,10 @@
 //! server's answer.
 
 use super::problem::Problem;
+use super::submission::{Step, Submission, Submits};
 use sesame_core::api::ChangePasswordRequest;
 use sesame_core::password::{check, is_acceptable, CheckContext, PasswordPolicy, RuleOutcome};
-use sesame_core::{ApiError, ErrorCode, Secret};
+use sesame_core::{ErrorCode, Secret};
 use std::rc::Rc;
 
 /// The change-password form's state.
@@ -22,12 +23,12 @@ pub struct ChangePassword {
     pub show_current: bool,
     /// Whether the new password is shown in clear.
     pub show_new: bool,
+    /// Whether Caps Lock was on at the last key press in either field.
+    pub caps_lock: bool,
     /// Every rule's state for the new password, in the policy's order.
     pub outcomes: Vec<RuleOutcome>,
-    /// Whether a request is under way.
-    pub submitting: bool,
-    /// What went wrong last.
-    pub problem: Option<Problem>,
+    /// Where the request stands.
+    pub submission: Submission,
     /// Whether the password was changed.
     pub done: bool,
 }
@@ -43,15 +44,17 @@ pub enum Action {
     ToggleShowCurrent,
     /// Show/hide the new password.
     ToggleShowNew,
-    /// Submitted but not sendable (see [`ChangePassword::prepare`]).
-    Rejected(Problem),
-    /// The request was sent.
-    Submitting,
-    /// The portal refused (with the rules' states on `password_rules_not_met`), or could not be
-    /// reached.
-    Failed(ApiError),
-    /// Changed.
-    Succeeded,
+    /// A key was pressed in a password field; Caps Lock was on or off.
+    CapsLock(bool),
+    /// A step of the request. Rejected before sending: see [`ChangePassword::prepare`]; failed
+    /// with the rules' states on `password_rules_not_met`.
+    Submit(Step<()>),
+}
+
+impl From<Step<()>> for Action {
+    fn from(step: Step<()>) -> Action {
+        Action::Submit(step)
+    }
 }
 
 /// Every rule's state for `password`. Nothing typed yet: every rule is shown as not met
@@ -77,16 +80,11 @@ impl ChangePassword {
             new: Secret::default(),
             show_current: false,
             show_new: false,
+            caps_lock: false,
             outcomes,
-            submitting: false,
-            problem: None,
+            submission: Submission::default(),
             done: false,
         }
-    }
-
-    /// How many rules the new password meets.
-    pub fn met_count(&self) -> usize {
-        self.outcomes.iter().filter(|o| o.met).count()
     }
 
     /// The request to send, or why not yet: the current password is missing, or a rule is not
@@ -114,32 +112,28 @@ impl ChangePassword {
             }
             Action::ToggleShowCurrent => self.show_current = !self.show_current,
             Action::ToggleShowNew => self.show_new = !self.show_new,
-            Action::Rejected(problem) => {
-                if !self.submitting {
-                    self.problem = Some(problem);
+            Action::CapsLock(on) => self.caps_lock = on,
+            Action::Submit(step) => {
+                if !self.submission.apply(&step) {
+                    return;
                 }
-            }
-            Action::Submitting => {
-                self.submitting = true;
-                self.problem = None;
-            }
-            Action::Failed(error) => {
-                self.submitting = false;
-                if error.code == ErrorCode::PasswordRulesNotMet && !error.rules.is_empty() {
-                    // The server has the last word (a longer common-password list, say).
-                    self.outcomes = error.rules;
+                match step {
+                    Step::Failed(error) => {
+                        if error.code == ErrorCode::PasswordRulesNotMet && !error.rules.is_empty() {
+                            // The server has the last word (the common-password list, say).
+                            self.outcomes = error.rules;
+                        }
+                        if error.code == ErrorCode::InvalidCredentials {
+                            self.current = Secret::default();
+                        }
+                    }
+                    Step::Succeeded(()) => {
+                        self.current = Secret::default();
+                        self.new = Secret::default();
+                        self.done = true;
+                    }
+                    Step::Rejected(_) | Step::Submitting => {}
                 }
-                if error.code == ErrorCode::InvalidCredentials {
-                    self.current = Secret::default();
-                }
-                self.problem = Some(Problem::Api(error.code));
-            }
-            Action::Succeeded => {
-                self.submitting = false;
-                self.problem = None;
-                self.current = Secret::default();
-                self.new = Secret::default();
-                self.done = true;
             }
         }
     }
@@ -147,10 +141,17 @@ impl ChangePassword {
 
 reducible_by_apply!(ChangePassword, Action);
 
+impl Submits for ChangePassword {
+    fn submission(&self) -> &Submission {
+        &self.submission
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use sesame_core::password::Rule;
+    use sesame_core::ApiError;
 
     fn spico() -> ChangePassword {
         ChangePassword::new(Rc::new(PasswordPolicy::spico()), "marie.dupont".into())
@@ -164,7 +165,7 @@ mod tests {
     fn nothing_typed_means_nothing_met() {
         let s = spico();
         assert_eq!(s.outcomes.len(), PasswordPolicy::spico().rules.len());
-        assert_eq!(s.met_count(), 0);
+        assert!(s.outcomes.iter().all(|o| !o.met));
     }
 
     #[test]
@@ -175,7 +176,7 @@ mod tests {
         assert!(!met(&s, "uppercase"));
         assert!(!met(&s, "min_length"));
         s.apply(Action::New("Soins-Occitanie-2027!".into()));
-        assert_eq!(s.met_count(), s.outcomes.len());
+        assert!(s.outcomes.iter().all(|o| o.met));
         s.apply(Action::New("Soins:Occitanie-2027!".into()));
         let forbidden = s
             .outcomes
@@ -210,7 +211,7 @@ mod tests {
         let mut s = spico();
         s.apply(Action::Current("Soins-Occitanie-2026!".into()));
         s.apply(Action::New("Soins-Occitanie-2027!".into()));
-        s.apply(Action::Submitting);
+        s.apply(Action::Submit(Step::Submitting));
         let server = vec![RuleOutcome {
             rule: Rule::NotCommon,
             met: false,
@@ -218,11 +219,11 @@ mod tests {
         }];
         let mut err = ApiError::new(ErrorCode::PasswordRulesNotMet);
         err.rules = server.clone();
-        s.apply(Action::Failed(err));
-        assert!(!s.submitting);
+        s.apply(Action::Submit(Step::Failed(err)));
+        assert!(!s.submission.submitting);
         assert_eq!(s.outcomes, server);
         assert_eq!(
-            s.problem,
+            s.submission.problem,
             Some(Problem::Api(ErrorCode::PasswordRulesNotMet))
         );
         // Typing again goes back to the live check.
@@ -234,16 +235,18 @@ mod tests {
     fn wrong_current_password_and_success() {
         let mut s = spico();
         s.apply(Action::Current("wrong".into()));
-        s.apply(Action::Submitting);
-        s.apply(Action::Failed(ApiError::new(ErrorCode::InvalidCredentials)));
+        s.apply(Action::Submit(Step::Submitting));
+        s.apply(Action::Submit(Step::Failed(ApiError::new(
+            ErrorCode::InvalidCredentials,
+        ))));
         assert!(s.current.is_empty());
         s.apply(Action::Current("Soins-Occitanie-2026!".into()));
         s.apply(Action::New("Soins-Occitanie-2027!".into()));
-        s.apply(Action::Submitting);
-        s.apply(Action::Succeeded);
+        s.apply(Action::Submit(Step::Submitting));
+        s.apply(Action::Submit(Step::Succeeded(())));
         assert!(s.done);
         assert!(s.current.is_empty() && s.new.is_empty());
-        assert_eq!(s.problem, None);
+        assert_eq!(s.submission.problem, None);
     }
 
     #[test]
@@ -253,5 +256,7 @@ mod tests {
         s.apply(Action::ToggleShowNew);
         s.apply(Action::ToggleShowNew);
         assert!(s.show_current && !s.show_new);
+        s.apply(Action::CapsLock(true));
+        assert!(s.caps_lock);
     }
 }

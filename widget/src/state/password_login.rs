@@ -1,6 +1,7 @@
 //! Identifier + password login: what is typed, what is shown, and where the attempt stands.
 
 use super::problem::Problem;
+use super::submission::{Step, Submission, Submits};
 use sesame_core::api::{LoginPasswordRequest, SessionInfo};
 use sesame_core::identifier::IdentifierRule;
 use sesame_core::{ErrorCode, PortalId, Secret};
@@ -16,12 +17,8 @@ pub struct PasswordLogin {
     pub show_password: bool,
     /// Whether Caps Lock was on at the last key press in the password field.
     pub caps_lock: bool,
-    /// Whether a login request is under way.
-    pub submitting: bool,
-    /// What went wrong last, if anything.
-    pub problem: Option<Problem>,
-    /// The session, once logged in.
-    pub done: Option<SessionInfo>,
+    /// Where the login request stands.
+    pub submission: Submission,
 }
 
 /// What the first paint (the loader's plain form) held when the widget took over: typed
@@ -86,14 +83,14 @@ pub enum Action {
     ToggleShow,
     /// A key was pressed in the password field; Caps Lock was on or off.
     CapsLock(bool),
-    /// The form was submitted but is not sendable (see [`PasswordLogin::prepare`]).
-    Rejected(Problem),
-    /// The request was sent.
-    Submitting,
-    /// The portal refused, or could not be reached.
-    Failed(ErrorCode),
-    /// Logged in.
-    Succeeded(SessionInfo),
+    /// A step of the login request (rejected before sending: see [`PasswordLogin::prepare`]).
+    Submit(Step<SessionInfo>),
+}
+
+impl From<Step<SessionInfo>> for Action {
+    fn from(step: Step<SessionInfo>) -> Action {
+        Action::Submit(step)
+    }
 }
 
 impl PasswordLogin {
@@ -128,28 +125,18 @@ impl PasswordLogin {
             Action::Password(value) => self.password = value,
             Action::ToggleShow => self.show_password = !self.show_password,
             Action::CapsLock(on) => self.caps_lock = on,
-            Action::Rejected(problem) => {
-                if !self.submitting {
-                    self.problem = Some(problem);
+            Action::Submit(step) => {
+                if !self.submission.apply(&step) {
+                    return;
                 }
-            }
-            Action::Submitting => {
-                self.submitting = true;
-                self.problem = None;
-            }
-            Action::Failed(code) => {
-                self.submitting = false;
-                if code == ErrorCode::InvalidCredentials {
+                match step {
                     // Type it again: the wrong one is no use, and it must not linger.
-                    self.password = Secret::default();
+                    Step::Failed(error) if error.code == ErrorCode::InvalidCredentials => {
+                        self.password = Secret::default();
+                    }
+                    Step::Succeeded(_) => self.password = Secret::default(),
+                    _ => {}
                 }
-                self.problem = Some(Problem::Api(code));
-            }
-            Action::Succeeded(session) => {
-                self.submitting = false;
-                self.problem = None;
-                self.password = Secret::default();
-                self.done = Some(session);
             }
         }
     }
@@ -157,9 +144,16 @@ impl PasswordLogin {
 
 reducible_by_apply!(PasswordLogin, Action);
 
+impl Submits for PasswordLogin {
+    fn submission(&self) -> &Submission {
+        &self.submission
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sesame_core::ApiError;
     use sesame_core::{AssuranceLevel, Method};
     use std::rc::Rc;
     use yew::Reducible;
@@ -225,29 +219,39 @@ mod tests {
     #[test]
     fn wrong_password_is_cleared_and_the_error_kept() {
         let mut s = typed("12345", "000000");
-        s.apply(Action::Submitting);
-        assert!(s.submitting);
-        s.apply(Action::Failed(ErrorCode::InvalidCredentials));
-        assert!(!s.submitting);
+        s.apply(Action::Submit(Step::Submitting));
+        assert!(s.submission.submitting);
+        s.apply(Action::Submit(Step::Failed(ApiError::new(
+            ErrorCode::InvalidCredentials,
+        ))));
+        assert!(!s.submission.submitting);
         assert!(s.password.is_empty());
         assert_eq!(s.identifier, "12345");
-        assert_eq!(s.problem, Some(Problem::Api(ErrorCode::InvalidCredentials)));
+        assert_eq!(
+            s.submission.problem,
+            Some(Problem::Api(ErrorCode::InvalidCredentials))
+        );
         // A network failure keeps what was typed.
         let mut s = typed("12345", "482915");
-        s.apply(Action::Submitting);
-        s.apply(Action::Failed(ErrorCode::NetworkError));
+        s.apply(Action::Submit(Step::Submitting));
+        s.apply(Action::Submit(Step::Failed(ApiError::new(
+            ErrorCode::NetworkError,
+        ))));
         assert_eq!(s.password.expose(), "482915");
     }
 
     #[test]
     fn success_forgets_the_password() {
         let mut s = typed("12345", "482915");
-        s.apply(Action::Rejected(Problem::MissingPassword));
-        s.apply(Action::Submitting);
-        assert_eq!(s.problem, None, "a new attempt clears the old problem");
-        s.apply(Action::Succeeded(session()));
+        s.apply(Action::Submit(Step::Rejected(Problem::MissingPassword)));
+        s.apply(Action::Submit(Step::Submitting));
+        assert_eq!(
+            s.submission.problem, None,
+            "a new attempt clears the old problem"
+        );
+        s.apply(Action::Submit(Step::Succeeded(session())));
         assert!(s.password.is_empty());
-        assert_eq!(s.done, Some(session()));
+        assert!(!s.submission.submitting);
     }
 
     #[test]

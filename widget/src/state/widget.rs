@@ -78,8 +78,11 @@ pub enum Action {
     OpenChangePassword,
     /// Close it.
     CloseChangePassword,
-    /// A session-panel request failed.
+    /// A session-panel request failed (logging out).
     Failed(ErrorCode),
+    /// Changing the password failed: its form shows why; only an ended session concerns the
+    /// whole widget.
+    ChangePasswordFailed(ErrorCode),
     /// The portal's configuration changed: these methods work now.
     Configure(Vec<Method>),
 }
@@ -162,6 +165,11 @@ impl WidgetState {
                 };
                 if self.chosen.is_none() {
                     self.chosen = chosen;
+                }
+            }
+            Action::ChangePasswordFailed(code) => {
+                if code == ErrorCode::NotAuthenticated {
+                    self.apply(Action::Failed(code));
                 }
             }
             Action::Failed(code) => {
@@ -285,6 +293,20 @@ mod tests {
         s.apply(Action::LoggedOut);
         assert_eq!(s.view(), View::Method(Method::Password));
         assert_eq!(s.focus, Some(Focus::LoginForm));
+    }
+
+    #[test]
+    fn a_failed_password_change_ends_the_session_only_when_the_portal_says_so() {
+        let mut s = WidgetState::new(vec![Method::Password], Lang::Fr);
+        s.apply(Action::LoggedIn(session()));
+        s.apply(Action::OpenChangePassword);
+        s.apply(Action::ChangePasswordFailed(ErrorCode::InvalidCredentials));
+        assert_eq!(s.view(), View::Session);
+        assert!(s.changing_password);
+        assert_eq!(s.problem, None, "the form shows it, not the widget");
+        s.apply(Action::ChangePasswordFailed(ErrorCode::NotAuthenticated));
+        assert_eq!(s.view(), View::Method(Method::Password));
+        assert_eq!(s.problem, Some(Problem::Api(ErrorCode::NotAuthenticated)));
     }
 
     #[test]
