@@ -51,12 +51,20 @@ class SesameLogin extends HTMLElement {
     this.#unmount();
   }
 
-  // The plain form, in the preset's words; what was already typed is kept.
+  // The plain form, in the preset's words; what was already typed is kept. A first paint the
+  // page served for this very preset and language is adopted as it is.
   #firstPaint() {
     const l = lang(this);
     const t = (text) => text?.[l] ?? '';
     const texts = FIRST_PAINT.texts ?? {};
-    const preset = FIRST_PAINT.presets?.[this.getAttribute('preset')?.trim() || 'paaco'];
+    const presetId = this.getAttribute('preset')?.trim() || 'paaco';
+    const preset = FIRST_PAINT.presets?.[presetId];
+    const served = this.querySelector(':scope > .sesame-first-paint');
+    if (served && served.dataset.preset === presetId && served.getAttribute('lang') === l) {
+      if (preset) served.style.setProperty('--sesame-accent', preset.accent);
+      this.#wire(served, t(texts.submitQueued));
+      return;
+    }
     const kept = this.#typed();
     const id = this.#uid;
     const status = node('p', { class: 'sesame-first-paint-status', role: 'status' },
@@ -85,12 +93,6 @@ class SesameLogin extends HTMLElement {
           node('div', { class: 'sesame-password-row' }, password)),
         status,
         node('button', { type: 'submit', class: 'sesame-primary' }, t(texts.logIn)));
-      // Pressed before the module is ready: it logs in as soon as it is.
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        this.#queued = true;
-        status.textContent = t(texts.submitQueued);
-      });
       section.append(
         node('header', { class: 'sesame-header' },
           node('div', { class: 'sesame-brand' },
@@ -100,9 +102,24 @@ class SesameLogin extends HTMLElement {
     } else {
       section.append(status);
     }
+    this.#wire(section, t(texts.submitQueued));
     const focused = kept.focus && section.querySelector(`input[name="${kept.focus}"]`);
     this.replaceChildren(section);
     focused?.focus();
+  }
+
+  // A submit pressed before the module is ready is queued: it logs in as soon as it is.
+  #wire(section, queuedText) {
+    const form = section.querySelector('form');
+    if (!form || section.dataset.wired) return;
+    section.dataset.wired = '';
+    const status = section.querySelector('.sesame-first-paint-status');
+    form.querySelector('button[type="submit"]')?.removeAttribute('disabled');
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#queued = true;
+      if (status) status.textContent = queuedText;
+    });
   }
 
   // What the first paint holds: typed values and the focused field.

@@ -186,3 +186,25 @@ fn first_paint_labels_are_generated_from_core() {
         );
     }
 }
+
+/// The demo page serves the first paint of its default preset inside `<sesame-login>`, so its
+/// fields are there as soon as the page is parsed; generated like the loader's labels.
+#[test]
+fn served_first_paint_is_generated_from_core() {
+    let root = crate::repo_root();
+    let path = root.join("index.html");
+    let page = std::fs::read_to_string(&path).expect("index.html exists");
+    let fresh = sesame_widget::first_paint::regenerate_page(&page, "paaco").unwrap_or_else(|| {
+        panic!(
+            "{}: the first-paint marker lines are missing",
+            rel(&root, &path)
+        )
+    });
+    if fresh != page {
+        std::fs::write(&path, fresh).expect("rewriting index.html");
+        panic!(
+            "{} had a stale served first paint: rewritten, run the tests again",
+            rel(&root, &path)
+        );
+    }
+}
