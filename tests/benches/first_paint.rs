@@ -145,7 +145,10 @@ async fn main() -> Result<()> {
     let portal = Portal::start().await.context("starting the demo")?;
     let pages = [
         ("plain HTML form", "/demo/plain-form.html"),
-        ("Sésame widget (PAACO, first paint served with the page)", "/"),
+        (
+            "Sésame widget (PAACO, first paint served with the page)",
+            "/",
+        ),
     ];
     println!("\n## Time to a usable login form (`cargo xtask bench`)\n");
     println!(
