@@ -11,37 +11,50 @@ use sesame_demo::seed::{DemoAccount, DEMO_ACCOUNTS};
 
 /// The widget's stable DOM hooks (the contract between widget and tests).
 pub mod sel {
+    /// A selector inside the widget itself (the section Yew renders), not the first paint the
+    /// page serves or the loader draws before the WebAssembly takes over.
+    macro_rules! widget {
+        ($s:literal) => {
+            concat!(
+                "sesame-login > section.sesame:not(.sesame-first-paint) ",
+                $s
+            )
+        };
+    }
+
     /// The password form.
-    pub const PASSWORD_FORM: &str = r#"sesame-login form[data-form="password"]"#;
+    pub const PASSWORD_FORM: &str = widget!(r#"form[data-form="password"]"#);
     /// The chooser button of the password method (shown when several methods work).
-    pub const CHOOSE_PASSWORD: &str = r#"sesame-login button[data-method="password"]"#;
+    pub const CHOOSE_PASSWORD: &str = widget!(r#"button[data-method="password"]"#);
     /// Identifier field.
-    pub const IDENTIFIER: &str = r#"sesame-login input[name="identifier"]"#;
+    pub const IDENTIFIER: &str = widget!(r#"input[name="identifier"]"#);
     /// Password field.
-    pub const PASSWORD: &str = r#"sesame-login input[name="password"]"#;
+    pub const PASSWORD: &str = widget!(r#"input[name="password"]"#);
     /// The login form's submit button.
-    pub const SUBMIT: &str = r#"sesame-login form[data-form="password"] button[type="submit"]"#;
+    pub const SUBMIT: &str = widget!(r#"form[data-form="password"] button[type="submit"]"#);
     /// An error message.
-    pub const ERROR: &str = r#"sesame-login [role="alert"].sesame-error"#;
+    pub const ERROR: &str = widget!(r#"[role="alert"].sesame-error"#);
     /// The loader's alert when the WebAssembly cannot load (a direct child of the element).
     pub const LOAD_FAILURE: &str = r#"sesame-login > p[role="alert"]"#;
     /// The widget's session view.
-    pub const WIDGET_SESSION: &str = "sesame-login .sesame-session";
+    pub const WIDGET_SESSION: &str = widget!(".sesame-session");
     /// Log out.
-    pub const LOGOUT: &str = r#"sesame-login button[data-action="logout"]"#;
+    pub const LOGOUT: &str = widget!(r#"button[data-action="logout"]"#);
     /// Open the change-password form.
-    pub const CHANGE_PASSWORD: &str = r#"sesame-login button[data-action="change-password"]"#;
+    pub const CHANGE_PASSWORD: &str = widget!(r#"button[data-action="change-password"]"#);
     /// The change-password form.
-    pub const CHANGE_FORM: &str = r#"sesame-login form[data-form="change-password"]"#;
+    pub const CHANGE_FORM: &str = widget!(r#"form[data-form="change-password"]"#);
     /// Current password, in the change-password form.
-    pub const CURRENT_PASSWORD: &str = r#"sesame-login input[name="current-password"]"#;
+    pub const CURRENT_PASSWORD: &str = widget!(r#"input[name="current-password"]"#);
     /// New password, in the change-password form.
-    pub const NEW_PASSWORD: &str = r#"sesame-login input[name="new-password"]"#;
+    pub const NEW_PASSWORD: &str = widget!(r#"input[name="new-password"]"#);
     /// The change-password form's submit button.
     pub const CHANGE_SUBMIT: &str =
-        r#"sesame-login form[data-form="change-password"] button[type="submit"]"#;
+        widget!(r#"form[data-form="change-password"] button[type="submit"]"#);
     /// A success message.
-    pub const SUCCESS: &str = r#"sesame-login [role="status"].sesame-success"#;
+    pub const SUCCESS: &str = widget!(r#"[role="status"].sesame-success"#);
+    /// The first paint (served with the page, or drawn by the loader) before the takeover.
+    pub const FIRST_PAINT: &str = "sesame-login > section.sesame-first-paint";
     /// The demo page's preset switcher.
     pub const PRESET: &str = "select#preset";
     /// The demo page's session panel.
