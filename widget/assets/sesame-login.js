@@ -13,7 +13,7 @@ const FIRST_PAINT = {"presets":{"entractes":{"accent":"#0b5cad","identifier":{"e
 // END first-paint labels.
 
 // Imported, not `import`ed at the top: a static import would hold this script (and so the
-// first paint) until the glue has downloaded. The page's preload hints fetch both early.
+// first paint) until the glue has downloaded.
 const ready = import('./sesame_widget.js').then((glue) => glue.default().then(() => glue.mount));
 let instances = 0;
 
