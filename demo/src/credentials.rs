@@ -12,7 +12,8 @@
 //! - one generic `invalid_credentials` for an unknown account, a wrong password, a delayed or a
 //!   locked account, and always one argon2 verification (against a dummy hash when there is no
 //!   account to check or the gate is closed), with the same writes on every failure path (the
-//!   reservation statement, matching no row when there is nothing to count, and one audit row),
+//!   reservation, or when there is nothing to count a write to the `timing_decoy` row, and one
+//!   audit row: measured, a reservation matching no row cost one disk sync less),
 //!   so neither the answer nor its timing tells them apart. A success also resets the counter.
 //! - only an account blocked after [`lockout::BLOCK_AFTER_FAILURES`] answers otherwise:
 //!   `account_blocked`, which tells the person to call support (the count was reached by
@@ -162,6 +163,11 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Verified, A
     if account.is_some() && gate == Gate::Open && !reserved {
         // Still racing after every try: treat it as delayed.
         gate = Gate::Delayed { until: now };
+    }
+    if !reserved {
+        // Nothing was counted (unknown account, closed gate, lost race): write the decoy row
+        // instead, so this path makes the same disk writes as a counted failure.
+        db::write_decoy(&state.db).await?;
     }
 
     let hash = match (&account, reserved) {
