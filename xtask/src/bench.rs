@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The size budget of the whole widget (wasm + JS + CSS, brotli -q 11), every login method
 /// included: the one place it is written. `cargo xtask bench` fails when the bundle is over it.
-pub const BUDGET_BROTLI_BYTES: usize = 100_000;
+pub(crate) const BUDGET_BROTLI_BYTES: usize = 100_000;
 
 struct Sizes {
     raw: usize,
@@ -78,7 +78,7 @@ fn table(title: &str, files: &[(String, Vec<u8>)]) -> Result<usize> {
 }
 
 /// Builds the widget and prints the tables.
-pub fn run(root: &Path) -> Result<()> {
+pub(crate) fn run(root: &Path) -> Result<()> {
     let dist = widget::build(root)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for entry in std::fs::read_dir(&dist)? {

@@ -7,14 +7,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// A command to run, with what to echo for it.
-pub struct Cmd {
+pub(crate) struct Cmd {
     inner: Command,
     shown: String,
 }
 
 impl Cmd {
     /// A command running `program`.
-    pub fn new(program: impl AsRef<OsStr>) -> Cmd {
+    pub(crate) fn new(program: impl AsRef<OsStr>) -> Cmd {
         let program = program.as_ref();
         Cmd {
             inner: Command::new(program),
@@ -23,7 +23,7 @@ impl Cmd {
     }
 
     /// `cargo`: the one that runs xtask (cargo sets `CARGO`), else the one on `PATH`.
-    pub fn cargo() -> Cmd {
+    pub(crate) fn cargo() -> Cmd {
         Cmd::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())).shown_as("cargo")
     }
 
@@ -33,7 +33,7 @@ impl Cmd {
     }
 
     /// Adds one argument.
-    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Cmd {
+    pub(crate) fn arg(mut self, arg: impl AsRef<OsStr>) -> Cmd {
         let arg = arg.as_ref();
         self.shown.push(' ');
         self.shown.push_str(&quote(&arg.to_string_lossy()));
@@ -42,7 +42,7 @@ impl Cmd {
     }
 
     /// Adds arguments.
-    pub fn args<I, S>(mut self, args: I) -> Cmd
+    pub(crate) fn args<I, S>(mut self, args: I) -> Cmd
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -54,7 +54,7 @@ impl Cmd {
     }
 
     /// Sets an environment variable (shown in the echo).
-    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Cmd {
+    pub(crate) fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Cmd {
         let value = value.as_ref();
         self.shown = format!("{key}={} {}", quote(&value.to_string_lossy()), self.shown);
         self.inner.env(key, value);
@@ -62,19 +62,19 @@ impl Cmd {
     }
 
     /// Removes an environment variable inherited from xtask's own environment.
-    pub fn env_remove(mut self, key: &str) -> Cmd {
+    pub(crate) fn env_remove(mut self, key: &str) -> Cmd {
         self.inner.env_remove(key);
         self
     }
 
     /// Runs in `dir`.
-    pub fn current_dir(mut self, dir: &Path) -> Cmd {
+    pub(crate) fn current_dir(mut self, dir: &Path) -> Cmd {
         self.inner.current_dir(dir);
         self
     }
 
     /// Runs the command with inherited stdio; fails unless it exits with status 0.
-    pub fn run(mut self) -> Result<()> {
+    pub(crate) fn run(mut self) -> Result<()> {
         println!("$ {}", self.shown);
         let status = self
             .inner
@@ -87,7 +87,7 @@ impl Cmd {
     }
 
     /// Runs the command quietly and returns its trimmed stdout; fails unless it exits with 0.
-    pub fn read(mut self) -> Result<String> {
+    pub(crate) fn read(mut self) -> Result<String> {
         let out = self
             .inner
             .stdin(Stdio::null())

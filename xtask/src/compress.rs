@@ -7,14 +7,14 @@ use std::io::Write;
 use std::path::Path;
 
 /// gzip at level 9.
-pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
     gz.write_all(bytes)?;
     Ok(gz.finish()?)
 }
 
 /// brotli at quality 11, window 2^22: what `brotli -q 11` and servers' static compression use.
-pub fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut br = Vec::new();
     {
         let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
@@ -24,12 +24,12 @@ pub fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// Whether `path` is a precompressed copy (skipped when listing the bundle).
-pub fn is_precompressed(path: &Path) -> bool {
+pub(crate) fn is_precompressed(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("gz" | "br"))
 }
 
 /// Writes `<file>.gz` and `<file>.br` beside every file of `dir`.
-pub fn precompress_dir(dir: &Path) -> Result<()> {
+pub(crate) fn precompress_dir(dir: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if !path.is_file() || is_precompressed(&path) {

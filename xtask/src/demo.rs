@@ -8,7 +8,7 @@ use anyhow::Result;
 use std::path::Path;
 
 /// Builds and runs the demo in the foreground (Ctrl-C stops it).
-pub fn run(root: &Path) -> Result<()> {
+pub(crate) fn run(root: &Path) -> Result<()> {
     setup::run(root, setup::Scope::Wasm)?;
     let dist = widget::build(root)?;
     println!("== demo: starting the portal (Ctrl-C to stop); it prints its demo accounts");

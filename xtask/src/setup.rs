@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// What to set up.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// The wasm32 target and wasm-bindgen-cli: what building the widget needs.
     Wasm,
     /// Also the browsers and their WebDriver servers: what the tests need.
@@ -17,7 +17,7 @@ pub enum Scope {
 }
 
 /// Checks, and installs what is missing.
-pub fn run(root: &Path, scope: Scope) -> Result<()> {
+pub(crate) fn run(root: &Path, scope: Scope) -> Result<()> {
     println!("== setup: checking tools");
     tools::ensure_wasm_target()?;
     tools::ensure_wasm_bindgen(&tools::wasm_bindgen_lock_version(root)?)?;

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 /// How much to run.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Everything, browsers included.
     Full,
     /// No browser: `cargo xtask test --fast`.
@@ -108,7 +108,7 @@ impl Report {
 }
 
 /// Runs the stages; fails if any stage failed.
-pub fn run(root: &Path, mode: Mode) -> Result<()> {
+pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     let full = mode == Mode::Full;
     let mut r = Report::default();
 

@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The WebAssembly target the widget is built for.
-pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Debian packages the browser tests need (binary to look for, package).
 const DEBIAN_BROWSERS: [(&str, &str); 3] = [
@@ -16,11 +16,11 @@ const DEBIAN_BROWSERS: [(&str, &str); 3] = [
 ];
 
 /// ChromeDriver as Debian installs it.
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Finds `name` on `PATH`, then in cargo's own `bin` directory (where `cargo install` puts
 /// things, which is not always on `PATH`).
-pub fn which(name: &str) -> Option<PathBuf> {
+pub(crate) fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain(cargo_bin_dir())
@@ -37,7 +37,7 @@ fn cargo_bin_dir() -> Option<PathBuf> {
 
 /// The version of the `wasm-bindgen` crate in `Cargo.lock`: wasm-bindgen-cli must match it
 /// exactly, or the generated glue refuses the module.
-pub fn wasm_bindgen_lock_version(root: &Path) -> Result<String> {
+pub(crate) fn wasm_bindgen_lock_version(root: &Path) -> Result<String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
     lock_version(&lock, "wasm-bindgen").context("no `wasm-bindgen` package in Cargo.lock")
 }
@@ -58,7 +58,7 @@ fn lock_version(lock: &str, name: &str) -> Option<String> {
 }
 
 /// Adds the wasm32 target with rustup if it is not installed.
-pub fn ensure_wasm_target() -> Result<()> {
+pub(crate) fn ensure_wasm_target() -> Result<()> {
     let installed = Cmd::new("rustup")
         .args(["target", "list", "--installed"])
         .read()
@@ -74,7 +74,7 @@ pub fn ensure_wasm_target() -> Result<()> {
 
 /// Installs wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) at `version` unless
 /// that version is already there.
-pub fn ensure_wasm_bindgen(version: &str) -> Result<()> {
+pub(crate) fn ensure_wasm_bindgen(version: &str) -> Result<()> {
     let current = which("wasm-bindgen").and_then(|p| Cmd::new(p).arg("--version").read().ok());
     // `wasm-bindgen 0.2.130`
     if current.as_deref().and_then(|s| s.split_whitespace().nth(1)) == Some(version)
@@ -100,17 +100,17 @@ pub fn ensure_wasm_bindgen(version: &str) -> Result<()> {
 }
 
 /// Path of the `wasm-bindgen` binary (after [`ensure_wasm_bindgen`]).
-pub fn wasm_bindgen() -> Result<PathBuf> {
+pub(crate) fn wasm_bindgen() -> Result<PathBuf> {
     which("wasm-bindgen").context("wasm-bindgen not found: run `cargo xtask setup`")
 }
 
 /// The geckodriver release installed from crates.io (pinned: `--locked` can fail when the
 /// registry lacks a version its lockfile names).
-pub const GECKODRIVER_VERSION: &str = "0.37.1";
+pub(crate) const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// Installs Chromium, ChromeDriver and Firefox ESR from Debian, and geckodriver from crates.io,
 /// when missing.
-pub fn ensure_browsers() -> Result<()> {
+pub(crate) fn ensure_browsers() -> Result<()> {
     let missing: Vec<&str> = DEBIAN_BROWSERS
         .iter()
         .filter(|(bin, _)| !Path::new(bin).exists())
@@ -133,16 +133,16 @@ pub fn ensure_browsers() -> Result<()> {
 }
 
 /// Path of geckodriver, if installed.
-pub fn geckodriver() -> Option<PathBuf> {
+pub(crate) fn geckodriver() -> Option<PathBuf> {
     which("geckodriver")
 }
 
 /// The axe-core release the e2e tests run (npm; `npm view axe-core version` when pinned).
-pub const AXE_CORE_VERSION: &str = "4.14.1";
+pub(crate) const AXE_CORE_VERSION: &str = "4.14.1";
 
 /// Installs axe-core [`AXE_CORE_VERSION`] with npm under `<target>/node/` unless that version is
 /// there; returns the path of its `axe.min.js` (the e2e tests read it from `SESAME_AXE_JS`).
-pub fn ensure_axe(root: &Path) -> Result<PathBuf> {
+pub(crate) fn ensure_axe(root: &Path) -> Result<PathBuf> {
     let prefix = crate::widget::target_dir(root).join("node");
     let package = prefix.join("node_modules").join("axe-core");
     let script = package.join("axe.min.js");

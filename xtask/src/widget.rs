@@ -17,25 +17,25 @@ use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The cargo profile for the widget's wasm (root Cargo.toml: small over fast).
-pub const PROFILE: &str = "wasm-release";
+pub(crate) const PROFILE: &str = "wasm-release";
 
 /// The `--out-name` given to wasm-bindgen: files are `sesame_widget_bg.wasm`, `sesame_widget.js`.
-pub const OUT_NAME: &str = "sesame_widget";
+pub(crate) const OUT_NAME: &str = "sesame_widget";
 
 /// Cargo's target directory: `CARGO_TARGET_DIR` when set, else `target/` in the workspace.
-pub fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
 }
 
 /// Where the bundle goes.
-pub fn dist_dir(root: &Path) -> PathBuf {
+pub(crate) fn dist_dir(root: &Path) -> PathBuf {
     root.join("dist").join("widget")
 }
 
 /// Builds the bundle; returns its directory.
-pub fn build(root: &Path) -> Result<PathBuf> {
+pub(crate) fn build(root: &Path) -> Result<PathBuf> {
     println!("== widget: building the bundle");
     Cmd::cargo()
         .args(["build", "-p", "sesame-widget", "--target", WASM_TARGET])

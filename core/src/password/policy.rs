@@ -62,7 +62,7 @@ impl EntropyAssessment {
 const PRINTABLE_ASCII: usize = 95;
 
 /// Special characters SPICO accepts: the seed names only the refused ones (`. : + /`).
-pub const SPICO_SPECIALS: &str = "!#$%&*-_=?@;,()[]{}<>^~|";
+pub(super) const SPICO_SPECIALS: &str = "!#$%&*-_=?@;,()[]{}<>^~|";
 
 impl PasswordPolicy {
     /// The `inputmode` of a field for this policy's passwords: `numeric` when digits only

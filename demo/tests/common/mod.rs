@@ -17,31 +17,31 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 /// The client address of every test request unless one says otherwise.
-pub const CLIENT: ([u8; 4], u16) = ([192, 0, 2, 1], 40_000);
+pub(crate) const CLIENT: ([u8; 4], u16) = ([192, 0, 2, 1], 40_000);
 
 /// 2026-01-01T00:00:00Z.
-pub const START: i64 = 1_767_225_600;
+pub(crate) const START: i64 = 1_767_225_600;
 
-pub struct TestApp {
+pub(crate) struct TestApp {
     pub router: Router,
     pub db: Db,
     pub time: Arc<AtomicI64>,
 }
 
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
 }
 
 impl Answer {
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     /// The body as an ApiError, asserting the status matches the code.
-    pub fn error(&self) -> ApiError {
+    pub(crate) fn error(&self) -> ApiError {
         let e: ApiError = serde_json::from_slice(&self.body).unwrap_or_else(|err| {
             panic!(
                 "status {}: not an ApiError ({err}): {}",
@@ -53,14 +53,14 @@ impl Answer {
         e
     }
 
-    pub fn assert_error(&self, code: ErrorCode) -> ApiError {
+    pub(crate) fn assert_error(&self, code: ErrorCode) -> ApiError {
         let e = self.error();
         assert_eq!(e.code, code, "{e:?}");
         e
     }
 
     /// `GET /api/session` found no session: 204, empty body.
-    pub fn assert_no_session(&self) {
+    pub(crate) fn assert_no_session(&self) {
         assert_eq!(
             self.status.as_u16(),
             204,
@@ -71,12 +71,12 @@ impl Answer {
     }
 
     /// The session cookie's `name=value` from Set-Cookie.
-    pub fn cookie(&self) -> String {
+    pub(crate) fn cookie(&self) -> String {
         self.set_cookie().split(';').next().unwrap().to_owned()
     }
 
     /// The `name=value` of the Set-Cookie header for the cookie `name`, if any.
-    pub fn cookie_named(&self, name: &str) -> Option<String> {
+    pub(crate) fn cookie_named(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(header::SET_COOKIE)
             .iter()
@@ -85,7 +85,7 @@ impl Answer {
             .find(|pair| pair.split_once('=').is_some_and(|(n, _)| n == name))
     }
 
-    pub fn set_cookie(&self) -> String {
+    pub(crate) fn set_cookie(&self) -> String {
         self.headers
             .get(header::SET_COOKIE)
             .expect("Set-Cookie")
@@ -95,7 +95,7 @@ impl Answer {
     }
 }
 
-pub fn test_config() -> Config {
+pub(crate) fn test_config() -> Config {
     Config {
         database_url: "sqlite::memory:".into(),
         dev_mode: true,
@@ -103,11 +103,11 @@ pub fn test_config() -> Config {
     }
 }
 
-pub async fn test_app() -> TestApp {
+pub(crate) async fn test_app() -> TestApp {
     test_app_with(test_config()).await
 }
 
-pub async fn test_app_with(config: Config) -> TestApp {
+pub(crate) async fn test_app_with(config: Config) -> TestApp {
     let db = sesame_demo::db::connect(&config.database_url)
         .await
         .unwrap();
@@ -127,11 +127,11 @@ pub async fn test_app_with(config: Config) -> TestApp {
 }
 
 impl TestApp {
-    pub fn advance(&self, seconds: i64) {
+    pub(crate) fn advance(&self, seconds: i64) {
         self.time.fetch_add(seconds, Ordering::SeqCst);
     }
 
-    pub async fn send(&self, request: Request<Body>) -> Answer {
+    pub(crate) async fn send(&self, request: Request<Body>) -> Answer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -149,7 +149,7 @@ impl TestApp {
         }
     }
 
-    pub async fn post_json(
+    pub(crate) async fn post_json(
         &self,
         path: &str,
         body: impl Into<Body>,
@@ -164,7 +164,7 @@ impl TestApp {
         self.send(req.body(body.into()).unwrap()).await
     }
 
-    pub async fn login(&self, portal: &str, identifier: &str, password: &str) -> Answer {
+    pub(crate) async fn login(&self, portal: &str, identifier: &str, password: &str) -> Answer {
         let body =
             serde_json::json!({"portal": portal, "identifier": identifier, "password": password});
         self.post_json("/api/login/password", body.to_string(), None)
@@ -172,7 +172,7 @@ impl TestApp {
     }
 
     /// A login with extra headers (a cookie, `X-Forwarded-For`…) and, if given, from `peer`.
-    pub async fn login_with(
+    pub(crate) async fn login_with(
         &self,
         (portal, identifier, password): (&str, &str, &str),
         headers: &[(&str, &str)],
@@ -183,7 +183,7 @@ impl TestApp {
     }
 
     /// `n` logins sent at once; their answers.
-    pub async fn parallel_logins(&self, n: usize, creds: (&str, &str, &str)) -> Vec<Answer> {
+    pub(crate) async fn parallel_logins(&self, n: usize, creds: (&str, &str, &str)) -> Vec<Answer> {
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..n {
             let app = TestApp {
@@ -198,7 +198,7 @@ impl TestApp {
     }
 
     /// The account's stored consecutive-failure count.
-    pub async fn failures(&self, portal: &str, identifier: &str) -> i64 {
+    pub(crate) async fn failures(&self, portal: &str, identifier: &str) -> i64 {
         let (n,): (i64,) =
             sqlx::query_as("SELECT failures FROM accounts WHERE portal = $1 AND identifier = $2")
                 .bind(portal)
@@ -209,7 +209,7 @@ impl TestApp {
         n
     }
 
-    pub async fn session(&self, cookie: Option<&str>) -> Answer {
+    pub(crate) async fn session(&self, cookie: Option<&str>) -> Answer {
         let mut req = Request::get("/api/session");
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
@@ -217,13 +217,13 @@ impl TestApp {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
-    pub async fn change_password(&self, cookie: &str, current: &str, new: &str) -> Answer {
+    pub(crate) async fn change_password(&self, cookie: &str, current: &str, new: &str) -> Answer {
         let body = serde_json::json!({"current_password": current, "new_password": new});
         self.post_json("/api/password/change", body.to_string(), Some(cookie))
             .await
     }
 
-    pub async fn logout(&self, cookie: Option<&str>) -> Answer {
+    pub(crate) async fn logout(&self, cookie: Option<&str>) -> Answer {
         let mut req = post("/api/logout").header(CSRF_HEADER, "1");
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
@@ -231,7 +231,7 @@ impl TestApp {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
-    pub async fn audit_rows(&self) -> Vec<(i64, String, String, String, String, String)> {
+    pub(crate) async fn audit_rows(&self) -> Vec<(i64, String, String, String, String, String)> {
         sqlx::query_as(
             "SELECT at, event, portal, identifier, ip, outcome FROM audit_log ORDER BY at",
         )
@@ -242,7 +242,7 @@ impl TestApp {
 }
 
 /// A login request with extra headers, from `peer` if given (else [`CLIENT`]).
-pub fn login_request(
+pub(crate) fn login_request(
     (portal, identifier, password): (&str, &str, &str),
     headers: &[(&str, &str)],
     peer: Option<SocketAddr>,
@@ -262,8 +262,8 @@ pub fn login_request(
     req
 }
 
-pub fn post(path: &str) -> axum::http::request::Builder {
+pub(crate) fn post(path: &str) -> axum::http::request::Builder {
     Request::builder().method(Method::POST).uri(path)
 }
 
-pub const SPICO: (&str, &str, &str) = ("spico", "marie.dupont", "Soins-Occitanie-2026!");
+pub(crate) const SPICO: (&str, &str, &str) = ("spico", "marie.dupont", "Soins-Occitanie-2026!");
