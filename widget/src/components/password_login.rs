@@ -40,8 +40,9 @@ pub struct PasswordLoginFormProps {
 /// `form[data-form="password"]`.
 #[component]
 pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
-    let prefill = use_memo((), |_| props.prefill.take());
-    let state = use_reducer(|| PasswordLogin::from_prefill(prefill.as_ref().as_ref()));
+    // Held until the first effect, which drops it: the typed password does not outlive its use.
+    let prefill = use_mut_ref(|| props.prefill.take());
+    let state = use_reducer(|| PasswordLogin::from_prefill(prefill.borrow().as_ref()));
     let uid = use_uid();
     let identifier_ref = use_focus_on_mount(props.autofocus);
     let form_ref = use_node_ref();
@@ -50,7 +51,8 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
         // send what they already submitted.
         let (form_ref, prefill) = (form_ref.clone(), prefill.clone());
         use_effect_with((), move |_| {
-            let (Some(prefill), Some(form)) = (prefill.as_ref(), form_ref.cast::<Element>()) else {
+            let taken = prefill.borrow_mut().take();
+            let (Some(prefill), Some(form)) = (taken, form_ref.cast::<Element>()) else {
                 return;
             };
             if let Some(name) = &prefill.focus {
