@@ -9,56 +9,70 @@ use fantoccini::Locator;
 use serde_json::Value;
 use sesame_demo::seed::{DemoAccount, DEMO_ACCOUNTS};
 
-/// The widget's stable DOM hooks (the contract between widget and tests).
+/// The widget's stable DOM hooks, built from the widget's own contract (`sesame_widget::dom`):
+/// a renamed hook breaks compilation here, not a journey at run time. Use them as `&sel::X`.
 pub mod sel {
-    /// A selector inside the widget itself (the section Yew renders), not the first paint the
-    /// page serves or the loader draws before the WebAssembly takes over.
-    macro_rules! widget {
-        ($s:literal) => {
-            concat!(
-                "sesame-login > section.sesame:not(.sesame-first-paint) ",
-                $s
-            )
-        };
-    }
+    use sesame_core::Method;
+    use sesame_widget::dom::{self, action, class, field, form, widget};
+    use std::sync::LazyLock;
+
+    type Sel = LazyLock<String>;
 
     /// The password form.
-    pub const PASSWORD_FORM: &str = widget!(r#"form[data-form="password"]"#);
+    pub static PASSWORD_FORM: Sel = LazyLock::new(|| widget(&dom::form(form::PASSWORD)));
     /// The chooser button of the password method (shown when several methods work).
-    pub const CHOOSE_PASSWORD: &str = widget!(r#"button[data-method="password"]"#);
+    pub static CHOOSE_PASSWORD: Sel = LazyLock::new(|| widget(&dom::method(Method::Password)));
     /// Identifier field.
-    pub const IDENTIFIER: &str = widget!(r#"input[name="identifier"]"#);
+    pub static IDENTIFIER: Sel = LazyLock::new(|| widget(&dom::field(field::IDENTIFIER)));
     /// Password field.
-    pub const PASSWORD: &str = widget!(r#"input[name="password"]"#);
+    pub static PASSWORD: Sel = LazyLock::new(|| widget(&dom::field(field::PASSWORD)));
     /// The login form's submit button.
-    pub const SUBMIT: &str = widget!(r#"form[data-form="password"] button[type="submit"]"#);
+    pub static SUBMIT: Sel = LazyLock::new(|| {
+        widget(&format!(
+            r#"{} button[type="submit"]"#,
+            dom::form(form::PASSWORD)
+        ))
+    });
     /// An error message.
-    pub const ERROR: &str = widget!(r#"[role="alert"].sesame-error"#);
+    pub static ERROR: Sel =
+        LazyLock::new(|| widget(&format!(r#"[role="alert"]{}"#, dom::class(class::ERROR))));
     /// The loader's alert when the WebAssembly cannot load (a direct child of the element).
-    pub const LOAD_FAILURE: &str = r#"sesame-login > p[role="alert"]"#;
+    pub static LOAD_FAILURE: Sel = LazyLock::new(|| r#"sesame-login > p[role="alert"]"#.into());
     /// The widget's session view.
-    pub const WIDGET_SESSION: &str = widget!(".sesame-session");
+    pub static WIDGET_SESSION: Sel = LazyLock::new(|| widget(&dom::class(class::SESSION)));
     /// Log out.
-    pub const LOGOUT: &str = widget!(r#"button[data-action="logout"]"#);
+    pub static LOGOUT: Sel = LazyLock::new(|| widget(&dom::action(action::LOGOUT)));
     /// Open the change-password form.
-    pub const CHANGE_PASSWORD: &str = widget!(r#"button[data-action="change-password"]"#);
+    pub static CHANGE_PASSWORD: Sel =
+        LazyLock::new(|| widget(&dom::action(action::CHANGE_PASSWORD)));
     /// The change-password form.
-    pub const CHANGE_FORM: &str = widget!(r#"form[data-form="change-password"]"#);
+    pub static CHANGE_FORM: Sel = LazyLock::new(|| widget(&dom::form(form::CHANGE_PASSWORD)));
     /// Current password, in the change-password form.
-    pub const CURRENT_PASSWORD: &str = widget!(r#"input[name="current-password"]"#);
+    pub static CURRENT_PASSWORD: Sel =
+        LazyLock::new(|| widget(&dom::field(field::CURRENT_PASSWORD)));
     /// New password, in the change-password form.
-    pub const NEW_PASSWORD: &str = widget!(r#"input[name="new-password"]"#);
+    pub static NEW_PASSWORD: Sel = LazyLock::new(|| widget(&dom::field(field::NEW_PASSWORD)));
     /// The change-password form's submit button.
-    pub const CHANGE_SUBMIT: &str =
-        widget!(r#"form[data-form="change-password"] button[type="submit"]"#);
+    pub static CHANGE_SUBMIT: Sel = LazyLock::new(|| {
+        widget(&format!(
+            r#"{} button[type="submit"]"#,
+            dom::form(form::CHANGE_PASSWORD)
+        ))
+    });
     /// A success message.
-    pub const SUCCESS: &str = widget!(r#"[role="status"].sesame-success"#);
+    pub static SUCCESS: Sel =
+        LazyLock::new(|| widget(&format!(r#"[role="status"]{}"#, dom::class(class::SUCCESS))));
+    /// A checklist item, by its rule's tag.
+    pub fn rule(tag: &str) -> String {
+        widget(&dom::rule(tag))
+    }
     /// The first paint (served with the page, or drawn by the loader) before the takeover.
-    pub const FIRST_PAINT: &str = "sesame-login > section.sesame-first-paint";
+    pub static FIRST_PAINT: Sel =
+        LazyLock::new(|| format!("sesame-login > section{}", dom::class(class::FIRST_PAINT)));
     /// The demo page's preset switcher.
-    pub const PRESET: &str = "select#preset";
+    pub static PRESET: Sel = LazyLock::new(|| "select#preset".into());
     /// The demo page's session panel.
-    pub const PAGE_SESSION: &str = "#session";
+    pub static PAGE_SESSION: Sel = LazyLock::new(|| "#session".into());
 }
 
 /// Where the demo page mounts the portal API (the `<sesame-login api>` attribute's default);
@@ -75,7 +89,7 @@ pub fn account(portal: &str) -> DemoAccount {
 
 /// Picks `preset` in the demo page's switcher, as a person would.
 pub async fn choose_preset(s: &Session, preset: &str) -> Result<()> {
-    s.wait_for(sel::PRESET)
+    s.wait_for(&sel::PRESET)
         .await?
         .select_by_value(preset)
         .await?;
@@ -97,20 +111,20 @@ pub async fn open(s: &Session, portal: &Portal, path: &str) -> Result<()> {
 /// Waits until the widget shows the password form (`true`) or the method chooser (`false`).
 async fn widget_ready(s: &Session) -> Result<bool> {
     s.wait_until("the password form or the method chooser", async || {
-        if s.exists(sel::PASSWORD_FORM).await? {
+        if s.exists(&sel::PASSWORD_FORM).await? {
             return Ok(Some(true));
         }
         // The loader's own alert: the WebAssembly did not load. Stop at once, saying why.
-        if s.exists(sel::LOAD_FAILURE).await? {
+        if s.exists(&sel::LOAD_FAILURE).await? {
             let text = s
                 .client
-                .find(Locator::Css(sel::LOAD_FAILURE))
+                .find(Locator::Css(&sel::LOAD_FAILURE))
                 .await?
                 .text()
                 .await?;
             bail!("the widget did not load: {text}");
         }
-        Ok(s.exists(sel::CHOOSE_PASSWORD).await?.then_some(false))
+        Ok(s.exists(&sel::CHOOSE_PASSWORD).await?.then_some(false))
     })
     .await
 }
@@ -118,8 +132,8 @@ async fn widget_ready(s: &Session) -> Result<bool> {
 /// Shows the password form: directly, or through the method chooser; checks accessibility.
 pub async fn open_password_form(s: &Session) -> Result<()> {
     if !widget_ready(s).await? {
-        s.click(sel::CHOOSE_PASSWORD).await?;
-        s.wait_for(sel::PASSWORD_FORM).await?;
+        s.click(&sel::CHOOSE_PASSWORD).await?;
+        s.wait_for(&sel::PASSWORD_FORM).await?;
     }
     s.check_accessibility("the password form").await
 }
@@ -128,14 +142,14 @@ pub async fn open_password_form(s: &Session) -> Result<()> {
 /// (the step that follows waits for the outcome and checks it).
 pub async fn log_in(s: &Session, identifier: &str, password: &str) -> Result<()> {
     fill_login(s, identifier, password).await?;
-    s.click(sel::SUBMIT).await
+    s.click(&sel::SUBMIT).await
 }
 
 /// Shows the password form and types the identifier and password, without submitting.
 pub async fn fill_login(s: &Session, identifier: &str, password: &str) -> Result<()> {
     open_password_form(s).await?;
-    s.fill(sel::IDENTIFIER, identifier).await?;
-    s.fill(sel::PASSWORD, password).await
+    s.fill(&sel::IDENTIFIER, identifier).await?;
+    s.fill(&sel::PASSWORD, password).await
 }
 
 /// The `aria-disabled` attribute of the element matching `css` (`None` when absent).
@@ -146,7 +160,7 @@ pub async fn aria_disabled(s: &Session, css: &str) -> Result<Option<String>> {
 /// Waits until the page shows `who`'s session: the panel is visible and names them.
 pub async fn expect_session(s: &Session, who: &DemoAccount) -> Result<()> {
     s.wait_until("the session panel is shown", async || {
-        let panel = s.client.find(Locator::Css(sel::PAGE_SESSION)).await?;
+        let panel = s.client.find(Locator::Css(&sel::PAGE_SESSION)).await?;
         Ok(panel.is_displayed().await?.then_some(()))
     })
     .await?;
@@ -156,7 +170,7 @@ pub async fn expect_session(s: &Session, who: &DemoAccount) -> Result<()> {
         "session of {name:?}, expected {:?}",
         who.display_name
     );
-    s.wait_for_text(sel::WIDGET_SESSION, |t| t.contains(who.display_name))
+    s.wait_for_text(&sel::WIDGET_SESSION, |t| t.contains(who.display_name))
         .await?;
     s.check_accessibility("the session").await
 }
@@ -164,7 +178,7 @@ pub async fn expect_session(s: &Session, who: &DemoAccount) -> Result<()> {
 /// Whether the page's session panel is visible.
 pub async fn session_shown(s: &Session) -> Result<bool> {
     Ok(s.client
-        .find(Locator::Css(sel::PAGE_SESSION))
+        .find(Locator::Css(&sel::PAGE_SESSION))
         .await?
         .is_displayed()
         .await?)

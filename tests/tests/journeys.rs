@@ -18,7 +18,7 @@ const SPICO: &str = "spico";
 async fn browsers_reach_the_demo_page() {
     in_each_browser("demo-page", async |s: &Session, portal: &Portal| {
         journey::open(s, portal, "/").await?;
-        s.wait_for(sel::PRESET).await?;
+        s.wait_for(&sel::PRESET).await?;
         // Chromium's log endpoint answers (an empty log is fine here).
         s.console_log().await?;
 
@@ -61,25 +61,25 @@ async fn newcomer_logs_in_and_sees_the_session() {
         journey::choose_preset(s, SPICO).await?;
         journey::fill_login(s, marie.identifier, marie.password).await?;
         ensure!(
-            journey::aria_disabled(s, sel::SUBMIT).await?.is_none(),
+            journey::aria_disabled(s, &sel::SUBMIT).await?.is_none(),
             "the login button is offered before anything is sent"
         );
 
         // The portal's answer is held: the user meets the "submitting" state.
         journey::hold_requests(s).await?;
-        s.click(sel::SUBMIT).await?;
+        s.click(&sel::SUBMIT).await?;
         s.wait_until(
             "the login button is aria-disabled while submitting",
             async || {
                 Ok(
-                    (journey::aria_disabled(s, sel::SUBMIT).await?.as_deref() == Some("true"))
+                    (journey::aria_disabled(s, &sel::SUBMIT).await?.as_deref() == Some("true"))
                         .then_some(()),
                 )
             },
         )
         .await?;
         s.check_accessibility("submitting").await?;
-        s.click(sel::SUBMIT).await?;
+        s.click(&sel::SUBMIT).await?;
         let login = format!("{}{}", journey::API, paths::LOGIN_PASSWORD);
         let held = journey::held_requests(s).await?;
         ensure!(
@@ -145,14 +145,14 @@ async fn wrong_password_shows_the_generic_error() {
         journey::choose_preset(s, SPICO).await?;
         journey::log_in(s, marie.identifier, "Pas-le-bon-2026!").await?;
         let expected = visible(ErrorCode::InvalidCredentials.text(Lang::Fr));
-        s.wait_for_text(sel::ERROR, |t| t.contains(&expected))
+        s.wait_for_text(&sel::ERROR, |t| t.contains(&expected))
             .await?;
         ensure!(
             !journey::session_shown(s).await?,
             "no session after a wrong password"
         );
         ensure!(
-            journey::aria_disabled(s, sel::SUBMIT).await?.is_none(),
+            journey::aria_disabled(s, &sel::SUBMIT).await?.is_none(),
             "the login button is offered again after the refusal"
         );
         s.check_accessibility("the generic error").await
@@ -170,36 +170,41 @@ async fn forbidden_character_in_new_password_is_refused() {
         journey::log_in(s, marie.identifier, marie.password).await?;
         journey::expect_session(s, &marie).await?;
 
-        s.click(sel::CHANGE_PASSWORD).await?;
-        s.wait_for(sel::CHANGE_FORM).await?;
+        s.click(&sel::CHANGE_PASSWORD).await?;
+        s.wait_for(&sel::CHANGE_FORM).await?;
         s.check_accessibility("the change-password form").await?;
-        s.fill(sel::CURRENT_PASSWORD, marie.password).await?;
-        s.fill(sel::NEW_PASSWORD, "Nouveau:Passe-2026!").await?;
-        let forbidden = r#"sesame-login ul.sesame-rules > li[data-rule="forbidden"]"#;
+        s.fill(&sel::CURRENT_PASSWORD, marie.password).await?;
+        s.fill(&sel::NEW_PASSWORD, "Nouveau:Passe-2026!").await?;
+        let forbidden = sel::rule(
+            sesame_core::password::Rule::Forbidden {
+                chars: String::new(),
+            }
+            .tag(),
+        );
         let refused = format!(r#"{forbidden}[data-met="false"]"#);
         s.wait_for(&refused).await?;
-        s.wait_for_text(forbidden, |t| t.contains(&visible("«\u{a0}:\u{a0}»")))
+        s.wait_for_text(&forbidden, |t| t.contains(&visible("«\u{a0}:\u{a0}»")))
             .await?;
         s.check_accessibility("the checklist refusing `:`").await?;
-        s.scroll_to(forbidden).await?;
+        s.scroll_to(&forbidden).await?;
         s.screenshot("checklist").await?;
         s.resize(360, 800).await?;
-        s.scroll_to(forbidden).await?;
+        s.scroll_to(&forbidden).await?;
         s.check_accessibility("the checklist at 360 px").await?;
         s.screenshot("checklist-360").await?;
         s.resize(1280, 800).await?;
 
         // The button is offered; pressing it shows the refusal and sends nothing.
         ensure!(
-            journey::aria_disabled(s, sel::CHANGE_SUBMIT)
+            journey::aria_disabled(s, &sel::CHANGE_SUBMIT)
                 .await?
                 .is_none(),
             "the confirm button is offered before anything is sent"
         );
         journey::hold_requests(s).await?;
-        s.click(sel::CHANGE_SUBMIT).await?;
+        s.click(&sel::CHANGE_SUBMIT).await?;
         let expected = visible(ErrorCode::PasswordRulesNotMet.text(Lang::Fr));
-        s.wait_for_text(sel::ERROR, |t| t.contains(&expected))
+        s.wait_for_text(&sel::ERROR, |t| t.contains(&expected))
             .await
             .context("the refusal is shown")?;
         let held = journey::held_requests(s).await?;
@@ -209,7 +214,7 @@ async fn forbidden_character_in_new_password_is_refused() {
         );
         journey::release_requests(s).await?;
         ensure!(
-            journey::aria_disabled(s, sel::CHANGE_SUBMIT)
+            journey::aria_disabled(s, &sel::CHANGE_SUBMIT)
                 .await?
                 .is_none(),
             "the confirm button stays offered after the refusal"
@@ -219,24 +224,24 @@ async fn forbidden_character_in_new_password_is_refused() {
             "the checklist still shows the rule not met"
         );
         ensure!(
-            !s.exists(sel::SUCCESS).await?,
+            !s.exists(&sel::SUCCESS).await?,
             "no success message for a refused password"
         );
         s.check_accessibility("the refused new password").await?;
 
         // The checklist follows typing: without the `:` the rule is met.
-        s.fill(sel::NEW_PASSWORD, "Nouveau-Passe-2026!").await?;
+        s.fill(&sel::NEW_PASSWORD, "Nouveau-Passe-2026!").await?;
         s.wait_for(&format!(r#"{forbidden}[data-met="true"]"#))
             .await?;
         s.check_accessibility("the checklist met").await?;
 
         // The old password still opens the account.
-        s.click(sel::LOGOUT).await?;
+        s.click(&sel::LOGOUT).await?;
         s.wait_until("the session ends", async || {
             Ok((!journey::session_shown(s).await?).then_some(()))
         })
         .await?;
-        s.wait_for(sel::PASSWORD_FORM).await?;
+        s.wait_for(&sel::PASSWORD_FORM).await?;
         s.check_accessibility("logged out").await?;
         journey::log_in(s, marie.identifier, marie.password).await?;
         journey::expect_session(s, &marie).await
@@ -252,11 +257,11 @@ async fn keyboard_only_login() {
         // The preset comes from the address (a link), not from a click.
         journey::open(s, portal, &format!("/?preset={SPICO}")).await?;
         journey::open_password_form(s).await?;
-        s.tab_to(sel::IDENTIFIER, 15).await?;
+        s.tab_to(&sel::IDENTIFIER, 15).await?;
         s.keys(marie.identifier).await?;
         s.press(Key::Tab).await?;
         ensure!(
-            s.focus_is(sel::PASSWORD).await?,
+            s.focus_is(&sel::PASSWORD).await?,
             "Tab after the identifier goes to the password, not to {}",
             s.describe_focus().await?
         );
@@ -291,7 +296,7 @@ async fn works_under_the_strict_csp_without_console_errors() {
         journey::open(s, portal, "/").await?;
         journey::choose_preset(s, SPICO).await?;
         journey::open_password_form(s).await?;
-        s.wait_for(sel::IDENTIFIER).await?;
+        s.wait_for(&sel::IDENTIFIER).await?;
         if let Some(log) = s.console_log().await? {
             let severe: Vec<String> = log
                 .iter()
@@ -333,7 +338,7 @@ async fn every_preset_logs_in_with_its_demo_account() {
             .with_context(|| format!("{id}: the portal's name"))?;
             journey::open_password_form(s).await?;
             let offer = config.offer(Method::Password).context("offers passwords")?;
-            let form = visible(&s.wait_for(sel::PASSWORD_FORM).await?.text().await?);
+            let form = visible(&s.wait_for(&sel::PASSWORD_FORM).await?.text().await?);
             ensure!(
                 form.contains(&visible(offer.label.get(Lang::Fr))),
                 "{id}: the method's label {:?} in {form:?}",
@@ -348,8 +353,8 @@ async fn every_preset_logs_in_with_its_demo_account() {
             }
             journey::log_in(s, account.identifier, account.password).await?;
             journey::expect_session(s, &account).await?;
-            s.click(sel::LOGOUT).await?;
-            s.wait_for(sel::PASSWORD_FORM)
+            s.click(&sel::LOGOUT).await?;
+            s.wait_for(&sel::PASSWORD_FORM)
                 .await
                 .with_context(|| format!("{id}: the form again after logout"))?;
             s.check_accessibility(&format!("{id}: logged out")).await?;

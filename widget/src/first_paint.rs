@@ -9,6 +9,7 @@
 //! written into the loader between two marker lines by xtask's tidy test (which fails, and
 //! rewrites the file, when they are stale): one source, no second copy to keep in step by hand.
 
+use crate::dom;
 use crate::state::widget::{working_methods, View, WidgetState};
 use crate::texts::T;
 use serde_json::{json, Map, Value};
@@ -93,17 +94,22 @@ pub fn markup(config: &PortalConfig, lang: Lang, id: &str) -> Option<String> {
         Lang::En => "If it does not load, reload the page; if it happens again, contact your portal's support.",
     };
     Some(format!(
-        r#"<section class="sesame sesame-first-paint" lang="{lang}" aria-busy="true" aria-labelledby="{id}-portal" data-preset="{preset}">
+        r#"<section class="{root} {first_paint}" lang="{lang}" aria-busy="true" aria-labelledby="{id}-portal" data-preset="{preset}">
   <header class="sesame-header"><div class="sesame-brand"><h2 id="{id}-portal" class="sesame-portal">{name}</h2><p class="sesame-tagline">{tagline}</p></div></header>
-  <form class="sesame-form" data-form="password" method="post" novalidate aria-labelledby="{id}-title">
+  <form class="sesame-form" data-form="{form}" method="post" novalidate aria-labelledby="{id}-title">
     <h3 id="{id}-title" class="sesame-form-title">{title}</h3>
-    <div class="sesame-field"><label for="{id}-identifier">{identifier}</label><input id="{id}-identifier" name="identifier" type="text" autocomplete="username" spellcheck="false" autocapitalize="off" inputmode="{imode}" aria-required="true"></div>
-    <div class="sesame-field"><label for="{id}-password">{password}</label><div class="sesame-password-row"><input id="{id}-password" name="password" type="password" autocomplete="current-password" inputmode="{pmode}"></div></div>
+    <div class="sesame-field"><label for="{id}-identifier">{identifier}</label><input id="{id}-identifier" name="{identifier_name}" type="text" autocomplete="username" spellcheck="false" autocapitalize="off" inputmode="{imode}" aria-required="true"></div>
+    <div class="sesame-field"><label for="{id}-password">{password}</label><div class="sesame-password-row"><input id="{id}-password" name="{password_name}" type="password" autocomplete="current-password" inputmode="{pmode}"></div></div>
     <p class="sesame-first-paint-status" role="status">{loading} <span class="sesame-fallback-late">{late}</span></p>
     <button type="submit" class="sesame-primary" disabled>{login}</button>
   </form>
 </section>"#,
         lang = lang.tag(),
+        root = dom::class::ROOT,
+        first_paint = dom::class::FIRST_PAINT,
+        form = dom::form::PASSWORD,
+        identifier_name = dom::field::IDENTIFIER,
+        password_name = dom::field::PASSWORD,
         preset = e(config.id.as_str()),
         name = e(&config.name),
         tagline = e(config.tagline.get(lang)),

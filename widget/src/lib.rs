@@ -14,6 +14,7 @@
 
 pub mod api;
 pub mod components;
+pub mod dom;
 pub mod element;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod first_paint;

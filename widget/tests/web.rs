@@ -8,6 +8,7 @@ use sesame_core::{ErrorCode, Lang, PortalConfig};
 use sesame_widget::api::Api;
 use sesame_widget::components::change_password::{ChangePasswordForm, ChangePasswordFormProps};
 use sesame_widget::components::error_message::{ErrorMessage, ErrorMessageProps};
+use sesame_widget::dom;
 use sesame_widget::state::problem::Problem;
 use sesame_widget::texts::rules_met;
 use sesame_widget::{LoginWidget, LoginWidgetProps, PasswordRules, PasswordRulesProps};
@@ -107,8 +108,8 @@ async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
             .is_none(),
         "one working method: no chooser"
     );
-    let form = find(&root, "form[data-form=\"password\"]");
-    let identifier = find(&form, "input[name=\"identifier\"]");
+    let form = find(&root, &dom::form(dom::form::PASSWORD));
+    let identifier = find(&form, &dom::field(dom::field::IDENTIFIER));
     assert_eq!(
         identifier.get_attribute("autocomplete").as_deref(),
         Some("username")
@@ -123,7 +124,7 @@ async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
         .query_selector(&format!("label[for=\"{id}\"]"))
         .unwrap()
         .is_some());
-    let password = find(&form, "input[name=\"password\"]");
+    let password = find(&form, &dom::field(dom::field::PASSWORD));
     assert_eq!(
         password.get_attribute("autocomplete").as_deref(),
         Some("current-password")
@@ -140,14 +141,14 @@ async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
         "#1d4f91"
     );
 
-    click(&root, "button[data-action=\"toggle-password\"]").await;
-    let toggle = find(&root, "button[data-action=\"toggle-password\"]");
+    click(&root, &dom::action(dom::action::TOGGLE_PASSWORD)).await;
+    let toggle = find(&root, &dom::action(dom::action::TOGGLE_PASSWORD));
     assert_eq!(
         toggle.get_attribute("aria-pressed").as_deref(),
         Some("true")
     );
     assert_eq!(
-        find(&root, "input[name=\"password\"]")
+        find(&root, &dom::field(dom::field::PASSWORD))
             .get_attribute("type")
             .as_deref(),
         Some("text")
@@ -157,11 +158,11 @@ async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
 #[wasm_bindgen_test]
 async fn the_language_switch_changes_the_text() {
     let root = mount_widget(PortalConfig::spico(), Callback::noop());
-    wait_for(&root, "form[data-form=\"password\"]").await;
-    let password_id = find(&root, "input[name=\"password\"]").id();
+    wait_for(&root, &dom::form(dom::form::PASSWORD)).await;
+    let password_id = find(&root, &dom::field(dom::field::PASSWORD)).id();
     let label = format!("label[for=\"{password_id}\"]");
     assert_eq!(text(&root, &label), "Mot de passe");
-    click(&root, "button[data-action=\"switch-lang\"]").await;
+    click(&root, &dom::action(dom::action::SWITCH_LANG)).await;
     assert_eq!(text(&root, &label), "Password");
     assert_eq!(
         find(&root, "section.sesame")
@@ -171,7 +172,7 @@ async fn the_language_switch_changes_the_text() {
     );
     let notice = PortalConfig::spico().methods[2].notice.clone().unwrap();
     assert!(text(&root, ".sesame-notice").ends_with(&notice.en));
-    click(&root, "button[data-action=\"switch-lang\"]").await;
+    click(&root, &dom::action(dom::action::SWITCH_LANG)).await;
     assert_eq!(text(&root, &label), "Mot de passe");
 }
 
@@ -183,10 +184,15 @@ async fn an_unreachable_portal_gives_the_network_error_in_french() {
         Callback::from(move |e: sesame_core::ApiError| reported.borrow_mut().push(e))
     };
     let root = mount_widget(PortalConfig::spico(), onerror);
-    wait_for(&root, "form[data-form=\"password\"]").await;
-    type_into(&root, "input[name=\"identifier\"]", "marie.dupont").await;
-    type_into(&root, "input[name=\"password\"]", "Soins-Occitanie-2026!").await;
-    find(&root, "form[data-form=\"password\"]")
+    wait_for(&root, &dom::form(dom::form::PASSWORD)).await;
+    type_into(&root, &dom::field(dom::field::IDENTIFIER), "marie.dupont").await;
+    type_into(
+        &root,
+        &dom::field(dom::field::PASSWORD),
+        "Soins-Occitanie-2026!",
+    )
+    .await;
+    find(&root, &dom::form(dom::form::PASSWORD))
         .dyn_into::<HtmlFormElement>()
         .unwrap()
         .request_submit()
@@ -209,14 +215,14 @@ async fn an_unreachable_portal_gives_the_network_error_in_french() {
 #[wasm_bindgen_test]
 async fn entractes_checks_the_identifier_shape_before_sending() {
     let root = mount_widget(PortalConfig::entractes(), Callback::noop());
-    wait_for(&root, "form[data-form=\"password\"]").await;
-    let identifier = find(&root, "input[name=\"identifier\"]");
+    wait_for(&root, &dom::form(dom::form::PASSWORD)).await;
+    let identifier = find(&root, &dom::field(dom::field::IDENTIFIER));
     assert_eq!(
         identifier.get_attribute("inputmode").as_deref(),
         Some("numeric")
     );
-    type_into(&root, "input[name=\"identifier\"]", "12a4").await;
-    type_into(&root, "input[name=\"password\"]", "482915").await;
+    type_into(&root, &dom::field(dom::field::IDENTIFIER), "12a4").await;
+    type_into(&root, &dom::field(dom::field::PASSWORD), "482915").await;
     click(&root, "button[type=\"submit\"]").await;
     let alert = wait_for(&root, "[role=\"alert\"].sesame-error").await;
     assert!(alert.text_content().unwrap().contains("5 chiffres"));
@@ -232,7 +238,7 @@ async fn the_checklist_follows_typing() {
         api: Api::new(DEAD_API.into()),
     });
     Renderer::<ChangePasswordForm>::with_root_and_props(root.clone(), props).render();
-    wait_for(&root, "form[data-form=\"change-password\"]").await;
+    wait_for(&root, &dom::form(dom::form::CHANGE_PASSWORD)).await;
     find(
         &root,
         "input[name=\"current-password\"][autocomplete=\"current-password\"]",
@@ -257,14 +263,14 @@ async fn the_checklist_follows_typing() {
         total
     );
 
-    type_into(&root, "input[name=\"new-password\"]", "abc").await;
+    type_into(&root, &dom::field(dom::field::NEW_PASSWORD), "abc").await;
     assert_eq!(met(&root, "lowercase"), "true");
     assert_eq!(met(&root, "uppercase"), "false");
     assert_eq!(met(&root, "min_length"), "false");
 
     type_into(
         &root,
-        "input[name=\"new-password\"]",
+        &dom::field(dom::field::NEW_PASSWORD),
         "Soins:Occitanie-2027!",
     )
     .await;
@@ -274,7 +280,7 @@ async fn the_checklist_follows_typing() {
 
     type_into(
         &root,
-        "input[name=\"new-password\"]",
+        &dom::field(dom::field::NEW_PASSWORD),
         "Soins-Occitanie-2027!",
     )
     .await;
@@ -284,7 +290,7 @@ async fn the_checklist_follows_typing() {
             .length() as usize,
         total
     );
-    let count = find(&root, ".sesame-rules-count");
+    let count = find(&root, &dom::class(dom::class::RULES_COUNT));
     assert_eq!(count.get_attribute("aria-live").as_deref(), Some("polite"));
     assert_eq!(
         count.text_content().unwrap(),
@@ -310,7 +316,7 @@ async fn password_rules_render_their_outcomes() {
     assert_eq!(met(&root, "digits_only"), "false");
     assert!(text(&root, "li[data-rule=\"digits_only\"]").contains("Not a digit: “a”"));
     assert_eq!(
-        text(&root, ".sesame-rules-count"),
+        text(&root, &dom::class(dom::class::RULES_COUNT)),
         rules_met(met_count, total, Lang::En)
     );
 }
@@ -353,8 +359,8 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
     host.add_event_listener_with_callback("sesame-error", listener.as_ref().unchecked_ref())
         .unwrap();
     let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
-    wait_for(&host, "form[data-form=\"password\"]").await;
-    assert_eq!(text(&host, ".sesame-portal"), "Nexus");
+    wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
+    assert_eq!(text(&host, &dom::class(dom::class::PORTAL)), "Nexus");
     assert_eq!(
         find(&host, "section.sesame")
             .get_attribute("lang")
@@ -362,8 +368,13 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
         Some("en")
     );
 
-    type_into(&host, "input[name=\"identifier\"]", "paul.bernard").await;
-    type_into(&host, "input[name=\"password\"]", "cafe-du-matin-nexus").await;
+    type_into(&host, &dom::field(dom::field::IDENTIFIER), "paul.bernard").await;
+    type_into(
+        &host,
+        &dom::field(dom::field::PASSWORD),
+        "cafe-du-matin-nexus",
+    )
+    .await;
     click(&host, "button[type=\"submit\"]").await;
     wait_for(&host, "[role=\"alert\"].sesame-error").await;
     let detail = events
@@ -410,7 +421,7 @@ async fn the_element_takes_over_the_first_paint() {
         js_sys::Reflect::set(&typed, &key.into(), &value).unwrap();
     }
     let mut handle = sesame_widget::mount(host.clone(), typed.into());
-    wait_for(&host, "form[data-form=\"password\"]").await;
+    wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     let value = |name: &str| {
         find(&host, &format!("input[name=\"{name}\"]"))
             .dyn_into::<HtmlInputElement>()
@@ -437,7 +448,7 @@ async fn the_element_takes_over_the_first_paint() {
     let host = container();
     host.set_attribute("api", DEAD_API).unwrap();
     let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
-    wait_for(&host, "form[data-form=\"password\"]").await;
+    wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     settle().await;
     assert!(host.query_selector("[role=\"alert\"]").unwrap().is_none());
     handle.destroy();

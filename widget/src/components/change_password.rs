@@ -5,6 +5,7 @@ use super::error_message::ErrorMessage;
 use super::password_field::PasswordField;
 use super::password_rules::PasswordRules;
 use crate::api::Api;
+use crate::dom;
 use crate::hooks::submit_flow::submit_flow;
 use crate::hooks::use_uid::use_uid;
 use crate::state::change_password::{Action, ChangePassword};
@@ -46,7 +47,7 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
     if state.done {
         return html! {
             <div class="sesame-change-done">
-                <p role="status" class="sesame-success">
+                <p role="status" class={dom::class::SUCCESS}>
                     <span class="sesame-success-icon" aria-hidden="true">{"✓ "}</span>
                     {T::PasswordChanged.get(lang)}
                 </p>
@@ -85,19 +86,19 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
     let (title_id, rules_id) = (format!("{uid}-title"), format!("{uid}-rules"));
     let numeric = props.policy.input_mode();
     html! {
-        <form data-form="change-password" class="sesame-form" novalidate=true method="post"
+        <form data-form={dom::form::CHANGE_PASSWORD} class="sesame-form" novalidate=true method="post"
             aria-labelledby={title_id.clone()} {onsubmit}>
             <h3 id={title_id} class="sesame-form-title">{T::ChangePassword.get(lang)}</h3>
             // For password managers: which account the new password belongs to.
             <input type="text" name="username" autocomplete="username" hidden=true
                 readonly=true value={props.identifier.clone()} />
-            <PasswordField id={format!("{uid}-current")} name="current-password"
+            <PasswordField id={format!("{uid}-current")} name={dom::field::CURRENT_PASSWORD}
                 label={T::CurrentPassword.get(lang)} autocomplete="current-password"
                 value={state.current.expose().to_owned()} shown={state.show_current}
                 ontoggle={toggle(Action::ToggleShowCurrent)}
                 oninput={cb(|v| Action::Current(Secret::new(v)))}
                 caps_lock={state.caps_lock} oncapslock={on_caps.clone()} inputmode={numeric} {lang} />
-            <PasswordField id={format!("{uid}-new")} name="new-password"
+            <PasswordField id={format!("{uid}-new")} name={dom::field::NEW_PASSWORD}
                 label={T::NewPassword.get(lang)} autocomplete="new-password"
                 value={state.new.expose().to_owned()} shown={state.show_new}
                 ontoggle={toggle(Action::ToggleShowNew)}

@@ -2,6 +2,7 @@
 //! person cannot fix it alone.
 
 use super::support_contact::SupportContact;
+use crate::dom;
 use crate::state::problem::Problem;
 use sesame_core::portal::Support;
 use sesame_core::Lang;
@@ -31,7 +32,7 @@ pub fn ErrorMessage(props: &ErrorMessageProps) -> Html {
         .map(|support| html! { <SupportContact {support} lang={props.lang} /> });
     html! {
         <div class="sesame-error-block">
-            <div role="alert" class="sesame-error" data-code={code}>
+            <div role="alert" class={dom::class::ERROR} data-code={code}>
                 <span class="sesame-error-icon" aria-hidden="true">{"!"}</span>
                 <p>{props.problem.text(props.lang)}</p>
             </div>

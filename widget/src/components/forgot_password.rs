@@ -1,6 +1,7 @@
 //! "Forgotten password?": the portal's reset link if it has one, otherwise its support contact.
 
 use super::support_contact::SupportContact;
+use crate::dom;
 use crate::hooks::use_uid::use_uid;
 use crate::texts::T;
 use sesame_core::{Lang, PortalConfig};
@@ -40,7 +41,7 @@ pub fn ForgotPassword(props: &ForgotPasswordProps) -> Html {
     };
     html! {
         <div class="sesame-forgot">
-            <button type="button" class="sesame-link-button" data-action="forgot-password"
+            <button type="button" class="sesame-link-button" data-action={dom::action::FORGOT_PASSWORD}
                 aria-expanded={(*open).to_string()} aria-controls={panel_id.clone()}
                 onclick={toggle}>
                 {T::ForgotPassword.get(lang)}

@@ -7,6 +7,7 @@ use super::password_login::PasswordLoginForm;
 use super::session_panel::SessionPanel;
 use super::support_contact::SupportContact;
 use crate::api::Api;
+use crate::dom;
 use crate::hooks::use_accent::use_accent;
 use crate::hooks::use_uid::use_uid;
 use crate::state::password_login::PrefillSlot;
@@ -146,13 +147,13 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
     };
     let title_id = format!("{uid}-portal");
     html! {
-        <section class="sesame" lang={lang.tag()} ref={root} aria-labelledby={title_id.clone()}>
+        <section class={dom::class::ROOT} lang={lang.tag()} ref={root} aria-labelledby={title_id.clone()}>
             <header class="sesame-header">
                 <div class="sesame-brand">
-                    <h2 id={title_id} class="sesame-portal">{&config.name}</h2>
+                    <h2 id={title_id} class={dom::class::PORTAL}>{&config.name}</h2>
                     <p class="sesame-tagline">{config.tagline.get(lang)}</p>
                 </div>
-                <button type="button" class="sesame-lang" data-action="switch-lang"
+                <button type="button" class="sesame-lang" data-action={dom::action::SWITCH_LANG}
                     lang={lang.other().tag()} onclick={switch_lang}>
                     {T::OtherLanguage.get(lang)}
                 </button>

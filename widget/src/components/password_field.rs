@@ -1,5 +1,6 @@
 //! A password input with its label, a show/hide toggle and the caps-lock hint. Paste allowed.
 
+use crate::dom;
 use crate::texts::T;
 use sesame_core::Lang;
 use web_sys::HtmlInputElement;
@@ -81,7 +82,7 @@ pub fn PasswordField(props: &PasswordFieldProps) -> Html {
                     aria-describedby={(!describedby.is_empty()).then_some(describedby)}
                     value={props.value.clone()} {oninput} {onchange}
                     onkeydown={onkey.clone()} onkeyup={onkey} />
-                <button type="button" class="sesame-toggle" data-action="toggle-password"
+                <button type="button" class="sesame-toggle" data-action={dom::action::TOGGLE_PASSWORD}
                     aria-pressed={props.shown.to_string()} aria-controls={props.id.clone()}
                     aria-label={T::ShowPassword.get(lang)} onclick={ontoggle}>
                     <span class="sesame-toggle-icon" aria-hidden="true">

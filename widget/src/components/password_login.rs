@@ -4,6 +4,7 @@ use super::error_message::ErrorMessage;
 use super::forgot_password::ForgotPassword;
 use super::password_field::PasswordField;
 use crate::api::Api;
+use crate::dom;
 use crate::hooks::submit_flow::submit_flow;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::hooks::use_uid::use_uid;
@@ -118,7 +119,7 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
     let hint = rule.hint(lang);
     let links = &config.links;
     html! {
-        <form data-form="password" class="sesame-form" novalidate=true method="post"
+        <form data-form={dom::form::PASSWORD} class="sesame-form" novalidate=true method="post"
             ref={form_ref} aria-labelledby={title_id.clone()} {onsubmit}>
             <h3 id={title_id} class="sesame-form-title">
                 {offer.map(|o| o.label.get(lang)).unwrap_or(T::LogIn.get(lang))}
@@ -131,7 +132,7 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
             }
             <div class="sesame-field">
                 <label for={ident_id.clone()}>{config.identifier.label.get(lang)}</label>
-                <input id={ident_id} ref={identifier_ref} name="identifier" type="text" autocomplete="username"
+                <input id={ident_id} ref={identifier_ref} name={dom::field::IDENTIFIER} type="text" autocomplete="username"
                     spellcheck="false" autocapitalize="off" autocorrect="off"
                     inputmode={rule.input_mode()} aria-required="true"
                     aria-describedby={hint.is_some().then(|| hint_id.clone())}
@@ -141,7 +142,7 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
                     <p class="sesame-hint" id={hint_id}>{hint}</p>
                 }
             </div>
-            <PasswordField id={format!("{uid}-password")} name="password"
+            <PasswordField id={format!("{uid}-password")} name={dom::field::PASSWORD}
                 label={T::Password.get(lang)} autocomplete="current-password"
                 value={state.password.expose().to_owned()} shown={state.show_password}
                 ontoggle={on_toggle} oninput={on_password}

@@ -2,6 +2,7 @@
 //! alone); a polite live region announces only the count of rules met, so a screen reader is
 //! told when it changes, not at every keystroke.
 
+use crate::dom;
 use crate::texts::{rules_met, T};
 use sesame_core::password::RuleOutcome;
 use sesame_core::Lang;
@@ -69,7 +70,7 @@ pub fn PasswordRules(props: &PasswordRulesProps) -> Html {
         <div class="sesame-rules-block" id={props.id.clone()}>
             <p class="sesame-rules-title">{T::RulesTitle.get(lang)}</p>
             <ul class="sesame-rules">{for items}</ul>
-            <p class="sesame-rules-count" aria-live="polite">
+            <p class={dom::class::RULES_COUNT} aria-live="polite">
                 {rules_met(met, total, lang)}
             </p>
         </div>

@@ -2,6 +2,7 @@
 
 use super::change_password::ChangePasswordForm;
 use crate::api::Api;
+use crate::dom;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
@@ -77,7 +78,7 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
     let changing = props.changing;
     let toggle = props.ontogglechange.reform(move |_: MouseEvent| !changing);
     html! {
-        <div class="sesame-session">
+        <div class={dom::class::SESSION}>
             <p class="sesame-who" tabindex="-1" ref={who}>
                 {T::ConnectedAs.get(lang)}{" "}<strong>{&session.display_name}</strong>
             </p>
@@ -89,12 +90,12 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
                 </div>
             </dl>
             <div class="sesame-actions">
-                <button type="button" class="sesame-secondary" data-action="change-password"
+                <button type="button" class="sesame-secondary" data-action={dom::action::CHANGE_PASSWORD}
                     ref={change_button}
                     aria-expanded={changing.to_string()} onclick={toggle}>
                     {T::ChangePassword.get(lang)}
                 </button>
-                <button type="button" class="sesame-secondary" data-action="logout" onclick={logout}>
+                <button type="button" class="sesame-secondary" data-action={dom::action::LOGOUT} onclick={logout}>
                     {T::LogOut.get(lang)}
                 </button>
             </div>

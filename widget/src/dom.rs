@@ -1,0 +1,118 @@
+//! The DOM contract: the stable hooks the components render and that pages, the wasm tests and
+//! the end-to-end tests query. Defined once here, so a renamed hook breaks compilation, not a
+//! test at run time. Classes not listed here are styling only and may change freely.
+//!
+//! Components use the constants; selectors are built by the functions (for tests and pages:
+//! they are not called from the widget's own code, so they cost its WebAssembly nothing).
+
+use sesame_core::Method;
+
+/// `data-form` of each form.
+pub mod form {
+    /// The identifier + password login form.
+    pub const PASSWORD: &str = "password";
+    /// The change-password form.
+    pub const CHANGE_PASSWORD: &str = "change-password";
+}
+
+/// `data-action` of each button that does something other than submit a form.
+pub mod action {
+    /// The language switch.
+    pub const SWITCH_LANG: &str = "switch-lang";
+    /// Show or hide a password.
+    pub const TOGGLE_PASSWORD: &str = "toggle-password";
+    /// "Forgotten password?".
+    pub const FORGOT_PASSWORD: &str = "forgot-password";
+    /// Log out.
+    pub const LOGOUT: &str = "logout";
+    /// Open or close the change-password form.
+    pub const CHANGE_PASSWORD: &str = "change-password";
+}
+
+/// `name` of each input.
+pub mod field {
+    /// The identifier.
+    pub const IDENTIFIER: &str = "identifier";
+    /// The password, in the login form.
+    pub const PASSWORD: &str = "password";
+    /// The current password, in the change-password form.
+    pub const CURRENT_PASSWORD: &str = "current-password";
+    /// The new password, in the change-password form.
+    pub const NEW_PASSWORD: &str = "new-password";
+}
+
+/// Classes that are part of the contract.
+pub mod class {
+    /// The widget's root section (also the first paint's).
+    pub const ROOT: &str = "sesame";
+    /// The first paint, until the WebAssembly takes over.
+    pub const FIRST_PAINT: &str = "sesame-first-paint";
+    /// An error region (`role="alert"`).
+    pub const ERROR: &str = "sesame-error";
+    /// A success message (`role="status"`).
+    pub const SUCCESS: &str = "sesame-success";
+    /// The session panel.
+    pub const SESSION: &str = "sesame-session";
+    /// The portal's name in the header.
+    pub const PORTAL: &str = "sesame-portal";
+    /// The checklist's polite count ("3 of 7 rules met").
+    pub const RULES_COUNT: &str = "sesame-rules-count";
+}
+
+/// `form[data-form="…"]`.
+pub fn form(name: &str) -> String {
+    format!(r#"form[data-form="{name}"]"#)
+}
+
+/// `button[data-action="…"]`.
+pub fn action(name: &str) -> String {
+    format!(r#"button[data-action="{name}"]"#)
+}
+
+/// `input[name="…"]`.
+pub fn field(name: &str) -> String {
+    format!(r#"input[name="{name}"]"#)
+}
+
+/// The chooser's button for `method`.
+pub fn method(method: Method) -> String {
+    format!(r#"button[data-method="{}"]"#, method.as_str())
+}
+
+/// A checklist item, by the rule's tag (`Rule::tag`).
+pub fn rule(tag: &str) -> String {
+    format!(r#"li[data-rule="{tag}"]"#)
+}
+
+/// `.class`.
+pub fn class(name: &str) -> String {
+    format!(".{name}")
+}
+
+/// The widget itself (the section Yew renders), not the first paint before it: the prefix of
+/// every selector a page or test uses inside `<sesame-login>`.
+pub fn widget(inner: &str) -> String {
+    format!(
+        "sesame-login > section.{}:not(.{}) {inner}",
+        class::ROOT,
+        class::FIRST_PAINT
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_are_built_from_the_hooks() {
+        assert_eq!(form(form::PASSWORD), r#"form[data-form="password"]"#);
+        assert_eq!(
+            widget(&field(field::IDENTIFIER)),
+            r#"sesame-login > section.sesame:not(.sesame-first-paint) input[name="identifier"]"#
+        );
+        assert_eq!(
+            method(Method::Password),
+            r#"button[data-method="password"]"#
+        );
+    }
+}
