@@ -111,7 +111,7 @@ class SesameLogin extends HTMLElement {
   // A submit pressed before the module is ready is queued: it logs in as soon as it is.
   #wire(section, queuedText) {
     const form = section.querySelector('form');
-    if (!form || section.dataset.wired) return;
+    if (!form || 'wired' in section.dataset) return;
     section.dataset.wired = '';
     const status = section.querySelector('.sesame-first-paint-status');
     form.querySelector('button[type="submit"]')?.removeAttribute('disabled');

@@ -53,9 +53,7 @@ impl Api {
 
     /// Ends the session.
     pub async fn logout(&self) -> Result<(), ApiError> {
-        post::<LoginPasswordRequest>(self, paths::LOGOUT, None)
-            .await
-            .map(drop)
+        post(self, paths::LOGOUT, None).await.map(drop)
     }
 
     /// Changes the logged-in account's password.
@@ -106,7 +104,7 @@ pub fn object(fields: &[(&str, &str)]) -> Object {
     object
 }
 
-async fn post<B: Fields>(api: &Api, path: &str, body: Option<&B>) -> Result<String, ApiError> {
+async fn post(api: &Api, path: &str, body: Option<&dyn Fields>) -> Result<String, ApiError> {
     let request = Request::post(&api.url(path))
         .credentials(RequestCredentials::SameOrigin)
         .header(CSRF_HEADER, "1")
