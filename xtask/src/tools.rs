@@ -140,19 +140,24 @@ pub(crate) fn geckodriver() -> Option<PathBuf> {
 /// The axe-core release the e2e tests run (npm; `npm view axe-core version` when pinned).
 pub(crate) const AXE_CORE_VERSION: &str = "4.14.1";
 
-/// Installs axe-core [`AXE_CORE_VERSION`] with npm under `<target>/node/` unless that version is
-/// there; returns the path of its `axe.min.js` (the e2e tests read it from `SESAME_AXE_JS`).
-pub(crate) fn ensure_axe(root: &Path) -> Result<PathBuf> {
-    let prefix = crate::widget::target_dir(root).join("node");
-    let package = prefix.join("node_modules").join("axe-core");
-    let script = package.join("axe.min.js");
+/// The terser release that minifies the widget's JavaScript (npm).
+pub(crate) const TERSER_VERSION: &str = "5.51.4";
+
+/// npm package `name` at `version`, installed under `<target>/node/<name>-<version>/` (one
+/// folder each: npm prunes what a folder's install does not name) unless it is there; returns
+/// the package's folder.
+fn ensure_npm_package(root: &Path, name: &str, version: &str) -> Result<PathBuf> {
+    let prefix = crate::widget::target_dir(root)
+        .join("node")
+        .join(format!("{name}-{version}"));
+    let package = prefix.join("node_modules").join(name);
     let installed = std::fs::read_to_string(package.join("package.json")).unwrap_or_default();
-    if script.is_file() && installed.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")) {
-        println!("ok: axe-core {AXE_CORE_VERSION}");
-        return Ok(script);
+    if installed.contains(&format!("\"version\": \"{version}\"")) {
+        println!("ok: {name} {version}");
+        return Ok(package);
     }
     if which("npm").is_none() {
-        println!("npm missing (needed for axe-core {AXE_CORE_VERSION}); installing Debian's");
+        println!("npm missing (needed for {name} {version}); installing Debian's");
         apt_install(&["nodejs", "npm"])?;
     }
     std::fs::create_dir_all(&prefix)?;
@@ -160,13 +165,29 @@ pub(crate) fn ensure_axe(root: &Path) -> Result<PathBuf> {
         .args(["install", "--prefix"])
         .arg(&prefix)
         .args(["--no-save", "--no-package-lock", "--no-audit", "--no-fund"])
-        .arg(format!("axe-core@{AXE_CORE_VERSION}"))
+        .arg(format!("{name}@{version}"))
         .run()?;
     anyhow::ensure!(
-        script.is_file(),
-        "npm installed axe-core but {} is missing",
-        script.display()
+        package.join("package.json").is_file(),
+        "npm installed {name} but {} is missing",
+        package.display()
     );
+    Ok(package)
+}
+
+/// axe-core's `axe.min.js` (the e2e tests read its path from `SESAME_AXE_JS`).
+pub(crate) fn ensure_axe(root: &Path) -> Result<PathBuf> {
+    let script = ensure_npm_package(root, "axe-core", AXE_CORE_VERSION)?.join("axe.min.js");
+    anyhow::ensure!(script.is_file(), "{} is missing", script.display());
+    Ok(script)
+}
+
+/// terser's command-line script (run with `node`).
+pub(crate) fn ensure_terser(root: &Path) -> Result<PathBuf> {
+    let script = ensure_npm_package(root, "terser", TERSER_VERSION)?
+        .join("bin")
+        .join("terser");
+    anyhow::ensure!(script.is_file(), "{} is missing", script.display());
     Ok(script)
 }
 
