@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use sesame_core::password::{check, CheckContext, PasswordPolicy};
-use sesame_core::{ErrorCode, Lang, PortalConfig};
+use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 use sesame_widget::api::Api;
 use sesame_widget::components::change_password::{ChangePasswordForm, ChangePasswordFormProps};
 use sesame_widget::components::error_message::{ErrorMessage, ErrorMessageProps};
@@ -132,13 +132,16 @@ async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
     assert_eq!(password.get_attribute("type").as_deref(), Some("password"));
     find(&form, "button[type=\"submit\"]");
     find(&form, "[data-action=\"forgot-password\"]");
-    let notice = PortalConfig::spico().methods[2].notice.clone().unwrap();
+    let notice = PortalConfig::spico()
+        .offer(Method::Password)
+        .and_then(|o| o.notice.clone())
+        .expect("SPICO's password offer has its notice");
     assert!(text(&root, ".sesame-notice").ends_with(&notice.fr));
     // The accent is set through the CSSOM.
     let style = section.dyn_into::<HtmlElement>().unwrap().style();
     assert_eq!(
         style.get_property_value("--sesame-accent").unwrap().trim(),
-        "#1d4f91"
+        PortalConfig::spico().theme.accent
     );
 
     click(&root, &dom::action(dom::action::TOGGLE_PASSWORD)).await;
@@ -170,7 +173,10 @@ async fn the_language_switch_changes_the_text() {
             .as_deref(),
         Some("en")
     );
-    let notice = PortalConfig::spico().methods[2].notice.clone().unwrap();
+    let notice = PortalConfig::spico()
+        .offer(Method::Password)
+        .and_then(|o| o.notice.clone())
+        .expect("SPICO's password offer has its notice");
     assert!(text(&root, ".sesame-notice").ends_with(&notice.en));
     click(&root, &dom::action(dom::action::SWITCH_LANG)).await;
     assert_eq!(text(&root, &label), "Mot de passe");
@@ -225,7 +231,12 @@ async fn entractes_checks_the_identifier_shape_before_sending() {
     type_into(&root, &dom::field(dom::field::PASSWORD), "482915").await;
     click(&root, "button[type=\"submit\"]").await;
     let alert = wait_for(&root, "[role=\"alert\"].sesame-error").await;
-    assert!(alert.text_content().unwrap().contains("5 chiffres"));
+    let hint = PortalConfig::entractes()
+        .identifier
+        .rule
+        .hint(Lang::Fr)
+        .expect("a shape with a hint");
+    assert!(alert.text_content().unwrap().contains(&hint));
 }
 
 #[wasm_bindgen_test]

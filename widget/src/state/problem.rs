@@ -82,12 +82,11 @@ mod tests {
     #[test]
     fn shape_problem_names_the_expected_shape() {
         let p = Problem::IdentifierShape(IdentifierRule::Digits { len: 5 });
-        assert!(
-            p.text(Lang::Fr).contains("5 chiffres"),
-            "{}",
-            p.text(Lang::Fr)
-        );
-        assert!(p.text(Lang::En).contains("5 digits"));
+        let rule = IdentifierRule::Digits { len: 5 };
+        for lang in [Lang::Fr, Lang::En] {
+            let hint = rule.hint(lang).expect("a digits rule has a hint");
+            assert!(p.text(lang).contains(&hint), "{}", p.text(lang));
+        }
         assert_eq!(p.code(), None);
     }
 }
