@@ -40,7 +40,12 @@ pub fn labels(config: &PortalConfig) -> Option<Value> {
         .offer(Method::Password)
         .map(|o| both(&o.label.fr, &o.label.en))
         .unwrap_or_else(|| text(T::LogIn));
+    let notice = config
+        .offer(Method::Password)
+        .and_then(|o| o.notice.as_ref())
+        .map(|n| both(&n.fr, &n.en));
     Some(json!({
+        "notice": notice,
         "name": config.name,
         "tagline": both(&config.tagline.fr, &config.tagline.en),
         "accent": config.theme.accent,
@@ -97,7 +102,7 @@ pub fn markup(config: &PortalConfig, lang: Lang, id: &str) -> Option<String> {
         r#"<section class="{root} {first_paint}" lang="{lang}" aria-busy="true" aria-labelledby="{id}-portal" data-preset="{preset}">
   <header class="sesame-header"><div class="sesame-brand"><h2 id="{id}-portal" class="sesame-portal">{name}</h2><p class="sesame-tagline">{tagline}</p></div></header>
   <form class="sesame-form" data-form="{form}" method="post" novalidate aria-labelledby="{id}-title">
-    <h3 id="{id}-title" class="sesame-form-title">{title}</h3>
+    <h3 id="{id}-title" class="sesame-form-title">{title}</h3>{notice}
     <div class="sesame-field"><label for="{id}-identifier">{identifier}</label><input id="{id}-identifier" name="{identifier_name}" type="text" autocomplete="username" spellcheck="false" autocapitalize="off" inputmode="{imode}" aria-required="true"></div>
     <div class="sesame-field"><label for="{id}-password">{password}</label><div class="sesame-password-row"><input id="{id}-password" name="{password_name}" type="password" autocomplete="current-password" inputmode="{pmode}"></div></div>
     <p class="sesame-first-paint-status" role="status">{loading} <span class="sesame-fallback-late">{late}</span></p>
@@ -114,6 +119,16 @@ pub fn markup(config: &PortalConfig, lang: Lang, id: &str) -> Option<String> {
         name = e(&config.name),
         tagline = e(config.tagline.get(lang)),
         title = e(title),
+        notice = config
+            .offer(Method::Password)
+            .and_then(|o| o.notice.as_ref())
+            .map(|n| {
+                format!(
+                    "\n    <p class=\"sesame-notice\"><span class=\"sesame-notice-icon\" aria-hidden=\"true\">i</span>{}</p>",
+                    e(n.get(lang))
+                )
+            })
+            .unwrap_or_default(),
         identifier = e(config.identifier.label.get(lang)),
         imode = config.identifier.rule.input_mode(),
         password = e(T::Password.get(lang)),
