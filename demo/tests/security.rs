@@ -157,25 +157,7 @@ async fn argon2_work_is_bounded_and_a_busy_server_says_when_to_retry() {
     let router = sesame_demo::app(state);
     let (portal, id, pw) = SPICO;
     let req = common::login_request((portal, id, pw), &[], Some(common::CLIENT.into()));
-    let answer = {
-        use http_body_util::BodyExt;
-        use tower::ServiceExt;
-        let response = router.oneshot(req).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        common::Answer {
-            status,
-            headers,
-            body,
-        }
-    };
+    let answer = common::send_to(router, req).await;
     answer.assert_error(ErrorCode::ServerBusy);
     assert_eq!(answer.status, 503);
     let retry: u32 = answer.headers["retry-after"]

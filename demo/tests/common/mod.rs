@@ -132,21 +132,7 @@ impl TestApp {
     }
 
     pub(crate) async fn send(&self, request: Request<Body>) -> Answer {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        send_to(self.router.clone(), request).await
     }
 
     pub(crate) async fn post_json(
@@ -267,3 +253,22 @@ pub(crate) fn post(path: &str) -> axum::http::request::Builder {
 }
 
 pub(crate) const SPICO: (&str, &str, &str) = ("spico", "marie.dupont", "Soins-Occitanie-2026!");
+
+/// Sends `request` to `router` and reads the whole answer.
+pub(crate) async fn send_to(router: axum::Router, request: Request<Body>) -> Answer {
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
