@@ -51,8 +51,8 @@ class SesameLogin extends HTMLElement {
     this.#unmount();
   }
 
-  // The plain form, in the preset's words; what was already typed is kept. A first paint the
-  // page served for this very preset and language is adopted as it is.
+  // The plain form, in the preset's words; what was already typed is kept. A first paint for
+  // this very preset and language (served by the page, or drawn here before) is kept as it is.
   #firstPaint() {
     const l = lang(this);
     const t = (text) => text?.[l] ?? '';
@@ -69,7 +69,9 @@ class SesameLogin extends HTMLElement {
     const id = this.#uid;
     const status = node('p', { class: 'sesame-first-paint-status', role: 'status' },
       this.#queued ? t(texts.submitQueued) : t(texts.loading));
-    const section = node('section', { class: 'sesame sesame-first-paint', lang: l, 'aria-busy': 'true' });
+    // Named like a served one, so the next call for the same preset and language keeps it (at
+    // upgrade, each attribute and the connection call this in turn).
+    const section = node('section', { class: 'sesame sesame-first-paint', lang: l, 'aria-busy': 'true', 'data-preset': presetId });
     if (preset) {
       section.setAttribute('aria-labelledby', `${id}-portal`);
       section.style.setProperty('--sesame-accent', preset.accent);

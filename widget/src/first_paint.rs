@@ -13,6 +13,7 @@ use crate::dom;
 use crate::state::widget::{working_methods, View, WidgetState};
 use crate::texts::T;
 use serde_json::{json, Map, Value};
+use sesame_core::portal::MethodOffer;
 use sesame_core::{Lang, Method, PortalConfig};
 
 /// The line after which the generated table starts, in `assets/sesame-login.js`.
@@ -29,28 +30,24 @@ fn text(t: T) -> Value {
     both(t.get(Lang::Fr), t.get(Lang::En))
 }
 
-/// What the first paint of `config` shows, or `None` when the widget would not open on the
-/// password form (a chooser, say): the loader then shows only the loading message.
-pub fn labels(config: &PortalConfig) -> Option<Value> {
+/// The password offer of `config` when the widget opens on the password form; `None` otherwise
+/// (a chooser, say: the first paint then shows only the loading message).
+fn password_offer(config: &PortalConfig) -> Option<Option<&MethodOffer>> {
     let state = WidgetState::new(working_methods(config), Lang::Fr);
-    if state.view() != View::Method(Method::Password) {
-        return None;
-    }
-    let title = config
-        .offer(Method::Password)
-        .map(|o| both(&o.label.fr, &o.label.en))
-        .unwrap_or_else(|| text(T::LogIn));
-    let notice = config
-        .offer(Method::Password)
-        .and_then(|o| o.notice.as_ref())
-        .map(|n| both(&n.fr, &n.en));
+    (state.view() == View::Method(Method::Password)).then(|| config.offer(Method::Password))
+}
+
+/// What the first paint of `config` shows, or `None` when the widget would not open on the
+/// password form. Bilingual texts keep their serde form, `{"fr": …, "en": …}`.
+pub fn labels(config: &PortalConfig) -> Option<Value> {
+    let offer = password_offer(config)?;
     Some(json!({
-        "notice": notice,
+        "notice": offer.and_then(|o| o.notice.as_ref()),
         "name": config.name,
-        "tagline": both(&config.tagline.fr, &config.tagline.en),
+        "tagline": config.tagline,
         "accent": config.theme.accent,
-        "title": title,
-        "identifier": both(&config.identifier.label.fr, &config.identifier.label.en),
+        "title": offer.map_or_else(|| text(T::LogIn), |o| json!(o.label)),
+        "identifier": config.identifier.label,
         "identifierMode": config.identifier.rule.input_mode(),
         "passwordMode": config.password.input_mode(),
     }))
@@ -89,11 +86,9 @@ pub fn block() -> String {
 /// says, after 8 seconds (CSS), to reload. `None` when the widget would not open on the
 /// password form.
 pub fn markup(config: &PortalConfig, lang: Lang, id: &str) -> Option<String> {
-    labels(config)?;
+    let offer = password_offer(config)?;
     let e = escape;
-    let title = config
-        .offer(Method::Password)
-        .map_or(T::LogIn.get(lang), |o| o.label.get(lang));
+    let title = offer.map_or(T::LogIn.get(lang), |o| o.label.get(lang));
     let late = match lang {
         Lang::Fr => "S'il ne se charge pas, rechargez la page\u{a0}; si cela recommence, contactez l'assistance de votre portail.",
         Lang::En => "If it does not load, reload the page; if it happens again, contact your portal's support.",
@@ -119,8 +114,7 @@ pub fn markup(config: &PortalConfig, lang: Lang, id: &str) -> Option<String> {
         name = e(&config.name),
         tagline = e(config.tagline.get(lang)),
         title = e(title),
-        notice = config
-            .offer(Method::Password)
+        notice = offer
             .and_then(|o| o.notice.as_ref())
             .map(|n| {
                 format!(
