@@ -19,9 +19,22 @@ pub use validate::ConfigError;
 #[serde(try_from = "String", into = "String")]
 pub struct PortalId(String);
 
+/// Why a portal id was refused. Its message does not echo the id: `Debug`-quoting a string
+/// would bring `core::fmt`'s escaping and Unicode tables into the wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidPortalId;
+
+impl std::fmt::Display for InvalidPortalId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a portal id must be 1 to 32 characters among a-z, 0-9 and '-'")
+    }
+}
+
+impl std::error::Error for InvalidPortalId {}
+
 impl PortalId {
     /// Validates and wraps an identifier.
-    pub fn new(id: &str) -> Result<PortalId, String> {
+    pub fn new(id: &str) -> Result<PortalId, InvalidPortalId> {
         let ok = !id.is_empty()
             && id.len() <= 32
             && id
@@ -30,9 +43,7 @@ impl PortalId {
         if ok {
             Ok(PortalId(id.to_owned()))
         } else {
-            Err(format!(
-                "portal id {id:?} must be 1 to 32 characters among a-z, 0-9 and '-'"
-            ))
+            Err(InvalidPortalId)
         }
     }
 
@@ -43,8 +54,8 @@ impl PortalId {
 }
 
 impl TryFrom<String> for PortalId {
-    type Error = String;
-    fn try_from(value: String) -> Result<PortalId, String> {
+    type Error = InvalidPortalId;
+    fn try_from(value: String) -> Result<PortalId, InvalidPortalId> {
         PortalId::new(&value)
     }
 }

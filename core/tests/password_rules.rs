@@ -7,7 +7,7 @@ use sesame_core::password::{
 use sesame_core::Lang;
 
 fn ctx(identifier: &str) -> CheckContext<'_> {
-    CheckContext { identifier }
+    CheckContext::new(identifier)
 }
 
 fn outcome(outcomes: &[RuleOutcome], pred: impl Fn(&Rule) -> bool) -> &RuleOutcome {

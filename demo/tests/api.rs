@@ -417,9 +417,7 @@ fn demo_passwords_pass_their_portal_policy() {
         let outcomes = check(
             a.password,
             &portal.password,
-            CheckContext {
-                identifier: a.identifier,
-            },
+            CheckContext::new(a.identifier),
         );
         assert!(is_acceptable(&outcomes), "{a:?}: {outcomes:?}");
         assert!(portal.identifier.rule.accepts(a.identifier), "{a:?}");

@@ -25,3 +25,9 @@ pub mod texts;
 pub use components::login_widget::{LoginWidget, LoginWidgetProps};
 pub use components::password_rules::{PasswordRules, PasswordRulesProps};
 pub use element::{mount, WidgetHandle};
+
+/// The allocator: talc instead of Rust's default dlmalloc, smaller in the wasm (BENCHMARKS.md,
+/// lever table) and faster. Single-threaded wasm (no `atomics`) only.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

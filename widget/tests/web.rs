@@ -464,3 +464,35 @@ async fn the_element_takes_over_the_first_paint() {
     assert!(host.query_selector("[role=\"alert\"]").unwrap().is_none());
     handle.destroy();
 }
+
+/// The widget's checklist lower-cases with the browser's `toLowerCase` (to keep Rust's case
+/// tables out of the wasm); the server with Rust's. Both must judge "contains the identifier"
+/// alike, accented and non-Latin identifiers included.
+#[wasm_bindgen_test]
+fn browser_lowercasing_judges_the_identifier_rule_as_the_server_does() {
+    use sesame_core::password::Rule;
+    use sesame_widget::state::change_password::outcomes;
+    let policy = PasswordPolicy::spico();
+    assert!(policy.rules.contains(&Rule::NotIdentifier));
+    let judged = |outcomes: Vec<sesame_core::password::RuleOutcome>| {
+        outcomes
+            .into_iter()
+            .find(|o| o.rule == Rule::NotIdentifier)
+            .map(|o| o.met)
+    };
+    for (password, identifier) in [
+        ("xxÉLODIE.MARTINxx", "élodie.martin"),
+        ("Ma-clé-ΟΔΥΣΣΕΑΣ-2026", "οδυσσεας"),
+        ("STRASSE-und-Weg-9", "strasse"),
+        ("İSTANBUL-2026-bien", "i̇stanbul"),
+        ("sans-rapport-2026!", "marie.dupont"),
+    ] {
+        let server = judged(check(password, &policy, CheckContext::new(identifier)));
+        let widget = judged(outcomes(password, &policy, identifier));
+        assert_eq!(widget, server, "{password} / {identifier}");
+    }
+    assert_eq!(
+        judged(outcomes("xxÉLODIE.MARTINxx", &policy, "élodie.martin")),
+        Some(false)
+    );
+}

@@ -6,10 +6,31 @@ use super::PasswordPolicy;
 use serde::{Deserialize, Serialize};
 
 /// What a check knows besides the password.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct CheckContext<'a> {
     /// The account's identifier, for [`Rule::NotIdentifier`]; empty if not known yet.
     pub identifier: &'a str,
+    /// Unicode lower-casing, for [`Rule::NotIdentifier`]'s case-insensitive comparison:
+    /// [`str::to_lowercase`] by default. The widget passes the browser's `toLowerCase` (the same
+    /// Unicode default case mapping): Rust's would bring its case tables into the wasm
+    /// (BENCHMARKS.md, lever table).
+    pub lowercase: fn(&str) -> String,
+}
+
+impl<'a> CheckContext<'a> {
+    /// The context for `identifier`, with Rust's lower-casing.
+    pub fn new(identifier: &'a str) -> CheckContext<'a> {
+        CheckContext {
+            identifier,
+            lowercase: str::to_lowercase,
+        }
+    }
+}
+
+impl Default for CheckContext<'_> {
+    fn default() -> Self {
+        CheckContext::new("")
+    }
 }
 
 /// One rule's state for a password.
@@ -76,7 +97,7 @@ fn check_rule(rule: &Rule, password: &str, ctx: CheckContext<'_>) -> (bool, Stri
             (found.is_empty(), found)
         }
         Rule::NotIdentifier => (
-            !contains_identifier(password, ctx.identifier),
+            !contains_identifier(password, ctx),
             String::new(),
         ),
         Rule::NotCommon => (!is_common(password), String::new()),
@@ -117,12 +138,12 @@ fn is_date(d: &[u8]) -> bool {
 }
 
 /// Case-insensitive: equal to the identifier, or containing it when it has 3+ characters.
-fn contains_identifier(password: &str, identifier: &str) -> bool {
-    let id = identifier.trim().to_lowercase();
+fn contains_identifier(password: &str, ctx: CheckContext<'_>) -> bool {
+    let id = (ctx.lowercase)(ctx.identifier.trim());
     if id.is_empty() {
         return false;
     }
-    let pw = password.to_lowercase();
+    let pw = (ctx.lowercase)(password);
     pw == id || (id.chars().count() >= 3 && pw.contains(&id))
 }
 

@@ -69,9 +69,7 @@ pub async fn change_password(
     let outcomes = password::check(
         request.new_password.expose(),
         &portal.password,
-        CheckContext {
-            identifier: &account.identifier,
-        },
+        CheckContext::new(&account.identifier),
     );
     if !password::is_acceptable(&outcomes) {
         audit::record(&state.db, entry(AuditOutcome::RulesNotMet)).await?;

@@ -57,10 +57,30 @@ impl From<Step<()>> for Action {
     }
 }
 
+/// Unicode lower-casing by the browser (`String.prototype.toLowerCase`, the same default case
+/// mapping as Rust's): Rust's own brings its case tables into the wasm (BENCHMARKS.md).
+#[cfg(target_arch = "wasm32")]
+fn lowercase(s: &str) -> String {
+    js_sys::JsString::from(s).to_lower_case().into()
+}
+
+/// Natively (reducer tests), Rust's lower-casing.
+#[cfg(not(target_arch = "wasm32"))]
+fn lowercase(s: &str) -> String {
+    s.to_lowercase()
+}
+
 /// Every rule's state for `password`. Nothing typed yet: every rule is shown as not met
 /// (an empty password "contains no forbidden character", but saying so would mislead).
 pub fn outcomes(password: &str, policy: &PasswordPolicy, identifier: &str) -> Vec<RuleOutcome> {
-    let mut outcomes = check(password, policy, CheckContext { identifier });
+    let mut outcomes = check(
+        password,
+        policy,
+        CheckContext {
+            identifier,
+            lowercase,
+        },
+    );
     if password.is_empty() {
         for o in &mut outcomes {
             o.met = false;
