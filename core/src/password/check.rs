@@ -96,10 +96,7 @@ fn check_rule(rule: &Rule, password: &str, ctx: CheckContext<'_>) -> (bool, Stri
             let found = culprits(password, |c| !c.is_ascii_digit());
             (found.is_empty(), found)
         }
-        Rule::NotIdentifier => (
-            !contains_identifier(password, ctx),
-            String::new(),
-        ),
+        Rule::NotIdentifier => (!contains_identifier(password, ctx), String::new()),
         Rule::NotCommon => (!is_common(password), String::new()),
         Rule::NotGuessablePin => (!is_guessable_pin(password), String::new()),
     }
