@@ -3,15 +3,24 @@
 //! **Invariant:** these are the only request and response bodies of the API; the demo server
 //! derives its OpenAPI document from them, and the widget sends and reads exactly them.
 
-use crate::method::{AssuranceLevel, Method};
+use crate::method::{AssuranceLevel, Method, Step};
+use crate::otp::OtpChannel;
 use crate::portal::PortalId;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
 /// Paths of the portal API, relative to its base (`/api` in the demo).
 pub mod paths {
-    /// `POST` [`LoginPasswordRequest`](super::LoginPasswordRequest) → [`SessionInfo`](super::SessionInfo).
+    /// `POST` [`LoginPasswordRequest`](super::LoginPasswordRequest) → `200`
+    /// [`SessionInfo`](super::SessionInfo) when the method has no other step, or `202`
+    /// [`CodeStep`](super::CodeStep) (and the attempt cookie) when a code step remains.
     pub const LOGIN_PASSWORD: &str = "/login/password";
+    /// `POST` [`SendCodeRequest`](super::SendCodeRequest) → [`CodeStep`](super::CodeStep): sends
+    /// a (new) code on a channel, for the attempt of the attempt cookie.
+    pub const LOGIN_CODE_SEND: &str = "/login/code/send";
+    /// `POST` [`VerifyCodeRequest`](super::VerifyCodeRequest) → [`SessionInfo`](super::SessionInfo):
+    /// the code step; the session cookie set, the attempt cookie cleared.
+    pub const LOGIN_CODE: &str = "/login/code";
     /// `POST` (no body) → 204: ends the session.
     pub const LOGOUT: &str = "/logout";
     /// `GET` → [`SessionInfo`](super::SessionInfo), or `204 No Content` when there is no session.
@@ -41,6 +50,83 @@ pub struct LoginPasswordRequest {
     /// The password.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Password))]
     pub password: Secret,
+    /// The method whose steps to run (the portal's offer of it); `password` when absent. With
+    /// `otp` (or an offer whose steps include a code) the answer is `202` [`CodeStep`].
+    #[serde(default)]
+    pub method: Method,
+}
+
+/// The code step that remains after the password (`202 Accepted`, and every answer of
+/// [`paths::LOGIN_CODE_SEND`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeStep {
+    /// Always `code`.
+    pub step: Step,
+    /// The channels the portal offers (`app`, or `sms` and/or `email`).
+    pub channels: Vec<OtpChannel>,
+    /// The channel the current code was sent on; `null` before a code was sent (the person
+    /// chooses first) and for the app.
+    pub channel: Option<OtpChannel>,
+    /// Where the code went, masked by the server ("m•••@exemple.fr", "06 •• •• •• 12").
+    pub destination: Option<String>,
+    /// The code's length.
+    pub digits: u8,
+    /// The authenticator app's period in seconds (meaningful for the app only).
+    pub period: u32,
+    /// Seconds left before the sent code expires; `null` without a sent code.
+    pub expires_in: Option<u32>,
+    /// Seconds before another code may be sent; `null` when a code may be sent now (or for the
+    /// app).
+    pub resend_in: Option<u32>,
+    /// How many more codes this attempt may send.
+    pub sends_left: u32,
+    /// The server's clock, Unix seconds (for the app: warn when the device's differs by more
+    /// than a period).
+    pub server_time: i64,
+    /// The authenticator app to set up first, when the account has none yet.
+    pub enrol: Option<Enrolment>,
+}
+
+/// Setting up an authenticator app: its secret as a QR code and as text. Confirmed by the
+/// first valid code. Its `Debug` hides everything (each holds the secret).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Enrolment {
+    /// The `otpauth://` URI as a QR code, an SVG document rendered by the server.
+    pub svg: String,
+    /// The secret in base32, in groups of four, for typing into the app.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567"))]
+    pub secret: Secret,
+    /// The `otpauth://totp/…` URI (for a link on a phone).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub uri: Secret,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Enrolment(***)")
+    }
+}
+
+/// Send a code (again) on a channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SendCodeRequest {
+    /// `sms` or `email`, among the portal's channels.
+    pub channel: OtpChannel,
+}
+
+/// The one-time code typed by the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VerifyCodeRequest {
+    /// The code; spaces, dashes and dots from a paste are ignored
+    /// ([`crate::otp::normalize_code`]).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "123456"))]
+    pub code: Secret,
 }
 
 /// Who is logged in, and how.
@@ -112,5 +198,23 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("admin"), "{err}");
+        assert_eq!(ok.method, Method::Password, "absent: the password method");
+        let otp: LoginPasswordRequest = serde_json::from_str(
+            r#"{"portal":"spico","identifier":"marie","password":"x","method":"otp"}"#,
+        )
+        .unwrap();
+        assert_eq!(otp.method, Method::Otp);
+    }
+
+    #[test]
+    fn code_secrets_stay_out_of_debug() {
+        let code: VerifyCodeRequest = serde_json::from_str(r#"{"code":"482915"}"#).unwrap();
+        assert!(!format!("{code:?}").contains("482915"));
+        let enrol = Enrolment {
+            svg: "<svg>JBSW</svg>".into(),
+            secret: Secret::new("JBSW Y3DP"),
+            uri: Secret::new("otpauth://totp/x?secret=JBSWY3DP"),
+        };
+        assert!(!format!("{enrol:?}").contains("JBSW"));
     }
 }

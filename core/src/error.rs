@@ -48,6 +48,22 @@ pub enum ErrorCode {
     PasswordRulesNotMet,
     /// Too many consecutive failures: the account is blocked until support unblocks it.
     AccountBlocked,
+    /// The one-time code is wrong, expired, already used or was sent for another login.
+    /// Deliberately says which of these it is no more than `invalid_credentials` does.
+    InvalidCode,
+    /// What was typed is not a code (letters, wrong length): nothing was checked, no attempt
+    /// used. The widget catches it before sending.
+    CodeMalformed,
+    /// The login attempt is over (too old, or too many wrong codes): start again from the
+    /// password.
+    AttemptExpired,
+    /// A new code was asked for too soon after the last one: see `Retry-After`.
+    ResendTooSoon,
+    /// This login attempt has sent all the codes it may.
+    TooManySends,
+    /// The code could not be sent (SMS or e-mail); the attempt is kept: send again, or choose
+    /// the other channel.
+    SendFailed,
 
     // --- limits ---
     /// Too many attempts from this connection: wait, then try again.
@@ -67,7 +83,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -80,6 +96,12 @@ impl ErrorCode {
         ErrorCode::InvalidCredentials,
         ErrorCode::PasswordRulesNotMet,
         ErrorCode::AccountBlocked,
+        ErrorCode::InvalidCode,
+        ErrorCode::CodeMalformed,
+        ErrorCode::AttemptExpired,
+        ErrorCode::ResendTooSoon,
+        ErrorCode::TooManySends,
+        ErrorCode::SendFailed,
         ErrorCode::RateLimited,
         ErrorCode::ServerBusy,
         ErrorCode::NetworkError,
@@ -103,6 +125,12 @@ impl ErrorCode {
             ErrorCode::PasswordRulesNotMet => "password_rules_not_met",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::AccountBlocked => "account_blocked",
+            ErrorCode::InvalidCode => "invalid_code",
+            ErrorCode::CodeMalformed => "code_malformed",
+            ErrorCode::AttemptExpired => "attempt_expired",
+            ErrorCode::ResendTooSoon => "resend_too_soon",
+            ErrorCode::TooManySends => "too_many_sends",
+            ErrorCode::SendFailed => "send_failed",
             ErrorCode::ServerBusy => "server_busy",
             ErrorCode::NetworkError => "network_error",
             ErrorCode::InternalError => "internal_error",
@@ -114,15 +142,20 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::InvalidRequest | ErrorCode::UnknownPortal => 400,
-            ErrorCode::PasswordRulesNotMet | ErrorCode::MethodNotAvailable => 422,
+            ErrorCode::PasswordRulesNotMet
+            | ErrorCode::MethodNotAvailable
+            | ErrorCode::CodeMalformed => 422,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::BodyTooLarge => 413,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::CsrfRejected | ErrorCode::AccountBlocked => 403,
-            ErrorCode::NotAuthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::RateLimited => 429,
-            ErrorCode::ServerBusy => 503,
+            ErrorCode::NotAuthenticated
+            | ErrorCode::InvalidCredentials
+            | ErrorCode::InvalidCode
+            | ErrorCode::AttemptExpired => 401,
+            ErrorCode::RateLimited | ErrorCode::ResendTooSoon | ErrorCode::TooManySends => 429,
+            ErrorCode::ServerBusy | ErrorCode::SendFailed => 503,
             ErrorCode::NetworkError | ErrorCode::InternalError | ErrorCode::UnknownError => 500,
         }
     }
@@ -202,6 +235,50 @@ impl ErrorCode {
                  appelez l'assistance du portail.",
                 "Your access is blocked after too many attempts. To unblock it, call the \
                  portal's support.",
+            ),
+            ErrorCode::InvalidCode => pick(
+                lang,
+                "Code incorrect ou expiré. Vérifiez-le et saisissez-le à nouveau\u{a0}; s'il a \
+                 expiré, demandez-en un nouveau. Après plusieurs erreurs, il faudra recommencer \
+                 la connexion.",
+                "Wrong or expired code. Check it and type it again; if it has expired, ask for a \
+                 new one. After several mistakes you will have to start the login again.",
+            ),
+            ErrorCode::CodeMalformed => pick(
+                lang,
+                "Ce n'est pas un code valide\u{a0}: il ne contient que des chiffres. Recopiez-le \
+                 en entier, sans lettre.",
+                "This is not a valid code: it has digits only. Copy all of it again, without \
+                 letters.",
+            ),
+            ErrorCode::AttemptExpired => pick(
+                lang,
+                "Cette connexion a expiré ou a été interrompue après trop d'erreurs. \
+                 Recommencez\u{a0}: saisissez à nouveau votre identifiant et votre mot de passe.",
+                "This login has expired, or was stopped after too many mistakes. Start again: \
+                 type your identifier and password once more.",
+            ),
+            ErrorCode::ResendTooSoon => pick(
+                lang,
+                "Un code vient d'être envoyé. Attendez quelques instants avant d'en demander un \
+                 autre, et vérifiez vos SMS ou vos e-mails (et les indésirables).",
+                "A code was just sent. Wait a moment before asking for another, and check your \
+                 text messages or e-mails (and the spam folder).",
+            ),
+            ErrorCode::TooManySends => pick(
+                lang,
+                "Plusieurs codes ont déjà été envoyés pour cette connexion. Utilisez le dernier \
+                 reçu, ou recommencez la connexion plus tard. Si rien n'arrive, contactez \
+                 l'assistance.",
+                "Several codes were already sent for this login. Use the last one you received, \
+                 or start the login again later. If nothing arrives, contact support.",
+            ),
+            ErrorCode::SendFailed => pick(
+                lang,
+                "Le code n'a pas pu être envoyé. Réessayez, ou choisissez l'autre moyen de \
+                 réception (SMS ou e-mail)\u{a0}: votre connexion est conservée.",
+                "The code could not be sent. Try again, or choose the other way to receive it \
+                 (text message or e-mail): your login is kept.",
             ),
             ErrorCode::ServerBusy => pick(
                 lang,

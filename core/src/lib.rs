@@ -3,7 +3,7 @@
 //! What every part of Sésame agrees on, defined once: the wire types of the portal API
 //! ([`api`]), the error codes and their plain-language texts ([`error`]), password rules and
 //! their presets ([`password`]), identifier rules ([`identifier`]), login methods and their
-//! assurance levels ([`method`]), portal presets ([`portal`]) and the brute-force schedule
+//! assurance levels and steps ([`method`]), one-time codes ([`otp`]), portal presets ([`portal`]) and the brute-force schedule
 //! ([`lockout`]).
 //!
 //! **Architecture invariant:** this crate knows nothing of browsers, servers, databases or
@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod identifier;
 pub mod lockout;
 pub mod method;
+pub mod otp;
 pub mod password;
 pub mod portal;
 pub mod secret;
@@ -23,6 +24,6 @@ pub mod wire;
 
 pub use error::{ApiError, ErrorCode};
 pub use i18n::{Lang, Text};
-pub use method::{AssuranceLevel, Method};
+pub use method::{AssuranceLevel, Method, Step};
 pub use portal::{PortalConfig, PortalId};
 pub use secret::Secret;

@@ -8,7 +8,8 @@ mod validate;
 
 use crate::i18n::{Lang, Text};
 use crate::identifier::IdentifierRule;
-use crate::method::Method;
+use crate::method::{Method, Step};
+use crate::otp::OtpSettings;
 use crate::password::PasswordPolicy;
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +84,21 @@ pub struct MethodOffer {
     /// A notice shown with the method (e.g. "temporary use only").
     #[serde(default)]
     pub notice: Option<Text>,
+    /// The method's steps, in order; empty means the method's own
+    /// ([`Method::default_steps`]). A [`Step::Code`] needs the portal's [`PortalConfig::otp`].
+    #[serde(default)]
+    pub steps: Vec<Step>,
+}
+
+impl MethodOffer {
+    /// The steps a login with this offer goes through.
+    pub fn steps(&self) -> &[Step] {
+        if self.steps.is_empty() {
+            self.method.default_steps()
+        } else {
+            &self.steps
+        }
+    }
 }
 
 /// How the identifier field looks.
@@ -165,6 +181,10 @@ pub struct PortalConfig {
     pub support: Support,
     /// Colours.
     pub theme: Theme,
+    /// One-time codes: the app's period and the channels offered; needed by any offer with a
+    /// code step.
+    #[serde(default)]
+    pub otp: Option<OtpSettings>,
 }
 
 impl PortalConfig {

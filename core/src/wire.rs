@@ -12,11 +12,16 @@
 //! `unknown_error`, `rules` and `found` may be absent) and strict where it is: a missing or
 //! mistyped required field gives `None`, which the widget treats as an unreadable answer.
 
-use crate::api::{ChangePasswordRequest, LoginPasswordRequest, SessionInfo};
+use crate::api::{
+    ChangePasswordRequest, CodeStep, Enrolment, LoginPasswordRequest, SendCodeRequest, SessionInfo,
+    VerifyCodeRequest,
+};
 use crate::error::{ApiError, ErrorCode};
-use crate::method::{AssuranceLevel, Method};
+use crate::method::{AssuranceLevel, Method, Step};
+use crate::otp::OtpChannel;
 use crate::password::{Rule, RuleOutcome};
 use crate::portal::PortalId;
+use crate::secret::Secret;
 
 /// A parsed JSON value, as the widget gets it from the browser (a `JsValue`) or a test from
 /// serde_json.
@@ -61,6 +66,24 @@ fn string<J: JsonValue>(v: &J, key: &str) -> Option<String> {
 fn count<J: JsonValue>(v: &J, key: &str) -> Option<usize> {
     let n = v.member(key)?.number()?;
     (n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64).then_some(n as usize)
+}
+
+/// A whole number in `0..=max`.
+fn whole<J: JsonValue>(v: &J, key: &str, max: f64) -> Option<f64> {
+    let n = v.member(key)?.number()?;
+    (n >= 0.0 && n.fract() == 0.0 && n <= max).then_some(n)
+}
+
+/// An optional member: absent or `null` is `Some(None)`; present but unreadable is `None`.
+fn optional<J: JsonValue, T>(
+    v: &J,
+    key: &str,
+    read: impl FnOnce(&J) -> Option<T>,
+) -> Option<Option<T>> {
+    match v.member(key) {
+        None => Some(None),
+        Some(m) => read(&m).map(Some),
+    }
 }
 
 impl ErrorCode {
@@ -108,6 +131,54 @@ impl SessionInfo {
             ("method", self.method.as_str()),
             ("assurance", self.assurance.as_str()),
         ]
+    }
+}
+
+impl OtpChannel {
+    /// Reads a channel (a JSON string).
+    pub fn read<J: JsonValue>(v: &J) -> Option<OtpChannel> {
+        OtpChannel::parse(&v.string()?)
+    }
+}
+
+impl Enrolment {
+    /// Reads an authenticator app's enrolment.
+    pub fn read<J: JsonValue>(v: &J) -> Option<Enrolment> {
+        Some(Enrolment {
+            svg: string(v, "svg")?,
+            secret: Secret::new(string(v, "secret")?),
+            uri: Secret::new(string(v, "uri")?),
+        })
+    }
+}
+
+impl CodeStep {
+    /// Reads a code step (`202` of the password step, `200` of a send). A channel this version
+    /// does not know is left out of `channels`.
+    pub fn read<J: JsonValue>(v: &J) -> Option<CodeStep> {
+        let secs =
+            |key: &str| optional(v, key, |_| whole(v, key, u32::MAX as f64).map(|n| n as u32));
+        Some(CodeStep {
+            step: Step::parse(&string(v, "step")?)?,
+            channels: v
+                .member("channels")?
+                .items()?
+                .iter()
+                .filter_map(OtpChannel::read)
+                .collect(),
+            channel: optional(v, "channel", OtpChannel::read)?,
+            destination: optional(v, "destination", |d| d.string())?,
+            digits: whole(v, "digits", f64::from(u8::MAX))? as u8,
+            period: whole(v, "period", u32::MAX as f64)? as u32,
+            expires_in: secs("expires_in")?,
+            resend_in: secs("resend_in")?,
+            sends_left: whole(v, "sends_left", u32::MAX as f64)? as u32,
+            server_time: {
+                let t = v.member("server_time")?.number()?;
+                (t.fract() == 0.0).then_some(t as i64)?
+            },
+            enrol: optional(v, "enrol", Enrolment::read)?,
+        })
     }
 }
 
@@ -184,7 +255,20 @@ impl Fields for LoginPasswordRequest {
             ("portal", self.portal.as_str()),
             ("identifier", &self.identifier),
             ("password", self.password.expose()),
+            ("method", self.method.as_str()),
         ]
+    }
+}
+
+impl Fields for SendCodeRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("channel", self.channel.as_str())]
+    }
+}
+
+impl Fields for VerifyCodeRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("code", self.code.expose())]
     }
 }
 
@@ -288,12 +372,23 @@ mod tests {
             }
             assert_eq!(Value::Object(object), serde);
         };
-        let login = LoginPasswordRequest {
-            portal: PortalId::new("entractes").unwrap(),
-            identifier: "12345".into(),
-            password: Secret::new("4829\"15"),
+        for method in [Method::Password, Method::Otp] {
+            let login = LoginPasswordRequest {
+                portal: PortalId::new("entractes").unwrap(),
+                identifier: "12345".into(),
+                password: Secret::new("4829\"15"),
+                method,
+            };
+            check(login.fields(), serde_json::to_value(&login).unwrap());
+        }
+        for channel in OtpChannel::ALL {
+            let send = SendCodeRequest { channel };
+            check(send.fields(), serde_json::to_value(&send).unwrap());
+        }
+        let code = VerifyCodeRequest {
+            code: Secret::new("123 456"),
         };
-        check(login.fields(), serde_json::to_value(&login).unwrap());
+        check(code.fields(), serde_json::to_value(&code).unwrap());
         let change = ChangePasswordRequest {
             current_password: Secret::new("a"),
             new_password: Secret::new("b\\c"),
@@ -308,6 +403,69 @@ mod tests {
         );
         serde.as_object_mut().unwrap().remove("authenticated_at");
         check(s.string_fields().to_vec(), serde);
+    }
+
+    fn code_step(channel: Option<OtpChannel>, enrol: Option<Enrolment>) -> CodeStep {
+        CodeStep {
+            step: Step::Code,
+            channels: vec![OtpChannel::Sms, OtpChannel::Email],
+            channel,
+            destination: channel.map(|_| "m•••@exemple.fr".to_owned()),
+            digits: 6,
+            period: 30,
+            expires_in: channel.map(|_| 600),
+            resend_in: channel.map(|_| 60),
+            sends_left: 3,
+            server_time: 1_795_000_000,
+            enrol,
+        }
+    }
+
+    #[test]
+    fn code_steps_read_back_what_serde_writes() {
+        let enrol = Enrolment {
+            svg: "<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M0 0h1\"/></svg>".into(),
+            secret: Secret::new("ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567"),
+            uri: Secret::new("otpauth://totp/PAACO:jeanne?secret=ABCD&period=60"),
+        };
+        let mut cases = vec![code_step(None, None), code_step(None, Some(enrol))];
+        cases.extend(OtpChannel::ALL.map(|c| code_step(Some(c), None)));
+        for step in cases {
+            let v = serde_json::to_value(&step).unwrap();
+            // The contract: absent values are written as `null`, not left out.
+            for key in ["channel", "destination", "expires_in", "resend_in", "enrol"] {
+                assert!(v.get(key).is_some(), "{key} missing in {v}");
+            }
+            assert_eq!(CodeStep::read(&v), Some(step));
+        }
+    }
+
+    #[test]
+    fn code_steps_of_the_wrong_shape_are_unreadable() {
+        let good = serde_json::to_value(code_step(Some(OtpChannel::Email), None)).unwrap();
+        let with = |key: &str, value: Value| {
+            let mut v = good.clone();
+            v[key] = value;
+            CodeStep::read(&v)
+        };
+        assert_eq!(
+            with("step", Value::from("captcha")).map(|s| s.step),
+            Some(Step::Captcha)
+        );
+        assert_eq!(with("step", Value::from("dance")), None);
+        assert_eq!(with("digits", Value::from(6.5)), None);
+        assert_eq!(with("expires_in", Value::from(-1)), None);
+        assert_eq!(with("channel", Value::from("pigeon")), None);
+        assert_eq!(with("enrol", Value::from(1)), None);
+        let channels = with("channels", serde_json::json!(["sms", "pigeon"])).unwrap();
+        assert_eq!(
+            channels.channels,
+            [OtpChannel::Sms],
+            "unknown channels are left out"
+        );
+        let mut v = good.clone();
+        v.as_object_mut().unwrap().remove("server_time");
+        assert_eq!(CodeStep::read(&v), None);
     }
 
     #[test]

@@ -187,3 +187,92 @@ fn methods_are_named_in_the_portals_words() {
         "a method the portal does not offer keeps its wire name"
     );
 }
+
+#[test]
+fn one_time_codes_follow_the_seeds() {
+    use sesame_core::otp::OtpChannel::{App, Email, Sms};
+    use sesame_core::{AssuranceLevel, Step};
+    let otp = |p: &PortalConfig| p.otp.clone().expect("otp settings");
+    let paaco = PortalConfig::paaco();
+    assert_eq!(
+        otp(&paaco).period_secs,
+        60,
+        "PAACO: the code changes every minute"
+    );
+    assert_eq!(otp(&paaco).channels, [App]);
+    let spico = PortalConfig::spico();
+    assert_eq!(otp(&spico).period_secs, 30);
+    assert_eq!(otp(&spico).channels, [Sms, Email]);
+    assert_eq!(otp(&PortalConfig::nexus()).channels, [Email]);
+    assert_eq!(
+        PortalConfig::parceo().otp,
+        None,
+        "Parcéo's guide has no login code"
+    );
+    for p in [&paaco, &spico, &PortalConfig::nexus()] {
+        let offer = p.offer(Method::Otp).expect("an otp offer");
+        assert_eq!(offer.steps(), [Step::Password, Step::Code], "{}", p.id);
+        assert_eq!(Step::assurance(offer.steps()), AssuranceLevel::Strong);
+        // The password offer keeps its one step: a weak session, as before.
+        let password = p.offer(Method::Password).unwrap();
+        assert_eq!(password.steps(), [Step::Password]);
+        assert_eq!(Step::assurance(password.steps()), AssuranceLevel::Weak);
+    }
+    // Entr'Actes: its one way in is password → (captcha, later) → code by SMS or e-mail.
+    let entractes = PortalConfig::entractes();
+    assert_eq!(entractes.methods.len(), 1);
+    assert_eq!(
+        entractes.offer(Method::Password).unwrap().steps(),
+        [Step::Password, Step::Code]
+    );
+    assert_eq!(otp(&entractes).channels, [Sms, Email]);
+}
+
+#[test]
+fn code_steps_need_settings_a_server_can_run() {
+    let e = refused(&spico_json_with(|v| {
+        v["otp"] = serde_json::Value::Null;
+    }));
+    assert_eq!(e.at, "otp", "{e}");
+    let e = refused(&spico_json_with(|v| {
+        v["otp"]["channels"] = serde_json::json!([]);
+    }));
+    assert_eq!(e.at, "otp.channels", "{e}");
+    let e = refused(&spico_json_with(|v| {
+        v["otp"]["channels"] = serde_json::json!(["app", "sms"]);
+    }));
+    assert_eq!(e.at, "otp.channels", "{e}");
+    let e = refused(&spico_json_with(|v| {
+        v["otp"]["period_secs"] = 45.into();
+    }));
+    assert_eq!(e.at, "otp.period_secs", "{e}");
+    let e = refused(&spico_json_with(|v| {
+        v["otp"]["digits"] = 8.into();
+    }));
+    assert_eq!(e.at, "otp.digits", "{e}");
+    let e = refused(&spico_json_with(|v| {
+        v["otp"]["channels"] = serde_json::json!(["pigeon"]);
+    }));
+    assert!(e.message.contains("pigeon"), "{e}");
+    for steps in [
+        serde_json::json!(["code"]),
+        serde_json::json!(["password", "code", "code"]),
+        serde_json::json!(["password", "captcha", "code"]),
+    ] {
+        let e = refused(&spico_json_with(|v| {
+            v["methods"][0]["steps"] = steps.clone();
+        }));
+        assert_eq!(e.at, "methods[0].steps", "{steps}: {e}");
+    }
+    let e = refused(&spico_json_with(|v| {
+        v["methods"][1]["steps"] = serde_json::json!(["password"]);
+    }));
+    assert_eq!(
+        e.at, "methods[1].steps",
+        "Pro Santé Connect has no steps: {e}"
+    );
+    // Settings without a code step are fine (a portal may list them before offering codes).
+    let mut parceo = serde_json::to_value(PortalConfig::parceo()).unwrap();
+    parceo["otp"] = serde_json::json!({"period_secs": 30, "channels": ["email"]});
+    assert!(PortalConfig::from_json(&parceo.to_string()).is_ok());
+}

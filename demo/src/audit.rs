@@ -14,6 +14,10 @@ pub enum AuditEvent {
     ChangePassword,
     /// `POST /api/logout`.
     Logout,
+    /// A one-time code sent (`POST /api/login/password` or `/api/login/code/send`).
+    SendCode,
+    /// `POST /api/login/code`.
+    LoginCode,
 }
 
 impl AuditEvent {
@@ -23,6 +27,8 @@ impl AuditEvent {
             AuditEvent::LoginPassword => "login_password",
             AuditEvent::ChangePassword => "change_password",
             AuditEvent::Logout => "logout",
+            AuditEvent::SendCode => "send_code",
+            AuditEvent::LoginCode => "login_code",
         }
     }
 }
@@ -48,6 +54,12 @@ pub enum AuditOutcome {
     RulesNotMet,
     /// The password was changed.
     PasswordChanged,
+    /// A code was sent.
+    CodeSent,
+    /// A code could not be sent.
+    SendFailed,
+    /// The login attempt was over (expired, or too many wrong codes).
+    AttemptOver,
 }
 
 impl AuditOutcome {
@@ -63,6 +75,9 @@ impl AuditOutcome {
             AuditOutcome::Blocked => "blocked",
             AuditOutcome::RulesNotMet => "rules_not_met",
             AuditOutcome::PasswordChanged => "password_changed",
+            AuditOutcome::CodeSent => "code_sent",
+            AuditOutcome::SendFailed => "send_failed",
+            AuditOutcome::AttemptOver => "attempt_over",
         }
     }
 }

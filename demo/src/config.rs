@@ -1,5 +1,6 @@
 //! The server's configuration, read from the environment by the binary.
 
+use crate::sender::SmtpRelay;
 use anyhow::Context;
 use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -31,6 +32,18 @@ pub struct Config {
     /// addresses or CIDR blocks, e.g. `127.0.0.1,10.0.0.0/8`; default none). From any other
     /// peer the header is ignored and the connection's address is the client's.
     pub trusted_proxies: Vec<IpNet>,
+    /// The key that seals authenticator secrets at rest (`SESAME_OTP_KEY`, 64 hex digits;
+    /// shown only redacted). Without it the key is kept in a file beside the SQLite database,
+    /// [`Config::otp_key_file`], created with a random key on the first start: back it up with
+    /// the database, and keep it out of its backups' reach if you can (without the key, stolen
+    /// secrets are useless). An in-memory database gets a key for the life of the process.
+    pub otp_key: Option<String>,
+    /// The SMTP relay for codes by e-mail (`SESAME_SMTP_URL`, `smtp://host[:port]`, plain SMTP);
+    /// without it e-mails go to the demo's outbox. SMS always do ([`crate::sender`]).
+    pub smtp: Option<SmtpRelay>,
+    /// The sender of those e-mails (`SESAME_MAIL_FROM`, default
+    /// `Sésame <no-reply@sesame.invalid>`).
+    pub mail_from: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -43,9 +56,15 @@ impl std::fmt::Debug for Config {
             .field("dev_mode", &self.dev_mode)
             .field("allowed_origins", &self.allowed_origins)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("otp_key", &self.otp_key.as_ref().map(|_| "***"))
+            .field("smtp", &self.smtp)
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
+
+/// The default sender of e-mailed codes.
+pub const DEFAULT_MAIL_FROM: &str = "Sésame <no-reply@sesame.invalid>";
 
 /// Default database URL: an SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://sesame-demo.sqlite?mode=rwc";
@@ -67,6 +86,9 @@ impl Default for Config {
             dev_mode: false,
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
+            otp_key: None,
+            smtp: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
         }
     }
 }
@@ -125,7 +147,39 @@ impl Config {
                 })
                 .collect::<anyhow::Result<_>>()?;
         }
+        if let Some(key) = lookup("SESAME_OTP_KEY") {
+            let ok = key.trim().len() == 64 && key.trim().bytes().all(|b| b.is_ascii_hexdigit());
+            anyhow::ensure!(
+                ok,
+                "SESAME_OTP_KEY must be 64 hexadecimal digits (32 bytes)"
+            );
+            config.otp_key = Some(key.trim().to_owned());
+        }
+        if let Some(url) = lookup("SESAME_SMTP_URL").filter(|u| !u.trim().is_empty()) {
+            config.smtp = Some(
+                SmtpRelay::parse(url.trim()).with_context(|| format!("SESAME_SMTP_URL={url:?}"))?,
+            );
+        }
+        if let Some(from) = lookup("SESAME_MAIL_FROM") {
+            from.parse::<lettre::message::Mailbox>()
+                .with_context(|| format!("SESAME_MAIL_FROM={from:?} is not an address"))?;
+            config.mail_from = from;
+        }
         Ok(config)
+    }
+
+    /// The file that keeps the OTP key beside an SQLite database file (`<file>-otp-key`);
+    /// `None` for an in-memory database or another kind of URL.
+    pub fn otp_key_file(&self) -> Option<PathBuf> {
+        let url = &self.database_url;
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            return None;
+        }
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().filter(|p| !p.is_empty())?;
+        Some(PathBuf::from(format!("{path}-otp-key")))
     }
 
     /// The origins allowed to POST: the configured ones, or the local defaults for `bind`'s port.
@@ -196,6 +250,29 @@ mod tests {
         assert_eq!(c.trusted_proxies.len(), 3);
         assert!(c.trusted_proxies[1].contains(&"10.2.3.4".parse::<IpAddr>().unwrap()));
         assert!(from(&[("SESAME_TRUSTED_PROXIES", "proxy.local")]).is_err());
+        for url in ["postgres://u@db/sesame", "sqlite::memory:"] {
+            assert_eq!(
+                from(&[("DATABASE_URL", url)]).unwrap().otp_key_file(),
+                None,
+                "only an SQLite file has a key file beside it"
+            );
+        }
+        let c = from(&[]).unwrap();
+        assert_eq!(
+            c.otp_key_file(),
+            Some(PathBuf::from("sesame-demo.sqlite-otp-key"))
+        );
+        let key = "0f".repeat(32);
+        let c = from(&[
+            ("SESAME_OTP_KEY", key.as_str()),
+            ("SESAME_SMTP_URL", "smtp://127.0.0.1:2525"),
+        ])
+        .unwrap();
+        assert!(!format!("{c:?}").contains(&key), "the key is redacted");
+        assert_eq!(c.smtp.unwrap().port, 2525);
+        assert!(from(&[("SESAME_OTP_KEY", "abc")]).is_err());
+        assert!(from(&[("SESAME_SMTP_URL", "mail.local")]).is_err());
+        assert!(from(&[("SESAME_MAIL_FROM", "not an address")]).is_err());
         let c = from(&[("DATABASE_URL", "postgres://u:hunter2@db/sesame")]).unwrap();
         assert!(!format!("{c:?}").contains("hunter2"));
         assert!(

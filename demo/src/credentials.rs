@@ -5,10 +5,11 @@
 //!   after 100 until a reset), its counters stored in the database. The counter is the account's
 //!   own ("strict", shared by every untrusted browser) or, for a browser holding a valid device
 //!   cookie for the account ([`crate::device`]), that device's;
-//! - every attempt is **reserved** before argon2 runs: one `UPDATE … SET failures = failures + 1
-//!   … WHERE failures = <the count the gate was computed on> RETURNING failures`. Guesses sent
-//!   in parallel race for that statement: each checked guess has been counted first, and a
-//!   guess that lost the race re-reads the count (and so meets the delay or the lock);
+//! - every attempt is **reserved** before argon2 runs ([`crate::reservation`], shared with the
+//!   one-time codes): one `UPDATE … SET failures = failures + 1 … WHERE failures = <the count
+//!   the gate was computed on> RETURNING failures`. Guesses sent in parallel race for that
+//!   statement: each checked guess has been counted first, and a guess that lost the race
+//!   re-reads the count (and so meets the delay or the lock);
 //! - one generic `invalid_credentials` for an unknown account, a wrong password, a delayed or a
 //!   locked account, and always one argon2 verification (against a dummy hash when there is no
 //!   account to check or the gate is closed), with the same writes on every failure path (the
@@ -28,9 +29,6 @@ use sesame_core::identifier::MAX_IDENTIFIER_LEN;
 use sesame_core::lockout::{self, Gate};
 use sesame_core::{ErrorCode, PortalConfig, Secret};
 use std::net::IpAddr;
-
-/// How many times a reservation is retried when other attempts keep changing the count.
-const RESERVE_TRIES: usize = 8;
 
 /// An attempt to check. Its `Debug` hides the identifier (people type passwords there).
 pub struct Attempt<'a> {
@@ -117,7 +115,7 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Verified, A
         }
         _ => None,
     };
-    let mut counter = match &device {
+    let counter = match &device {
         Some(d) => Counter::Device {
             token_hash: d.token_hash.clone(),
             failures: d.failures,
@@ -133,42 +131,9 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Verified, A
 
     // Reserve: count the attempt if the gate is open on the count just read. An unknown account
     // runs the same statement (it matches no row).
-    let mut gate = Gate::Open;
-    let mut reserved = false;
-    for _ in 0..RESERVE_TRIES {
-        gate = if account.is_some() {
-            lockout::gate(counter.failure_count(), counter.last_failure(), now)
-        } else {
-            Gate::Open
-        };
-        let expected = if gate == Gate::Open {
-            counter.failures()
-        } else {
-            // A count no row has: the statement runs, and changes nothing.
-            -1
-        };
-        match db::reserve_attempt(&state.db, &counter, expected, now).await? {
-            Some(_) => {
-                reserved = true;
-                break;
-            }
-            None if account.is_none() || gate != Gate::Open => break,
-            // Another attempt changed the count between our read and our write: read again.
-            None => match db::read_counter(&state.db, &counter).await? {
-                Some(fresh) => counter = fresh,
-                None => break,
-            },
-        }
-    }
-    if account.is_some() && gate == Gate::Open && !reserved {
-        // Still racing after every try: treat it as delayed.
-        gate = Gate::Delayed { until: now };
-    }
-    if !reserved {
-        // Nothing was counted (unknown account, closed gate, lost race): write the decoy row
-        // instead, so this path makes the same disk writes as a counted failure.
-        db::write_decoy(&state.db).await?;
-    }
+    let reservation =
+        crate::reservation::reserve(&state.db, counter, account.is_some(), now).await?;
+    let (gate, counter, reserved) = (reservation.gate, reservation.counter, reservation.reserved);
 
     let hash = match (&account, reserved) {
         (Some(a), true) => a.password_hash.clone(),

@@ -1,5 +1,6 @@
 //! The database: connection pool, embedded migrations, and every query (accounts and their
-//! failure counters, trusted devices, sessions, audit log).
+//! failure counters, trusted devices, sessions, audit log; for one-time codes: authenticator
+//! secrets, login attempts, the outbox).
 //!
 //! Queries use `$n` placeholders and standard SQL so they stay valid for PostgreSQL.
 
@@ -119,27 +120,70 @@ pub async fn set_password_hash<'e>(
     Ok(())
 }
 
-/// Creates or resets an account (seeding): the password, name and failure count are set anew.
+/// Creates or resets an account (seeding): the password, name, phone, e-mail and both failure
+/// counts are set anew (an authenticator app already set up is kept).
 pub async fn upsert_account(
     db: &Db,
     portal: &str,
     identifier: &str,
     display_name: &str,
     hash: &str,
+    contact: &Contact,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO accounts (portal, identifier, display_name, password_hash, failures, last_failure) \
-         VALUES ($1, $2, $3, $4, 0, NULL) \
+        "INSERT INTO accounts (portal, identifier, display_name, password_hash, failures, last_failure, \
+         phone, email, otp_failures, otp_last_failure) \
+         VALUES ($1, $2, $3, $4, 0, NULL, $5, $6, 0, NULL) \
          ON CONFLICT (portal, identifier) DO UPDATE SET display_name = excluded.display_name, \
-         password_hash = excluded.password_hash, failures = 0, last_failure = NULL",
+         password_hash = excluded.password_hash, failures = 0, last_failure = NULL, \
+         phone = excluded.phone, email = excluded.email, otp_failures = 0, otp_last_failure = NULL",
     )
     .bind(portal)
     .bind(identifier)
     .bind(display_name)
     .bind(hash)
+    .bind(contact.phone.as_deref())
+    .bind(contact.email.as_deref())
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Where an account's one-time codes go.
+#[derive(Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Contact {
+    /// Mobile phone, for SMS.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+impl std::fmt::Debug for Contact {
+    /// Shows them masked only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Contact")
+            .field(
+                "phone",
+                &self.phone.as_deref().map(sesame_core::otp::mask_phone),
+            )
+            .field(
+                "email",
+                &self.email.as_deref().map(sesame_core::otp::mask_email),
+            )
+            .finish()
+    }
+}
+
+/// The account's phone and e-mail.
+pub async fn find_contact(db: &Db, portal: &str, identifier: &str) -> sqlx::Result<Contact> {
+    Ok(sqlx::query_as::<_, Contact>(
+        "SELECT phone, email FROM accounts WHERE portal = $1 AND identifier = $2",
+    )
+    .bind(portal)
+    .bind(identifier)
+    .fetch_optional(db)
+    .await?
+    .unwrap_or_default())
 }
 
 /// A failure counter: the account's own (strict, for untrusted browsers) or a trusted device's.
@@ -154,6 +198,18 @@ pub enum Counter {
         /// Consecutive failures, as read.
         failures: i64,
         /// Last failure, as read.
+        last_failure: Option<i64>,
+    },
+    /// The account's one-time-code counter (apart from the password's: a right password does
+    /// not reset it).
+    Otp {
+        /// Portal id.
+        portal: String,
+        /// Identifier.
+        identifier: String,
+        /// Consecutive wrong codes, as read.
+        failures: i64,
+        /// Last wrong code, as read.
         last_failure: Option<i64>,
     },
     /// A trusted device's counter.
@@ -171,7 +227,9 @@ impl Counter {
     /// The count as read.
     pub fn failures(&self) -> i64 {
         match self {
-            Counter::Account { failures, .. } | Counter::Device { failures, .. } => *failures,
+            Counter::Account { failures, .. }
+            | Counter::Otp { failures, .. }
+            | Counter::Device { failures, .. } => *failures,
         }
     }
 
@@ -183,9 +241,9 @@ impl Counter {
     /// The last failure as read.
     pub fn last_failure(&self) -> Option<i64> {
         match self {
-            Counter::Account { last_failure, .. } | Counter::Device { last_failure, .. } => {
-                *last_failure
-            }
+            Counter::Account { last_failure, .. }
+            | Counter::Otp { last_failure, .. }
+            | Counter::Device { last_failure, .. } => *last_failure,
         }
     }
 }
@@ -206,6 +264,20 @@ pub async fn reserve_attempt(
             sqlx::query_scalar(
                 "UPDATE accounts SET failures = failures + 1, last_failure = $1 \
                  WHERE portal = $2 AND identifier = $3 AND failures = $4 RETURNING failures",
+            )
+            .bind(now)
+            .bind(portal)
+            .bind(identifier)
+            .bind(expected)
+            .fetch_optional(db)
+            .await
+        }
+        Counter::Otp {
+            portal, identifier, ..
+        } => {
+            sqlx::query_scalar(
+                "UPDATE accounts SET otp_failures = otp_failures + 1, otp_last_failure = $1 \
+                 WHERE portal = $2 AND identifier = $3 AND otp_failures = $4 RETURNING otp_failures",
             )
             .bind(now)
             .bind(portal)
@@ -250,6 +322,18 @@ pub async fn read_counter(db: &Db, counter: &Counter) -> sqlx::Result<Option<Cou
             .bind(identifier)
             .fetch_optional(db)
             .await?,
+            Counter::Otp {
+                portal, identifier, ..
+            } => {
+                sqlx::query_as(
+                    "SELECT otp_failures, otp_last_failure FROM accounts \
+                 WHERE portal = $1 AND identifier = $2",
+                )
+                .bind(portal)
+                .bind(identifier)
+                .fetch_optional(db)
+                .await?
+            }
             Counter::Device { token_hash, .. } => {
                 sqlx::query_as(
                     "SELECT failures, last_failure FROM trusted_devices WHERE token_hash = $1",
@@ -263,6 +347,11 @@ pub async fn read_counter(db: &Db, counter: &Counter) -> sqlx::Result<Option<Cou
         let mut c = counter.clone();
         match &mut c {
             Counter::Account {
+                failures: f,
+                last_failure: l,
+                ..
+            }
+            | Counter::Otp {
                 failures: f,
                 last_failure: l,
                 ..
@@ -291,6 +380,18 @@ pub async fn reset_counter<'e>(
         } => {
             sqlx::query(
                 "UPDATE accounts SET failures = 0, last_failure = NULL \
+                 WHERE portal = $1 AND identifier = $2",
+            )
+            .bind(portal)
+            .bind(identifier)
+            .execute(db)
+            .await?
+        }
+        Counter::Otp {
+            portal, identifier, ..
+        } => {
+            sqlx::query(
+                "UPDATE accounts SET otp_failures = 0, otp_last_failure = NULL \
                  WHERE portal = $1 AND identifier = $2",
             )
             .bind(portal)
@@ -486,6 +587,340 @@ pub async fn insert_audit<'e>(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// An account's authenticator app.
+#[derive(Clone, sqlx::FromRow)]
+pub struct TotpRow {
+    /// The secret, sealed ([`crate::totp::SecretBox`]).
+    pub secret_sealed: String,
+    /// 1 once a first code confirmed it.
+    pub confirmed: i64,
+    /// The last time step accepted.
+    pub last_step: Option<i64>,
+}
+
+impl std::fmt::Debug for TotpRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpRow")
+            .field("confirmed", &self.confirmed)
+            .field("last_step", &self.last_step)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The account's authenticator app, if one was set up (or is being set up).
+pub async fn find_totp(db: &Db, portal: &str, identifier: &str) -> sqlx::Result<Option<TotpRow>> {
+    sqlx::query_as::<_, TotpRow>(
+        "SELECT secret_sealed, confirmed, last_step FROM totp_secrets \
+         WHERE portal = $1 AND identifier = $2",
+    )
+    .bind(portal)
+    .bind(identifier)
+    .fetch_optional(db)
+    .await
+}
+
+/// Stores a pending (unconfirmed) secret unless the account has one already.
+pub async fn insert_pending_totp(
+    db: &Db,
+    portal: &str,
+    identifier: &str,
+    sealed: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO totp_secrets (portal, identifier, secret_sealed, confirmed, last_step, created_at) \
+         VALUES ($1, $2, $3, 0, NULL, $4) ON CONFLICT (portal, identifier) DO NOTHING",
+    )
+    .bind(portal)
+    .bind(identifier)
+    .bind(sealed)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Accepts time step `step` for the secret `sealed` — only if it is later than the last one
+/// accepted (RFC 6238 §5.2), in one conditional statement, so two requests carrying the same
+/// code cannot both pass — and confirms the secret. Whether it was accepted.
+pub async fn accept_totp_step<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    portal: &str,
+    identifier: &str,
+    sealed: &str,
+    step: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE totp_secrets SET last_step = $1, confirmed = 1 \
+         WHERE portal = $2 AND identifier = $3 AND secret_sealed = $4 \
+         AND (last_step IS NULL OR last_step < $1)",
+    )
+    .bind(step)
+    .bind(portal)
+    .bind(identifier)
+    .bind(sealed)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A login attempt waiting for its code step.
+#[derive(Clone, sqlx::FromRow)]
+pub struct AttemptRow {
+    /// SHA-256 of the attempt cookie's token.
+    pub token_hash: String,
+    /// Portal id.
+    pub portal: String,
+    /// Identifier.
+    pub identifier: String,
+    /// The method (core's `Method::as_str`).
+    pub method: String,
+    /// The steps done, comma-separated.
+    pub steps_done: String,
+    /// When the attempt ends.
+    pub expires_at: i64,
+    /// The channel of the current code.
+    pub channel: Option<String>,
+    /// The current code's hash ([`crate::attempt`]).
+    pub code_hash: Option<String>,
+    /// When the current code expires.
+    pub code_expires_at: Option<i64>,
+    /// When the last code was sent.
+    pub last_send_at: Option<i64>,
+    /// Codes sent.
+    pub sends: i64,
+    /// Codes checked (each counted before it is checked).
+    pub wrong_codes: i64,
+}
+
+impl std::fmt::Debug for AttemptRow {
+    /// Hides the identifier and the code's hash.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttemptRow")
+            .field("portal", &self.portal)
+            .field("method", &self.method)
+            .field("steps_done", &self.steps_done)
+            .field("expires_at", &self.expires_at)
+            .field("channel", &self.channel)
+            .field("sends", &self.sends)
+            .field("wrong_codes", &self.wrong_codes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The columns of [`AttemptRow`], for `concat!` (sqlx takes only static SQL).
+macro_rules! attempt_columns {
+    () => {
+        "token_hash, portal, identifier, method, steps_done, expires_at, channel, code_hash, \
+         code_expires_at, last_send_at, sends, wrong_codes"
+    };
+}
+
+/// Stores a new attempt (and removes the expired ones).
+pub async fn create_attempt(
+    db: &Db,
+    token_hash: &str,
+    portal: &str,
+    identifier: &str,
+    method: &str,
+    steps_done: &str,
+    now: i64,
+    expires_at: i64,
+) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM login_attempts WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO login_attempts (token_hash, portal, identifier, method, steps_done, created_at, \
+         expires_at, sends, wrong_codes) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0)",
+    )
+    .bind(token_hash)
+    .bind(portal)
+    .bind(identifier)
+    .bind(method)
+    .bind(steps_done)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// The attempt `token_hash`, expired or not.
+pub async fn find_attempt(db: &Db, token_hash: &str) -> sqlx::Result<Option<AttemptRow>> {
+    sqlx::query_as::<_, AttemptRow>(concat!(
+        "SELECT ",
+        attempt_columns!(),
+        " FROM login_attempts WHERE token_hash = $1"
+    ))
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// A new code for the attempt, if it is live, has sent fewer than `max_sends` codes and sent
+/// none since `cooldown_start`: one conditional statement, so parallel requests cannot pass the
+/// cap or the cooldown. The attempt as updated, or `None`.
+#[allow(clippy::too_many_arguments)]
+pub async fn reserve_send(
+    db: &Db,
+    token_hash: &str,
+    channel: &str,
+    code_hash: &str,
+    now: i64,
+    code_expires_at: i64,
+    cooldown_start: i64,
+    max_sends: i64,
+) -> sqlx::Result<Option<AttemptRow>> {
+    sqlx::query_as::<_, AttemptRow>(concat!(
+        "UPDATE login_attempts SET sends = sends + 1, last_send_at = $1, channel = $2, \
+         code_hash = $3, code_expires_at = $4 \
+         WHERE token_hash = $5 AND expires_at > $1 AND sends < $6 \
+         AND (last_send_at IS NULL OR last_send_at <= $7) RETURNING ",
+        attempt_columns!()
+    ))
+    .bind(now)
+    .bind(channel)
+    .bind(code_hash)
+    .bind(code_expires_at)
+    .bind(token_hash)
+    .bind(max_sends)
+    .bind(cooldown_start)
+    .fetch_optional(db)
+    .await
+}
+
+/// After a failed send: no code, and no cooldown (the send still counts toward the cap).
+pub async fn release_send(db: &Db, token_hash: &str, code_hash: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE login_attempts SET last_send_at = NULL, code_hash = NULL, code_expires_at = NULL \
+         WHERE token_hash = $1 AND code_hash = $2",
+    )
+    .bind(token_hash)
+    .bind(code_hash)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Counts a code check against the attempt before it is made, if the attempt is live and has
+/// checked fewer than `max` codes; the attempt as updated, or `None` (the attempt is over).
+pub async fn reserve_code_check(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+    max: i64,
+) -> sqlx::Result<Option<AttemptRow>> {
+    sqlx::query_as::<_, AttemptRow>(concat!(
+        "UPDATE login_attempts SET wrong_codes = wrong_codes + 1 \
+         WHERE token_hash = $1 AND expires_at > $2 AND wrong_codes < $3 RETURNING ",
+        attempt_columns!()
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .bind(max)
+    .fetch_optional(db)
+    .await
+}
+
+/// Ends the attempt with its right code: deletes it only if its code is still `code_hash`, so
+/// a code is used once. Whether it was.
+pub async fn use_sent_code<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    token_hash: &str,
+    code_hash: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM login_attempts WHERE token_hash = $1 AND code_hash = $2")
+        .bind(token_hash)
+        .bind(code_hash)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends the attempt.
+pub async fn delete_attempt<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    token_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM login_attempts WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A message in the demo's outbox.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct OutboxRow {
+    /// Its order of arrival.
+    pub seq: i64,
+    /// When it was sent, Unix seconds.
+    pub sent_at: i64,
+    /// `sms` or `email`.
+    pub channel: String,
+    /// The phone number or address.
+    pub destination: String,
+    /// The subject (e-mail) or a title (SMS).
+    pub subject: String,
+    /// The text.
+    pub body: String,
+}
+
+/// Puts a message in the outbox.
+pub async fn insert_outbox(
+    db: &Db,
+    sent_at: i64,
+    channel: &str,
+    destination: &str,
+    subject: &str,
+    body: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (seq, sent_at, channel, destination, subject, body) \
+         SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5 FROM outbox",
+    )
+    .bind(sent_at)
+    .bind(channel)
+    .bind(destination)
+    .bind(subject)
+    .bind(body)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The outbox, newest first (`limit` messages), only those to `destination` if given.
+pub async fn list_outbox(
+    db: &Db,
+    destination: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<OutboxRow>> {
+    match destination {
+        Some(to) => {
+            sqlx::query_as::<_, OutboxRow>(
+                "SELECT seq, sent_at, channel, destination, subject, body FROM outbox \
+             WHERE destination = $1 ORDER BY seq DESC LIMIT $2",
+            )
+            .bind(to)
+            .bind(limit)
+            .fetch_all(db)
+            .await
+        }
+        None => {
+            sqlx::query_as::<_, OutboxRow>(
+                "SELECT seq, sent_at, channel, destination, subject, body FROM outbox \
+             ORDER BY seq DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(db)
+            .await
+        }
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ use std::sync::Arc;
 pub enum AppError {
     /// A failure the client is told about.
     Api(ApiError),
+    /// A failure the client is told about, with how many seconds to wait (`Retry-After`).
+    Retry(ApiError, u32),
     /// A failure of the server: logged, never shown.
     Internal(anyhow::Error),
 }
@@ -38,10 +40,15 @@ impl AppError {
         AppError::Api(e)
     }
 
+    /// A client error that says when to try again (`Retry-After: seconds`).
+    pub fn retry_after(code: ErrorCode, seconds: u32) -> AppError {
+        AppError::Retry(ApiError::new(code), seconds)
+    }
+
     /// The code answered.
     pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Api(e) => e.code,
+            AppError::Api(e) | AppError::Retry(e, _) => e.code,
             AppError::Internal(_) => ErrorCode::InternalError,
         }
     }
@@ -143,6 +150,13 @@ fn status_of(code: ErrorCode) -> StatusCode {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
+            AppError::Retry(e, seconds) => {
+                let mut response = (status_of(e.code), Json(e)).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                response
+            }
             AppError::Api(e) => {
                 let retry_after = retry_after(e.code);
                 let mut response = (status_of(e.code), Json(e)).into_response();

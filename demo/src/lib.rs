@@ -10,6 +10,7 @@
 //! **Architecture invariant:** every rule, code and text comes from `sesame-core`; this crate
 //! only stores, hashes, counts and answers.
 
+pub mod attempt;
 pub mod audit;
 pub mod config;
 pub mod credentials;
@@ -21,13 +22,16 @@ pub mod json;
 pub mod openapi;
 pub mod password_hash;
 pub mod rate_limit;
+pub mod reservation;
 pub mod routes;
 pub mod security_headers;
 pub mod seed;
+pub mod sender;
 pub mod session;
 pub mod state;
 pub mod static_files;
 pub mod token;
+pub mod totp;
 
 pub use config::Config;
 pub use state::{system_clock, AppState, Clock};
@@ -62,6 +66,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route(paths::LOGIN_PASSWORD, post(routes::login::login_password))
+        .route(paths::LOGIN_CODE_SEND, post(routes::code::send_code))
+        .route(paths::LOGIN_CODE, post(routes::code::verify_code))
         .route(paths::LOGOUT, post(routes::logout::logout))
         .route(paths::SESSION, get(routes::session::current_session))
         .route(
@@ -76,7 +82,23 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    let router = Router::new()
+    // The outbox is the demo's and the tests' mailbox: never outside dev mode.
+    let api = if state.config.dev_mode {
+        api.route(
+            routes::outbox::OUTBOX_JSON,
+            get(routes::outbox::outbox_json),
+        )
+    } else {
+        api
+    };
+    let mut router = Router::new();
+    if state.config.dev_mode {
+        router = router.route(
+            routes::outbox::OUTBOX_PAGE,
+            get(routes::outbox::outbox_page),
+        );
+    }
+    let router = router
         .nest("/api", api)
         .merge(static_files::router(&state.config))
         .layer(axum::middleware::from_fn(error::log_app_errors))
@@ -130,7 +152,9 @@ async fn prepare(mut config: Config) -> anyhow::Result<(TcpListener, Router, Con
     let db = db::connect(&config.database_url).await?;
     seed::seed(&db).await?;
     static_files::warn_if_missing(&config);
-    let state = AppState::new(config.clone(), db, system_clock());
+    let secret_box =
+        totp::SecretBox::load(config.otp_key.as_deref(), config.otp_key_file().as_deref())?;
+    let state = AppState::new(config.clone(), db, system_clock()).with_secret_box(secret_box);
     Ok((listener, app(state), config))
 }
 

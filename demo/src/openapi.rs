@@ -1,10 +1,14 @@
 //! The OpenAPI document of the portal API, generated from core's wire types.
 
-use crate::routes::{change_password, login, logout, session};
+use crate::routes::{change_password, code, login, logout, session};
 use axum::Json;
-use sesame_core::api::{ChangePasswordRequest, LoginPasswordRequest, SessionInfo};
+use sesame_core::api::{
+    ChangePasswordRequest, CodeStep, Enrolment, LoginPasswordRequest, SendCodeRequest, SessionInfo,
+    VerifyCodeRequest,
+};
+use sesame_core::otp::OtpChannel;
 use sesame_core::password::RuleOutcome;
-use sesame_core::{ApiError, AssuranceLevel, ErrorCode, Method};
+use sesame_core::{ApiError, AssuranceLevel, ErrorCode, Method, Step};
 use utoipa::OpenApi;
 
 /// The API's document.
@@ -14,10 +18,14 @@ use utoipa::OpenApi;
         title = "Sésame portal API",
         description = "Login endpoints of a Sésame portal. Errors are `ApiError` JSON with a stable `code`. \
             Every POST must carry `x-sesame-csrf: 1`. The session is the HttpOnly `__Host-sesame_session` cookie (`sesame_session` in dev mode); \
-            a browser that logged in before also holds a device cookie, `__Host-sesame_device`."
+            a browser that logged in before also holds a device cookie, `__Host-sesame_device`. \
+            When a method has a code step, `POST /login/password` answers `202` with a `CodeStep` and sets the attempt cookie \
+            `__Host-sesame-attempt` (`sesame-attempt` in dev mode) that `/login/code/send` and `/login/code` read."
     ),
     paths(
         login::login_password,
+        code::send_code,
+        code::verify_code,
         logout::logout,
         session::current_session,
         change_password::change_password,
@@ -25,6 +33,12 @@ use utoipa::OpenApi;
     ),
     components(schemas(
         LoginPasswordRequest,
+        CodeStep,
+        Enrolment,
+        SendCodeRequest,
+        VerifyCodeRequest,
+        OtpChannel,
+        Step,
         ChangePasswordRequest,
         SessionInfo,
         ApiError,
@@ -33,7 +47,7 @@ use utoipa::OpenApi;
         Method,
         AssuranceLevel
     )),
-    tags((name = "session", description = "Log in, log out, session, password change"))
+    tags((name = "session", description = "Log in (password, then a one-time code where the method has one), log out, session, password change"))
 )]
 pub struct ApiDoc;
 

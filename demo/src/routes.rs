@@ -1,6 +1,8 @@
 //! The API handlers, one module per endpoint of [`sesame_core::api::paths`].
 
 pub mod change_password;
+pub mod code;
 pub mod login;
 pub mod logout;
+pub mod outbox;
 pub mod session;

@@ -15,6 +15,10 @@ pub struct DemoAccount {
     pub password: &'static str,
     /// Name to greet with.
     pub display_name: &'static str,
+    /// Mobile phone, where SMS codes go (the demo's outbox).
+    pub phone: &'static str,
+    /// E-mail address, where e-mailed codes go (the outbox, or the SMTP relay).
+    pub email: &'static str,
 }
 
 /// The demo accounts (also used by the end-to-end tests).
@@ -24,30 +28,40 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
         identifier: "jeanne.martin",
         password: "lavande-tulipe-cafe",
         display_name: "Jeanne Martin",
+        phone: "06 12 34 56 01",
+        email: "jeanne.martin@exemple.fr",
     },
     DemoAccount {
         portal: "spico",
         identifier: "marie.dupont",
         password: "Soins-Occitanie-2026!",
         display_name: "Marie Dupont",
+        phone: "06 12 34 56 02",
+        email: "marie.dupont@exemple.fr",
     },
     DemoAccount {
         portal: "nexus",
         identifier: "paul.bernard",
         password: "cafe-du-matin-nexus",
         display_name: "Paul Bernard",
+        phone: "06 12 34 56 03",
+        email: "paul.bernard@exemple.fr",
     },
     DemoAccount {
         portal: "parceo",
         identifier: "lucie.petit",
         password: "equipe-soignante-vosges",
         display_name: "Lucie Petit",
+        phone: "06 12 34 56 04",
+        email: "lucie.petit@exemple.fr",
     },
     DemoAccount {
         portal: "entractes",
         identifier: "12345",
         password: "482915",
         display_name: "Dr Karim Benali",
+        phone: "06 12 34 56 05",
+        email: "karim.benali@exemple.fr",
     },
 ];
 
@@ -56,7 +70,11 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
 pub async fn seed(db: &Db) -> anyhow::Result<()> {
     for a in DEMO_ACCOUNTS {
         let hash = tokio::task::spawn_blocking(move || password_hash::hash(a.password)).await??;
-        db::upsert_account(db, a.portal, a.identifier, a.display_name, &hash)
+        let contact = db::Contact {
+            phone: Some(a.phone.to_owned()),
+            email: Some(a.email.to_owned()),
+        };
+        db::upsert_account(db, a.portal, a.identifier, a.display_name, &hash, &contact)
             .await
             .with_context(|| {
                 format!("cannot seed the demo account {}/{}", a.portal, a.identifier)
@@ -67,7 +85,10 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
 
 /// The text printed at start: the URL and the demo accounts.
 pub fn banner(url: &str) -> String {
-    let mut out = format!("Sésame demo portal: {url}\n\nDemo accounts:\n");
+    let mut out = format!(
+        "Sésame demo portal: {url}\n\nDemo accounts (one-time codes by SMS or e-mail arrive in \
+         {url}/demo/outbox):\n"
+    );
     let rows = std::iter::once(["portal", "identifier", "password", "name"]).chain(
         DEMO_ACCOUNTS
             .iter()

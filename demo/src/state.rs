@@ -5,6 +5,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::rate_limit::IpLimiter;
+use crate::sender::{Senders, Smtp};
+use crate::totp::SecretBox;
 use sesame_core::{PortalConfig, PortalId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -40,6 +42,9 @@ pub struct AppState {
     pub(crate) ip_limiter: Arc<IpLimiter>,
     hash_permits: Arc<Semaphore>,
     hash_wait: Duration,
+    secret_box: Option<Arc<SecretBox>>,
+    /// Who delivers codes by SMS and e-mail.
+    pub senders: Senders,
 }
 
 impl AppState {
@@ -60,7 +65,18 @@ impl AppState {
                 "cannot prepare the dummy password hash"
             );
         }
+        // The OTP key: SESAME_OTP_KEY, else one for this process; `crate::serve` and
+        // `crate::spawn` replace it with the key file's (see `with_secret_box`).
+        let secret_box = SecretBox::load(config.otp_key.as_deref(), None)
+            .map_err(|e| {
+                tracing::error!(error = format!("{e:#}"), "no OTP key");
+            })
+            .ok()
+            .map(Arc::new);
+        let senders = senders_for(&config, &pool);
         AppState {
+            secret_box,
+            senders,
             config: Arc::new(config),
             db: pool,
             clock,
@@ -90,6 +106,25 @@ impl AppState {
         }
     }
 
+    /// Replaces the key that seals authenticator secrets.
+    pub fn with_secret_box(mut self, secret_box: SecretBox) -> AppState {
+        self.secret_box = Some(Arc::new(secret_box));
+        self
+    }
+
+    /// Replaces who delivers codes (tests: a sender that fails).
+    pub fn with_senders(mut self, senders: Senders) -> AppState {
+        self.senders = senders;
+        self
+    }
+
+    /// The key that seals authenticator secrets; `internal_error` if none could be made.
+    pub fn secret_box(&self) -> Result<&SecretBox, AppError> {
+        self.secret_box
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("no OTP key").into())
+    }
+
     /// Replaces the portals the server knows (core's presets by default), e.g. with portals
     /// loaded from JSON configurations.
     pub fn with_portals(mut self, portals: impl IntoIterator<Item = PortalConfig>) -> AppState {
@@ -111,6 +146,18 @@ impl AppState {
     pub fn allowed_origins(&self) -> &[String] {
         &self.allowed_origins
     }
+}
+
+/// SMS to the outbox; e-mail through the configured SMTP relay, else to the outbox.
+fn senders_for(config: &Config, db: &Db) -> Senders {
+    let mut senders = Senders::outbox(db);
+    if let Some(relay) = &config.smtp {
+        match Smtp::new(relay, &config.mail_from) {
+            Ok(smtp) => senders.email = Arc::new(smtp),
+            Err(e) => tracing::error!(error = format!("{e:#}"), "SMTP relay unusable"),
+        }
+    }
+    senders
 }
 
 /// One argon2 computation per core: each takes 19 MiB and a core's time, so more at once only

@@ -1,6 +1,8 @@
 //! Loading a configuration from JSON, with errors that name the faulty field.
 
 use super::PortalConfig;
+use crate::method::Step;
+use crate::otp::{OtpChannel, CODE_DIGITS, TOTP_PERIODS};
 use crate::password::Rule;
 use std::collections::HashSet;
 
@@ -44,6 +46,80 @@ fn is_safe_link(s: &str) -> bool {
 }
 
 impl PortalConfig {
+    /// Steps: a step-by-step method starts with the password, lists each step once, and a code
+    /// step needs OTP settings a server can run (period 30 or 60, 6 digits, the app alone or
+    /// SMS and/or e-mail).
+    fn validate_steps(&self) -> Result<(), ConfigError> {
+        let mut needs_otp = false;
+        for (i, offer) in self.methods.iter().enumerate() {
+            let at = format!("methods[{i}].steps");
+            let steps = offer.steps();
+            if !offer.steps.is_empty() && offer.method.default_steps().is_empty() {
+                return Err(err(
+                    &at,
+                    format!("{} has no steps to list", offer.method.as_str()),
+                ));
+            }
+            if steps.is_empty() {
+                continue;
+            }
+            if steps[0] != Step::Password {
+                return Err(err(&at, "must start with the password"));
+            }
+            let mut seen = HashSet::new();
+            for step in steps {
+                if !seen.insert(*step) {
+                    return Err(err(&at, format!("{} is listed twice", step.as_str())));
+                }
+                if *step == Step::Captcha {
+                    return Err(err(&at, "the captcha step is not available yet"));
+                }
+            }
+            needs_otp |= steps.contains(&Step::Code);
+        }
+        let Some(otp) = &self.otp else {
+            return if needs_otp {
+                Err(err("otp", "a code step needs the portal's otp settings"))
+            } else {
+                Ok(())
+            };
+        };
+        if !TOTP_PERIODS.contains(&otp.period_secs) {
+            return Err(err(
+                "otp.period_secs",
+                format!("{} must be 30 or 60", otp.period_secs),
+            ));
+        }
+        if otp.digits != CODE_DIGITS {
+            return Err(err(
+                "otp.digits",
+                format!("{} must be {CODE_DIGITS}", otp.digits),
+            ));
+        }
+        if otp.channels.is_empty() {
+            return Err(err("otp.channels", "must list at least one channel"));
+        }
+        let mut seen = HashSet::new();
+        for c in &otp.channels {
+            if !seen.insert(*c) {
+                return Err(err(
+                    "otp.channels",
+                    format!("{} is listed twice", c.as_str()),
+                ));
+            }
+        }
+        if otp.uses_app() && otp.channels.len() > 1 {
+            return Err(err(
+                "otp.channels",
+                format!(
+                    "{} cannot be offered with sms or email",
+                    OtpChannel::App.as_str()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Parses and validates a configuration. Unknown fields and bad values are refused with a
     /// message that names them.
     pub fn from_json(json: &str) -> Result<PortalConfig, ConfigError> {
@@ -74,6 +150,7 @@ impl PortalConfig {
                 ));
             }
         }
+        self.validate_steps()?;
         if !is_hex_colour(&self.theme.accent) {
             return Err(err(
                 "theme.accent",

@@ -1,5 +1,7 @@
-//! `POST /api/login/password`: identifier + password → a session.
+//! `POST /api/login/password`: identifier + password → a session, or the code step that
+//! remains (`202`, with the attempt cookie) when the offer's steps include a code.
 
+use crate::attempt;
 use crate::audit::AuditEvent;
 use crate::credentials::{self, Attempt};
 use crate::device;
@@ -10,11 +12,11 @@ use crate::rate_limit::ClientIp;
 use crate::session;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
-use sesame_core::api::{LoginPasswordRequest, SessionInfo};
-use sesame_core::{ApiError, ErrorCode, Method};
+use sesame_core::api::{CodeStep, LoginPasswordRequest, SessionInfo};
+use sesame_core::{ApiError, ErrorCode, Step};
 
 /// Logs in with an identifier and a password.
 #[utoipa::path(
@@ -24,9 +26,11 @@ use sesame_core::{ApiError, ErrorCode, Method};
     params(("x-sesame-csrf" = String, Header, description = "Must be `1` (CSRF protection)")),
     request_body = LoginPasswordRequest,
     responses(
-        (status = 200, description = "Logged in; the session cookie is set, and the device cookie renewed", body = SessionInfo),
+        (status = 200, description = "Logged in (the method has no other step); the session cookie is set, and the device cookie renewed", body = SessionInfo),
+        (status = 202, description = "Password right, a code step remains: the attempt cookie `__Host-sesame-attempt` is set; the code was sent if the portal has one sending channel", body = CodeStep),
         (status = 401, description = "`invalid_credentials`: wrong identifier or password, or access suspended", body = ApiError),
-        (status = 422, description = "`method_not_available`: the portal does not offer passwords", body = ApiError),
+        (status = 422, description = "`method_not_available`: the portal does not offer this method (or passwords)", body = ApiError),
+        (status = 503, description = "`send_failed`: the first code could not be sent; the attempt cookie is set, send again (`/login/code/send`)", body = ApiError),
         CommonErrors,
     )
 )]
@@ -39,7 +43,11 @@ pub async fn login_password(
     let portal = state
         .portal(&request.portal)
         .ok_or(ErrorCode::UnknownPortal)?;
-    if portal.offer(Method::Password).is_none() {
+    let offer = portal
+        .offer(request.method)
+        .ok_or(ErrorCode::MethodNotAvailable)?;
+    let steps = offer.steps();
+    if steps.first() != Some(&Step::Password) {
         return Err(ErrorCode::MethodNotAvailable.into());
     }
     let dev_mode = state.config.dev_mode;
@@ -57,11 +65,21 @@ pub async fn login_password(
     )
     .await?;
     let account = verified.account;
+    if steps.contains(&Step::Code) {
+        let (token, step) =
+            attempt::start(&state, portal, &account.identifier, offer.method, ip).await?;
+        let cookie = [(header::SET_COOKIE, attempt::set_cookie(&token, dev_mode))];
+        return Ok(match step {
+            Ok(step) => (StatusCode::ACCEPTED, cookie, Json(step)).into_response(),
+            // The first code could not be sent: the attempt is kept, to send again.
+            Err(e) => (cookie, e).into_response(),
+        });
+    }
     let info = SessionInfo::new(
         portal.id.clone(),
         account.identifier,
         account.display_name,
-        Method::Password,
+        Step::session_method(&[Step::Password]),
         state.now(),
     );
     let token = session::create(
