@@ -29,10 +29,14 @@ pub(crate) fn which(name: &str) -> Option<PathBuf> {
 }
 
 fn cargo_bin_dir() -> Option<PathBuf> {
-    let home = std::env::var_os("CARGO_HOME")
+    Some(cargo_home()?.join("bin"))
+}
+
+/// Cargo's home: `CARGO_HOME`, else `~/.cargo`.
+pub(crate) fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
-    Some(home.join("bin"))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
 }
 
 /// The version of the `wasm-bindgen` crate in `Cargo.lock`: wasm-bindgen-cli must match it

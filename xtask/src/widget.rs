@@ -40,6 +40,8 @@ pub(crate) fn build(root: &Path) -> Result<PathBuf> {
     Cmd::cargo()
         .args(["build", "-p", "sesame-widget", "--target", WASM_TARGET])
         .args(["--profile", PROFILE])
+        .arg("--config")
+        .arg(rustflags_config(&remap_flags(root)))
         .run()?;
     let wasm = target_dir(root)
         .join(WASM_TARGET)
@@ -76,6 +78,30 @@ pub(crate) fn build(root: &Path) -> Result<PathBuf> {
     Ok(dist)
 }
 
+/// `--remap-path-prefix` flags for the source paths that panic locations keep in the wasm (this
+/// workspace's and the crate registry's): shorter paths, −0.85 KB brotli (BENCHMARKS.md), and
+/// no path of the build machine in what is shipped.
+fn remap_flags(root: &Path) -> Vec<String> {
+    let mut dirs = vec![root.to_path_buf()];
+    if let Some(Ok(entries)) =
+        tools::cargo_home().map(|home| home.join("registry").join("src").read_dir())
+    {
+        dirs.extend(entries.flatten().map(|entry| entry.path()));
+    }
+    dirs.iter()
+        .map(|dir| format!("--remap-path-prefix={}/=", dir.display()))
+        .collect()
+}
+
+/// `flags` as a `--config` value setting the wasm target's rustflags (a TOML array).
+fn rustflags_config(flags: &[String]) -> String {
+    let quoted: Vec<String> = flags
+        .iter()
+        .map(|f| format!("\"{}\"", f.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("target.{WASM_TARGET}.rustflags=[{}]", quoted.join(","))
+}
+
 /// Minifies the bundle's JavaScript (the loader and wasm-bindgen's glue) with terser: −2.7 KB
 /// brotli (BENCHMARKS.md). Property names are kept (the glue's imports are looked up by name),
 /// and so are the module's exports.
@@ -94,4 +120,21 @@ fn minify(root: &Path, dist: &Path) -> Result<()> {
         std::fs::rename(&tmp, &file)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rustflags_are_a_toml_array_of_quoted_flags() {
+        let flags = [
+            "--remap-path-prefix=/a b/=".to_owned(),
+            r#"x"y\z"#.to_owned(),
+        ];
+        assert_eq!(
+            rustflags_config(&flags),
+            r#"target.wasm32-unknown-unknown.rustflags=["--remap-path-prefix=/a b/=","x\"y\\z"]"#
+        );
+    }
 }
