@@ -18,8 +18,9 @@ pub const RESEND_COOLDOWN_SECS: u32 = 60;
 pub const MAX_SENDS_PER_ATTEMPT: u32 = 4;
 /// Wrong codes allowed per login attempt; the attempt then ends (start again from the password).
 pub const MAX_WRONG_CODES_PER_ATTEMPT: u32 = 5;
-/// How long a login attempt waits for its code step, in seconds (10 minutes).
-pub const ATTEMPT_LIFE_SECS: u32 = 600;
+/// How long a login attempt waits for its code step, in seconds (15 minutes: longer than a
+/// code, so a code sent late in the attempt still has its whole life).
+pub const ATTEMPT_LIFE_SECS: u32 = 900;
 /// TOTP steps accepted on either side of the server's (RFC 6238 §5.2 recommends one).
 pub const TOTP_SKEW_STEPS: u64 = 1;
 /// The length of every code.

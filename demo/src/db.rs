@@ -719,6 +719,7 @@ macro_rules! attempt_columns {
 }
 
 /// Stores a new attempt (and removes the expired ones).
+#[allow(clippy::too_many_arguments)]
 pub async fn create_attempt(
     db: &Db,
     token_hash: &str,

@@ -16,7 +16,8 @@
 
 use crate::db::{self, Db};
 use anyhow::Context;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::Body;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sesame_core::otp::OtpChannel;
@@ -154,7 +155,14 @@ impl Sender for Smtp {
                 .to(m.to.parse().context("the account's address")?)
                 .subject(&m.subject)
                 .header(ContentType::TEXT_PLAIN)
-                .body(m.body.clone())
+                // Quoted-printable: the code stays readable in the raw message.
+                .body(
+                    Body::new_with_encoding(
+                        m.body.clone(),
+                        ContentTransferEncoding::QuotedPrintable,
+                    )
+                    .map_err(|_| anyhow::anyhow!("the e-mail's text cannot be encoded"))?,
+                )
                 .context("building the e-mail")?;
             self.transport
                 .send(email)

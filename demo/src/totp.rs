@@ -71,6 +71,14 @@ pub fn code_at(secret: &[u8], params: Params, now: i64) -> anyhow::Result<String
     Ok(totp(secret, params)?.generate(t).to_string())
 }
 
+/// The secret bytes of a base32 text as the enrolment shows it (spaces allowed): what a person
+/// types into an app, and what the tests read from the page.
+pub fn secret_from_base32(text: &str) -> Option<Zeroizing<Vec<u8>>> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let secret = totp_rs::Secret::try_from_base32(compact).ok()?;
+    Some(Zeroizing::new(secret.as_ref().to_vec()))
+}
+
 /// The server's verification: the time step whose code is `code`, among the step of `now` and
 /// one on either side, if it is later than `last_step` (a replayed or older code is refused).
 /// Every candidate is computed and compared, whichever matches.
@@ -366,6 +374,10 @@ mod tests {
         let uri = e.uri.expose();
         assert!(uri.starts_with("otpauth://totp/"), "{uri}");
         assert!(uri.contains("period=60"), "{uri}");
+        assert_eq!(
+            secret_from_base32(e.secret.expose()).unwrap().as_slice(),
+            secret.as_slice()
+        );
         let typed: String = e.secret.expose().split(' ').collect();
         assert!(uri.contains(&format!("secret={typed}")), "{uri}");
         assert_eq!(typed.len(), 32, "160 bits in base32");

@@ -1,6 +1,6 @@
 //! Time to a usable login form, as a new user on a slow hospital machine meets it: the demo's
-//! page (the `<sesame-login>` element, its default preset PAACO, whose first paint the page
-//! serves) against a plain HTML form with the same two fields served by the same server, in headless Chromium, a fresh browser (cold cache, cache
+//! page (the `<sesame-login>` element, its default preset Entr'Actes, whose first paint the
+//! page serves) against a plain HTML form with the same two fields served by the same server, in headless Chromium, a fresh browser (cold cache, cache
 //! disabled) for every run, at normal CPU speed and slowed 4×.
 //!
 //! "Usable" is the moment a password field is in the page (the loader's first paint for the

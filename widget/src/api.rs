@@ -7,7 +7,8 @@
 
 use js_sys::{Array, Object, Reflect, JSON};
 use sesame_core::api::{
-    paths, ChangePasswordRequest, LoginPasswordRequest, SessionInfo, CSRF_HEADER,
+    paths, ChangePasswordRequest, CodeStep, LoginPasswordRequest, SendCodeRequest, SessionInfo,
+    VerifyCodeRequest, CSRF_HEADER,
 };
 use sesame_core::wire::{Fields, JsonValue};
 use sesame_core::{ApiError, ErrorCode};
@@ -44,12 +45,24 @@ impl Api {
         }
     }
 
-    /// Logs in with identifier and password.
+    /// Identifier and password: logged in, or a code step remains.
     pub async fn login_password(
         &self,
         request: &LoginPasswordRequest,
-    ) -> Result<SessionInfo, ApiError> {
+    ) -> Result<LoginOutcome, ApiError> {
         let body = post(self, paths::LOGIN_PASSWORD, Some(request)).await?;
+        read_ok(parse(&body), LoginOutcome::read)
+    }
+
+    /// Sends a (new) one-time code on a channel, for the attempt under way.
+    pub async fn send_code(&self, request: &SendCodeRequest) -> Result<CodeStep, ApiError> {
+        let body = post(self, paths::LOGIN_CODE_SEND, Some(request)).await?;
+        read_ok(parse(&body), CodeStep::read)
+    }
+
+    /// The one-time code: logged in.
+    pub async fn verify_code(&self, request: &VerifyCodeRequest) -> Result<SessionInfo, ApiError> {
+        let body = post(self, paths::LOGIN_CODE, Some(request)).await?;
         read_ok(parse(&body), SessionInfo::read)
     }
 
@@ -63,6 +76,25 @@ impl Api {
         post(self, paths::CHANGE_PASSWORD, Some(request))
             .await
             .map(drop)
+    }
+}
+
+/// What the password step leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoginOutcome {
+    /// Logged in: the method had no other step.
+    Session(SessionInfo),
+    /// A one-time code must follow (`202 Accepted`).
+    Code(CodeStep),
+}
+
+impl LoginOutcome {
+    /// A code step (it has a `step` member), else a session.
+    pub fn read<J: JsonValue>(v: &J) -> Option<LoginOutcome> {
+        match v.member("step") {
+            Some(_) => CodeStep::read(v).map(LoginOutcome::Code),
+            None => SessionInfo::read(v).map(LoginOutcome::Session),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! happens through `on<verb>` callbacks.
 
 pub mod change_password;
+pub mod code_step;
 pub mod error_message;
 pub mod forgot_password;
 pub mod login_widget;

@@ -13,6 +13,8 @@ pub mod form {
     pub const PASSWORD: &str = "password";
     /// The change-password form.
     pub const CHANGE_PASSWORD: &str = "change-password";
+    /// The one-time code step (after the password).
+    pub const CODE: &str = "code";
 }
 
 /// `data-action` of each button that does something other than submit a form.
@@ -27,6 +29,10 @@ pub mod action {
     pub const LOGOUT: &str = "logout";
     /// Open or close the change-password form.
     pub const CHANGE_PASSWORD: &str = "change-password";
+    /// Send a one-time code (again); the button's `data-channel` says where (`sms`, `email`).
+    pub const SEND_CODE: &str = "send-code";
+    /// Leave the code step and start the login again.
+    pub const RESTART: &str = "restart";
 }
 
 /// `name` of each input.
@@ -39,6 +45,8 @@ pub mod field {
     pub const CURRENT_PASSWORD: &str = "current-password";
     /// The new password, in the change-password form.
     pub const NEW_PASSWORD: &str = "new-password";
+    /// The one-time code.
+    pub const CODE: &str = "code";
 }
 
 /// Classes that are part of the contract.
@@ -57,6 +65,16 @@ pub mod class {
     pub const PORTAL: &str = "sesame-portal";
     /// The checklist's polite count ("3 of 7 rules met").
     pub const RULES_COUNT: &str = "sesame-rules-count";
+    /// Where the code was sent ("m•••@exemple.fr"), as the server masked it.
+    pub const CODE_DESTINATION: &str = "sesame-code-destination";
+    /// Setting up an authenticator app: the QR code (`img`) and the secret in groups of four.
+    pub const ENROL_QR: &str = "sesame-enrol-qr";
+    /// The authenticator app's secret, in groups of four (`code` element).
+    pub const ENROL_SECRET: &str = "sesame-enrol-secret";
+    /// The warning that this device's clock differs from the portal's.
+    pub const CLOCK_WARNING: &str = "sesame-clock-warning";
+    /// The polite region announcing the countdowns (not every second).
+    pub const CODE_TIMERS: &str = "sesame-code-timers";
 }
 
 /// `form[data-form="…"]`.
@@ -77,6 +95,14 @@ pub fn field(name: &str) -> String {
 /// The chooser's button for `method`.
 pub fn method(method: Method) -> String {
     format!(r#"button[data-method="{}"]"#, method.as_str())
+}
+
+/// The button sending a code on `channel` (`sms`, `email`).
+pub fn send_code(channel: &str) -> String {
+    format!(
+        r#"button[data-action="{}"][data-channel="{channel}"]"#,
+        action::SEND_CODE
+    )
 }
 
 /// A checklist item, by the rule's tag (`Rule::tag`).

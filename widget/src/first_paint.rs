@@ -199,20 +199,25 @@ mod tests {
 
     #[test]
     fn served_markup_escapes_and_names_its_preset() {
-        let mut config = PortalConfig::spico();
+        let mut config = PortalConfig::parceo();
         config.name = "A <b>&\"".into();
         let html = markup(&config, Lang::Fr, "x").unwrap();
         assert!(html.contains("A &lt;b&gt;&amp;&quot;"), "{html}");
-        assert!(html.contains(r#"data-preset="spico""#));
+        assert!(html.contains(r#"data-preset="parceo""#));
+        assert_eq!(
+            markup(&PortalConfig::spico(), Lang::Fr, "x"),
+            None,
+            "SPICO opens on the method chooser"
+        );
         assert!(html.contains(r#"id="x-password" name="password" type="password""#));
         assert!(
             html.contains(" disabled>"),
             "no submit before the loader runs"
         );
         let page = format!("a\n      {PAGE_BEGIN}\nold\n      {PAGE_END}\nb");
-        let new = regenerate_page(&page, "paaco").unwrap();
-        assert_eq!(regenerate_page(&new, "paaco").unwrap(), new, "stable");
-        assert!(new.contains(r#"data-preset="paaco""#));
+        let new = regenerate_page(&page, "entractes").unwrap();
+        assert_eq!(regenerate_page(&new, "entractes").unwrap(), new, "stable");
+        assert!(new.contains(r#"data-preset="entractes""#));
     }
 
     #[test]

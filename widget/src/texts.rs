@@ -85,6 +85,42 @@ pub enum T {
     Loading,
     /// First paint: submitted before the module was ready.
     SubmitQueued,
+    /// Code step: the field's label.
+    CodeLabel,
+    /// Code step: where the code went (followed by the masked destination).
+    CodeSentTo,
+    /// Code step: the code comes from the authenticator app.
+    CodeFromApp,
+    /// Code step: which channel to send the code on.
+    ChooseChannel,
+    /// Send by SMS.
+    BySms,
+    /// Send by e-mail.
+    ByEmail,
+    /// Send a new code.
+    Resend,
+    /// Another code may be asked for now (announced once).
+    ResendReady,
+    /// The code has expired.
+    CodeExpired,
+    /// Submit of the code step.
+    VerifyCode,
+    /// Submit while waiting.
+    Verifying,
+    /// Start the login again.
+    Restart,
+    /// Enrolment: title.
+    EnrolTitle,
+    /// Enrolment: scan the QR code.
+    EnrolScan,
+    /// Enrolment: the QR code's text alternative.
+    EnrolQrAlt,
+    /// Enrolment: or type the key.
+    EnrolKey,
+    /// Enrolment: then type the code shown.
+    EnrolThen,
+    /// This device's clock differs from the portal's.
+    ClockWarning,
 }
 
 impl T {
@@ -182,6 +218,67 @@ impl T {
                 "Connexion dès que le module de connexion sera prêt…",
                 "Logging in as soon as the login module is ready…",
             ),
+            CodeLabel => pick(lang, "Code à usage unique", "One-time code"),
+            CodeSentTo => pick(lang, "Code envoyé à\u{a0}:", "Code sent to:"),
+            CodeFromApp => pick(
+                lang,
+                "Ouvrez votre application d'authentification et saisissez le code qu'elle \
+                 affiche pour ce portail.",
+                "Open your authenticator app and type the code it shows for this portal.",
+            ),
+            ChooseChannel => pick(
+                lang,
+                "Pour recevoir votre code, choisissez\u{a0}:",
+                "To receive your code, choose:",
+            ),
+            BySms => pick(lang, "Par SMS", "By text message"),
+            ByEmail => pick(lang, "Par e-mail", "By e-mail"),
+            Resend => pick(lang, "Renvoyer un code", "Send a new code"),
+            ResendReady => pick(
+                lang,
+                "Vous pouvez demander un nouveau code.",
+                "You can ask for a new code.",
+            ),
+            CodeExpired => pick(
+                lang,
+                "Ce code a expiré\u{a0}: demandez-en un nouveau.",
+                "This code has expired: ask for a new one.",
+            ),
+            VerifyCode => pick(lang, "Valider le code", "Confirm the code"),
+            Verifying => pick(lang, "Vérification…", "Checking…"),
+            Restart => pick(lang, "Recommencer la connexion", "Start logging in again"),
+            EnrolTitle => pick(
+                lang,
+                "Associez votre application d'authentification",
+                "Set up your authenticator app",
+            ),
+            EnrolScan => pick(
+                lang,
+                "1. Dans l'application, ajoutez un compte et scannez ce QR code.",
+                "1. In the app, add an account and scan this QR code.",
+            ),
+            EnrolQrAlt => pick(
+                lang,
+                "QR code à scanner avec votre application d'authentification",
+                "QR code to scan with your authenticator app",
+            ),
+            EnrolKey => pick(
+                lang,
+                "Ou saisissez cette clé dans l'application\u{a0}:",
+                "Or type this key into the app:",
+            ),
+            EnrolThen => pick(
+                lang,
+                "2. Saisissez ci-dessous le code que l'application affiche.",
+                "2. Type below the code the app shows.",
+            ),
+            ClockWarning => pick(
+                lang,
+                "L'heure de cet appareil diffère de celle du portail. Si le code est refusé, \
+                 vérifiez que votre téléphone est à l'heure (réglage automatique).",
+                "This device's time differs from the portal's. If the code is refused, check \
+                 that your phone shows the right time (automatic setting).",
+            ),
             UnknownPreset => pick(
                 lang,
                 "Portail inconnu pour le module de connexion Sésame\u{a0}:",
@@ -201,6 +298,23 @@ pub fn rules_met(met: usize, total: usize, lang: Lang) -> String {
     }
 }
 
+/// "Code valable encore 9 min": the code's life, in whole minutes (rounded up), for the polite
+/// region (it changes once a minute, not every second).
+pub fn code_valid_for(minutes: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("Code valable encore {minutes}\u{a0}min."),
+        Lang::En => format!("Code valid for {minutes} more min."),
+    }
+}
+
+/// "Renvoyer un code (dans 45 s)": the resend button while it waits.
+pub fn resend_in(seconds: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("{} (dans {seconds}\u{a0}s)", T::Resend.get(lang)),
+        Lang::En => format!("{} (in {seconds} s)", T::Resend.get(lang)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +324,11 @@ mod tests {
         assert_eq!(rules_met(0, 7, Lang::Fr), "0 règle respectée sur 7");
         assert_eq!(rules_met(3, 7, Lang::Fr), "3 règles respectées sur 7");
         assert_eq!(rules_met(3, 7, Lang::En), "3 of 7 rules met");
+        assert_eq!(
+            code_valid_for(9, Lang::Fr),
+            "Code valable encore 9\u{a0}min."
+        );
+        assert_eq!(resend_in(45, Lang::En), "Send a new code (in 45 s)");
     }
 
     #[test]

@@ -79,8 +79,10 @@ fn run(args: &[&str]) -> anyhow::Result<()> {
     let root = repo_root();
     std::env::set_current_dir(&root)?;
     match args {
-        ["setup"] => setup::run(&root, setup::Scope::Wasm),
-        ["setup", "--browsers"] => setup::run(&root, setup::Scope::All),
+        ["setup"] => setup::run(&root, setup::Scope::Wasm)
+            .and_then(|()| tools::ensure_aiosmtpd(&root).map(drop)),
+        ["setup", "--browsers"] => setup::run(&root, setup::Scope::All)
+            .and_then(|()| tools::ensure_aiosmtpd(&root).map(drop)),
         ["demo"] => demo::run(&root),
         ["test"] => test::run(&root, test::Mode::Full),
         ["test", "--fast"] => test::run(&root, test::Mode::Fast),

@@ -117,10 +117,15 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     });
     let browsers_ok = full && r.stage("setup: browsers", None, tools::ensure_browsers);
 
+    let smtp_ok = r.stage("setup: aiosmtpd", None, || {
+        tools::ensure_aiosmtpd(root).map(drop)
+    });
     r.stage("native tests", None, || {
-        Cmd::cargo()
-            .args(["test", "--workspace", "--exclude", "sesame-e2e"])
-            .run()
+        let mut cmd = Cmd::cargo().args(["test", "--workspace", "--exclude", "sesame-e2e"]);
+        if smtp_ok {
+            cmd = cmd.env("SESAME_AIOSMTPD_PATH", tools::aiosmtpd_dir(root));
+        }
+        cmd.run()
     });
 
     if full {

@@ -191,6 +191,53 @@ pub(crate) fn ensure_terser(root: &Path) -> Result<PathBuf> {
     Ok(script)
 }
 
+/// The aiosmtpd release the demo's SMTP test runs as a local relay (PyPI).
+pub(crate) const AIOSMTPD_VERSION: &str = "1.4.6";
+
+/// The folder aiosmtpd is installed in (`pip install --target`, never into the system's
+/// Python): the demo's SMTP test puts it on `PYTHONPATH` (`SESAME_AIOSMTPD_PATH`).
+pub(crate) fn aiosmtpd_dir(root: &Path) -> PathBuf {
+    crate::widget::target_dir(root)
+        .join("python")
+        .join(format!("aiosmtpd-{AIOSMTPD_VERSION}"))
+}
+
+/// Installs aiosmtpd (pinned) under `target/python/` unless it is there; returns its folder.
+pub(crate) fn ensure_aiosmtpd(root: &Path) -> Result<PathBuf> {
+    let dir = aiosmtpd_dir(root);
+    let marker = dir.join(format!("aiosmtpd-{AIOSMTPD_VERSION}.dist-info"));
+    if marker.is_dir() {
+        println!("ok: aiosmtpd {AIOSMTPD_VERSION}");
+        return Ok(dir);
+    }
+    if which("python3").is_none() {
+        apt_install(&["python3", "python3-pip"])?;
+    } else if Cmd::new("python3")
+        .args(["-m", "pip", "--version"])
+        .read()
+        .is_err()
+    {
+        apt_install(&["python3-pip"])?;
+    }
+    println!(
+        "aiosmtpd {AIOSMTPD_VERSION} missing; installing from PyPI into {}",
+        dir.display()
+    );
+    Cmd::new("python3")
+        // A --target install leaves the system's Python alone (PEP 668 allows it with this).
+        .env("PIP_BREAK_SYSTEM_PACKAGES", "1")
+        .args(["-m", "pip", "install", "--quiet", "--target"])
+        .arg(&dir)
+        .arg(format!("aiosmtpd=={AIOSMTPD_VERSION}"))
+        .run()?;
+    anyhow::ensure!(
+        marker.is_dir(),
+        "pip installed aiosmtpd but {} is missing",
+        marker.display()
+    );
+    Ok(dir)
+}
+
 fn apt_install(packages: &[&str]) -> Result<()> {
     if which("apt-get").is_none() {
         bail!(

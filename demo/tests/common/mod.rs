@@ -108,17 +108,25 @@ pub(crate) async fn test_app() -> TestApp {
 }
 
 pub(crate) async fn test_app_with(config: Config) -> TestApp {
+    test_app_custom(config, |state| state).await
+}
+
+/// An app whose state `adjust` changes (senders, portals…).
+pub(crate) async fn test_app_custom(
+    config: Config,
+    adjust: impl FnOnce(AppState) -> AppState,
+) -> TestApp {
     let db = sesame_demo::db::connect(&config.database_url)
         .await
         .unwrap();
     sesame_demo::seed::seed(&db).await.unwrap();
     let time = Arc::new(AtomicI64::new(START));
     let t = time.clone();
-    let state = AppState::new(
+    let state = adjust(AppState::new(
         config,
         db.clone(),
         Arc::new(move || t.load(Ordering::SeqCst)),
-    );
+    ));
     TestApp {
         router: sesame_demo::app(state).layer(MockConnectInfo(SocketAddr::from(CLIENT))),
         db,
@@ -127,6 +135,19 @@ pub(crate) async fn test_app_with(config: Config) -> TestApp {
 }
 
 impl TestApp {
+    /// A handle on the same app, for a task.
+    pub(crate) fn clone_handle(&self) -> TestApp {
+        TestApp {
+            router: self.router.clone(),
+            db: self.db.clone(),
+            time: self.time.clone(),
+        }
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.time.load(Ordering::SeqCst)
+    }
+
     pub(crate) fn advance(&self, seconds: i64) {
         self.time.fetch_add(seconds, Ordering::SeqCst);
     }

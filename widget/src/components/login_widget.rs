@@ -1,12 +1,13 @@
 //! `LoginWidget`: the portal's header, the language switch, the method chooser or the one
 //! method that works, then the session panel. The Yew API of Sésame.
 
+use super::code_step::CodeStepForm;
 use super::error_message::ErrorMessage;
 use super::method_chooser::MethodChooser;
 use super::password_login::PasswordLoginForm;
 use super::session_panel::SessionPanel;
 use super::support_contact::SupportContact;
-use crate::api::Api;
+use crate::api::{Api, LoginOutcome};
 use crate::dom;
 use crate::hooks::use_accent::use_accent;
 use crate::hooks::use_uid::use_uid;
@@ -76,6 +77,13 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
             onlogin.emit(session);
         })
     };
+    let password_done = {
+        let (state, logged_in) = (state.clone(), logged_in.clone());
+        Callback::from(move |outcome| match outcome {
+            LoginOutcome::Session(session) => logged_in.emit(session),
+            LoginOutcome::Code(step) => state.dispatch(Action::CodeRequired(step)),
+        })
+    };
     {
         // A session may already exist (page reload): show it, if it is this portal's.
         let (state, onlogin) = (state.clone(), props.onlogin.clone());
@@ -128,11 +136,28 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
                 onlogout={logged_out} onerror={session_error(Action::Failed)}
                 onchangeerror={session_error(Action::ChangePasswordFailed)} />
         },
-        View::Method(Method::Password) => html! {
-            <PasswordLoginForm config={config.clone()} {lang} api={(*api).clone()}
+        View::Method(method @ (Method::Password | Method::Otp)) => html! {
+            <PasswordLoginForm config={config.clone()} {lang} api={(*api).clone()} {method}
                 autofocus={state.focus == Some(Focus::LoginForm)} prefill={props.prefill.clone()}
-                onlogin={logged_in} onerror={report} />
+                onlogin={password_done} onerror={report} />
         },
+        View::Code => {
+            // An attempt that ended (expired, too many wrong codes) goes back to the form.
+            let (state_, report) = (state.clone(), report.clone());
+            let onerror = Callback::from(move |error: ApiError| {
+                if error.code == ErrorCode::AttemptExpired {
+                    state_.dispatch(Action::AttemptEnded(Some(error.code)));
+                }
+                report.emit(error);
+            });
+            html! {
+                <CodeStepForm step={state.code.clone().expect("code view")} {lang}
+                    api={(*api).clone()} support={support.clone()}
+                    autofocus={state.focus == Some(Focus::CodeStep)}
+                    onlogin={logged_in} {onerror}
+                    onrestart={dispatcher.reform(|()| Action::AttemptEnded(None))} />
+            }
+        }
         // Methods of later versions; `working_methods` never yields them yet.
         View::Method(_) | View::NoMethod => html! {
             <div class="sesame-no-method">

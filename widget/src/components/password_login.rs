@@ -1,16 +1,16 @@
-//! The identifier + password form. Renders [`state::password_login`](crate::state::password_login).
+//! The identifier + password form, first step of the password and one-time code methods.
+//! Renders [`state::password_login`](crate::state::password_login).
 
 use super::error_message::ErrorMessage;
 use super::forgot_password::ForgotPassword;
 use super::password_field::PasswordField;
-use crate::api::Api;
+use crate::api::{Api, LoginOutcome};
 use crate::dom;
 use crate::hooks::submit_flow::submit_flow;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::hooks::use_uid::use_uid;
 use crate::state::password_login::{Action, PasswordLogin, PrefillSlot};
 use crate::texts::T;
-use sesame_core::api::SessionInfo;
 use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -26,8 +26,12 @@ pub struct PasswordLoginFormProps {
     pub lang: Lang,
     /// The portal API.
     pub api: Api,
-    /// Logged in.
-    pub onlogin: Callback<SessionInfo>,
+    /// The method whose first step this is (its label titles the form; the server runs its
+    /// steps).
+    #[prop_or(Method::Password)]
+    pub method: Method,
+    /// Logged in, or a code step follows.
+    pub onlogin: Callback<LoginOutcome>,
     /// The portal refused or could not be reached (the form shows it too).
     pub onerror: Callback<ApiError>,
     /// Whether to focus the identifier field on mount (just logged out).
@@ -78,7 +82,8 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
     let lang = props.lang;
     let config = &props.config;
     let rule = &config.identifier.rule;
-    let offer = config.offer(Method::Password);
+    let method = props.method;
+    let offer = config.offer(method);
     let (title_id, ident_id, hint_id) = (
         format!("{uid}-title"),
         format!("{uid}-identifier"),
@@ -89,7 +94,7 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
         let (api, portal, rule) = (props.api.clone(), config.id.clone(), rule.clone());
         submit_flow(
             state.clone(),
-            move |s: &PasswordLogin| s.prepare(&portal, &rule),
+            move |s: &PasswordLogin| s.prepare(&portal, &rule, method),
             move |request| {
                 let api = api.clone();
                 async move { api.login_password(&request).await }

@@ -2,9 +2,10 @@
 
 use super::problem::Problem;
 use super::submission::{Step, Submission, Submits};
-use sesame_core::api::{LoginPasswordRequest, SessionInfo};
+use crate::api::LoginOutcome;
+use sesame_core::api::LoginPasswordRequest;
 use sesame_core::identifier::IdentifierRule;
-use sesame_core::{ErrorCode, PortalId, Secret};
+use sesame_core::{ErrorCode, Method, PortalId, Secret};
 
 /// The password login form's state.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -84,11 +85,11 @@ pub enum Action {
     /// A key was pressed in the password field; Caps Lock was on or off.
     CapsLock(bool),
     /// A step of the login request (rejected before sending: see [`PasswordLogin::prepare`]).
-    Submit(Step<SessionInfo>),
+    Submit(Step<LoginOutcome>),
 }
 
-impl From<Step<SessionInfo>> for Action {
-    fn from(step: Step<SessionInfo>) -> Action {
+impl From<Step<LoginOutcome>> for Action {
+    fn from(step: Step<LoginOutcome>) -> Action {
         Action::Submit(step)
     }
 }
@@ -96,10 +97,12 @@ impl From<Step<SessionInfo>> for Action {
 impl PasswordLogin {
     /// The request to send, or why the form cannot be sent yet: empty fields, or an identifier
     /// that does not have the portal's shape (checked here so the person learns it at once).
+    /// `method` is the one whose steps the server runs (password alone, or password then code).
     pub fn prepare(
         &self,
         portal: &PortalId,
         rule: &IdentifierRule,
+        method: Method,
     ) -> Result<LoginPasswordRequest, Problem> {
         let identifier = self.identifier.trim();
         if identifier.is_empty() {
@@ -115,6 +118,7 @@ impl PasswordLogin {
             portal: portal.clone(),
             identifier: identifier.to_owned(),
             password: self.password.clone(),
+            method,
         })
     }
 
@@ -153,8 +157,9 @@ impl Submits for PasswordLogin {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sesame_core::api::SessionInfo;
     use sesame_core::ApiError;
-    use sesame_core::{AssuranceLevel, Method};
+    use sesame_core::AssuranceLevel;
     use std::rc::Rc;
     use yew::Reducible;
 
@@ -169,35 +174,36 @@ mod tests {
         s
     }
 
-    fn session() -> SessionInfo {
-        SessionInfo {
+    fn session() -> LoginOutcome {
+        LoginOutcome::Session(SessionInfo {
             portal: portal(),
             identifier: "12345".into(),
             display_name: "Dr Karim Benali".into(),
             method: Method::Password,
             assurance: AssuranceLevel::Weak,
             authenticated_at: 0,
-        }
+        })
     }
 
     #[test]
     fn identifier_shape_is_checked_before_sending() {
         let digits = IdentifierRule::Digits { len: 5 };
         assert_eq!(
-            typed("", "482915").prepare(&portal(), &digits),
+            typed("", "482915").prepare(&portal(), &digits, Method::Password),
             Err(Problem::MissingIdentifier)
         );
         assert_eq!(
-            typed("1234", "482915").prepare(&portal(), &digits),
+            typed("1234", "482915").prepare(&portal(), &digits, Method::Password),
             Err(Problem::IdentifierShape(digits.clone()))
         );
         assert_eq!(
-            typed("12345", "").prepare(&portal(), &digits),
+            typed("12345", "").prepare(&portal(), &digits, Method::Password),
             Err(Problem::MissingPassword)
         );
         let req = typed(" 12345 ", "482915")
-            .prepare(&portal(), &digits)
+            .prepare(&portal(), &digits, Method::Otp)
             .unwrap();
+        assert_eq!(req.method, Method::Otp, "the chosen method's steps");
         assert_eq!(req.identifier, "12345");
         assert_eq!(req.password.expose(), "482915");
         assert_eq!(req.portal, portal());

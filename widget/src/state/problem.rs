@@ -3,6 +3,7 @@
 
 use crate::texts::T;
 use sesame_core::identifier::IdentifierRule;
+use sesame_core::otp::CodeProblem;
 use sesame_core::{ErrorCode, Lang};
 
 /// A problem to show in the error region.
@@ -16,6 +17,8 @@ pub enum Problem {
     MissingPassword,
     /// The identifier does not have the portal's shape.
     IdentifierShape(IdentifierRule),
+    /// The one-time code typed cannot be one (empty, wrong length, not digits).
+    Code(CodeProblem),
 }
 
 impl Problem {
@@ -29,6 +32,7 @@ impl Problem {
                 Some(hint) => format!("{} {hint}.", T::IdentifierShape.get(lang)),
                 None => T::MissingIdentifier.get(lang).to_owned(),
             },
+            Problem::Code(problem) => problem.text(lang),
         }
     }
 
@@ -51,6 +55,11 @@ impl Problem {
                     | ErrorCode::RateLimited
                     | ErrorCode::ServerBusy
                     | ErrorCode::MethodNotAvailable
+                    | ErrorCode::InvalidCode
+                    | ErrorCode::CodeMalformed
+                    | ErrorCode::AttemptExpired
+                    | ErrorCode::ResendTooSoon
+                    | ErrorCode::TooManySends
             ),
             _ => false,
         }

@@ -1,11 +1,11 @@
 //! The whole widget: language, which method is on screen, and the session.
 
 use super::problem::Problem;
-use sesame_core::api::SessionInfo;
+use sesame_core::api::{CodeStep, SessionInfo};
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 
 /// The methods this version of the widget can carry out.
-pub const IMPLEMENTED: [Method; 1] = [Method::Password];
+pub const IMPLEMENTED: [Method; 2] = [Method::Password, Method::Otp];
 
 /// The portal's methods that this version can carry out, in the portal's order.
 pub fn working_methods(config: &PortalConfig) -> Vec<Method> {
@@ -23,6 +23,8 @@ pub enum View {
     Session,
     /// One method's form.
     Method(Method),
+    /// The one-time code that follows the password (any method whose steps have one).
+    Code,
     /// Several methods work: the chooser.
     Chooser,
     /// None works: a message and the support contact.
@@ -34,8 +36,10 @@ pub enum View {
 pub enum Focus {
     /// To the session panel, after logging in.
     Session,
-    /// To the login form, after logging out.
+    /// To the login form, after logging out or when an attempt ended.
     LoginForm,
+    /// To the code step, once the password is accepted.
+    CodeStep,
 }
 
 /// The widget's state.
@@ -49,6 +53,9 @@ pub struct WidgetState {
     pub chosen: Option<Method>,
     /// The session, once logged in.
     pub session: Option<SessionInfo>,
+    /// The code step under way, after the password (the server's attempt cookie holds the
+    /// rest).
+    pub code: Option<CodeStep>,
     /// Whether the change-password form is open.
     pub changing_password: bool,
     /// A problem of the session panel (logout failed…).
@@ -70,6 +77,11 @@ pub enum Action {
     BackToChooser,
     /// Logged in with a form.
     LoggedIn(SessionInfo),
+    /// The password was accepted; a code must follow.
+    CodeRequired(CodeStep),
+    /// The code step ended without a session (expired, too many wrong codes, or the person
+    /// starts again): back to the method's form, saying why when there is a reason.
+    AttemptEnded(Option<ErrorCode>),
     /// A session was found on load (focus stays where the page has it).
     SessionFound(SessionInfo),
     /// Logged out.
@@ -99,6 +111,7 @@ impl WidgetState {
             methods,
             chosen,
             session: None,
+            code: None,
             changing_password: false,
             problem: None,
             focus: None,
@@ -109,6 +122,8 @@ impl WidgetState {
     pub fn view(&self) -> View {
         if self.session.is_some() {
             View::Session
+        } else if self.code.is_some() {
+            View::Code
         } else if let Some(method) = self.chosen {
             View::Method(method)
         } else if self.methods.is_empty() {
@@ -120,7 +135,7 @@ impl WidgetState {
 
     /// Whether a "back to the chooser" button makes sense.
     pub fn can_go_back(&self) -> bool {
-        self.methods.len() > 1 && self.chosen.is_some()
+        self.methods.len() > 1 && self.chosen.is_some() && self.code.is_none()
     }
 
     /// Applies one action.
@@ -129,19 +144,35 @@ impl WidgetState {
             Action::SwitchLang => self.lang = self.lang.other(),
             Action::SetLang(lang) => self.lang = lang,
             Action::Choose(method) => {
-                if self.methods.contains(&method) {
+                if self.methods.contains(&method) && self.code.is_none() {
                     self.chosen = Some(method);
+                    self.problem = None;
                 }
             }
             Action::BackToChooser => {
-                if self.methods.len() > 1 {
+                if self.can_go_back() {
                     self.chosen = None;
+                    self.problem = None;
                 }
             }
             Action::LoggedIn(session) => {
                 self.session = Some(session);
+                self.code = None;
                 self.problem = None;
                 self.focus = Some(Focus::Session);
+            }
+            Action::CodeRequired(step) => {
+                if self.session.is_none() {
+                    self.code = Some(step);
+                    self.problem = None;
+                    self.focus = Some(Focus::CodeStep);
+                }
+            }
+            Action::AttemptEnded(reason) => {
+                if self.code.take().is_some() {
+                    self.problem = reason.map(Problem::Api);
+                    self.focus = Some(Focus::LoginForm);
+                }
             }
             Action::SessionFound(session) => {
                 if self.session.is_none() {
@@ -151,6 +182,7 @@ impl WidgetState {
             }
             Action::LoggedOut => {
                 self.session = None;
+                self.code = None;
                 self.changing_password = false;
                 self.problem = None;
                 self.focus = Some(Focus::LoginForm);
@@ -202,16 +234,38 @@ mod tests {
         }
     }
 
+    fn code_step() -> CodeStep {
+        CodeStep {
+            step: sesame_core::method::Step::Code,
+            channels: vec![sesame_core::otp::OtpChannel::App],
+            channel: None,
+            destination: None,
+            digits: 6,
+            period: 60,
+            expires_in: None,
+            resend_in: None,
+            sends_left: 0,
+            server_time: 0,
+            enrol: None,
+        }
+    }
+
     #[test]
     fn only_implemented_methods_work_in_portal_order() {
         for config in PortalConfig::presets() {
-            assert_eq!(
-                working_methods(&config),
-                vec![Method::Password],
-                "{}",
-                config.id
-            );
+            let offered: Vec<Method> = config.offers().map(|o| o.method).collect();
+            let expected: Vec<Method> = offered
+                .into_iter()
+                .filter(|m| IMPLEMENTED.contains(m))
+                .collect();
+            assert_eq!(working_methods(&config), expected, "{}", config.id);
+            assert!(working_methods(&config).contains(&Method::Password));
         }
+        assert_eq!(
+            working_methods(&PortalConfig::spico()),
+            [Method::Otp, Method::Password],
+            "SPICO's order: its strong method first"
+        );
         let mut cps_only = PortalConfig::parceo();
         cps_only.methods.retain(|o| o.method != Method::Password);
         assert!(working_methods(&cps_only).is_empty());
@@ -307,6 +361,39 @@ mod tests {
         s.apply(Action::ChangePasswordFailed(ErrorCode::NotAuthenticated));
         assert_eq!(s.view(), View::Method(Method::Password));
         assert_eq!(s.problem, Some(Problem::Api(ErrorCode::NotAuthenticated)));
+    }
+
+    #[test]
+    fn a_code_step_follows_the_password_and_ends_in_a_session_or_back_at_the_form() {
+        let mut s = WidgetState::new(vec![Method::Password, Method::Otp], Lang::Fr);
+        s.apply(Action::Choose(Method::Otp));
+        s.apply(Action::CodeRequired(code_step()));
+        assert_eq!(s.view(), View::Code);
+        assert_eq!(s.focus, Some(Focus::CodeStep));
+        assert!(
+            !s.can_go_back(),
+            "the attempt is under way: restart instead"
+        );
+        s.apply(Action::BackToChooser);
+        s.apply(Action::Choose(Method::Password));
+        assert_eq!(s.view(), View::Code, "no method change mid-attempt");
+        s.apply(Action::AttemptEnded(Some(ErrorCode::AttemptExpired)));
+        assert_eq!(s.view(), View::Method(Method::Otp));
+        assert_eq!(s.problem, Some(Problem::Api(ErrorCode::AttemptExpired)));
+        assert_eq!(s.focus, Some(Focus::LoginForm));
+        s.apply(Action::CodeRequired(code_step()));
+        assert_eq!(s.problem, None);
+        s.apply(Action::LoggedIn(session()));
+        assert_eq!(s.view(), View::Session);
+        assert_eq!(s.code, None);
+        s.apply(Action::LoggedOut);
+        assert_eq!(s.view(), View::Method(Method::Otp));
+        s.apply(Action::AttemptEnded(None));
+        assert_eq!(
+            s.focus,
+            Some(Focus::LoginForm),
+            "no attempt: nothing changes"
+        );
     }
 
     #[test]

@@ -1,0 +1,239 @@
+//! The one-time code step, after the password: choose where the code is sent (when the portal
+//! offers SMS and e-mail), set up the authenticator app (the server's QR code and the secret in
+//! groups of four), type the code, send it again after the cooldown. Renders
+//! [`state::code_entry`](crate::state::code_entry).
+
+use super::error_message::ErrorMessage;
+use crate::api::Api;
+use crate::dom;
+use crate::hooks::submit_flow::submit_flow;
+use crate::hooks::use_uid::use_uid;
+use crate::state::code_entry::{Action, CodeEntry};
+use crate::texts::{code_valid_for, resend_in, T};
+use gloo_timers::callback::Interval;
+use sesame_core::api::{CodeStep, SendCodeRequest, SessionInfo};
+use sesame_core::otp::OtpChannel;
+use sesame_core::portal::Support;
+use sesame_core::{ApiError, Lang};
+use std::rc::Rc;
+use web_sys::{HtmlElement, HtmlInputElement};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// Props of [`CodeStepForm`].
+#[derive(Properties, PartialEq)]
+pub struct CodeStepFormProps {
+    /// The step as the password step's answer gave it.
+    pub step: CodeStep,
+    /// Interface language.
+    pub lang: Lang,
+    /// The portal API.
+    pub api: Api,
+    /// The support contact, for errors the person cannot fix alone.
+    pub support: Rc<Support>,
+    /// Logged in.
+    pub onlogin: Callback<SessionInfo>,
+    /// The portal refused or could not be reached (the form shows it too).
+    pub onerror: Callback<ApiError>,
+    /// The person starts the login again.
+    pub onrestart: Callback<()>,
+    /// Whether to move focus into the step on mount (it replaced the password form).
+    #[prop_or_default]
+    pub autofocus: bool,
+}
+
+/// This device's clock, Unix seconds.
+fn now() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+fn channel_label(channel: OtpChannel, lang: Lang) -> &'static str {
+    match channel {
+        OtpChannel::Sms => T::BySms.get(lang),
+        _ => T::ByEmail.get(lang),
+    }
+}
+
+/// `form[data-form="code"]`.
+#[component]
+pub fn CodeStepForm(props: &CodeStepFormProps) -> Html {
+    let state = use_reducer(|| CodeEntry::new(props.step.clone(), now()));
+    let uid = use_uid();
+    let lang = props.lang;
+    let (input_ref, choice_ref) = (use_node_ref(), use_node_ref());
+    let choosing = state.must_choose_channel();
+    {
+        // Focus follows the step: to the first channel while choosing, then to the field.
+        let (input_ref, choice_ref) = (input_ref.clone(), choice_ref.clone());
+        let mounted = use_mut_ref(|| false);
+        let autofocus = props.autofocus;
+        use_effect_with(choosing, move |choosing| {
+            let first = !std::mem::replace(&mut *mounted.borrow_mut(), true);
+            if !first || autofocus {
+                let target = if *choosing { choice_ref } else { input_ref };
+                if let Some(el) = target.cast::<HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    {
+        // The countdowns tick once a second while they run, and not otherwise.
+        let state = state.clone();
+        use_effect_with(state.counting(), move |counting| {
+            let interval =
+                counting.then(|| Interval::new(1_000, move || state.dispatch(Action::Tick(now()))));
+            move || drop(interval)
+        });
+    }
+    let onsubmit = {
+        let api = props.api.clone();
+        submit_flow(
+            state.clone(),
+            CodeEntry::prepare,
+            move |request| {
+                let api = api.clone();
+                async move { api.verify_code(&request).await }
+            },
+            props.onlogin.clone(),
+            props.onerror.clone(),
+        )
+    };
+    let send = |channel: OtpChannel| {
+        let (state, api, onerror) = (state.clone(), props.api.clone(), props.onerror.clone());
+        Callback::from(move |_: MouseEvent| {
+            if !state.can_send() {
+                return;
+            }
+            state.dispatch(Action::Sending);
+            let (state, api, onerror) = (state.clone(), api.clone(), onerror.clone());
+            spawn_local(async move {
+                match api.send_code(&SendCodeRequest { channel }).await {
+                    Ok(step) => state.dispatch(Action::Sent(step, now())),
+                    Err(error) => {
+                        state.dispatch(Action::SendFailed(error.clone()));
+                        onerror.emit(error);
+                    }
+                }
+            });
+        })
+    };
+    let on_code = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            state.dispatch(Action::Code(
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            ))
+        })
+    };
+
+    let (title_id, field_id, channels_id) = (
+        format!("{uid}-title"),
+        format!("{uid}-code"),
+        format!("{uid}-channels"),
+    );
+    let step = &state.step;
+    let disabled = (!state.can_send()).then_some("true");
+    let mut first = true;
+    let channel_buttons: Html = state
+        .sending_channels()
+        .map(|channel| {
+            let node = if std::mem::replace(&mut first, false) {
+                choice_ref.clone()
+            } else {
+                NodeRef::default()
+            };
+            html! {
+                <button type="button" class="sesame-secondary" ref={node}
+                    data-action={dom::action::SEND_CODE} data-channel={channel.as_str()}
+                    aria-disabled={disabled} onclick={send(channel)}>
+                    {channel_label(channel, lang)}
+                </button>
+            }
+        })
+        .collect();
+    let enrolment = step.enrol.as_ref().map(|enrol| {
+        let src: String = [
+            "data:image/svg+xml,",
+            &String::from(js_sys::encode_uri_component(&enrol.svg)),
+        ]
+        .concat();
+        html! {
+            <>
+                <p>{T::EnrolScan.get(lang)}</p>
+                <img class={dom::class::ENROL_QR} {src} alt={T::EnrolQrAlt.get(lang)}
+                    width="200" height="200" />
+                <p>{T::EnrolKey.get(lang)}{" "}
+                    <code class={dom::class::ENROL_SECRET}>{enrol.secret.expose()}</code></p>
+                <p>{T::EnrolThen.get(lang)}</p>
+            </>
+        }
+    });
+    let mut timers = String::new();
+    match state.expires_in() {
+        Some(0) => timers.push_str(T::CodeExpired.get(lang)),
+        Some(secs) => timers.push_str(&code_valid_for(secs.div_ceil(60), lang)),
+        None => {}
+    }
+    if step.channel.is_some() && state.resend_in().is_none() && step.sends_left > 0 {
+        timers.push(' ');
+        timers.push_str(T::ResendReady.get(lang));
+    }
+    let channels_prompt = match state.resend_in() {
+        Some(secs) if !choosing => resend_in(secs, lang),
+        _ if choosing => T::ChooseChannel.get(lang).to_owned(),
+        _ => T::Resend.get(lang).to_owned(),
+    };
+
+    html! {
+        <form data-form={dom::form::CODE} class="sesame-form" novalidate=true method="post"
+            aria-labelledby={title_id.clone()} {onsubmit}>
+            <h3 id={title_id} class="sesame-form-title">
+                {if enrolment.is_some() { T::EnrolTitle.get(lang) } else { T::CodeLabel.get(lang) }}
+            </h3>
+            {enrolment}
+            if step.enrol.is_none() && state.uses_app() {
+                <p>{T::CodeFromApp.get(lang)}</p>
+            }
+            if state.clock_differs() {
+                <p class="sesame-notice sesame-clock-warning">
+                    <span class="sesame-notice-icon" aria-hidden="true">{"i"}</span>
+                    {T::ClockWarning.get(lang)}
+                </p>
+            }
+            if let Some(destination) = &step.destination {
+                <p>{T::CodeSentTo.get(lang)}{" "}
+                    <strong class={dom::class::CODE_DESTINATION}>{destination}</strong></p>
+            }
+            if !choosing {
+                <div class="sesame-field">
+                    <label for={field_id.clone()}>{T::CodeLabel.get(lang)}</label>
+                    <input id={field_id} ref={input_ref} name={dom::field::CODE} type="text"
+                        autocomplete="one-time-code" inputmode="numeric" spellcheck="false"
+                        autocapitalize="off" autocorrect="off" aria-required="true"
+                        value={state.code.clone()} oninput={on_code} />
+                </div>
+            }
+            if let Some(problem) = state.submission.problem.clone() {
+                <ErrorMessage {problem} {lang} support={props.support.clone()} />
+            }
+            if !choosing {
+                <button type="submit" class="sesame-primary"
+                    aria-disabled={state.submission.submitting.then_some("true")}>
+                    {if state.submission.submitting { T::Verifying.get(lang) } else { T::VerifyCode.get(lang) }}
+                </button>
+            }
+            if state.sending_channels().next().is_some() {
+                <p id={channels_id.clone()}>{channels_prompt}</p>
+                <div class="sesame-actions" role="group" aria-labelledby={channels_id}>
+                    {channel_buttons}
+                </div>
+            }
+            <p class={dom::class::CODE_TIMERS} aria-live="polite">{timers}</p>
+            <button type="button" class="sesame-link-button" data-action={dom::action::RESTART}
+                onclick={props.onrestart.reform(|_| ())}>
+                {T::Restart.get(lang)}
+            </button>
+        </form>
+    }
+}
