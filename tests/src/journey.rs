@@ -272,13 +272,7 @@ pub fn steps(config: &PortalConfig, method: Method) -> Result<Vec<Step>> {
 /// focus already), select what it holds and delete it, type, Enter.
 pub async fn enter_code(s: &Session, code: &str) -> Result<()> {
     s.tab_to(&sel::CODE, 20).await?;
-    s.keys(&format!(
-        "{}a{}{}",
-        char::from(Key::Control),
-        char::from(Key::Null),
-        char::from(Key::Backspace)
-    ))
-    .await?;
+    s.clear_focused().await?;
     s.keys(code).await?;
     let typed = s
         .wait_for(&sel::CODE)
