@@ -96,9 +96,17 @@ fn mount_widget(config: PortalConfig, onerror: Callback<sesame_core::ApiError>) 
     root
 }
 
+/// SPICO with its password method alone (its one-time codes put a chooser first): the
+/// password form's own behaviour, on a portal with the strictest rules and a notice.
+fn spico_password_only() -> PortalConfig {
+    let mut config = PortalConfig::spico();
+    config.methods.retain(|o| o.method == Method::Password);
+    config
+}
+
 #[wasm_bindgen_test]
 async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
-    let root = mount_widget(PortalConfig::spico(), Callback::noop());
+    let root = mount_widget(spico_password_only(), Callback::noop());
     let section = wait_for(&root, "section.sesame").await;
     settle().await;
     assert_eq!(section.get_attribute("lang").as_deref(), Some("fr"));
@@ -160,7 +168,7 @@ async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
 
 #[wasm_bindgen_test]
 async fn the_language_switch_changes_the_text() {
-    let root = mount_widget(PortalConfig::spico(), Callback::noop());
+    let root = mount_widget(spico_password_only(), Callback::noop());
     wait_for(&root, &dom::form(dom::form::PASSWORD)).await;
     let password_id = find(&root, &dom::field(dom::field::PASSWORD)).id();
     let label = format!("label[for=\"{password_id}\"]");
@@ -189,7 +197,7 @@ async fn an_unreachable_portal_gives_the_network_error_in_french() {
         let reported = reported.clone();
         Callback::from(move |e: sesame_core::ApiError| reported.borrow_mut().push(e))
     };
-    let root = mount_widget(PortalConfig::spico(), onerror);
+    let root = mount_widget(spico_password_only(), onerror);
     wait_for(&root, &dom::form(dom::form::PASSWORD)).await;
     type_into(&root, &dom::field(dom::field::IDENTIFIER), "marie.dupont").await;
     type_into(
@@ -357,7 +365,7 @@ async fn errors_render_in_french_from_core_with_the_support_contact() {
 #[wasm_bindgen_test]
 async fn the_element_mounts_presets_fires_events_and_unmounts() {
     let host = container();
-    host.set_attribute("preset", "nexus").unwrap();
+    host.set_attribute("preset", "parceo").unwrap();
     host.set_attribute("lang", "en").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
     let events = Rc::new(RefCell::new(Vec::<JsValue>::new()));
@@ -371,7 +379,7 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
         .unwrap();
     let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
-    assert_eq!(text(&host, &dom::class(dom::class::PORTAL)), "Nexus");
+    assert_eq!(text(&host, &dom::class(dom::class::PORTAL)), "Parcéo");
     assert_eq!(
         find(&host, "section.sesame")
             .get_attribute("lang")
@@ -379,11 +387,11 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
         Some("en")
     );
 
-    type_into(&host, &dom::field(dom::field::IDENTIFIER), "paul.bernard").await;
+    type_into(&host, &dom::field(dom::field::IDENTIFIER), "lucie.petit").await;
     type_into(
         &host,
         &dom::field(dom::field::PASSWORD),
-        "cafe-du-matin-nexus",
+        "equipe-soignante-vosges",
     )
     .await;
     click(&host, "button[type=\"submit\"]").await;
@@ -420,12 +428,12 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
 #[wasm_bindgen_test]
 async fn the_element_takes_over_the_first_paint() {
     let host = container();
-    host.set_attribute("preset", "nexus").unwrap();
+    host.set_attribute("preset", "parceo").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
     let typed = js_sys::Object::new();
     for (key, value) in [
-        ("identifier", JsValue::from_str("paul.bernard")),
-        ("password", JsValue::from_str("cafe-du-matin-nexus")),
+        ("identifier", JsValue::from_str("lucie.petit")),
+        ("password", JsValue::from_str("equipe-soignante-vosges")),
         ("focus", JsValue::from_str("password")),
         ("submit", JsValue::TRUE),
     ] {
@@ -439,7 +447,7 @@ async fn the_element_takes_over_the_first_paint() {
             .unwrap()
             .value()
     };
-    assert_eq!(value("identifier"), "paul.bernard");
+    assert_eq!(value("identifier"), "lucie.petit");
     let focused = web_sys::window()
         .unwrap()
         .document()
@@ -457,6 +465,7 @@ async fn the_element_takes_over_the_first_paint() {
 
     // Without a first paint the form starts empty and sends nothing.
     let host = container();
+    host.set_attribute("preset", "parceo").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
     let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
@@ -494,5 +503,82 @@ fn browser_lowercasing_judges_the_identifier_rule_as_the_server_does() {
     assert_eq!(
         judged(outcomes("xxÉLODIE.MARTINxx", &policy, "élodie.martin")),
         Some(false)
+    );
+}
+
+/// The code step as a person meets it: the authenticator's set-up (the server's QR code with a
+/// text alternative, the secret in groups of four), one code field the browser and password
+/// managers recognise, a slip caught before anything is sent (core's words), and the clock
+/// warning when this device's time is far from the portal's.
+#[wasm_bindgen_test]
+async fn the_code_step_enrols_the_app_and_catches_a_slip_before_sending() {
+    use sesame_core::api::{CodeStep, Enrolment};
+    use sesame_core::otp::{CodeProblem, OtpChannel};
+    use sesame_core::Secret;
+    use sesame_widget::components::code_step::{CodeStepForm, CodeStepFormProps};
+    use sesame_widget::texts::T;
+    let root = container();
+    let step = CodeStep {
+        step: sesame_core::method::Step::Code,
+        channels: vec![OtpChannel::App],
+        channel: None,
+        destination: None,
+        digits: 6,
+        period: 60,
+        expires_in: None,
+        resend_in: None,
+        sends_left: 0,
+        server_time: 0, // 1970: this device is "far" from it
+        enrol: Some(Enrolment {
+            svg: "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>".into(),
+            secret: Secret::new("JBSW Y3DP EHPK 3PXP"),
+            uri: Secret::new("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"),
+        }),
+    };
+    let props = props!(CodeStepFormProps {
+        step,
+        lang: Lang::Fr,
+        api: Api::new(DEAD_API.into()),
+        support: Rc::new(PortalConfig::paaco().support),
+        onlogin: Callback::noop(),
+        onerror: Callback::noop(),
+        onrestart: Callback::noop(),
+    });
+    Renderer::<CodeStepForm>::with_root_and_props(root.clone(), props).render();
+    let form = wait_for(&root, &dom::form(dom::form::CODE)).await;
+    let qr = find(&form, &dom::class(dom::class::ENROL_QR));
+    assert_eq!(
+        qr.get_attribute("alt").as_deref(),
+        Some(T::EnrolQrAlt.get(Lang::Fr))
+    );
+    assert!(qr
+        .get_attribute("src")
+        .unwrap()
+        .starts_with("data:image/svg+xml,"));
+    assert_eq!(
+        text(&form, &dom::class(dom::class::ENROL_SECRET)),
+        "JBSW Y3DP EHPK 3PXP"
+    );
+    let input = find(&form, &dom::field(dom::field::CODE));
+    assert_eq!(
+        input.get_attribute("autocomplete").as_deref(),
+        Some("one-time-code")
+    );
+    assert_eq!(input.get_attribute("inputmode").as_deref(), Some("numeric"));
+    assert!(form
+        .query_selector(&dom::class(dom::class::CLOCK_WARNING))
+        .unwrap()
+        .is_some());
+    type_into(&form, &dom::field(dom::field::CODE), "12ab56").await;
+    click(&form, "button[type=\"submit\"]").await;
+    let alert = wait_for(&form, "[role=\"alert\"].sesame-error").await;
+    assert_eq!(
+        alert.text_content().unwrap(),
+        format!("!{}", CodeProblem::NotDigits.text(Lang::Fr))
+    );
+    assert_eq!(
+        alert.get_attribute("data-code"),
+        None,
+        "caught here: nothing was sent"
     );
 }
