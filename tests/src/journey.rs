@@ -3,15 +3,20 @@
 //! typed here a second time. A step that ends on a settled page runs the accessibility check
 //! there ([`Session::check_accessibility`]).
 
-use crate::harness::{Portal, Session};
+use crate::codes;
+use crate::harness::{visible, Portal, Session};
 use anyhow::{bail, ensure, Context, Result};
+use fantoccini::key::Key;
 use fantoccini::Locator;
 use serde_json::Value;
+use sesame_core::otp::{mask_email, mask_phone, OtpChannel};
+use sesame_core::{Method, PortalConfig, Step};
 use sesame_demo::seed::{DemoAccount, DEMO_ACCOUNTS};
 
 /// The widget's stable DOM hooks, built from the widget's own contract (`sesame_widget::dom`):
 /// a renamed hook breaks compilation here, not a journey at run time. Use them as `&sel::X`.
 pub mod sel {
+    use sesame_core::otp::OtpChannel;
     use sesame_core::Method;
     use sesame_widget::dom::{self, action, class, field, form, widget};
     use std::sync::LazyLock;
@@ -69,6 +74,40 @@ pub mod sel {
     /// The first paint (served with the page, or drawn by the loader) before the takeover.
     pub static FIRST_PAINT: Sel =
         LazyLock::new(|| format!("sesame-login > section{}", dom::class(class::FIRST_PAINT)));
+    /// The chooser button of `method`.
+    pub fn choose(method: Method) -> String {
+        widget(&dom::method(method))
+    }
+    /// The one-time code step's form.
+    pub static CODE_FORM: Sel = LazyLock::new(|| widget(&dom::form(form::CODE)));
+    /// The one-time code field.
+    pub static CODE: Sel = LazyLock::new(|| widget(&dom::field(field::CODE)));
+    /// The code step's submit button.
+    pub static CODE_SUBMIT: Sel = LazyLock::new(|| {
+        widget(&format!(
+            r#"{} button[type="submit"]"#,
+            dom::form(form::CODE)
+        ))
+    });
+    /// The button sending a code on `channel`.
+    pub fn send_code(channel: OtpChannel) -> String {
+        widget(&dom::send_code(channel.as_str()))
+    }
+    /// Where the code went, as the server masked it.
+    pub static CODE_DESTINATION: Sel =
+        LazyLock::new(|| widget(&dom::class(class::CODE_DESTINATION)));
+    /// The authenticator app's QR code, on the enrolment screen.
+    pub static ENROL_QR: Sel = LazyLock::new(|| widget(&dom::class(class::ENROL_QR)));
+    /// The authenticator app's secret in groups of four, on the enrolment screen.
+    pub static ENROL_SECRET: Sel = LazyLock::new(|| widget(&dom::class(class::ENROL_SECRET)));
+    /// The session's method (its `data-method`), in the widget's session view.
+    pub static SESSION_METHOD: Sel =
+        LazyLock::new(|| widget(&format!("{} [data-method]", dom::class(class::SESSION))));
+    /// The session's assurance level (its `data-assurance`), in the widget's session view.
+    pub static SESSION_ASSURANCE: Sel =
+        LazyLock::new(|| widget(&format!("{} [data-assurance]", dom::class(class::SESSION))));
+    /// The demo page's service tiles that need strong authentication.
+    pub static STRONG_TILES: Sel = LazyLock::new(|| r#".tile[data-requires="strong"]"#.into());
     /// The demo page's preset switcher.
     pub static PRESET: Sel = LazyLock::new(|| "select#preset".into());
     /// The demo page's session panel.
@@ -131,17 +170,34 @@ async fn widget_ready(s: &Session) -> Result<bool> {
 
 /// Shows the password form: directly, or through the method chooser; checks accessibility.
 pub async fn open_password_form(s: &Session) -> Result<()> {
+    open_method_form(s, Method::Password).await
+}
+
+/// Shows the identifier and password form of `method` (the password method, or the first step
+/// of the one-time code method): directly when the portal has one method, or through the
+/// method chooser; checks accessibility.
+pub async fn open_method_form(s: &Session, method: Method) -> Result<()> {
     if !widget_ready(s).await? {
-        s.click(&sel::CHOOSE_PASSWORD).await?;
+        s.click(&sel::choose(method)).await?;
         s.wait_for(&sel::PASSWORD_FORM).await?;
     }
-    s.check_accessibility("the password form").await
+    s.check_accessibility(&format!("the {} form", method.as_str()))
+        .await
 }
 
 /// Shows the password form, types the identifier and password, and submits with the mouse
 /// (the step that follows waits for the outcome and checks it).
 pub async fn log_in(s: &Session, identifier: &str, password: &str) -> Result<()> {
     fill_login(s, identifier, password).await?;
+    s.click(&sel::SUBMIT).await
+}
+
+/// Shows `method`'s identifier and password form, types `who`'s, and submits with the mouse
+/// (the step that follows waits for the outcome: a session, or the code step).
+pub async fn log_in_for(s: &Session, method: Method, who: &DemoAccount) -> Result<()> {
+    open_method_form(s, method).await?;
+    s.fill(&sel::IDENTIFIER, who.identifier).await?;
+    s.fill(&sel::PASSWORD, who.password).await?;
     s.click(&sel::SUBMIT).await
 }
 
@@ -173,6 +229,128 @@ pub async fn expect_session(s: &Session, who: &DemoAccount) -> Result<()> {
     s.wait_for_text(&sel::WIDGET_SESSION, |t| t.contains(who.display_name))
         .await?;
     s.check_accessibility("the session").await
+}
+
+/// Waits until the page shows `who`'s session after the steps `done` (the steps of the offer
+/// they logged in with): the method and assurance level core gives those steps, in the widget's
+/// session view (`data-method`, `data-assurance`).
+pub async fn expect_session_after(s: &Session, who: &DemoAccount, done: &[Step]) -> Result<()> {
+    expect_session(s, who).await?;
+    let method = s
+        .wait_for(&sel::SESSION_METHOD)
+        .await?
+        .attr("data-method")
+        .await?;
+    ensure!(
+        method.as_deref() == Some(Step::session_method(done).as_str()),
+        "session method {method:?} after {done:?}, expected {:?}",
+        Step::session_method(done)
+    );
+    let level = s
+        .wait_for(&sel::SESSION_ASSURANCE)
+        .await?
+        .attr("data-assurance")
+        .await?;
+    ensure!(
+        level.as_deref() == Some(Step::assurance(done).as_str()),
+        "session assurance {level:?} after {done:?}, expected {:?}",
+        Step::assurance(done)
+    );
+    Ok(())
+}
+
+/// The steps of `method` on `config` (from core's preset).
+pub fn steps(config: &PortalConfig, method: Method) -> Result<Vec<Step>> {
+    Ok(config
+        .offer(method)
+        .with_context(|| format!("{} offers {}", config.id.as_str(), method.as_str()))?
+        .steps()
+        .to_vec())
+}
+
+/// Types `code` into the code field with the keyboard only: Tab to the field (it may have the
+/// focus already), select what it holds and delete it, type, Enter.
+pub async fn enter_code(s: &Session, code: &str) -> Result<()> {
+    s.tab_to(&sel::CODE, 20).await?;
+    s.clear_focused().await?;
+    s.keys(code).await?;
+    let typed = s
+        .wait_for(&sel::CODE)
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        typed == code,
+        "typed {code:?}, the code field holds {typed:?}"
+    );
+    s.press(Key::Enter).await
+}
+
+/// On the code step, gets a code sent to `who` on `channel` (SMS or e-mail) as a person does:
+/// where the portal lets them choose, Tab to that channel's button and Enter; then the step
+/// names the masked destination (core's masking of the seed's number or address) and the code
+/// arrives in the demo's outbox. Checks accessibility before and after; returns the code.
+pub async fn receive_code(
+    s: &Session,
+    portal: &Portal,
+    config: &PortalConfig,
+    who: &DemoAccount,
+    channel: OtpChannel,
+) -> Result<String> {
+    let (to, masked) = match channel {
+        OtpChannel::Sms => (who.phone, mask_phone(who.phone)),
+        OtpChannel::Email => (who.email, mask_email(who.email)),
+        OtpChannel::App => bail!("the app's codes are not sent"),
+    };
+    let otp = config.otp.as_ref().context("the portal sends codes")?;
+    let before = codes::outbox(portal, to).await?.len();
+    if otp.only_sending_channel() != Some(channel) {
+        // The person chooses where the code goes.
+        let button = sel::send_code(channel);
+        s.wait_for(&button).await?;
+        s.check_accessibility("the choice of channel").await?;
+        s.tab_to(&button, 20).await?;
+        s.press(Key::Enter).await?;
+    }
+    s.wait_for_text(&sel::CODE_DESTINATION, |t| t.contains(&visible(&masked)))
+        .await
+        .context("the code step names where the code went")?;
+    s.wait_for(&sel::CODE).await?;
+    s.check_accessibility("the code step").await?;
+    codes::sent_code(portal, to, channel, before).await
+}
+
+/// Checks that the demo page's services needing strong authentication are open (no longer
+/// greyed, no reason given) and that one opens when clicked; checks accessibility.
+pub async fn expect_strong_services_open(s: &Session) -> Result<()> {
+    let tiles = s.client.find_all(Locator::Css(&sel::STRONG_TILES)).await?;
+    ensure!(
+        !tiles.is_empty(),
+        "the page has services needing strong authentication"
+    );
+    for tile in &tiles {
+        ensure!(
+            tile.attr("aria-disabled").await?.is_none(),
+            "a service needing strong authentication is still greyed: {}",
+            tile.html(false).await?
+        );
+        ensure!(
+            tile.find_all(Locator::Css(".tile-reason"))
+                .await?
+                .is_empty(),
+            "an open service still gives a reason: {}",
+            tile.html(false).await?
+        );
+    }
+    let target = tiles[0].attr("href").await?.context("a tile is a link")?;
+    tiles[0].click().await?;
+    s.wait_until("the service opens", async || {
+        let url = s.client.current_url().await?;
+        Ok(url.as_str().ends_with(&target).then_some(()))
+    })
+    .await?;
+    s.check_accessibility("the services, open").await
 }
 
 /// Whether the page's session panel is visible.

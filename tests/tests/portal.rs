@@ -14,9 +14,9 @@ async fn spawn_serves_on_a_free_port_with_the_security_headers() {
         .get(&format!("{API}{}", paths::SESSION))
         .await
         .unwrap();
-    assert_eq!(session.status, 204, "no session yet: {session:?}");
+    assert_eq!(session.status(), 204, "no session yet: {session:?}");
     assert_eq!(
-        session.headers["content-security-policy"],
+        session.headers()["content-security-policy"],
         CONTENT_SECURITY_POLICY
     );
 }

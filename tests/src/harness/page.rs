@@ -127,6 +127,21 @@ impl Session {
         Ok(())
     }
 
+    /// Empties the focused field from the keyboard, as a person does: Ctrl+A (Control held
+    /// down), then Backspace.
+    pub async fn clear_focused(&self) -> Result<()> {
+        let (control, backspace) = (char::from(Key::Control), char::from(Key::Backspace));
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: control })
+            .then(KeyAction::Down { value: 'a' })
+            .then(KeyAction::Up { value: 'a' })
+            .then(KeyAction::Up { value: control })
+            .then(KeyAction::Down { value: backspace })
+            .then(KeyAction::Up { value: backspace });
+        self.client.perform_actions(actions).await?;
+        Ok(())
+    }
+
     /// Presses one key (Tab, Enter…) on the keyboard.
     pub async fn press(&self, key: Key) -> Result<()> {
         self.keys(&char::from(key).to_string()).await

@@ -1,8 +1,10 @@
 //! The demo portal, started in this process on a free port with a fresh SQLite database, and
-//! [`Portal::get`]: one HTTP GET for what WebDriver cannot see (status, response headers).
+//! [`Portal::get`]: the tests' one HTTP GET, for what WebDriver cannot see (status, response
+//! headers) and the demo's test-only JSON (the outbox, [`Portal::get_json`]).
 
 use super::workspace_root;
-use anyhow::{Context, Result};
+use anyhow::{ensure, Context, Result};
+use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use std::net::SocketAddr;
@@ -40,6 +42,11 @@ impl Portal {
             // Empty: the demo allows http://127.0.0.1:<bound port> and http://localhost:<port>.
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
+            // The key goes in a file beside the temporary database.
+            otp_key: None,
+            // Codes by e-mail go to the outbox, where the journeys read them.
+            smtp: None,
+            mail_from: sesame_demo::config::DEFAULT_MAIL_FROM.to_owned(),
         };
         let (addr, handle) = sesame_demo::spawn(config)
             .await
@@ -56,16 +63,34 @@ impl Portal {
         format!("http://127.0.0.1:{}{path}", self.addr.port())
     }
 
-    /// `GET path` over HTTP/1.1 with no cookie; the answer's status and headers (the body is
-    /// not read: WebDriver shows pages, this is for what it cannot see).
-    pub async fn get(&self, path: &str) -> Result<http::response::Parts> {
+    /// `GET path` over HTTP/1.1 with no cookie: the answer's status, headers and body.
+    pub async fn get(&self, path: &str) -> Result<http::Response<Vec<u8>>> {
         let client = Client::builder(TokioExecutor::new()).build_http::<String>();
         let url = self.url(path);
         let response = client
             .get(url.parse()?)
             .await
             .with_context(|| format!("GET {url}"))?;
-        Ok(response.into_parts().0)
+        let (parts, body) = response.into_parts();
+        let body = body
+            .collect()
+            .await
+            .with_context(|| format!("GET {url}: reading the body"))?
+            .to_bytes()
+            .to_vec();
+        Ok(http::Response::from_parts(parts, body))
+    }
+
+    /// `GET path`, which must answer 200 with JSON: the JSON.
+    pub async fn get_json(&self, path: &str) -> Result<serde_json::Value> {
+        let response = self.get(path).await?;
+        let body = String::from_utf8_lossy(response.body());
+        ensure!(
+            response.status() == http::StatusCode::OK,
+            "GET {path}: {} {body}",
+            response.status()
+        );
+        serde_json::from_str(&body).with_context(|| format!("GET {path}: not JSON: {body}"))
     }
 }
 
