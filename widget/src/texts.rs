@@ -85,6 +85,8 @@ pub enum T {
     Loading,
     /// First paint: submitted before the module was ready.
     SubmitQueued,
+    /// Code step: its title.
+    CodeTitle,
     /// Code step: the field's label.
     CodeLabel,
     /// Code step: where the code went (followed by the masked destination).
@@ -217,6 +219,11 @@ impl T {
                 lang,
                 "Connexion dès que le module de connexion sera prêt…",
                 "Logging in as soon as the login module is ready…",
+            ),
+            CodeTitle => pick(
+                lang,
+                "Deuxième étape\u{a0}: le code de vérification",
+                "Second step: the verification code",
             ),
             CodeLabel => pick(lang, "Code à usage unique", "One-time code"),
             CodeSentTo => pick(lang, "Code envoyé à\u{a0}:", "Code sent to:"),

@@ -189,7 +189,7 @@ pub fn CodeStepForm(props: &CodeStepFormProps) -> Html {
         <form data-form={dom::form::CODE} class="sesame-form" novalidate=true method="post"
             aria-labelledby={title_id.clone()} {onsubmit}>
             <h3 id={title_id} class="sesame-form-title">
-                {if enrolment.is_some() { T::EnrolTitle.get(lang) } else { T::CodeLabel.get(lang) }}
+                {if enrolment.is_some() { T::EnrolTitle.get(lang) } else { T::CodeTitle.get(lang) }}
             </h3>
             {enrolment}
             if step.enrol.is_none() && state.uses_app() {
