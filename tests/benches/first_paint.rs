@@ -146,7 +146,7 @@ async fn main() -> Result<()> {
     let pages = [
         ("plain HTML form", "/demo/plain-form.html"),
         (
-            "Sésame widget (PAACO, first paint served with the page)",
+            "Sésame widget (Entr'Actes, first paint served with the page)",
             "/",
         ),
     ];
