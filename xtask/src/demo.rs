@@ -10,7 +10,7 @@ use std::path::Path;
 /// Builds and runs the demo in the foreground (Ctrl-C stops it).
 pub(crate) fn run(root: &Path) -> Result<()> {
     setup::run(root, setup::Scope::Wasm)?;
-    let dist = widget::build(root)?;
+    let dist = widget::build(root, widget::Std::Stable)?;
     println!("== demo: starting the portal (Ctrl-C to stop); it prints its demo accounts");
     // DATABASE_URL and SESAME_BIND are left to the demo's defaults unless set by the caller
     // (default: sesame-demo.sqlite in the repository root, 127.0.0.1:8080).

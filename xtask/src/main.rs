@@ -20,7 +20,7 @@ mod widget;
 use std::path::{Path, PathBuf};
 
 /// Every task: its usage and what it does. The one list (help text, README, ARCHITECTURE).
-const TASKS: [(&str, &str); 4] = [
+const TASKS: [(&str, &str); 5] = [
     (
         "setup [--browsers]",
         "Install what is missing: the wasm32 target and wasm-bindgen-cli at Cargo.lock's \
@@ -37,6 +37,12 @@ const TASKS: [(&str, &str); 4] = [
         "Run every test: native (core, demo, widget state machines, tidy), widget wasm tests \
          in headless Chromium then Firefox, and the end-to-end tests in both browsers, with \
          axe-core after every step. --fast: native tests and the wasm build only, no browser.",
+    ),
+    (
+        "dist [--build-std]",
+        "Build the widget bundle into dist/widget/ and print its sizes against the budget. \
+         --build-std (opt-in, measured beside the default): the standard library rebuilt for \
+         size through RUSTC_BOOTSTRAP on the stable toolchain (adds rust-src with rustup).",
     ),
     (
         "bench",
@@ -66,6 +72,13 @@ fn help() -> String {
     help
 }
 
+/// `cargo xtask dist`: the widget bundle and its sizes (not a failure when over the budget:
+/// `bench` is the check).
+fn dist(root: &Path, std: widget::Std) -> anyhow::Result<()> {
+    let dist = widget::build(root, std)?;
+    bench::report_sizes(&dist).map(drop)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -86,6 +99,8 @@ fn run(args: &[&str]) -> anyhow::Result<()> {
         ["demo"] => demo::run(&root),
         ["test"] => test::run(&root, test::Mode::Full),
         ["test", "--fast"] => test::run(&root, test::Mode::Fast),
+        ["dist"] => dist(&root, widget::Std::Stable),
+        ["dist", "--build-std"] => dist(&root, widget::Std::BuildStd),
         ["bench"] => bench::run(&root),
         [] | ["help" | "-h" | "--help"] => {
             print!("{}", help());

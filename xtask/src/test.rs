@@ -144,7 +144,7 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     let built = r.stage(
         "widget bundle",
         Some((wasm_ok, "needs the wasm toolchain")),
-        || widget::build(root).map(drop),
+        || widget::build(root, widget::Std::Stable).map(drop),
     );
 
     if full {

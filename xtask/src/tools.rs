@@ -76,6 +76,22 @@ pub(crate) fn ensure_wasm_target() -> Result<()> {
         .run()
 }
 
+/// Adds the `rust-src` component with rustup if it is not installed (for the opt-in
+/// `--build-std` widget build only).
+pub(crate) fn ensure_rust_src() -> Result<()> {
+    let installed = Cmd::new("rustup")
+        .args(["component", "list", "--installed"])
+        .read()
+        .context("rustup is needed to add the rust-src component")?;
+    if installed.lines().any(|l| l.trim().starts_with("rust-src")) {
+        println!("ok: Rust component rust-src");
+        return Ok(());
+    }
+    Cmd::new("rustup")
+        .args(["component", "add", "rust-src"])
+        .run()
+}
+
 /// Installs wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) at `version` unless
 /// that version is already there.
 pub(crate) fn ensure_wasm_bindgen(version: &str) -> Result<()> {

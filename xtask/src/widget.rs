@@ -34,16 +34,47 @@ pub(crate) fn dist_dir(root: &Path) -> PathBuf {
     root.join("dist").join("widget")
 }
 
+/// Which standard library the wasm is linked with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Std {
+    /// The toolchain's prebuilt one: stable Rust, the default build.
+    Stable,
+    /// **Opt-in** (`cargo xtask dist --build-std`): the standard library rebuilt for size
+    /// (`-Zbuild-std`, `optimize_for_size`, `-Cpanic=immediate-abort`: a panic traps without a
+    /// message), on the same stable toolchain through `RUSTC_BOOTSTRAP=1` with its `rust-src`
+    /// component. −9.7 KB brotli (BENCHMARKS.md), at the price of unstable compiler features:
+    /// they may change with any toolchain update, so this build is measured beside the default
+    /// one, not shipped by default.
+    BuildStd,
+}
+
 /// Builds the bundle; returns its directory.
-pub(crate) fn build(root: &Path) -> Result<PathBuf> {
-    println!("== widget: building the bundle");
-    Cmd::cargo()
+pub(crate) fn build(root: &Path, std: Std) -> Result<PathBuf> {
+    println!("== widget: building the bundle ({std:?})");
+    let mut flags = remap_flags(root);
+    let mut cargo = Cmd::cargo()
         .args(["build", "-p", "sesame-widget", "--target", WASM_TARGET])
-        .args(["--profile", PROFILE])
-        .arg("--config")
-        .arg(rustflags_config(&remap_flags(root)))
-        .run()?;
-    let wasm = target_dir(root)
+        .args(["--profile", PROFILE]);
+    let target = match std {
+        Std::Stable => target_dir(root),
+        Std::BuildStd => {
+            tools::ensure_rust_src()?;
+            flags.extend([
+                "-Zunstable-options".into(),
+                "-Cpanic=immediate-abort".into(),
+            ]);
+            cargo = cargo.env("RUSTC_BOOTSTRAP", "1").args([
+                "-Zbuild-std=std,panic_abort",
+                "-Zbuild-std-features=optimize_for_size",
+            ]);
+            // Its own directory: the default build's artefacts stay valid.
+            let dir = target_dir(root).join("build-std");
+            cargo = cargo.arg("--target-dir").arg(&dir);
+            dir
+        }
+    };
+    cargo.arg("--config").arg(rustflags_config(&flags)).run()?;
+    let wasm = target
         .join(WASM_TARGET)
         .join(PROFILE)
         .join(format!("{OUT_NAME}.wasm"));
