@@ -223,7 +223,8 @@ pub fn CodeStepForm(props: &CodeStepFormProps) -> Html {
                     {if state.submission.submitting { T::Verifying.get(lang) } else { T::VerifyCode.get(lang) }}
                 </button>
             }
-            if state.sending_channels().next().is_some() {
+            // No code left to send: no button that would do nothing ("start again" stays).
+            if state.sending_channels().next().is_some() && (choosing || step.sends_left > 0) {
                 <p id={channels_id.clone()}>{channels_prompt}</p>
                 <div class="sesame-actions" role="group" aria-labelledby={channels_id}>
                     {channel_buttons}

@@ -139,7 +139,14 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
         View::Method(method @ (Method::Password | Method::Otp)) => html! {
             <PasswordLoginForm config={config.clone()} {lang} api={(*api).clone()} {method}
                 autofocus={state.focus == Some(Focus::LoginForm)} prefill={props.prefill.clone()}
-                onlogin={password_done} onerror={report} />
+                onlogin={password_done}
+                onerror={{
+                    let (state, report) = (state.clone(), report.clone());
+                    Callback::from(move |error| {
+                        state.dispatch(Action::DismissProblem);
+                        report.emit(error);
+                    })
+                }} />
         },
         View::Code => {
             // An attempt that ended (expired, too many wrong codes) goes back to the form.

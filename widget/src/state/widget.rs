@@ -92,6 +92,9 @@ pub enum Action {
     CloseChangePassword,
     /// A session-panel request failed (logging out).
     Failed(ErrorCode),
+    /// The form on screen reported its own outcome: an older widget-level message (an ended
+    /// attempt, say) no longer applies.
+    DismissProblem,
     /// Changing the password failed: its form shows why; only an ended session concerns the
     /// whole widget.
     ChangePasswordFailed(ErrorCode),
@@ -199,6 +202,7 @@ impl WidgetState {
                     self.chosen = chosen;
                 }
             }
+            Action::DismissProblem => self.problem = None,
             Action::ChangePasswordFailed(code) => {
                 if code == ErrorCode::NotAuthenticated {
                     self.apply(Action::Failed(code));
@@ -383,6 +387,10 @@ mod tests {
         assert_eq!(s.focus, Some(Focus::LoginForm));
         s.apply(Action::CodeRequired(code_step()));
         assert_eq!(s.problem, None);
+        s.apply(Action::AttemptEnded(Some(ErrorCode::AttemptExpired)));
+        s.apply(Action::DismissProblem);
+        assert_eq!(s.problem, None, "the form's own error replaces it");
+        s.apply(Action::CodeRequired(code_step()));
         s.apply(Action::LoggedIn(session()));
         assert_eq!(s.view(), View::Session);
         assert_eq!(s.code, None);
