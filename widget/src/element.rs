@@ -4,6 +4,7 @@
 
 use crate::api::{object, Js};
 use crate::components::login_widget::LoginWidget;
+use crate::dom;
 use crate::state::password_login::{Prefill, PrefillSlot};
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
@@ -127,7 +128,11 @@ fn read_prefill(typed: &JsValue) -> Option<Prefill> {
     Some(Prefill {
         identifier: text("identifier").unwrap_or_default(),
         password: Secret::new(text("password").unwrap_or_default()),
-        focus: text("focus").filter(|f| f == "identifier" || f == "password"),
+        focus: text("focus").and_then(|f| {
+            [dom::field::IDENTIFIER, dom::field::PASSWORD]
+                .into_iter()
+                .find(|name| *name == f)
+        }),
         submit: typed
             .member("submit")
             .and_then(|v| v.boolean())

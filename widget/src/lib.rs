@@ -20,6 +20,7 @@ pub mod element;
 pub mod first_paint;
 pub mod hooks;
 pub mod state;
+pub mod submit_flow;
 pub mod texts;
 
 pub use components::login_widget::{LoginWidget, LoginWidgetProps};

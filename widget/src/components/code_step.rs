@@ -6,9 +6,9 @@
 use super::error_message::ErrorMessage;
 use crate::api::Api;
 use crate::dom;
-use crate::hooks::submit_flow::submit_flow;
 use crate::hooks::use_uid::use_uid;
 use crate::state::code_entry::{Action, CodeEntry};
+use crate::submit_flow::submit_flow;
 use crate::texts::{code_valid_for, resend_in, T};
 use gloo_timers::callback::Interval;
 use sesame_core::api::{CodeStep, SendCodeRequest, SessionInfo};

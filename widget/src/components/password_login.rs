@@ -6,10 +6,10 @@ use super::forgot_password::ForgotPassword;
 use super::password_field::PasswordField;
 use crate::api::{Api, LoginOutcome};
 use crate::dom;
-use crate::hooks::submit_flow::submit_flow;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::hooks::use_uid::use_uid;
 use crate::state::password_login::{Action, PasswordLogin, PrefillSlot};
+use crate::submit_flow::submit_flow;
 use crate::texts::T;
 use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret};
 use std::rc::Rc;
@@ -60,7 +60,7 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
             let (Some(prefill), Some(form)) = (taken, form_ref.cast::<Element>()) else {
                 return;
             };
-            if let Some(name) = &prefill.focus {
+            if let Some(name) = prefill.focus {
                 let input = form
                     .query_selector(&["input[name=\"", name, "\"]"].concat())
                     .ok()

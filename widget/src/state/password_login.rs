@@ -30,8 +30,9 @@ pub struct Prefill {
     pub identifier: String,
     /// The password as typed.
     pub password: Secret,
-    /// The field that had focus: `identifier` or `password`.
-    pub focus: Option<String>,
+    /// The field that had focus: [`dom::field::IDENTIFIER`](crate::dom::field::IDENTIFIER) or
+    /// [`dom::field::PASSWORD`](crate::dom::field::PASSWORD) (never another name).
+    pub focus: Option<&'static str>,
     /// Submitted before the widget was ready: submit now.
     pub submit: bool,
 }
@@ -265,7 +266,7 @@ mod tests {
         let prefill = Prefill {
             identifier: "12345".into(),
             password: "482915".into(),
-            focus: Some("password".into()),
+            focus: Some(crate::dom::field::PASSWORD),
             submit: true,
         };
         let slot = PrefillSlot::new(Some(prefill.clone()));
