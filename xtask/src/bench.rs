@@ -131,6 +131,11 @@ pub(crate) fn run(root: &Path) -> Result<()> {
         ])
         .run()?;
 
+    // One-time code latency by outcome: the demo's code-step benchmark prints its table.
+    Cmd::cargo()
+        .args(["bench", "-q", "-p", "sesame-demo", "--bench", "code_timing"])
+        .run()?;
+
     // Time to a usable form against a plain one: the e2e crate's bench, in Chromium.
     tools::ensure_browsers()?;
     Cmd::cargo()
