@@ -14,8 +14,11 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     println!("== demo: starting the portal (Ctrl-C to stop); it prints its demo accounts");
     // DATABASE_URL and SESAME_BIND are left to the demo's defaults unless set by the caller
     // (default: sesame-demo.sqlite in the repository root, 127.0.0.1:8080).
+    // The dev profile, not --release: the hot crates (argon2, blake2) are optimised anyway
+    // (root Cargo.toml), a login stays well under a second, the first build is shorter, and
+    // `cargo xtask test` reuses most of it (same profile as the tests).
     Cmd::cargo()
-        .args(["run", "--release", "-p", "sesame-demo"])
+        .args(["run", "-p", "sesame-demo"])
         .env("SESAME_WIDGET_DIR", &dist)
         .env("SESAME_PAGE_DIR", root)
         .env("SESAME_DEV_MODE", "1")
