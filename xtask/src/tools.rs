@@ -123,12 +123,15 @@ pub(crate) fn ensure_wasm_bindgen_test_runner(version: &str) -> Result<PathBuf> 
         current.unwrap_or_else(|| "none".into())
     );
     // No --locked: the registry may lack exact versions the published lockfile pins.
+    // No default features: they are ureq's TLS (rustls and ring, a C build), and the runner
+    // only talks to a WebDriver on localhost over plain HTTP.
     Cmd::cargo()
         .args([
             "install",
             "wasm-bindgen-cli",
             "--version",
             version,
+            "--no-default-features",
             "--force",
         ])
         .run()?;
