@@ -115,6 +115,9 @@ fn bindgen(wasm: &Path, dist: &Path) -> Result<()> {
         .input_path(wasm)
         .web(true)?
         .typescript(false)
+        // The CLI's default, not the library's: the glue finds `sesame_widget_bg.wasm` beside
+        // itself (`import.meta.url`) when the loader calls it without a path.
+        .omit_default_module_path(false)
         .out_name(OUT_NAME)
         .generate(dist)
         .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;
