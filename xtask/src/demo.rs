@@ -4,21 +4,39 @@
 
 use crate::cmd::Cmd;
 use crate::{setup, widget};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::path::Path;
 
 /// Builds and runs the demo in the foreground (Ctrl-C stops it).
 pub(crate) fn run(root: &Path) -> Result<()> {
     setup::run(root, setup::Scope::Wasm)?;
-    let dist = widget::build(root, widget::Std::Stable)?;
+    // The portal builds beside the widget (their cargo profiles lock different directories):
+    // the widget's single-threaded LTO tail leaves a core free for it.
+    let (dist, built) = std::thread::scope(|s| {
+        let server = s.spawn(|| server(root, "build").run());
+        let dist = widget::build(root, widget::Std::Stable);
+        (dist, server.join())
+    });
+    let dist = dist?;
+    built
+        .map_err(|_| anyhow::anyhow!("the portal's build thread panicked"))?
+        .context("building the portal")?;
     println!("== demo: starting the portal (Ctrl-C to stop); it prints its demo accounts");
     // DATABASE_URL and SESAME_BIND are left to the demo's defaults unless set by the caller
     // (default: sesame-demo.sqlite in the repository root, 127.0.0.1:8080).
-    Cmd::cargo()
-        .args(["run", "--release", "-p", "sesame-demo"])
+    server(root, "run")
         .env("SESAME_WIDGET_DIR", &dist)
         .env("SESAME_PAGE_DIR", root)
         .env("SESAME_DEV_MODE", "1")
-        .current_dir(root)
         .run()
+}
+
+/// `cargo <verb> -p sesame-demo`. The dev profile, not --release: the hot
+/// crates (argon2, blake2) are optimised anyway (root Cargo.toml), a login stays well under a
+/// second, the first build is shorter, and `cargo xtask test` reuses most of it (same profile
+/// as the tests; BENCHMARKS.md).
+fn server(root: &Path, verb: &str) -> Cmd {
+    Cmd::cargo()
+        .args([verb, "-p", "sesame-demo"])
+        .current_dir(root)
 }

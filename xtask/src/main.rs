@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 const TASKS: [(&str, &str); 5] = [
     (
         "setup [--browsers]",
-        "Install what is missing: the wasm32 target and wasm-bindgen-cli at Cargo.lock's \
-         version; with --browsers also Chromium, ChromeDriver, Firefox ESR (Debian packages) \
-         and geckodriver (crates.io).",
+        "Install what is missing: the wasm32 target; with --browsers also wasm-bindgen-cli at \
+         Cargo.lock's version (for its test runner), Chromium, ChromeDriver, Firefox ESR \
+         (Debian packages) and geckodriver (crates.io).",
     ),
     (
         "demo",

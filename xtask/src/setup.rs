@@ -10,9 +10,10 @@ use std::path::Path;
 /// What to set up.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
-    /// The wasm32 target and wasm-bindgen-cli: what building the widget needs.
+    /// The wasm32 target: what building the widget needs (wasm-bindgen is a library of xtask).
     Wasm,
-    /// Also the browsers and their WebDriver servers: what the tests need.
+    /// Also wasm-bindgen-cli (for its test runner), the browsers and their WebDriver servers:
+    /// what the tests need.
     All,
 }
 
@@ -20,8 +21,8 @@ pub(crate) enum Scope {
 pub(crate) fn run(root: &Path, scope: Scope) -> Result<()> {
     println!("== setup: checking tools");
     tools::ensure_wasm_target()?;
-    tools::ensure_wasm_bindgen(&tools::wasm_bindgen_lock_version(root)?)?;
     if scope == Scope::All {
+        tools::ensure_wasm_bindgen_test_runner(&tools::wasm_bindgen_lock_version(root)?)?;
         tools::ensure_browsers()?;
     }
     Ok(())

@@ -116,6 +116,13 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
         setup::run(root, setup::Scope::Wasm)
     });
     let browsers_ok = full && r.stage("setup: browsers", None, tools::ensure_browsers);
+    let mut runner = None;
+    let runner_ok = full
+        && r.stage("setup: wasm-bindgen-test-runner", None, || {
+            let version = tools::wasm_bindgen_lock_version(root)?;
+            runner = Some(tools::ensure_wasm_bindgen_test_runner(&version)?);
+            Ok(())
+        });
 
     let smtp_ok = r.stage("setup: aiosmtpd", None, || {
         tools::ensure_aiosmtpd(root).map(drop)
@@ -130,14 +137,15 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
 
     if full {
         let needs = Some((
-            wasm_ok && browsers_ok,
-            "needs the wasm toolchain and browsers",
+            wasm_ok && browsers_ok && runner_ok,
+            "needs the wasm toolchain, its test runner and browsers",
         ));
+        let runner = runner.unwrap_or_default();
         r.stage("widget wasm tests: Chromium", needs, || {
-            widget_wasm_tests(root, Driver::Chrome)
+            widget_wasm_tests(root, &runner, Driver::Chrome)
         });
         r.stage("widget wasm tests: Firefox", needs, || {
-            widget_wasm_tests(root, Driver::Gecko)
+            widget_wasm_tests(root, &runner, Driver::Gecko)
         });
     }
 
@@ -176,9 +184,7 @@ enum Driver {
 /// `cargo test -p sesame-widget --target wasm32-unknown-unknown` through
 /// wasm-bindgen-test-runner, with one WebDriver. The runner takes the browser's capabilities
 /// (headless flags, `--no-sandbox` as root) from `widget/webdriver.json`.
-fn widget_wasm_tests(root: &Path, driver: Driver) -> Result<()> {
-    let runner = tools::which("wasm-bindgen-test-runner")
-        .context("wasm-bindgen-test-runner not found: run `cargo xtask setup`")?;
+fn widget_wasm_tests(root: &Path, runner: &Path, driver: Driver) -> Result<()> {
     if !root.join("widget").join("webdriver.json").exists() {
         println!("warning: widget/webdriver.json is missing: the browser gets the runner's default flags");
     }

@@ -28,6 +28,15 @@ pub(crate) fn which(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Finds `name` where `cargo install` puts it (`$CARGO_HOME/bin`) and only there: for the
+/// tools xtask installs with cargo, so that what it checks is what it installed (not another
+/// copy, maybe at another version, elsewhere on `PATH`).
+pub(crate) fn cargo_installed(name: &str) -> Option<PathBuf> {
+    cargo_bin_dir()
+        .map(|dir| dir.join(name))
+        .filter(|p| p.is_file())
+}
+
 fn cargo_bin_dir() -> Option<PathBuf> {
     Some(cargo_home()?.join("bin"))
 }
@@ -92,36 +101,41 @@ pub(crate) fn ensure_rust_src() -> Result<()> {
         .run()
 }
 
-/// Installs wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) at `version` unless
-/// that version is already there.
-pub(crate) fn ensure_wasm_bindgen(version: &str) -> Result<()> {
-    let current = which("wasm-bindgen").and_then(|p| Cmd::new(p).arg("--version").read().ok());
-    // `wasm-bindgen 0.2.130`
-    if current.as_deref().and_then(|s| s.split_whitespace().nth(1)) == Some(version)
-        && which("wasm-bindgen-test-runner").is_some()
-    {
-        println!("ok: wasm-bindgen-cli {version}");
-        return Ok(());
+/// Installs wasm-bindgen-cli at `version` unless its `wasm-bindgen-test-runner` (the one
+/// binary xtask uses from it: the widget's wasm tests) is already there at that version; returns
+/// the runner's path. The bundle itself is built with the library (`widget.rs`), so only
+/// `cargo xtask test` (and `setup --browsers`) pays this install.
+pub(crate) fn ensure_wasm_bindgen_test_runner(version: &str) -> Result<PathBuf> {
+    let found = cargo_installed("wasm-bindgen-test-runner");
+    let current = found
+        .as_ref()
+        .and_then(|p| Cmd::new(p).arg("--version").read().ok());
+    // `wasm-bindgen-test-runner 0.2.130`
+    if let Some(path) = found {
+        if current.as_deref().and_then(|s| s.split_whitespace().nth(1)) == Some(version) {
+            println!("ok: wasm-bindgen-test-runner {version}");
+            return Ok(path);
+        }
     }
     println!(
-        "wasm-bindgen-cli {version} needed (found: {}); installing, this takes a few minutes",
+        "wasm-bindgen-test-runner {version} needed (found: {}); installing wasm-bindgen-cli, \
+         this takes a few minutes",
         current.unwrap_or_else(|| "none".into())
     );
     // No --locked: the registry may lack exact versions the published lockfile pins.
+    // No default features: they are ureq's TLS (rustls and ring, a C build), and the runner
+    // only talks to a WebDriver on localhost over plain HTTP.
     Cmd::cargo()
         .args([
             "install",
             "wasm-bindgen-cli",
             "--version",
             version,
+            "--no-default-features",
             "--force",
         ])
-        .run()
-}
-
-/// Path of the `wasm-bindgen` binary (after [`ensure_wasm_bindgen`]).
-pub(crate) fn wasm_bindgen() -> Result<PathBuf> {
-    which("wasm-bindgen").context("wasm-bindgen not found: run `cargo xtask setup`")
+        .run()?;
+    cargo_installed("wasm-bindgen-test-runner").context("wasm-bindgen-cli installed no test runner")
 }
 
 /// The geckodriver release installed from crates.io (pinned: `--locked` can fail when the
@@ -308,6 +322,16 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             Some("0.2.130")
         );
         assert_eq!(lock_version(lock, "yew"), None);
+    }
+
+    #[test]
+    fn the_bindgen_library_matches_the_wasm_bindgen_crate() {
+        let lock = std::fs::read_to_string(crate::repo_root().join("Cargo.lock")).unwrap();
+        assert_eq!(
+            lock_version(&lock, "wasm-bindgen-cli-support"),
+            lock_version(&lock, "wasm-bindgen"),
+            "xtask's wasm-bindgen-cli-support must be the wasm-bindgen crate's exact version"
+        );
     }
 
     #[test]

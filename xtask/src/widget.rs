@@ -1,9 +1,12 @@
 //! Building the widget bundle into `dist/widget/`: the wasm module and its JS glue from
 //! wasm-bindgen, plus the hand-written loader and style sheet from `widget/assets/`.
 //!
-//! We call the wasm-bindgen CLI at Cargo.lock's version rather than Trunk: `cargo install
-//! trunk` takes about 15 minutes on 2 cores, the CLI about 3, and the page is not a Yew app
-//! but any page embedding `<sesame-login>`.
+//! We run wasm-bindgen as a library (`wasm-bindgen-cli-support`, at the `wasm-bindgen` crate's
+//! exact version) rather than Trunk: `cargo install trunk` takes about 15 minutes on 2 cores,
+//! and the page is not a Yew app but any page embedding `<sesame-login>`. The library rather
+//! than `cargo install wasm-bindgen-cli` (about 3 minutes cold, mostly the test runner's
+//! server): the first `cargo xtask demo` needs no install; only `cargo xtask test` installs the
+//! CLI, for `wasm-bindgen-test-runner` (BENCHMARKS.md).
 //!
 //! No wasm-opt: Debian's binaryen 108 turns this module into one that fails to instantiate
 //! (`WebAssembly.Table.set(): Argument 1 is invalid for table` in `__wbindgen_init_externref_table`),
@@ -84,12 +87,7 @@ pub(crate) fn build(root: &Path, std: Std) -> Result<PathBuf> {
         std::fs::remove_dir_all(&dist).with_context(|| format!("removing {}", dist.display()))?;
     }
     std::fs::create_dir_all(&dist)?;
-    Cmd::new(tools::wasm_bindgen()?)
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&dist)
-        .args(["--out-name", OUT_NAME])
-        .arg(&wasm)
-        .run()?;
+    bindgen(&wasm, &dist)?;
     let assets = root.join("widget").join("assets");
     let entries = std::fs::read_dir(&assets)
         .with_context(|| format!("reading {} (the loader and CSS)", assets.display()))?;
@@ -107,6 +105,29 @@ pub(crate) fn build(root: &Path, std: Std) -> Result<PathBuf> {
         dist.display()
     );
     Ok(dist)
+}
+
+/// wasm-bindgen, as a library (`wasm-bindgen-cli-support`, pinned to the `wasm-bindgen` crate's
+/// version): what `wasm-bindgen --target web --no-typescript --out-name sesame_widget` does.
+fn bindgen(wasm: &Path, dist: &Path) -> Result<()> {
+    let start = std::time::Instant::now();
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(wasm)
+        .web(true)?
+        .typescript(false)
+        // The CLI's default, not the library's: the glue finds `sesame_widget_bg.wasm` beside
+        // itself (`import.meta.url`) when the loader calls it without a path.
+        .omit_default_module_path(false)
+        .out_name(OUT_NAME)
+        .generate(dist)
+        .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;
+    println!(
+        "wasm-bindgen (library): {} -> {} in {:.1} s",
+        wasm.display(),
+        dist.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// `--remap-path-prefix` flags for the source paths that panic locations keep in the wasm (this
