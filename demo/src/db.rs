@@ -248,103 +248,47 @@ impl Counter {
     }
 }
 
-/// Counts an attempt as a failure before it is checked, if the count is still `expected`
-/// (the count the lockout gate was computed on); the new count, or `None` if nothing matched
-/// (another attempt came first, or there is no such account).
-pub async fn reserve_attempt(
-    db: &Db,
-    counter: &Counter,
-    expected: i64,
-    now: i64,
-) -> sqlx::Result<Option<i64>> {
-    match counter {
-        Counter::Account {
-            portal, identifier, ..
-        } => {
-            sqlx::query_scalar(
-                "UPDATE accounts SET failures = failures + 1, last_failure = $1 \
-                 WHERE portal = $2 AND identifier = $3 AND failures = $4 RETURNING failures",
-            )
-            .bind(now)
-            .bind(portal)
-            .bind(identifier)
-            .bind(expected)
-            .fetch_optional(db)
-            .await
-        }
-        Counter::Otp {
-            portal, identifier, ..
-        } => {
-            sqlx::query_scalar(
-                "UPDATE accounts SET otp_failures = otp_failures + 1, otp_last_failure = $1 \
-                 WHERE portal = $2 AND identifier = $3 AND otp_failures = $4 RETURNING otp_failures",
-            )
-            .bind(now)
-            .bind(portal)
-            .bind(identifier)
-            .bind(expected)
-            .fetch_optional(db)
-            .await
-        }
-        Counter::Device { token_hash, .. } => {
-            sqlx::query_scalar(
-                "UPDATE trusted_devices SET failures = failures + 1, last_failure = $1 \
-                 WHERE token_hash = $2 AND failures = $3 RETURNING failures",
-            )
-            .bind(now)
-            .bind(token_hash)
-            .bind(expected)
-            .fetch_optional(db)
-            .await
-        }
-    }
-}
-
-/// The write an attempt that counts nothing makes instead of its reservation (an unknown
-/// account, a delayed or locked one), so that every failure costs the same disk writes.
-pub async fn write_decoy(db: &Db) -> sqlx::Result<()> {
-    sqlx::query("UPDATE timing_decoy SET writes = writes + 1 WHERE id = 1")
-        .execute(db)
-        .await
-        .map(drop)
-}
-
-/// The counter as stored now.
-pub async fn read_counter(db: &Db, counter: &Counter) -> sqlx::Result<Option<Counter>> {
-    let row: Option<(i64, Option<i64>)> =
-        match counter {
+impl Counter {
+    /// Where the counter is stored: its table, its two columns, and its key columns with their
+    /// values. Table and column names are the fixed strings below, never input (hence the
+    /// `AssertSqlSafe` of the statements built from them); values are always bound.
+    fn place(
+        &self,
+    ) -> (
+        &'static str,
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &str)>,
+    ) {
+        match self {
             Counter::Account {
                 portal, identifier, ..
-            } => sqlx::query_as(
-                "SELECT failures, last_failure FROM accounts WHERE portal = $1 AND identifier = $2",
-            )
-            .bind(portal)
-            .bind(identifier)
-            .fetch_optional(db)
-            .await?,
+            } => (
+                "accounts",
+                "failures",
+                "last_failure",
+                vec![("portal", portal), ("identifier", identifier)],
+            ),
             Counter::Otp {
                 portal, identifier, ..
-            } => {
-                sqlx::query_as(
-                    "SELECT otp_failures, otp_last_failure FROM accounts \
-                 WHERE portal = $1 AND identifier = $2",
-                )
-                .bind(portal)
-                .bind(identifier)
-                .fetch_optional(db)
-                .await?
-            }
-            Counter::Device { token_hash, .. } => {
-                sqlx::query_as(
-                    "SELECT failures, last_failure FROM trusted_devices WHERE token_hash = $1",
-                )
-                .bind(token_hash)
-                .fetch_optional(db)
-                .await?
-            }
-        };
-    Ok(row.map(|(failures, last_failure)| {
-        let mut c = counter.clone();
+            } => (
+                "accounts",
+                "otp_failures",
+                "otp_last_failure",
+                vec![("portal", portal), ("identifier", identifier)],
+            ),
+            Counter::Device { token_hash, .. } => (
+                "trusted_devices",
+                "failures",
+                "last_failure",
+                vec![("token_hash", token_hash)],
+            ),
+        }
+    }
+
+    /// This counter with the values read.
+    fn with(&self, failures: i64, last_failure: Option<i64>) -> Counter {
+        let mut c = self.clone();
         match &mut c {
             Counter::Account {
                 failures: f,
@@ -366,7 +310,64 @@ pub async fn read_counter(db: &Db, counter: &Counter) -> sqlx::Result<Option<Cou
             }
         }
         c
-    }))
+    }
+}
+
+/// `key1 = $first AND key2 = $first+1…` for the key columns of a [`Counter::place`].
+fn key_condition(keys: &[(&str, &str)], first: usize) -> String {
+    keys.iter()
+        .enumerate()
+        .map(|(i, (column, _))| format!("{column} = ${}", first + i))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// Counts an attempt as a failure before it is checked, if the count is still `expected`
+/// (the count the lockout gate was computed on); the new count, or `None` if nothing matched
+/// (another attempt came first, or there is no such account).
+pub async fn reserve_attempt(
+    db: &Db,
+    counter: &Counter,
+    expected: i64,
+    now: i64,
+) -> sqlx::Result<Option<i64>> {
+    let (table, failures, last, keys) = counter.place();
+    let sql = format!(
+        "UPDATE {table} SET {failures} = {failures} + 1, {last} = $1 \
+         WHERE {failures} = $2 AND {} RETURNING {failures}",
+        key_condition(&keys, 3)
+    );
+    let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(expected);
+    for (_, value) in keys {
+        query = query.bind(value);
+    }
+    query.fetch_optional(db).await
+}
+
+/// The write an attempt that counts nothing makes instead of its reservation (an unknown
+/// account, a delayed or locked one), so that every failure costs the same disk writes.
+pub async fn write_decoy(db: &Db) -> sqlx::Result<()> {
+    sqlx::query("UPDATE timing_decoy SET writes = writes + 1 WHERE id = 1")
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+/// The counter as stored now.
+pub async fn read_counter(db: &Db, counter: &Counter) -> sqlx::Result<Option<Counter>> {
+    let (table, failures, last, keys) = counter.place();
+    let sql = format!(
+        "SELECT {failures}, {last} FROM {table} WHERE {}",
+        key_condition(&keys, 1)
+    );
+    let mut query = sqlx::query_as::<_, (i64, Option<i64>)>(sqlx::AssertSqlSafe(sql));
+    for (_, value) in keys {
+        query = query.bind(value);
+    }
+    let row = query.fetch_optional(db).await?;
+    Ok(row.map(|(failures, last_failure)| counter.with(failures, last_failure)))
 }
 
 /// Sets the counter back to no failure (after a success).
@@ -374,39 +375,16 @@ pub async fn reset_counter<'e>(
     db: impl sqlx::SqliteExecutor<'e>,
     counter: &Counter,
 ) -> sqlx::Result<()> {
-    match counter {
-        Counter::Account {
-            portal, identifier, ..
-        } => {
-            sqlx::query(
-                "UPDATE accounts SET failures = 0, last_failure = NULL \
-                 WHERE portal = $1 AND identifier = $2",
-            )
-            .bind(portal)
-            .bind(identifier)
-            .execute(db)
-            .await?
-        }
-        Counter::Otp {
-            portal, identifier, ..
-        } => {
-            sqlx::query(
-                "UPDATE accounts SET otp_failures = 0, otp_last_failure = NULL \
-                 WHERE portal = $1 AND identifier = $2",
-            )
-            .bind(portal)
-            .bind(identifier)
-            .execute(db)
-            .await?
-        }
-        Counter::Device { token_hash, .. } => sqlx::query(
-            "UPDATE trusted_devices SET failures = 0, last_failure = NULL WHERE token_hash = $1",
-        )
-        .bind(token_hash)
-        .execute(db)
-        .await?,
-    };
-    Ok(())
+    let (table, failures, last, keys) = counter.place();
+    let sql = format!(
+        "UPDATE {table} SET {failures} = 0, {last} = NULL WHERE {}",
+        key_condition(&keys, 1)
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (_, value) in keys {
+        query = query.bind(value);
+    }
+    query.execute(db).await.map(drop)
 }
 
 /// A trusted device row.
