@@ -3,14 +3,15 @@
 //! What every part of Sésame agrees on, defined once: the wire types of the portal API
 //! ([`api`]), the error codes and their plain-language texts ([`error`]), password rules and
 //! their presets ([`password`]), identifier rules ([`identifier`]), login methods and their
-//! assurance levels and steps ([`method`]), one-time codes ([`otp`]), portal presets ([`portal`]) and the brute-force schedule
-//! ([`lockout`]).
+//! assurance levels and steps ([`method`]), one-time codes ([`otp`]), portal presets ([`portal`]), the brute-force schedule
+//! ([`lockout`]) and the page ↔ extension bridge ([`bridge`]).
 //!
 //! **Architecture invariant:** this crate knows nothing of browsers, servers, databases or
 //! clocks. Time comes in as a parameter, so every rule is a pure function, testable natively and
 //! usable in WebAssembly.
 
 pub mod api;
+pub mod bridge;
 pub mod error;
 pub mod i18n;
 pub mod identifier;

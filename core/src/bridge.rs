@@ -1,0 +1,754 @@
+//! The page ↔ extension bridge: messages, their codes, the origin policy, the timeouts.
+//!
+//! Modelled on Web eID. The page (the widget) posts `{action, id, …}` with
+//! `window.postMessage`; the extension's content script relays it to the background, which
+//! answers `{action: "<action>-success" | "<action>-failure", id, …}`; the content script posts
+//! `{action: "<action>-ack", id}` at once, so the page knows within [`ACK_TIMEOUT_MS`] whether
+//! the extension is there.
+//!
+//! **Architecture invariant:** the origin a request is judged by is the one the browser gives
+//! the background (`sender.url`), never a field of the message: [`Request::parse`] has no
+//! origin to read, and [`PortalOrigin::from_url`] is applied to the sender's URL only.
+//!
+//! This module is serde-free so the widget can use it at no weight: requests are read from any
+//! [`JsonValue`] (serde_json in the background, `JsValue` in the widget) and written as flat
+//! [`Fields`](crate::wire::Fields).
+
+use crate::i18n::{pick, Lang};
+use crate::wire::JsonValue;
+
+/// The product version, shared by widget, extension and (with the CPS issue) native host.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Prefix of every bridge action: the only messages the content script relays.
+pub const PREFIX: &str = "sesame:";
+
+/// How long the page waits for the content script's ack before it says the extension is not
+/// there. Web eID waits 1 s; the content script acks synchronously, so 300 ms is generous.
+pub const ACK_TIMEOUT_MS: u32 = 300;
+/// How long the page waits for an answer that needs nobody (status).
+pub const ANSWER_TIMEOUT_MS: u32 = 5_000;
+/// How long a confirmation in the extension's window may take before it counts as a refusal.
+pub const USER_TIMEOUT_MS: u32 = 120_000;
+/// The largest message the extension reads, in bytes of JSON (Web eID: 8 KiB).
+pub const MAX_MESSAGE_BYTES: usize = 8 * 1024;
+/// The longest request id, portal name or bookmark title the extension keeps, in characters.
+pub const MAX_FIELD_CHARS: usize = 200;
+/// The longest origin accepted (Web eID's native app: 255).
+pub const MAX_ORIGIN_CHARS: usize = 255;
+
+/// What a page can ask the extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Is the extension there, which version, is this portal enabled? Answered to any secure
+    /// origin: it reveals nothing but the extension's presence, which the ack already does.
+    Status,
+    /// "Let this portal use Sésame", confirmed by the person in the extension's own window;
+    /// optionally with a bookmark made in the same confirmation.
+    EnablePortal,
+    /// A bookmark to this portal, confirmed by the person; only for an enabled portal.
+    AddBookmark,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 3] = [Action::Status, Action::EnablePortal, Action::AddBookmark];
+
+    /// The name on the wire, with its prefix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Status => "sesame:status",
+            Action::EnablePortal => "sesame:enable-portal",
+            Action::AddBookmark => "sesame:add-bookmark",
+        }
+    }
+
+    /// Reads an action name (with its prefix).
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// Whether the portal must be enabled first.
+    pub fn needs_enabled_portal(self) -> bool {
+        matches!(self, Action::AddBookmark)
+    }
+}
+
+/// The suffixes of answers: a content script or page never relays these as requests.
+pub const ANSWER_SUFFIXES: [&str; 3] = ["-ack", "-success", "-failure"];
+
+/// The name of an answer to `action`: `sesame:status-success`…
+pub fn answer_name(action: &str, suffix: &str) -> String {
+    let mut name = String::with_capacity(action.len() + suffix.len());
+    name.push_str(action);
+    name.push_str(suffix);
+    name
+}
+
+/// A failure of the bridge, with its stable code. **Codes are never renamed.**
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BridgeError {
+    // --- developer: the page sent something the extension cannot read ---
+    /// Not JSON, not an object, a field missing or of the wrong type, a field too long.
+    MalformedMessage,
+    /// Larger than [`MAX_MESSAGE_BYTES`].
+    MessageTooLarge,
+    /// An action this version does not know.
+    UnknownAction,
+    /// The same request id is already waiting for an answer.
+    ActionPending,
+    // --- security ---
+    /// The page is on an origin the person has not enabled.
+    OriginNotAllowed,
+    /// The page is not in a secure context (https, or http on 127.0.0.1/localhost).
+    InsecureContext,
+    // --- user ---
+    /// The person said no, or closed the confirmation window.
+    UserCancelled,
+    /// Nobody answered the confirmation in [`USER_TIMEOUT_MS`].
+    UserTimeout,
+    // --- health ---
+    /// The extension did not answer the page: not installed, or disabled.
+    ExtensionUnavailable,
+    /// The extension acked but did not answer in time.
+    ActionTimeout,
+    /// The browser refused the bookmark, storage or window the action needed.
+    BrowserRefused,
+    /// The extension is older or newer than the page's widget.
+    VersionMismatch,
+    /// A code this version does not know.
+    UnknownError,
+}
+
+impl BridgeError {
+    /// Every code.
+    pub const ALL: [BridgeError; 13] = [
+        BridgeError::MalformedMessage,
+        BridgeError::MessageTooLarge,
+        BridgeError::UnknownAction,
+        BridgeError::ActionPending,
+        BridgeError::OriginNotAllowed,
+        BridgeError::InsecureContext,
+        BridgeError::UserCancelled,
+        BridgeError::UserTimeout,
+        BridgeError::ExtensionUnavailable,
+        BridgeError::ActionTimeout,
+        BridgeError::BrowserRefused,
+        BridgeError::VersionMismatch,
+        BridgeError::UnknownError,
+    ];
+
+    /// The stable string form, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BridgeError::MalformedMessage => "malformed_message",
+            BridgeError::MessageTooLarge => "message_too_large",
+            BridgeError::UnknownAction => "unknown_action",
+            BridgeError::ActionPending => "action_pending",
+            BridgeError::OriginNotAllowed => "origin_not_allowed",
+            BridgeError::InsecureContext => "insecure_context",
+            BridgeError::UserCancelled => "user_cancelled",
+            BridgeError::UserTimeout => "user_timeout",
+            BridgeError::ExtensionUnavailable => "extension_unavailable",
+            BridgeError::ActionTimeout => "action_timeout",
+            BridgeError::BrowserRefused => "browser_refused",
+            BridgeError::VersionMismatch => "version_mismatch",
+            BridgeError::UnknownError => "unknown_error",
+        }
+    }
+
+    /// Reads a code; an unknown one is [`BridgeError::UnknownError`].
+    pub fn from_code(code: &str) -> BridgeError {
+        BridgeError::ALL
+            .into_iter()
+            .find(|e| e.as_str() == code)
+            .unwrap_or(BridgeError::UnknownError)
+    }
+
+    /// Which part failed and the one thing to do, in words a nurse understands.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match self {
+            BridgeError::MalformedMessage
+            | BridgeError::MessageTooLarge
+            | BridgeError::UnknownAction
+            | BridgeError::UnknownError => pick(
+                lang,
+                "Le portail et l'extension Sésame ne se sont pas compris. Rechargez la page\u{a0}; \
+                 si cela recommence, contactez l'assistance du portail.",
+                "The portal and the Sésame extension did not understand each other. Reload the \
+                 page; if it happens again, contact the portal's support.",
+            ),
+            BridgeError::ActionPending => pick(
+                lang,
+                "Une demande est déjà ouverte dans la fenêtre de l'extension Sésame\u{a0}: \
+                 répondez-y d'abord.",
+                "A request is already open in the Sésame extension's window: answer it first.",
+            ),
+            BridgeError::OriginNotAllowed => pick(
+                lang,
+                "Ce portail n'est pas encore autorisé dans l'extension Sésame. Autorisez-le \
+                 depuis le bouton du portail, ou dans les options de l'extension.",
+                "This portal is not yet allowed in the Sésame extension. Allow it with the \
+                 portal's button, or in the extension's options.",
+            ),
+            BridgeError::InsecureContext => pick(
+                lang,
+                "Cette page n'est pas sécurisée (adresse sans https)\u{a0}: l'extension Sésame \
+                 ne lui répond pas. Ouvrez le portail depuis son adresse habituelle en https.",
+                "This page is not secure (an address without https): the Sésame extension does \
+                 not answer it. Open the portal from its usual https address.",
+            ),
+            BridgeError::UserCancelled => pick(
+                lang,
+                "Vous avez annulé dans la fenêtre de l'extension Sésame. Rien n'a été modifié.",
+                "You cancelled in the Sésame extension's window. Nothing was changed.",
+            ),
+            BridgeError::UserTimeout => pick(
+                lang,
+                "La fenêtre de l'extension Sésame est restée sans réponse. Rien n'a été \
+                 modifié\u{a0}: recommencez quand vous voulez.",
+                "The Sésame extension's window got no answer. Nothing was changed: start \
+                 again whenever you like.",
+            ),
+            BridgeError::ExtensionUnavailable => pick(
+                lang,
+                "L'extension Sésame n'est pas installée ou est désactivée dans ce navigateur. \
+                 Installez-la ou réactivez-la dans les modules du navigateur.",
+                "The Sésame extension is not installed or is disabled in this browser. \
+                 Install it, or enable it again in the browser's add-ons.",
+            ),
+            BridgeError::ActionTimeout => pick(
+                lang,
+                "L'extension Sésame n'a pas répondu à temps. Fermez puis rouvrez le navigateur, \
+                 et réessayez.",
+                "The Sésame extension did not answer in time. Close and reopen the browser, \
+                 then try again.",
+            ),
+            BridgeError::BrowserRefused => pick(
+                lang,
+                "Le navigateur a refusé l'opération à l'extension Sésame. Vérifiez ses \
+                 autorisations dans les modules du navigateur, puis réessayez.",
+                "The browser refused the operation to the Sésame extension. Check its \
+                 permissions in the browser's add-ons, then try again.",
+            ),
+            BridgeError::VersionMismatch => pick(
+                lang,
+                "L'extension Sésame et cette page ne sont pas de la même version. Mettez à \
+                 jour l'extension dans les modules du navigateur, puis rechargez la page.",
+                "The Sésame extension and this page are not the same version. Update the \
+                 extension in the browser's add-ons, then reload the page.",
+            ),
+        }
+    }
+}
+
+/// A request read from a page's message. The origin is not in it: see the module's invariant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// What is asked.
+    pub action: Action,
+    /// The page's id for this request, echoed in every answer.
+    pub id: String,
+    /// The portal's name as the page gives it (shown to the person beside the real origin,
+    /// never trusted); for `enable-portal` and `add-bookmark`.
+    pub name: Option<String>,
+    /// `enable-portal`: also make a bookmark in the same confirmation.
+    pub bookmark: bool,
+}
+
+/// A page's request that cannot be read: the code, and the id when one could be read (so the
+/// failure can be addressed to the page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Why.
+    pub error: BridgeError,
+    /// The request's action name, when it had a readable one (to name the failure answer).
+    pub action: Option<String>,
+    /// The request's id, when readable.
+    pub id: Option<String>,
+}
+
+impl Request {
+    /// Reads a request. `json_len` is the length of the message's JSON text, measured by the
+    /// caller before parsing (a message over [`MAX_MESSAGE_BYTES`] is not read at all).
+    pub fn parse<J: JsonValue>(message: &J, json_len: usize) -> Result<Request, Rejected> {
+        let action_name = message.member("action").and_then(|a| a.string());
+        let id = message
+            .member("id")
+            .and_then(|i| i.string())
+            .filter(|i| short(i));
+        let reject = |error| Rejected {
+            error,
+            action: action_name
+                .clone()
+                .filter(|a| a.starts_with(PREFIX) && short(a)),
+            id: id.clone(),
+        };
+        if json_len > MAX_MESSAGE_BYTES {
+            return Err(reject(BridgeError::MessageTooLarge));
+        }
+        let Some(name) = action_name.as_deref() else {
+            return Err(reject(BridgeError::MalformedMessage));
+        };
+        let Some(action) = Action::from_name(name) else {
+            return Err(reject(BridgeError::UnknownAction));
+        };
+        let Some(id) = id.clone().filter(|i| !i.is_empty()) else {
+            return Err(reject(BridgeError::MalformedMessage));
+        };
+        let name = match message.member("name") {
+            None => None,
+            Some(n) => match n.string() {
+                Some(n) if short(&n) && !n.trim().is_empty() => Some(n.trim().to_owned()),
+                _ => return Err(reject(BridgeError::MalformedMessage)),
+            },
+        };
+        let bookmark = match message.member("bookmark") {
+            None => false,
+            Some(b) => match b.boolean() {
+                Some(b) => b,
+                None => return Err(reject(BridgeError::MalformedMessage)),
+            },
+        };
+        Ok(Request {
+            action,
+            id,
+            name,
+            bookmark,
+        })
+    }
+}
+
+fn short(s: &str) -> bool {
+    s.chars().count() <= MAX_FIELD_CHARS
+}
+
+/// The origin of a portal page: `https://host[:port]`, or `http://` on the loopback names the
+/// demo uses. Lower-case, no path, no user info; at most [`MAX_ORIGIN_CHARS`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PortalOrigin(String);
+
+impl PortalOrigin {
+    /// The origin of a page's URL (as the browser gives it in `sender.url`), or why not.
+    pub fn from_url(url: &str) -> Result<PortalOrigin, BridgeError> {
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or(BridgeError::MalformedMessage)?;
+        let scheme = scheme.to_ascii_lowercase();
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if authority.contains('@') || authority.is_empty() {
+            return Err(BridgeError::MalformedMessage);
+        }
+        let authority = authority.to_ascii_lowercase();
+        let (host, port) = split_port(&authority).ok_or(BridgeError::MalformedMessage)?;
+        if !valid_host(host) {
+            return Err(BridgeError::MalformedMessage);
+        }
+        let default_port = match scheme.as_str() {
+            "https" => "443",
+            "http" if is_loopback(host) => "80",
+            "http" => return Err(BridgeError::InsecureContext),
+            _ => return Err(BridgeError::MalformedMessage),
+        };
+        let mut origin = String::with_capacity(scheme.len() + 3 + authority.len());
+        origin.push_str(&scheme);
+        origin.push_str("://");
+        origin.push_str(host);
+        if let Some(port) = port.filter(|p| *p != default_port) {
+            origin.push(':');
+            origin.push_str(port);
+        }
+        if origin.len() > MAX_ORIGIN_CHARS {
+            return Err(BridgeError::MalformedMessage);
+        }
+        Ok(PortalOrigin(origin))
+    }
+
+    /// `scheme://host[:port]`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The host, for names of shortcut files and the confirmation window.
+    pub fn host(&self) -> &str {
+        let rest = self.0.split_once("://").map_or("", |(_, r)| r);
+        split_port(rest).map_or(rest, |(h, _)| h)
+    }
+}
+
+/// `host[:port]` → (host, port); IPv6 literals in brackets keep them. `None` if the port is
+/// not a number in 1..=65535.
+fn split_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    let colon = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        authority[end..].find(':').map(|i| end + i)
+    } else {
+        authority.rfind(':')
+    };
+    match colon {
+        None => Some((authority, None)),
+        Some(i) => {
+            let port = &authority[i + 1..];
+            let n: u32 = port.parse().ok()?;
+            (port.len() <= 5 && (1..=65535).contains(&n) && !port.starts_with('0'))
+                .then_some((&authority[..i], Some(port)))
+        }
+    }
+}
+
+fn valid_host(host: &str) -> bool {
+    if host == "[::1]" {
+        return true;
+    }
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+/// The loopback names on which plain http is a secure context (the demo's).
+fn is_loopback(host: &str) -> bool {
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// A portal the person enabled in the extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnabledPortal {
+    /// Its origin, from the browser.
+    pub origin: PortalOrigin,
+    /// Its name as shown to the person (the page's, or the preset's).
+    pub name: String,
+    /// The page to open from shortcuts: the URL the person enabled it from, without query or
+    /// fragment.
+    pub start_url: String,
+}
+
+/// The page URL a shortcut opens: the sender's URL without its query and fragment (they may
+/// carry one-time values), on the sender's origin.
+pub fn start_url(url: &str, origin: &PortalOrigin) -> String {
+    let without = url.split(['?', '#']).next().unwrap_or_default();
+    let path = without
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    let mut s = String::with_capacity(origin.as_str().len() + path.len());
+    s.push_str(origin.as_str());
+    s.push_str(path);
+    s
+}
+
+/// Whether the extension answers `action` for `origin`, given the enabled portals.
+pub fn allowed(action: Action, origin: &PortalOrigin, enabled: &[EnabledPortal]) -> bool {
+    !action.needs_enabled_portal() || enabled.iter().any(|p| &p.origin == origin)
+}
+
+/// Whether two product versions can work together: same major and minor.
+pub fn compatible(a: &str, b: &str) -> bool {
+    fn major_minor(v: &str) -> Option<(&str, &str)> {
+        let mut parts = v.split('.');
+        Some((parts.next()?, parts.next()?))
+    }
+    matches!((major_minor(a), major_minor(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Shortcut files for the person's system, offered as a download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortcutKind {
+    /// Linux desktops: `.desktop`.
+    Desktop,
+    /// Windows: `.url`.
+    Url,
+    /// macOS: `.webloc`.
+    Webloc,
+}
+
+impl ShortcutKind {
+    /// From `runtime.getPlatformInfo().os` (`linux`, `win`, `mac`, `openbsd`…).
+    pub fn for_os(os: &str) -> ShortcutKind {
+        match os {
+            "win" => ShortcutKind::Url,
+            "mac" => ShortcutKind::Webloc,
+            _ => ShortcutKind::Desktop,
+        }
+    }
+
+    /// The file's extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ShortcutKind::Desktop => "desktop",
+            ShortcutKind::Url => "url",
+            ShortcutKind::Webloc => "webloc",
+        }
+    }
+
+    /// The file's name for a portal: its name with only safe characters, then the extension.
+    pub fn file_name(self, portal_name: &str) -> String {
+        let mut base: String = portal_name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '\'') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect::<String>()
+            .trim()
+            .chars()
+            .take(60)
+            .collect();
+        if base.trim_matches('_').is_empty() {
+            base = "Portail".into();
+        }
+        base.push('.');
+        base.push_str(self.extension());
+        base
+    }
+
+    /// The file's text: opens `url` (an https or loopback URL) with the system's browser.
+    pub fn contents(self, name: &str, url: &str) -> String {
+        let name: String = name.chars().filter(|c| !c.is_control()).collect();
+        let url: String = url.chars().filter(|c| !c.is_control()).collect();
+        match self {
+            ShortcutKind::Desktop => format!(
+                "[Desktop Entry]\nVersion=1.0\nType=Link\nName={name}\nURL={url}\nIcon=text-html\n"
+            ),
+            ShortcutKind::Url => format!("[InternetShortcut]\r\nURL={url}\r\n"),
+            ShortcutKind::Webloc => format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \
+                 \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n\
+                 <plist version=\"1.0\">\n<dict>\n<key>URL</key>\n<string>{}</string>\n</dict>\n</plist>\n",
+                xml_escape(&url)
+            ),
+        }
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// How many portals have a keyboard shortcut (the manifest's `open-portal-1` …): browsers
+/// suggest at most four keys per extension.
+pub const PORTAL_COMMANDS: usize = 4;
+
+/// The portal a command `open-portal-<n>` opens: the n-th enabled portal, in the order the
+/// person enabled them.
+pub fn portal_for_command<'a>(
+    command: &str,
+    enabled: &'a [EnabledPortal],
+) -> Option<&'a EnabledPortal> {
+    let n: usize = command.strip_prefix("open-portal-")?.parse().ok()?;
+    (1..=PORTAL_COMMANDS)
+        .contains(&n)
+        .then(|| enabled.get(n - 1))
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(v: serde_json::Value) -> Result<Request, Rejected> {
+        let len = v.to_string().len();
+        Request::parse(&v, len)
+    }
+
+    #[test]
+    fn actions_and_codes_round_trip() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.as_str()), Some(a));
+            assert!(a.as_str().starts_with(PREFIX));
+        }
+        for e in BridgeError::ALL {
+            assert_eq!(BridgeError::from_code(e.as_str()), e);
+            for lang in [Lang::Fr, Lang::En] {
+                assert!(!e.text(lang).is_empty());
+            }
+        }
+        assert_eq!(
+            BridgeError::from_code("from_the_future"),
+            BridgeError::UnknownError
+        );
+    }
+
+    #[test]
+    fn reads_requests() {
+        let r = parse(json!({"action": "sesame:status", "id": "r1"})).unwrap();
+        assert_eq!(r.action, Action::Status);
+        assert_eq!(r.id, "r1");
+        let r = parse(json!({"action": "sesame:enable-portal", "id": "r2", "name": " SPICO ",
+                             "bookmark": true}))
+        .unwrap();
+        assert_eq!(r.name.as_deref(), Some("SPICO"));
+        assert!(r.bookmark);
+    }
+
+    #[test]
+    fn a_claimed_origin_is_not_read() {
+        // A page claiming another origin in its body: the field is ignored, there is no
+        // origin in a request at all; the background judges by the sender.
+        let r = parse(json!({"action": "sesame:add-bookmark", "id": "x",
+                             "origin": "https://spico.esante-occitanie.fr"}))
+        .unwrap();
+        assert_eq!(r.action, Action::AddBookmark);
+    }
+
+    #[test]
+    fn bad_requests_get_a_code_and_keep_their_id() {
+        let cases = [
+            (json!({"id": "a"}), BridgeError::MalformedMessage),
+            (json!({"action": 3, "id": "a"}), BridgeError::MalformedMessage),
+            (json!({"action": "sesame:status"}), BridgeError::MalformedMessage),
+            (json!({"action": "sesame:status", "id": ""}), BridgeError::MalformedMessage),
+            (json!({"action": "sesame:status", "id": 7}), BridgeError::MalformedMessage),
+            (json!({"action": "sesame:launch-rockets", "id": "a"}), BridgeError::UnknownAction),
+            (
+                json!({"action": "sesame:enable-portal", "id": "a", "bookmark": "yes"}),
+                BridgeError::MalformedMessage,
+            ),
+            (
+                json!({"action": "sesame:enable-portal", "id": "a", "name": "x".repeat(201)}),
+                BridgeError::MalformedMessage,
+            ),
+            (json!([1, 2]), BridgeError::MalformedMessage),
+            (json!("sesame:status"), BridgeError::MalformedMessage),
+        ];
+        for (msg, code) in cases {
+            let err = parse(msg.clone()).unwrap_err();
+            assert_eq!(err.error, code, "{msg}");
+        }
+        let err = parse(json!({"action": "sesame:nope", "id": "q"})).unwrap_err();
+        assert_eq!(err.id.as_deref(), Some("q"));
+        assert_eq!(err.action.as_deref(), Some("sesame:nope"));
+    }
+
+    #[test]
+    fn oversized_messages_are_not_read() {
+        let v = json!({"action": "sesame:status", "id": "big", "pad": "x".repeat(9000)});
+        let err = parse(v).unwrap_err();
+        assert_eq!(err.error, BridgeError::MessageTooLarge);
+        assert_eq!(err.id.as_deref(), Some("big"));
+    }
+
+    #[test]
+    fn origins_from_urls() {
+        let ok = [
+            (
+                "https://spico.esante-occitanie.fr/login?x=1",
+                "https://spico.esante-occitanie.fr",
+            ),
+            ("HTTPS://Prod.Entractes.FR:443/", "https://prod.entractes.fr"),
+            ("https://portail.example:8443/a", "https://portail.example:8443"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+            ("http://localhost/", "http://localhost"),
+            ("http://[::1]:3000/", "http://[::1]:3000"),
+        ];
+        for (url, origin) in ok {
+            assert_eq!(PortalOrigin::from_url(url).unwrap().as_str(), origin, "{url}");
+        }
+        assert_eq!(
+            PortalOrigin::from_url("http://spico.example/").unwrap_err(),
+            BridgeError::InsecureContext
+        );
+        for bad in [
+            "spico",
+            "ftp://x.fr/",
+            "https://user@x.fr/",
+            "https://x.fr:0/",
+            "https://x.fr:99999/",
+            "https://x.fr:abc/",
+            "https:///path",
+            "https://exa mple.fr/",
+            "https://-x.fr/",
+            "javascript://alert(1)",
+            "moz-extension://abc/page.html",
+        ] {
+            assert!(PortalOrigin::from_url(bad).is_err(), "{bad}");
+        }
+        let long = format!("https://{}.fr/", "a.".repeat(130));
+        assert!(PortalOrigin::from_url(&long).is_err());
+        assert_eq!(
+            PortalOrigin::from_url("https://x.fr:8443/").unwrap().host(),
+            "x.fr"
+        );
+    }
+
+    #[test]
+    fn the_policy_judges_by_origin() {
+        let spico = PortalOrigin::from_url("https://spico.esante-occitanie.fr/").unwrap();
+        let other = PortalOrigin::from_url("https://evil.example/").unwrap();
+        let enabled = vec![EnabledPortal {
+            origin: spico.clone(),
+            name: "SPICO".into(),
+            start_url: "https://spico.esante-occitanie.fr/".into(),
+        }];
+        assert!(allowed(Action::AddBookmark, &spico, &enabled));
+        assert!(!allowed(Action::AddBookmark, &other, &enabled));
+        // Asking to be enabled, and asking whether the extension is there, need no enabling.
+        assert!(allowed(Action::EnablePortal, &other, &enabled));
+        assert!(allowed(Action::Status, &other, &enabled));
+    }
+
+    #[test]
+    fn start_urls_drop_queries() {
+        let o = PortalOrigin::from_url("https://a.fr/").unwrap();
+        assert_eq!(start_url("https://a.fr/login?token=1#x", &o), "https://a.fr/login");
+        assert_eq!(start_url("https://a.fr", &o), "https://a.fr/");
+    }
+
+    #[test]
+    fn versions() {
+        assert!(compatible("0.1.0", "0.1.7"));
+        assert!(!compatible("0.1.0", "0.2.0"));
+        assert!(!compatible("1", "1.0.0"));
+        assert!(compatible(VERSION, VERSION));
+    }
+
+    #[test]
+    fn shortcut_files() {
+        assert_eq!(ShortcutKind::for_os("win"), ShortcutKind::Url);
+        assert_eq!(ShortcutKind::for_os("mac"), ShortcutKind::Webloc);
+        assert_eq!(ShortcutKind::for_os("linux"), ShortcutKind::Desktop);
+        assert_eq!(ShortcutKind::Desktop.file_name("Entr'Actes"), "Entr'Actes.desktop");
+        assert_eq!(ShortcutKind::Url.file_name("a/../b"), "a____b.url");
+        assert_eq!(ShortcutKind::Url.file_name("///"), "Portail.url");
+        let d = ShortcutKind::Desktop.contents("SPICO\nExec=rm", "https://s.fr/");
+        assert!(d.contains("Name=SPICOExec=rm\n"), "{d}");
+        assert!(!d.contains("\nExec="));
+        let w = ShortcutKind::Webloc.contents("x", "https://s.fr/?a=1&b=<2>");
+        assert!(w.contains("<string>https://s.fr/?a=1&amp;b=&lt;2&gt;</string>"));
+        assert!(ShortcutKind::Url
+            .contents("x", "https://s.fr/")
+            .starts_with("[InternetShortcut]\r\nURL=https://s.fr/\r\n"));
+    }
+
+    #[test]
+    fn commands_pick_the_nth_portal() {
+        let p = |o: &str| EnabledPortal {
+            origin: PortalOrigin::from_url(o).unwrap(),
+            name: o.into(),
+            start_url: o.into(),
+        };
+        let enabled = vec![p("https://a.fr/"), p("https://b.fr/")];
+        assert_eq!(
+            portal_for_command("open-portal-2", &enabled).map(|p| p.origin.as_str()),
+            Some("https://b.fr")
+        );
+        assert!(portal_for_command("open-portal-3", &enabled).is_none());
+        assert!(portal_for_command("open-portal-0", &enabled).is_none());
+        assert!(portal_for_command("open-portal-x", &enabled).is_none());
+        assert!(portal_for_command("_execute_action", &enabled).is_none());
+    }
+}
