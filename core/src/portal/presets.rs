@@ -49,6 +49,15 @@ impl PortalConfig {
     /// The ids of the built-in presets, in display order.
     pub const PRESET_IDS: [&'static str; 5] = ["paaco", "spico", "nexus", "parceo", "entractes"];
 
+    /// The portals' own addresses, where the seed gives one (SPICO's guide:
+    /// `https://spico.esante-occitanie.fr/`; Entr'Actes': `https://prod.entractes.fr`). PAACO's
+    /// is per territory (`https://XXX.paaco.fr`), Nexus' and Parcéo's guides give none. The
+    /// extension offers these as portals to enable in one click; the widget does not need them.
+    pub const KNOWN_ADDRESSES: [(&'static str, &'static str, &'static str); 2] = [
+        ("spico", "SPICO", "https://spico.esante-occitanie.fr/"),
+        ("entractes", "Entr'Actes", "https://prod.entractes.fr/"),
+    ];
+
     /// A built-in preset by id.
     pub fn preset(id: &str) -> Option<PortalConfig> {
         match id {
