@@ -331,9 +331,7 @@ pub struct PortalOrigin(String);
 impl PortalOrigin {
     /// The origin of a page's URL (as the browser gives it in `sender.url`), or why not.
     pub fn from_url(url: &str) -> Result<PortalOrigin, BridgeError> {
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or(BridgeError::MalformedMessage)?;
+        let (scheme, rest) = url.split_once("://").ok_or(BridgeError::MalformedMessage)?;
         let scheme = scheme.to_ascii_lowercase();
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         if authority.contains('@') || authority.is_empty() {
@@ -588,8 +586,10 @@ mod tests {
         let r = parse(json!({"action": "sesame:status", "id": "r1"})).unwrap();
         assert_eq!(r.action, Action::Status);
         assert_eq!(r.id, "r1");
-        let r = parse(json!({"action": "sesame:enable-portal", "id": "r2", "name": " SPICO ",
-                             "bookmark": true}))
+        let r = parse(
+            json!({"action": "sesame:enable-portal", "id": "r2", "name": " SPICO ",
+                             "bookmark": true}),
+        )
         .unwrap();
         assert_eq!(r.name.as_deref(), Some("SPICO"));
         assert!(r.bookmark);
@@ -609,11 +609,26 @@ mod tests {
     fn bad_requests_get_a_code_and_keep_their_id() {
         let cases = [
             (json!({"id": "a"}), BridgeError::MalformedMessage),
-            (json!({"action": 3, "id": "a"}), BridgeError::MalformedMessage),
-            (json!({"action": "sesame:status"}), BridgeError::MalformedMessage),
-            (json!({"action": "sesame:status", "id": ""}), BridgeError::MalformedMessage),
-            (json!({"action": "sesame:status", "id": 7}), BridgeError::MalformedMessage),
-            (json!({"action": "sesame:launch-rockets", "id": "a"}), BridgeError::UnknownAction),
+            (
+                json!({"action": 3, "id": "a"}),
+                BridgeError::MalformedMessage,
+            ),
+            (
+                json!({"action": "sesame:status"}),
+                BridgeError::MalformedMessage,
+            ),
+            (
+                json!({"action": "sesame:status", "id": ""}),
+                BridgeError::MalformedMessage,
+            ),
+            (
+                json!({"action": "sesame:status", "id": 7}),
+                BridgeError::MalformedMessage,
+            ),
+            (
+                json!({"action": "sesame:launch-rockets", "id": "a"}),
+                BridgeError::UnknownAction,
+            ),
             (
                 json!({"action": "sesame:enable-portal", "id": "a", "bookmark": "yes"}),
                 BridgeError::MalformedMessage,
@@ -649,14 +664,24 @@ mod tests {
                 "https://spico.esante-occitanie.fr/login?x=1",
                 "https://spico.esante-occitanie.fr",
             ),
-            ("HTTPS://Prod.Entractes.FR:443/", "https://prod.entractes.fr"),
-            ("https://portail.example:8443/a", "https://portail.example:8443"),
+            (
+                "HTTPS://Prod.Entractes.FR:443/",
+                "https://prod.entractes.fr",
+            ),
+            (
+                "https://portail.example:8443/a",
+                "https://portail.example:8443",
+            ),
             ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
             ("http://localhost/", "http://localhost"),
             ("http://[::1]:3000/", "http://[::1]:3000"),
         ];
         for (url, origin) in ok {
-            assert_eq!(PortalOrigin::from_url(url).unwrap().as_str(), origin, "{url}");
+            assert_eq!(
+                PortalOrigin::from_url(url).unwrap().as_str(),
+                origin,
+                "{url}"
+            );
         }
         assert_eq!(
             PortalOrigin::from_url("http://spico.example/").unwrap_err(),
@@ -704,7 +729,10 @@ mod tests {
     #[test]
     fn start_urls_drop_queries() {
         let o = PortalOrigin::from_url("https://a.fr/").unwrap();
-        assert_eq!(start_url("https://a.fr/login?token=1#x", &o), "https://a.fr/login");
+        assert_eq!(
+            start_url("https://a.fr/login?token=1#x", &o),
+            "https://a.fr/login"
+        );
         assert_eq!(start_url("https://a.fr", &o), "https://a.fr/");
     }
 
@@ -721,7 +749,10 @@ mod tests {
         assert_eq!(ShortcutKind::for_os("win"), ShortcutKind::Url);
         assert_eq!(ShortcutKind::for_os("mac"), ShortcutKind::Webloc);
         assert_eq!(ShortcutKind::for_os("linux"), ShortcutKind::Desktop);
-        assert_eq!(ShortcutKind::Desktop.file_name("Entr'Actes"), "Entr'Actes.desktop");
+        assert_eq!(
+            ShortcutKind::Desktop.file_name("Entr'Actes"),
+            "Entr'Actes.desktop"
+        );
         assert_eq!(ShortcutKind::Url.file_name("a/../b"), "a____b.url");
         assert_eq!(ShortcutKind::Url.file_name("///"), "Portail.url");
         let d = ShortcutKind::Desktop.contents("SPICO\nExec=rm", "https://s.fr/");

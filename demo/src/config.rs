@@ -17,6 +17,9 @@ pub struct Config {
     pub database_url: String,
     /// The built widget (`SESAME_WIDGET_DIR`, default `<repo>/dist/widget`), served at `/widget`.
     pub widget_dir: PathBuf,
+    /// The built extension (`SESAME_EXTENSION_DIR`, default `<repo>/dist/extension`): its
+    /// packages are offered at `/extension/firefox.xpi` and `/extension/chromium.zip`.
+    pub extension_dir: PathBuf,
     /// Where `index.html` is (`SESAME_PAGE_DIR`, default the repository root); the page's own
     /// assets are in `<page_dir>/demo/page/`, served at `/demo`.
     pub page_dir: PathBuf,
@@ -52,6 +55,7 @@ impl std::fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("database_url", &crate::db::redact(&self.database_url))
             .field("widget_dir", &self.widget_dir)
+            .field("extension_dir", &self.extension_dir)
             .field("page_dir", &self.page_dir)
             .field("dev_mode", &self.dev_mode)
             .field("allowed_origins", &self.allowed_origins)
@@ -82,6 +86,7 @@ impl Default for Config {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
             database_url: DEFAULT_DATABASE_URL.to_owned(),
             widget_dir: root.join("dist").join("widget"),
+            extension_dir: root.join("dist").join("extension"),
             page_dir: root,
             dev_mode: false,
             allowed_origins: Vec::new(),
@@ -112,6 +117,9 @@ impl Config {
         }
         if let Some(dir) = lookup("SESAME_WIDGET_DIR") {
             config.widget_dir = dir.into();
+        }
+        if let Some(dir) = lookup("SESAME_EXTENSION_DIR") {
+            config.extension_dir = dir.into();
         }
         if let Some(dir) = lookup("SESAME_PAGE_DIR") {
             config.page_dir = dir.into();

@@ -1,4 +1,5 @@
-//! The demo page (`/`, `/demo/*`) and the built widget (`/widget/*`), from disk.
+//! The demo page (`/`, `/demo/*`), the built widget (`/widget/*`) and the extension's packages
+//! (`/extension/*`), from disk.
 
 use crate::config::Config;
 use axum::handler::HandlerWithoutStateExt;
@@ -35,8 +36,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
             StatusCode::NOT_FOUND
         }
     };
+    let extension_dir = config.extension_dir.clone();
+    let package = move |axum::extract::Path(file): axum::extract::Path<String>| {
+        let dir = extension_dir.clone();
+        async move { extension_package(&dir, &file).await }
+    };
     Router::new()
         .route_service("/", ServeFile::new(config.page_dir.join("index.html")))
+        .route("/extension/{file}", axum::routing::get(package))
         .nest_service(
             "/demo",
             ServeDir::new(config.page_dir.join("demo").join("page")),
@@ -50,4 +57,48 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
                 .precompressed_gzip()
                 .not_found_service(not_found.into_service()),
         )
+}
+
+/// The extension's package for `file` (`firefox.xpi` or `chromium.zip`): the one `cargo xtask
+/// dist` wrote as `sesame-<version>-<browser>.<ext>` in `dir`, offered as a download.
+async fn extension_package(dir: &Path, file: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Some((browser, ext, mime)) = (match file {
+        "firefox.xpi" => Some(("firefox", "xpi", "application/x-xpinstall")),
+        "chromium.zip" => Some(("chromium", "zip", "application/zip")),
+        _ => None,
+    }) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let suffix = format!("-{browser}.{ext}");
+    let found = std::fs::read_dir(dir).ok().and_then(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("sesame-") && n.ends_with(&suffix))
+            })
+            .max()
+    });
+    let Some(path) = found else {
+        tracing::warn!(dir = %dir.display(), "the extension is not built: run `cargo xtask dist`");
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or(file);
+            let disposition = format!("attachment; filename=\"{name}\"");
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, mime.to_owned()),
+                    (axum::http::header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
 }

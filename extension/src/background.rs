@@ -21,10 +21,14 @@ use wasm_bindgen::prelude::*;
 pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     let own_pages = browser::runtime_get_url("");
     let sender_url = browser::string_member(&sender, "url");
-    let our_id = browser::RUNTIME_ID.with(|id| id.as_string()).unwrap_or_default();
+    let our_id = browser::RUNTIME_ID
+        .with(|id| id.as_string())
+        .unwrap_or_default();
     let sender_id = browser::string_member(&sender, "id");
     if sender_id.as_deref() == Some(our_id.as_str())
-        && sender_url.as_deref().is_some_and(|u| u.starts_with(&own_pages))
+        && sender_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with(&own_pages))
     {
         return confirmations::from_page(&message);
     }

@@ -6,11 +6,11 @@
 //! sender's URL only, applies the origin policy ([`bridge::allowed`]) and gives either an answer
 //! to send at once, or the action to carry out for that origin.
 
+use serde_json::{json, Map, Value};
 use sesame_core::bridge::{
     self, answer_name, Action, BridgeError, EnabledPortal, PortalOrigin, Rejected, Request,
 };
 use sesame_core::Lang;
-use serde_json::{json, Map, Value};
 
 /// What the browser says of a message's sender (`runtime.MessageSender`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,9 @@ pub fn decide(
     };
     let fail = |error| Decision::Answer(failure(request.action.as_str(), &request.id, error));
     // Only our own content script, in a tab's top-level page, speaks for a page.
-    if sender.extension_id.as_deref() != Some(our_id) || !sender.in_tab || sender.frame_id != Some(0)
+    if sender.extension_id.as_deref() != Some(our_id)
+        || !sender.in_tab
+        || sender.frame_id != Some(0)
     {
         return fail(BridgeError::OriginNotAllowed);
     }
@@ -263,7 +265,11 @@ mod tests {
         assert_eq!(v["action"], "sesame:status-success");
         assert_eq!(v["version"], "0.1.0");
         assert_eq!(v["enabled"], true);
-        let v = success(Action::AddBookmark, "r", json!({"id": "spoof", "created": true}));
+        let v = success(
+            Action::AddBookmark,
+            "r",
+            json!({"id": "spoof", "created": true}),
+        );
         assert_eq!(v["id"], "r");
     }
 }

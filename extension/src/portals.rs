@@ -4,8 +4,8 @@
 //! What is read back is checked again: an entry whose origin no longer parses is dropped, so a
 //! damaged store never enables anything.
 
-use sesame_core::bridge::{EnabledPortal, PortalOrigin, MAX_FIELD_CHARS};
 use serde::{Deserialize, Serialize};
+use sesame_core::bridge::{EnabledPortal, PortalOrigin, MAX_FIELD_CHARS};
 
 /// The `storage.local` key.
 pub const KEY: &str = "portals";
@@ -100,7 +100,9 @@ mod storage {
     /// Stores the enabled portals.
     pub async fn save(portals: &[EnabledPortal]) -> Result<(), JsValue> {
         let items = serde_json::json!({ KEY: write(portals) });
-        browser::storage_set(&browser::to_js(&items)).await.map(drop)
+        browser::storage_set(&browser::to_js(&items))
+            .await
+            .map(drop)
     }
 }
 

@@ -35,8 +35,8 @@ pub fn tab_on_origin(tabs: &Value, origin: &str) -> Option<(f64, f64)> {
 mod effects {
     use super::*;
     use crate::browser::{self, from_js, to_js};
-    use sesame_core::bridge::{EnabledPortal, ShortcutKind};
     use serde_json::json;
+    use sesame_core::bridge::{EnabledPortal, ShortcutKind};
     use wasm_bindgen::{JsCast, JsValue};
 
     /// How many bookmarks point at `url`.
@@ -113,8 +113,12 @@ mod effects {
         list.iter()
             .filter_map(|c| {
                 let name = browser::string_member(&c, "name")?;
-                name.starts_with("open-portal-")
-                    .then(|| (name, browser::string_member(&c, "shortcut").unwrap_or_default()))
+                name.starts_with("open-portal-").then(|| {
+                    (
+                        name,
+                        browser::string_member(&c, "shortcut").unwrap_or_default(),
+                    )
+                })
             })
             .collect()
     }

@@ -47,6 +47,8 @@ pub enum T {
     RequestGone,
     Failed,
     Bookmarks,
+    Yes,
+    NotYet,
 }
 
 impl T {
@@ -135,7 +137,11 @@ impl T {
                 "Ce portail demande à être ajouté à vos favoris\u{a0}:",
                 "This portal asks to be added to your bookmarks:",
             ),
-            T::PresentsItselfAs => pick(lang, "Il se présente comme", "It calls itself"),
+            T::PresentsItselfAs => pick(
+                lang,
+                "Il se présente comme\u{a0}: «\u{a0}{}\u{a0}» (nom donné par le site, non vérifié)",
+                "It calls itself: \"{}\" (the site's own name, not checked)",
+            ),
             T::Allow => pick(lang, "Autoriser", "Allow"),
             T::AllowAndBookmark => pick(lang, "Autoriser et ajouter le favori", "Allow and add the bookmark"),
             T::AddTheBookmark => pick(lang, "Ajouter le favori", "Add the bookmark"),
@@ -154,7 +160,9 @@ impl T {
                 "The browser refused the operation. Check the Sésame extension's permissions in \
                  the browser's add-ons, then try again.",
             ),
-            T::Bookmarks => pick(lang, "Favoris", "Bookmarks"),
+            T::Bookmarks => pick(lang, "Dans vos favoris", "In your bookmarks"),
+            T::Yes => pick(lang, "oui", "yes"),
+            T::NotYet => pick(lang, "pas encore", "not yet"),
         }
     }
 }

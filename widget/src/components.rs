@@ -4,6 +4,7 @@
 pub mod change_password;
 pub mod code_step;
 pub mod error_message;
+pub mod extension_offer;
 pub mod forgot_password;
 pub mod login_widget;
 pub mod method_chooser;

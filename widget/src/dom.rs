@@ -33,6 +33,8 @@ pub mod action {
     pub const SEND_CODE: &str = "send-code";
     /// Leave the code step and start the login again.
     pub const RESTART: &str = "restart";
+    /// Ask the extension for a bookmark to this portal.
+    pub const ADD_BOOKMARK: &str = "add-bookmark";
 }
 
 /// `name` of each input.
@@ -75,6 +77,10 @@ pub mod class {
     pub const CLOCK_WARNING: &str = "sesame-clock-warning";
     /// The polite region announcing the countdowns (not every second).
     pub const CODE_TIMERS: &str = "sesame-code-timers";
+    /// The extension's offer (install hint, or the bookmark button).
+    pub const EXTENSION: &str = "sesame-extension";
+    /// Its install link, when the extension is not there.
+    pub const EXTENSION_INSTALL: &str = "sesame-extension-install";
 }
 
 /// `form[data-form="…"]`.

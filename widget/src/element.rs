@@ -31,6 +31,10 @@ pub struct EmbeddedProps {
     pub api: AttrValue,
     /// The `lang` attribute.
     pub lang: Lang,
+    /// The `extension` attribute: where to install the Sésame extension from; without it the
+    /// widget does not offer the extension.
+    #[prop_or_default]
+    pub extension: Option<AttrValue>,
     /// The `<sesame-login>` element, where events are dispatched.
     pub host: Element,
     /// What the loader's first paint held.
@@ -100,7 +104,8 @@ pub fn Embedded(props: &EmbeddedProps) -> Html {
     });
     html! {
         <LoginWidget {config} api_base={props.api.clone()} lang={props.lang}
-            {onlogin} {onlogout} {onerror} prefill={props.prefill.clone()} />
+            {onlogin} {onlogout} {onerror} prefill={props.prefill.clone()}
+            extension={props.extension.clone()} />
     }
 }
 
@@ -141,7 +146,7 @@ fn read_prefill(typed: &JsValue) -> Option<Prefill> {
 }
 
 /// Renders the widget into `host`, reading its `preset` (default `paaco`), `api` (default
-/// `/api`) and `lang` (default French) attributes. An unknown preset renders an error naming it.
+/// `/api`), `lang` (default French) and `extension` (none) attributes. An unknown preset renders an error naming it.
 /// `typed` is what the loader's first paint held (`null` when there was none): the password
 /// form starts from it.
 #[wasm_bindgen]
@@ -154,6 +159,7 @@ pub fn mount(host: Element, typed: JsValue) -> WidgetHandle {
             .into(),
         api: attr("api").unwrap_or_else(|| DEFAULT_API.into()).into(),
         lang: attr("lang").map(|t| Lang::from_tag(&t)).unwrap_or_default(),
+        extension: attr("extension").map(AttrValue::from),
         host: host.clone(),
         prefill: PrefillSlot::new(read_prefill(&typed)),
     };

@@ -13,6 +13,7 @@
 //! from `sesame-core`, never written twice.
 
 pub mod api;
+pub mod bridge;
 pub mod components;
 pub mod dom;
 pub mod element;

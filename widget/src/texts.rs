@@ -123,6 +123,20 @@ pub enum T {
     EnrolThen,
     /// This device's clock differs from the portal's.
     ClockWarning,
+    /// Extension absent: what it gives.
+    ExtensionHint,
+    /// Extension absent: the install link, for Firefox.
+    InstallForFirefox,
+    /// Extension absent: the install link, for Chromium-based browsers.
+    InstallForChromium,
+    /// Extension there: the bookmark button.
+    AddToBookmarks,
+    /// Waiting for the person's answer in the extension's window.
+    ConfirmInExtension,
+    /// The bookmark was made.
+    BookmarkAdded,
+    /// The bookmark was there already.
+    BookmarkAlready,
 }
 
 impl T {
@@ -285,6 +299,43 @@ impl T {
                  vérifiez que votre téléphone est à l'heure (réglage automatique).",
                 "This device's time differs from the portal's. If the code is refused, check \
                  that your phone shows the right time (automatic setting).",
+            ),
+            ExtensionHint => pick(
+                lang,
+                "Avec l'extension Sésame, ajoutez ce portail à vos favoris en un clic\u{a0}; \
+                 elle servira aussi à la connexion par carte CPS.",
+                "With the Sésame extension, add this portal to your bookmarks in one click; it \
+                 will also serve for CPS card login.",
+            ),
+            InstallForFirefox => pick(
+                lang,
+                "Installer l'extension Sésame pour Firefox",
+                "Install the Sésame extension for Firefox",
+            ),
+            InstallForChromium => pick(
+                lang,
+                "Installer l'extension Sésame pour Chrome, Edge ou Chromium",
+                "Install the Sésame extension for Chrome, Edge or Chromium",
+            ),
+            AddToBookmarks => pick(
+                lang,
+                "Ajouter ce portail à mes favoris",
+                "Add this portal to my bookmarks",
+            ),
+            ConfirmInExtension => pick(
+                lang,
+                "Confirmez dans la fenêtre de l'extension Sésame qui vient de s'ouvrir.",
+                "Confirm in the Sésame extension's window that has just opened.",
+            ),
+            BookmarkAdded => pick(
+                lang,
+                "Ce portail est maintenant dans vos favoris (barre personnelle).",
+                "This portal is now in your bookmarks (bookmarks toolbar).",
+            ),
+            BookmarkAlready => pick(
+                lang,
+                "Ce portail était déjà dans vos favoris.",
+                "This portal was already in your bookmarks.",
             ),
             UnknownPreset => pick(
                 lang,

@@ -6,8 +6,8 @@ pub mod enable_portal;
 pub mod status;
 
 use crate::policy::Accepted;
-use sesame_core::bridge::{Action, EnabledPortal};
 use serde_json::Value;
+use sesame_core::bridge::{Action, EnabledPortal};
 
 /// Carries out an accepted request; the answer to send to the page.
 pub async fn run(accepted: Accepted, enabled: Vec<EnabledPortal>) -> Value {

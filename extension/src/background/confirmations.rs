@@ -10,8 +10,8 @@
 
 use crate::browser::{self, to_js};
 use futures_channel::oneshot;
-use sesame_core::bridge::{BridgeError, EnabledPortal, USER_TIMEOUT_MS};
 use serde_json::json;
+use sesame_core::bridge::{BridgeError, EnabledPortal, USER_TIMEOUT_MS};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 

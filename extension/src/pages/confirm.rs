@@ -88,7 +88,7 @@ pub fn Confirm() -> Html {
                     <p>{question.get(lang)}</p>
                     <p class="origin"><strong>{origin}</strong></p>
                     if let Some(name) = name {
-                        <p>{T::PresentsItselfAs.get(lang)}{"\u{a0}: «\u{a0}"}{name}{"\u{a0}»"}</p>
+                        <p>{T::PresentsItselfAs.get(lang).replacen("{}", name, 1)}</p>
                     }
                     <div class="actions">
                         <button type="button" class="primary" id="confirm-yes" onclick={answer(true)}>{yes.get(lang)}</button>

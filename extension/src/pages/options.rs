@@ -38,11 +38,14 @@ async fn gather(lang: Lang) -> Facts {
         Err(_) => String::new(),
     };
     let portals = crate::portals::load().await;
-    let enabled = portals
+    let mut enabled = portals
         .iter()
         .map(|p| p.origin.as_str())
         .collect::<Vec<_>>()
         .join(", ");
+    if enabled.is_empty() {
+        enabled.push('—');
+    }
     Facts(vec![
         (T::Browser, agent),
         (T::Platform, os),

@@ -63,10 +63,19 @@ enum Do {
 async fn carry(what: Do, portal: EnabledPortal) -> Result<Option<T>, ()> {
     use crate::{portals, shortcuts};
     match what {
-        Do::Open => shortcuts::open_portal(&portal).await.map(|_| None).map_err(drop),
+        Do::Open => shortcuts::open_portal(&portal)
+            .await
+            .map(|_| None)
+            .map_err(drop),
         Do::Bookmark => shortcuts::ensure_bookmark(&portal)
             .await
-            .map(|created| Some(if created { T::BookmarkAdded } else { T::BookmarkThere }))
+            .map(|created| {
+                Some(if created {
+                    T::BookmarkAdded
+                } else {
+                    T::BookmarkThere
+                })
+            })
             .map_err(drop),
         Do::Desktop => shortcuts::download_shortcut(&portal)
             .await
@@ -137,7 +146,7 @@ pub fn PortalList(props: &PortalListProps) -> Html {
     let items = list.iter().map(|row| {
         let p = &row.portal;
         let keys = if row.keys.is_empty() { T::NoKey.get(lang).to_owned() } else { row.keys.clone() };
-        let in_bookmarks = if row.bookmarks > 0 { T::BookmarkThere } else { T::AddBookmark };
+        let in_bookmarks = if row.bookmarks > 0 { T::Yes } else { T::NotYet };
         html! {
             <li class="portal" data-origin={p.origin.as_str().to_owned()}
                 data-bookmarks={row.bookmarks.to_string()}>
@@ -159,7 +168,9 @@ pub fn PortalList(props: &PortalListProps) -> Html {
         .iter()
         .filter(|(_, _, address)| {
             let origin = PortalOrigin::from_url(address).ok();
-            !list.iter().any(|r| Some(&r.portal.origin) == origin.as_ref())
+            !list
+                .iter()
+                .any(|r| Some(&r.portal.origin) == origin.as_ref())
         })
         .map(|&(_, name, address)| {
             let (said, generation) = (said.clone(), generation.clone());

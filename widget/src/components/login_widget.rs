@@ -3,6 +3,7 @@
 
 use super::code_step::CodeStepForm;
 use super::error_message::ErrorMessage;
+use super::extension_offer::ExtensionOffer;
 use super::method_chooser::MethodChooser;
 use super::password_login::PasswordLoginForm;
 use super::session_panel::SessionPanel;
@@ -45,6 +46,10 @@ pub struct LoginWidgetProps {
     /// form to take over.
     #[prop_or_default]
     pub prefill: PrefillSlot,
+    /// Where to install the Sésame extension from: with it, the widget offers the extension
+    /// (install hint, or a one-click bookmark); without it, nothing.
+    #[prop_or_default]
+    pub extension: Option<AttrValue>,
 }
 
 /// The login widget: `section.sesame`.
@@ -200,6 +205,9 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
                 </button>
             }
             {body}
+            if let (Some(install), false) = (props.extension.clone(), state.view() == View::Session) {
+                <ExtensionOffer {install} portal={config.name.clone()} {lang} />
+            }
         </section>
     }
 }

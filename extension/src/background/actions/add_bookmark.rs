@@ -4,8 +4,8 @@
 use crate::background::confirmations::{self, Ask};
 use crate::policy::{self, Accepted};
 use crate::shortcuts;
-use sesame_core::bridge::{BridgeError, EnabledPortal};
 use serde_json::{json, Value};
+use sesame_core::bridge::{BridgeError, EnabledPortal};
 
 /// Carries it out. The portal is enabled: the policy checked it.
 pub async fn run(accepted: Accepted, enabled: Vec<EnabledPortal>) -> Value {
@@ -26,7 +26,8 @@ pub async fn run(accepted: Accepted, enabled: Vec<EnabledPortal>) -> Value {
         Ok(_) => return answer(false),
         Err(_) => return policy::failure(action.as_str(), id, BridgeError::BrowserRefused),
     }
-    if let Err(e) = confirmations::ask(Ask::Bookmark, &portal, accepted.request.name.as_deref()).await
+    if let Err(e) =
+        confirmations::ask(Ask::Bookmark, &portal, accepted.request.name.as_deref()).await
     {
         return policy::failure(action.as_str(), id, e);
     }

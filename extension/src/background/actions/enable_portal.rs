@@ -5,8 +5,8 @@ use super::add_bookmark;
 use crate::background::confirmations::{self, Ask};
 use crate::policy::{self, Accepted};
 use crate::{portals, shortcuts};
-use sesame_core::bridge::{BridgeError, EnabledPortal};
 use serde_json::{json, Value};
+use sesame_core::bridge::{BridgeError, EnabledPortal};
 
 /// Carries it out.
 pub async fn run(accepted: Accepted, mut enabled: Vec<EnabledPortal>) -> Value {

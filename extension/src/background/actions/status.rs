@@ -1,8 +1,8 @@
 //! `sesame:status`: the extension's version, and whether the asking portal is enabled.
 
 use crate::policy::{self, Accepted};
-use sesame_core::bridge::{EnabledPortal, VERSION};
 use serde_json::Value;
+use sesame_core::bridge::{EnabledPortal, VERSION};
 
 /// The answer.
 pub fn run(accepted: &Accepted, enabled: &[EnabledPortal]) -> Value {
