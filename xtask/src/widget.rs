@@ -1,5 +1,7 @@
 //! Building the widget bundle into `dist/widget/`: the wasm module and its JS glue from
-//! wasm-bindgen, plus the hand-written loader and style sheet from `widget/assets/`.
+//! wasm-bindgen, plus the hand-written loader and style sheet from `widget/assets/`. The cargo
+//! build ([`cargo_wasm`]) and wasm-bindgen ([`bindgen`]) steps serve the extension too
+//! (`extension.rs`).
 //!
 //! We run wasm-bindgen as a library (`wasm-bindgen-cli-support`, at the `wasm-bindgen` crate's
 //! exact version) rather than Trunk: `cargo install trunk` takes about 15 minutes on 2 cores,
@@ -54,9 +56,37 @@ pub(crate) enum Std {
 /// Builds the bundle; returns its directory.
 pub(crate) fn build(root: &Path, std: Std) -> Result<PathBuf> {
     println!("== widget: building the bundle ({std:?})");
+    let wasm = cargo_wasm(root, "sesame-widget", std)?;
+    let dist = dist_dir(root);
+    // Start clean so no stale file is served.
+    clean_dir(&dist)?;
+    bindgen(&wasm, OUT_NAME, &dist)?;
+    let assets = root.join("widget").join("assets");
+    let entries = std::fs::read_dir(&assets)
+        .with_context(|| format!("reading {} (the loader and CSS)", assets.display()))?;
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), dist.join(entry.file_name()))
+                .with_context(|| format!("copying {}", entry.path().display()))?;
+        }
+    }
+    minify(root, &dist)?;
+    compress::precompress_dir(&dist)?;
+    println!(
+        "widget bundle: {} (with .gz and .br copies)",
+        dist.display()
+    );
+    Ok(dist)
+}
+
+/// `cargo build -p <package> --target wasm32-unknown-unknown --profile wasm-release`, source
+/// paths remapped, with the standard library `std` asks for; returns the `.wasm` file (the
+/// package's library name: `-` becomes `_`). Shared by the widget and the extension.
+pub(crate) fn cargo_wasm(root: &Path, package: &str, std: Std) -> Result<PathBuf> {
     let mut flags = remap_flags(root);
     let mut cargo = Cmd::cargo()
-        .args(["build", "-p", "sesame-widget", "--target", WASM_TARGET])
+        .args(["build", "-p", package, "--target", WASM_TARGET])
         .args(["--profile", PROFILE]);
     let target = match std {
         Std::Stable => target_dir(root),
@@ -77,54 +107,39 @@ pub(crate) fn build(root: &Path, std: Std) -> Result<PathBuf> {
         }
     };
     cargo.arg("--config").arg(rustflags_config(&flags)).run()?;
-    let wasm = target
+    Ok(target
         .join(WASM_TARGET)
         .join(PROFILE)
-        .join(format!("{OUT_NAME}.wasm"));
-    let dist = dist_dir(root);
-    // Start clean so no stale file is served.
-    if dist.exists() {
-        std::fs::remove_dir_all(&dist).with_context(|| format!("removing {}", dist.display()))?;
+        .join(format!("{}.wasm", package.replace('-', "_"))))
+}
+
+/// Removes `dir` if it exists and creates it empty.
+pub(crate) fn clean_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
     }
-    std::fs::create_dir_all(&dist)?;
-    bindgen(&wasm, &dist)?;
-    let assets = root.join("widget").join("assets");
-    let entries = std::fs::read_dir(&assets)
-        .with_context(|| format!("reading {} (the loader and CSS)", assets.display()))?;
-    for entry in entries {
-        let entry = entry?;
-        if entry.file_type()?.is_file() {
-            std::fs::copy(entry.path(), dist.join(entry.file_name()))
-                .with_context(|| format!("copying {}", entry.path().display()))?;
-        }
-    }
-    minify(root, &dist)?;
-    compress::precompress_dir(&dist)?;
-    println!(
-        "widget bundle: {} (with .gz and .br copies)",
-        dist.display()
-    );
-    Ok(dist)
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
 }
 
 /// wasm-bindgen, as a library (`wasm-bindgen-cli-support`, pinned to the `wasm-bindgen` crate's
-/// version): what `wasm-bindgen --target web --no-typescript --out-name sesame_widget` does.
-fn bindgen(wasm: &Path, dist: &Path) -> Result<()> {
+/// version): what `wasm-bindgen --target web --no-typescript --out-name <out_name>` does —
+/// `<out_name>.js` (an ES module) and `<out_name>_bg.wasm` in `out`.
+pub(crate) fn bindgen(wasm: &Path, out_name: &str, out: &Path) -> Result<()> {
     let start = std::time::Instant::now();
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(wasm)
         .web(true)?
         .typescript(false)
-        // The CLI's default, not the library's: the glue finds `sesame_widget_bg.wasm` beside
+        // The CLI's default, not the library's: the glue finds `<out_name>_bg.wasm` beside
         // itself (`import.meta.url`) when the loader calls it without a path.
         .omit_default_module_path(false)
-        .out_name(OUT_NAME)
-        .generate(dist)
+        .out_name(out_name)
+        .generate(out)
         .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;
     println!(
         "wasm-bindgen (library): {} -> {} in {:.1} s",
         wasm.display(),
-        dist.display(),
+        out.display(),
         start.elapsed().as_secs_f64()
     );
     Ok(())
