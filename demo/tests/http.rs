@@ -393,3 +393,40 @@ async fn server_errors_hide_their_details() {
         ErrorCode::InternalError.text(sesame_core::Lang::En)
     );
 }
+
+#[tokio::test]
+async fn the_extension_packages_are_offered_by_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sesame-0.1.0-firefox.xpi"), b"XPI").unwrap();
+    std::fs::write(dir.path().join("sesame-0.1.0-chromium.zip"), b"ZIP").unwrap();
+    let app = test_app_with(sesame_demo::Config {
+        extension_dir: dir.path().into(),
+        ..test_config()
+    })
+    .await;
+    let get = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
+    let xpi = app.send(get("/extension/firefox.xpi")).await;
+    assert_eq!(xpi.status, 200);
+    assert_eq!(&xpi.body[..], b"XPI");
+    assert_eq!(xpi.headers[header::CONTENT_TYPE], "application/x-xpinstall");
+    assert!(xpi.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("sesame-0.1.0-firefox.xpi"));
+    let zip = app.send(get("/extension/chromium.zip")).await;
+    assert_eq!(&zip.body[..], b"ZIP");
+    for bad in [
+        "/extension/safari.zip",
+        "/extension/..%2Fsecret",
+        "/extension/sesame-0.1.0-firefox.xpi",
+    ] {
+        assert_eq!(app.send(get(bad)).await.status, 404, "{bad}");
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let app = test_app_with(sesame_demo::Config {
+        extension_dir: empty.path().into(),
+        ..test_config()
+    })
+    .await;
+    assert_eq!(app.send(get("/extension/firefox.xpi")).await.status, 404);
+}

@@ -37,6 +37,9 @@ impl Portal {
                 db.path().join("e2e.sqlite").display()
             ),
             widget_dir,
+            // The packages the demo's install page offers (not used by the journeys: they load
+            // the unpacked extension).
+            extension_dir: sesame_demo::Config::default().extension_dir,
             page_dir,
             dev_mode: true,
             // Empty: the demo allows http://127.0.0.1:<bound port> and http://localhost:<port>.
