@@ -41,7 +41,7 @@ fn kind(name: &str) -> &'static str {
     }
 }
 
-fn kb(n: usize) -> String {
+pub(crate) fn kb(n: usize) -> String {
     format!("{:.1} KB", n as f64 / 1000.0)
 }
 

@@ -5,12 +5,14 @@
 //! are listed once, in [`TASKS`] (what `cargo xtask help` prints).
 //!
 //! One module per task; `cmd` runs commands (echoing them), `tools` checks and installs tools,
-//! `widget` builds the widget bundle into `dist/widget/`.
+//! `widget` builds the widget bundle into `dist/widget/`, `extension` the browser extension into
+//! `dist/extension/`.
 
 mod bench;
 mod cmd;
 mod compress;
 mod demo;
+mod extension;
 mod setup;
 mod test;
 mod tidy;
@@ -40,9 +42,12 @@ const TASKS: [(&str, &str); 5] = [
     ),
     (
         "dist [--build-std]",
-        "Build the widget bundle into dist/widget/ and print its sizes against the budget. \
-         --build-std (opt-in, measured beside the default): the standard library rebuilt for \
-         size through RUSTC_BOOTSTRAP on the stable toolchain (adds rust-src with rustup).",
+        "Build the widget bundle into dist/widget/ and print its sizes against the budget; \
+         build the browser extension into dist/extension/ (firefox/ and chromium/ folders, \
+         sesame-<version>-firefox.xpi, sesame-<version>-chromium.zip) and print its sizes. \
+         --build-std (opt-in, measured beside the default; the widget only): the standard \
+         library rebuilt for size through RUSTC_BOOTSTRAP on the stable toolchain (adds \
+         rust-src with rustup).",
     ),
     (
         "bench",
@@ -73,10 +78,12 @@ fn help() -> String {
 }
 
 /// `cargo xtask dist`: the widget bundle and its sizes (not a failure when over the budget:
-/// `bench` is the check).
+/// `bench` is the check), then the extension and its sizes (`std` is the widget's only).
 fn dist(root: &Path, std: widget::Std) -> anyhow::Result<()> {
     let dist = widget::build(root, std)?;
-    bench::report_sizes(&dist).map(drop)
+    bench::report_sizes(&dist)?;
+    let dist = extension::build(root)?;
+    extension::report_sizes(&dist)
 }
 
 fn main() {
