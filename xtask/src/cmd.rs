@@ -104,6 +104,22 @@ impl Cmd {
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
+
+    /// Runs the command quietly (stderr shown); returns its exit status and stdout whatever the
+    /// status, for tools whose report matters more than their exit code.
+    pub(crate) fn read_any(mut self) -> Result<(std::process::ExitStatus, String)> {
+        println!("$ {}", self.shown);
+        let out = self
+            .inner
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output()
+            .with_context(|| format!("could not start `{}`", self.shown))?;
+        Ok((
+            out.status,
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        ))
+    }
 }
 
 /// Quotes an argument for the echo when the shell would need it.

@@ -9,6 +9,7 @@
 //! from the one source `extension/manifest.json` by [`manifest`]: the workspace version, then
 //! [`browser_keys`], the only place where the two browsers differ.
 
+use crate::cmd::Cmd;
 use crate::widget::{self, Std};
 use crate::{bench, compress};
 use anyhow::{bail, ensure, Context, Result};
@@ -302,6 +303,111 @@ pub(crate) fn report_sizes(dist: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The web-ext lint of the Firefox folder (Mozilla's addons-linter, as addons.mozilla.org runs
+/// it): fails unless it reports no error and no warning; notices are printed.
+pub(crate) fn lint(root: &Path) -> Result<()> {
+    let web_ext = crate::tools::ensure_web_ext(root)?;
+    let dir = unpacked_dir(root, Browser::Firefox);
+    let (status, out) = Cmd::new("node")
+        .arg(&web_ext)
+        .args(["lint", "--source-dir"])
+        .arg(&dir)
+        .args([
+            "--output",
+            "json",
+            "--no-config-discovery",
+            "--no-input",
+            "--boring",
+        ])
+        // Its update-notifier would otherwise ask the npm registry for a newer web-ext.
+        .env("NO_UPDATE_NOTIFIER", "1")
+        .read_any()?;
+    let report = parse_lint(&out)?;
+    ensure!(
+        status.success() || report.errors > 0,
+        "web-ext lint failed ({status}) without reporting an error:\n{out}"
+    );
+    for line in &report.lines {
+        println!("{line}");
+    }
+    println!(
+        "web-ext lint: {} error(s), {} warning(s), {} notice(s)",
+        report.errors, report.warnings, report.notices
+    );
+    ensure!(
+        report.errors == 0 && report.warnings == 0,
+        "web-ext lint of {}: {} error(s), {} warning(s) (listed above)",
+        dir.display(),
+        report.errors,
+        report.warnings,
+    );
+    Ok(())
+}
+
+/// What `web-ext lint --output json` reported.
+#[derive(Debug, PartialEq, Eq)]
+struct LintReport {
+    errors: u64,
+    warnings: u64,
+    notices: u64,
+    /// One line per message: `error|warning|notice CODE file:line: message (description)`.
+    lines: Vec<String>,
+}
+
+/// Reads web-ext's JSON report (the last line of its output that holds a JSON object).
+fn parse_lint(out: &str) -> Result<LintReport> {
+    let json: Value = out
+        .lines()
+        .rev()
+        .find_map(|l| {
+            serde_json::from_str::<Value>(l.trim())
+                .ok()
+                .filter(Value::is_object)
+        })
+        .or_else(|| serde_json::from_str(out.trim()).ok())
+        .with_context(|| format!("web-ext printed no JSON report:\n{out}"))?;
+    let count = |kind: &str| -> Result<u64> {
+        json["summary"][kind]
+            .as_u64()
+            .with_context(|| format!("web-ext's report has no summary.{kind}:\n{out}"))
+    };
+    let mut lines = Vec::new();
+    for (kind, word) in [
+        ("errors", "error"),
+        ("warnings", "warning"),
+        ("notices", "notice"),
+    ] {
+        for m in json[kind].as_array().into_iter().flatten() {
+            let place = match (m["file"].as_str(), m["line"].as_u64()) {
+                (Some(file), Some(line)) => format!(" {file}:{line}"),
+                (Some(file), None) => format!(" {file}"),
+                _ => String::new(),
+            };
+            let description = match &m["description"] {
+                Value::String(s) => s.clone(),
+                Value::Array(parts) => parts
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => String::new(),
+            };
+            lines.push(format!(
+                "{word} {}{place}: {} ({})",
+                m["code"].as_str().unwrap_or("?"),
+                m["message"].as_str().unwrap_or_default(),
+                description.trim()
+            ));
+        }
+    }
+    Ok(LintReport {
+        errors: count("errors")?,
+        warnings: count("warnings")?,
+        notices: count("notices")?,
+        lines,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,5 +520,23 @@ mod tests {
             .map(|nibble| char::from(b'a' + nibble))
             .collect();
         assert_eq!(id, CHROMIUM_ID);
+    }
+
+    #[test]
+    fn reads_web_ext_json_report() {
+        let out = r#"
+{"count":2,"summary":{"errors":0,"notices":1,"warnings":1},"metadata":{},"errors":[],"notices":[{"_type":"notice","code":"N1","message":"A notice","description":"Why.","file":"manifest.json"}],"warnings":[{"_type":"warning","code":"UNSAFE_VAR_ASSIGNMENT","message":"Unsafe assignment to innerHTML","description":["Due to both", "security and performance."],"file":"popup.js","line":12,"column":3}]}
+"#;
+        let report = parse_lint(out).unwrap();
+        assert_eq!((report.errors, report.warnings, report.notices), (0, 1, 1));
+        assert_eq!(
+            report.lines,
+            [
+                "warning UNSAFE_VAR_ASSIGNMENT popup.js:12: Unsafe assignment to innerHTML \
+                 (Due to both security and performance.)",
+                "notice N1 manifest.json: A notice (Why.)",
+            ]
+        );
+        assert!(parse_lint("Running web-ext lint\n").is_err());
     }
 }

@@ -37,8 +37,9 @@ const TASKS: [(&str, &str); 5] = [
     (
         "test [--fast]",
         "Run every test: native (core, demo, widget state machines, tidy), widget wasm tests \
-         in headless Chromium then Firefox, and the end-to-end tests in both browsers, with \
-         axe-core after every step. --fast: native tests and the wasm build only, no browser.",
+         in headless Chromium then Firefox, the extension built and checked by web-ext lint \
+         (no error, no warning), and the end-to-end tests in both browsers, with axe-core \
+         after every step. --fast: native tests and the widget's wasm build only, no browser.",
     ),
     (
         "dist [--build-std]",

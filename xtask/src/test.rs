@@ -2,12 +2,14 @@
 //!
 //! Stages: setup → native tests (`cargo test --workspace`, e2e excluded: core, demo handlers,
 //! widget state machines, xtask's tidy check) → the widget's wasm tests in headless Chromium,
-//! then Firefox (wasm-bindgen-test-runner) → widget bundle → end-to-end tests (sesame-e2e,
-//! both browsers). A failed stage does not stop the independent ones; stages that need it are
-//! skipped. `--fast` runs no browser: setup of the wasm toolchain, native tests, widget build.
+//! then Firefox (wasm-bindgen-test-runner) → widget bundle → extension: build + web-ext lint
+//! (npm; no error, no warning) → end-to-end tests (sesame-e2e, both browsers, the extension's
+//! folders in `SESAME_EXTENSION_DIR`). A failed stage does not stop the independent ones;
+//! stages that need it are skipped. `--fast` runs no browser (and no npm tool): setup of the
+//! wasm toolchain, native tests, widget build.
 
 use crate::cmd::Cmd;
-use crate::{setup, tools, widget};
+use crate::{extension, setup, tools, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::Instant;
@@ -156,13 +158,28 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     );
 
     if full {
-        let needs = Some((built && browsers_ok, "needs the widget bundle and browsers"));
+        // The e2e tests load the extension's folders: they need it built, not linted clean.
+        let mut extension_built = false;
+        r.stage(
+            "extension: build + web-ext lint",
+            Some((wasm_ok, "needs the wasm toolchain")),
+            || {
+                extension::build(root)?;
+                extension_built = true;
+                extension::lint(root)
+            },
+        );
+        let needs = Some((
+            built && extension_built && browsers_ok,
+            "needs the widget bundle, the extension and browsers",
+        ));
         r.stage("end-to-end tests (Chromium, Firefox)", needs, || {
             let axe = tools::ensure_axe(root)?;
             Cmd::cargo()
                 .args(["test", "-p", "sesame-e2e"])
                 .env("SESAME_AXE_JS", axe)
                 .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
+                .env("SESAME_EXTENSION_DIR", extension::dist_dir(root))
                 .env("SESAME_PAGE_DIR", root)
                 .run()
         });

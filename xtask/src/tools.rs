@@ -177,6 +177,15 @@ pub(crate) const AXE_CORE_VERSION: &str = "4.14.1";
 /// The terser release that minifies the widget's JavaScript (npm).
 pub(crate) const TERSER_VERSION: &str = "5.51.4";
 
+/// The web-ext release whose `lint` (Mozilla's addons-linter) checks the Firefox extension
+/// (npm).
+pub(crate) const WEB_EXT_VERSION: &str = "10.7.0";
+
+/// The oldest Node.js web-ext runs on: its undici 7 (through cheerio) needs 20.18.1, in every
+/// web-ext release since 9 at least. This machine kind has Node.js 20; Debian 12's own
+/// `nodejs` (18) is too old for it, though not for terser and axe-core.
+const WEB_EXT_NODE: (u32, u32, u32) = (20, 18, 1);
+
 /// npm package `name` at `version`, installed under `<target>/node/<name>-<version>/` (one
 /// folder each: npm prunes what a folder's install does not name) unless it is there; returns
 /// the package's folder.
@@ -223,6 +232,30 @@ pub(crate) fn ensure_terser(root: &Path) -> Result<PathBuf> {
         .join("terser");
     anyhow::ensure!(script.is_file(), "{} is missing", script.display());
     Ok(script)
+}
+
+/// web-ext's command-line script (run with `node`); fails, saying why, when `node` is older
+/// than web-ext needs.
+pub(crate) fn ensure_web_ext(root: &Path) -> Result<PathBuf> {
+    let script = ensure_npm_package(root, "web-ext", WEB_EXT_VERSION)?
+        .join("bin")
+        .join("web-ext.js");
+    anyhow::ensure!(script.is_file(), "{} is missing", script.display());
+    let version = Cmd::new("node").arg("--version").read()?;
+    let (major, minor, patch) = WEB_EXT_NODE;
+    anyhow::ensure!(
+        node_version(&version).is_some_and(|v| v >= WEB_EXT_NODE),
+        "web-ext {WEB_EXT_VERSION} needs Node.js {major}.{minor}.{patch} or later; `node \
+         --version` says {version} (Debian 12's own nodejs is 18: install Node.js 20)"
+    );
+    Ok(script)
+}
+
+/// `v20.20.2` → `(20, 20, 2)`.
+fn node_version(text: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = text.trim().trim_start_matches('v').split('.');
+    let mut next = || parts.next()?.parse().ok();
+    Some((next()?, next()?, next()?))
 }
 
 /// The aiosmtpd release the demo's SMTP test runs as a local relay (PyPI).
@@ -332,6 +365,13 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             lock_version(&lock, "wasm-bindgen"),
             "xtask's wasm-bindgen-cli-support must be the wasm-bindgen crate's exact version"
         );
+    }
+
+    #[test]
+    fn reads_node_versions() {
+        assert_eq!(node_version("v20.20.2\n"), Some((20, 20, 2)));
+        assert!(node_version("v18.20.4").unwrap() < WEB_EXT_NODE);
+        assert_eq!(node_version("node"), None);
     }
 
     #[test]
