@@ -173,70 +173,68 @@ impl BridgeError {
             | BridgeError::UnknownAction
             | BridgeError::UnknownError => pick(
                 lang,
-                "Le portail et l'extension Sésame ne se sont pas compris. Rechargez la page\u{a0}; \
-                 si cela recommence, contactez l'assistance du portail.",
-                "The portal and the Sésame extension did not understand each other. Reload the \
-                 page; if it happens again, contact the portal's support.",
+                "La page et l'extension Sésame ne se comprennent pas. Rechargez la page, puis \
+                 appelez l'assistance si cela recommence.",
+                "The page and the Sésame extension do not understand each other. Reload the \
+                 page, then call support if it happens again.",
             ),
             BridgeError::ActionPending => pick(
                 lang,
-                "Une demande est déjà ouverte dans la fenêtre de l'extension Sésame\u{a0}: \
-                 répondez-y d'abord.",
-                "A request is already open in the Sésame extension's window: answer it first.",
+                "Une fenêtre de l'extension Sésame attend déjà votre réponse.",
+                "A Sésame extension window is already waiting for your answer.",
             ),
             BridgeError::OriginNotAllowed => pick(
                 lang,
-                "Ce portail n'est pas encore autorisé dans l'extension Sésame. Autorisez-le \
-                 depuis le bouton du portail, ou dans les options de l'extension.",
-                "This portal is not yet allowed in the Sésame extension. Allow it with the \
-                 portal's button, or in the extension's options.",
+                "Ce portail n'est pas autorisé dans l'extension Sésame\u{a0}: ajoutez-le depuis \
+                 son bouton «\u{a0}favoris\u{a0}».",
+                "This portal is not allowed in the Sésame extension: add it with its \
+                 \"bookmarks\" button.",
             ),
             BridgeError::InsecureContext => pick(
                 lang,
-                "Cette page n'est pas sécurisée (adresse sans https)\u{a0}: l'extension Sésame \
-                 ne lui répond pas. Ouvrez le portail depuis son adresse habituelle en https.",
-                "This page is not secure (an address without https): the Sésame extension does \
-                 not answer it. Open the portal from its usual https address.",
+                "Page non sécurisée (sans https)\u{a0}: ouvrez le portail depuis son adresse \
+                 habituelle.",
+                "Page not secure (no https): open the portal from its usual address.",
             ),
             BridgeError::UserCancelled => pick(
                 lang,
-                "Vous avez annulé dans la fenêtre de l'extension Sésame. Rien n'a été modifié.",
-                "You cancelled in the Sésame extension's window. Nothing was changed.",
+                "Annulé dans la fenêtre de l'extension Sésame\u{a0}: rien n'a changé.",
+                "Cancelled in the Sésame extension's window: nothing changed.",
             ),
             BridgeError::UserTimeout => pick(
                 lang,
-                "La fenêtre de l'extension Sésame est restée sans réponse. Rien n'a été \
-                 modifié\u{a0}: recommencez quand vous voulez.",
-                "The Sésame extension's window got no answer. Nothing was changed: start \
-                 again whenever you like.",
+                "La fenêtre de l'extension Sésame est restée sans réponse\u{a0}: rien n'a \
+                 changé. Recommencez quand vous voulez.",
+                "The Sésame extension's window got no answer: nothing changed. Try again \
+                 whenever you like.",
             ),
             BridgeError::ExtensionUnavailable => pick(
                 lang,
-                "L'extension Sésame n'est pas installée ou est désactivée dans ce navigateur. \
-                 Installez-la ou réactivez-la dans les modules du navigateur.",
-                "The Sésame extension is not installed or is disabled in this browser. \
-                 Install it, or enable it again in the browser's add-ons.",
+                "L'extension Sésame est absente ou désactivée\u{a0}: installez-la ou \
+                 réactivez-la dans les modules du navigateur.",
+                "The Sésame extension is missing or disabled: install it, or enable it in the \
+                 browser's add-ons.",
             ),
             BridgeError::ActionTimeout => pick(
                 lang,
-                "L'extension Sésame n'a pas répondu à temps. Fermez puis rouvrez le navigateur, \
-                 et réessayez.",
-                "The Sésame extension did not answer in time. Close and reopen the browser, \
-                 then try again.",
+                "L'extension Sésame ne répond pas\u{a0}: fermez et rouvrez le navigateur, puis \
+                 réessayez.",
+                "The Sésame extension does not answer: close and reopen the browser, then try \
+                 again.",
             ),
             BridgeError::BrowserRefused => pick(
                 lang,
-                "Le navigateur a refusé l'opération à l'extension Sésame. Vérifiez ses \
-                 autorisations dans les modules du navigateur, puis réessayez.",
-                "The browser refused the operation to the Sésame extension. Check its \
-                 permissions in the browser's add-ons, then try again.",
+                "Le navigateur a refusé l'opération à l'extension Sésame\u{a0}: vérifiez ses \
+                 autorisations dans les modules du navigateur.",
+                "The browser refused the operation to the Sésame extension: check its \
+                 permissions in the browser's add-ons.",
             ),
             BridgeError::VersionMismatch => pick(
                 lang,
-                "L'extension Sésame et cette page ne sont pas de la même version. Mettez à \
-                 jour l'extension dans les modules du navigateur, puis rechargez la page.",
-                "The Sésame extension and this page are not the same version. Update the \
-                 extension in the browser's add-ons, then reload the page.",
+                "L'extension Sésame n'est pas à jour pour cette page\u{a0}: mettez-la à jour \
+                 dans les modules du navigateur, puis rechargez la page.",
+                "The Sésame extension does not match this page: update it in the browser's \
+                 add-ons, then reload the page.",
             ),
         }
     }

@@ -52,10 +52,16 @@ pub async fn ask(ask: Ask<'_>) -> Result<Js, BridgeError> {
         .location()
         .origin()
         .map_err(|_| BridgeError::ExtensionUnavailable)?;
+    // Written by the browser (`Number.prototype.toString`): Rust's integer formatting would
+    // bring its code into the wasm for this one use.
     let id = NEXT_ID.with(|n| {
         n.set(n.get() + 1);
         let mut id = String::from("sesame-");
-        id.push_str(&n.get().to_string());
+        id.push_str(&String::from(
+            js_sys::Number::from(n.get())
+                .to_string_with_radix(36)
+                .unwrap_or_default(),
+        ));
         id
     });
     let name = ask.action.as_str();

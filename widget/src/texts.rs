@@ -302,10 +302,8 @@ impl T {
             ),
             ExtensionHint => pick(
                 lang,
-                "Avec l'extension Sésame, ajoutez ce portail à vos favoris en un clic\u{a0}; \
-                 elle servira aussi à la connexion par carte CPS.",
-                "With the Sésame extension, add this portal to your bookmarks in one click; it \
-                 will also serve for CPS card login.",
+                "L'extension Sésame ajoute ce portail à vos favoris en un clic.",
+                "The Sésame extension adds this portal to your bookmarks in one click.",
             ),
             InstallForFirefox => pick(
                 lang,
@@ -324,19 +322,15 @@ impl T {
             ),
             ConfirmInExtension => pick(
                 lang,
-                "Confirmez dans la fenêtre de l'extension Sésame qui vient de s'ouvrir.",
-                "Confirm in the Sésame extension's window that has just opened.",
+                "Répondez dans la fenêtre de l'extension Sésame.",
+                "Answer in the Sésame extension's window.",
             ),
             BookmarkAdded => pick(
                 lang,
-                "Ce portail est maintenant dans vos favoris (barre personnelle).",
-                "This portal is now in your bookmarks (bookmarks toolbar).",
+                "Ajouté à vos favoris (barre personnelle).",
+                "Added to your bookmarks (toolbar).",
             ),
-            BookmarkAlready => pick(
-                lang,
-                "Ce portail était déjà dans vos favoris.",
-                "This portal was already in your bookmarks.",
-            ),
+            BookmarkAlready => pick(lang, "Déjà dans vos favoris.", "Already in your bookmarks."),
             UnknownPreset => pick(
                 lang,
                 "Portail inconnu pour le module de connexion Sésame\u{a0}:",

@@ -102,41 +102,48 @@ pub fn ExtensionOffer(props: &ExtensionOfferProps) -> Html {
             });
         })
     };
-    let (text, button, said) = match *known {
+    // One tree for every state (each `html!` is its own code). The button stays once shown
+    // (focus is not lost); asked again, a bookmark already there is answered as such, never
+    // made twice.
+    let (hint, install, button, said) = match *known {
         Known::Checking => return Html::default(),
         Known::Absent => {
+            // `navigator.vendor` is empty in Firefox only (cheaper than searching the user
+            // agent: substring search costs half a kilobyte of wasm).
             let firefox = web_sys::window()
-                .and_then(|w| w.navigator().user_agent().ok())
-                .is_some_and(|ua| ua.contains("Firefox/"));
+                .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"vendor".into()).ok())
+                .and_then(|v| v.as_string())
+                .is_some_and(|v| v.is_empty());
             let install = if firefox {
                 T::InstallForFirefox
             } else {
                 T::InstallForChromium
             };
-            return html! {
-                <aside class={dom::class::EXTENSION}>
-                    <p>{T::ExtensionHint.get(lang)}</p>
-                    <a class={dom::class::EXTENSION_INSTALL} href={props.install.clone()}>{install.get(lang)}</a>
-                </aside>
-            };
+            (true, Some(install), false, None)
         }
-        // The button stays (focus is not lost); asked again, a bookmark already there is
-        // answered as such, never made twice.
-        Known::Ready(_) => (Some(T::ExtensionHint), true, None),
-        Known::Asking => (None, true, Some(T::ConfirmInExtension.get(lang))),
+        Known::Ready(_) => (true, None, true, None),
+        Known::Asking => (false, None, true, Some(T::ConfirmInExtension.get(lang))),
         Known::Bookmarked(made) => {
             let t = if made {
                 T::BookmarkAdded
             } else {
                 T::BookmarkAlready
             };
-            (None, true, Some(t.get(lang)))
+            (false, None, true, Some(t.get(lang)))
         }
-        Known::Failed(e, _) => (None, e != BridgeError::VersionMismatch, Some(e.text(lang))),
+        Known::Failed(e, _) => (
+            false,
+            None,
+            e != BridgeError::VersionMismatch,
+            Some(e.text(lang)),
+        ),
     };
     html! {
         <aside class={dom::class::EXTENSION}>
-            if let Some(t) = text { <p>{t.get(lang)}</p> }
+            if hint { <p>{T::ExtensionHint.get(lang)}</p> }
+            if let Some(t) = install {
+                <a class={dom::class::EXTENSION_INSTALL} href={props.install.clone()}>{t.get(lang)}</a>
+            }
             if button {
                 <button type="button" class="sesame-secondary" data-action={dom::action::ADD_BOOKMARK}
                     {onclick}>{T::AddToBookmarks.get(lang)}</button>
