@@ -24,6 +24,19 @@ impl Driver {
     /// the Firefox it starts) gets `home` as `$HOME`, so nothing is read from or written to the
     /// real one.
     pub fn start(browser: Browser, log: PathBuf, home: &Path) -> Result<Driver> {
+        Driver::launch(browser, log, home, false)
+    }
+
+    /// [`Driver::start`] for a session with the browser extension: geckodriver gets
+    /// `--allow-system-access` (Firefox's `-remote-allow-system-access`, which cannot be set
+    /// through capabilities), without which Firefox's WebDriver navigates only to `http(s)`,
+    /// `file` and `blob` addresses and refuses the extension's `moz-extension://` pages ("…
+    /// is not allowed in this context"). ChromeDriver needs nothing more.
+    pub fn start_for_extension(browser: Browser, log: PathBuf, home: &Path) -> Result<Driver> {
+        Driver::launch(browser, log, home, true)
+    }
+
+    fn launch(browser: Browser, log: PathBuf, home: &Path, extension: bool) -> Result<Driver> {
         let port = free_port()?;
         let mut cmd = match browser {
             Browser::Chromium => {
@@ -43,6 +56,9 @@ impl Driver {
                 let bin = find_driver("GECKODRIVER", "geckodriver", &[cargo_bin])?;
                 let mut c = Command::new(bin);
                 c.args(["--port", &port.to_string(), "--host", "127.0.0.1"]);
+                if extension {
+                    c.arg("--allow-system-access");
+                }
                 c.env("HOME", home);
                 c
             }

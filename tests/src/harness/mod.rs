@@ -2,15 +2,19 @@
 //!
 //! - [`driver`] — a WebDriver server process (chromedriver or geckodriver) on a free port;
 //! - [`session`] — a browser session over WebDriver: capabilities, flags, fresh profile,
-//!   console log, screenshots;
+//!   console log, screenshots, windows; optionally with the browser extension installed;
+//! - [`extension`] — where the built extension is and what each browser needs to load it, the
+//!   fixed addresses of its pages;
 //! - [`page`] — what a person does on the page (wait, type, click, Tab…), on [`Session`];
 //! - [`portal`] — the demo portal started in this process, and one HTTP GET to read what
 //!   WebDriver cannot (response headers);
 //! - [`axe`] — the accessibility check run after each step of each journey;
-//! - [`runner`] — [`in_each_browser`]: one journey in Chromium, then in Firefox.
+//! - [`runner`] — [`in_each_browser`]: one journey in Chromium, then in Firefox
+//!   ([`in_each_browser_with_extension`]: with the extension installed).
 
 pub mod axe;
 pub mod driver;
+pub mod extension;
 pub mod page;
 pub mod portal;
 pub mod runner;
@@ -18,7 +22,7 @@ pub mod session;
 
 pub use page::{visible, WAIT};
 pub use portal::Portal;
-pub use runner::in_each_browser;
+pub use runner::{in_each_browser, in_each_browser_with_extension};
 pub use session::{Browser, Session};
 
 use std::path::{Path, PathBuf};

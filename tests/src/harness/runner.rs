@@ -1,6 +1,8 @@
 //! [`in_each_browser`]: one journey in Chromium, then in Firefox, each with its own portal and
-//! browser; a screenshot at the end; every failure reported.
+//! browser; a screenshot at the end; every failure reported. [`in_each_browser_with_extension`]:
+//! the same with the browser extension installed.
 
+use super::extension;
 use super::portal::Portal;
 use super::session::{Browser, Session};
 use anyhow::{ensure, Result};
@@ -14,11 +16,29 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 /// fails, and panics with every failure. A journey that ran no accessibility check
 /// ([`Session::check_accessibility`]) fails.
 pub async fn in_each_browser(test: &str, journey: impl AsyncFn(&Session, &Portal) -> Result<()>) {
+    in_each(test, false, journey).await
+}
+
+/// [`in_each_browser`], each browser with the extension installed from
+/// `$SESAME_EXTENSION_DIR/<browser>` ([`Session::start_with_extension`]; its pages at
+/// [`Session::extension_url`]).
+pub async fn in_each_browser_with_extension(
+    test: &str,
+    journey: impl AsyncFn(&Session, &Portal) -> Result<()>,
+) {
+    in_each(test, true, journey).await
+}
+
+async fn in_each(
+    test: &str,
+    with_extension: bool,
+    journey: impl AsyncFn(&Session, &Portal) -> Result<()>,
+) {
     let _one = ONE_AT_A_TIME.lock().await;
     let mut failures = Vec::new();
     for browser in Browser::ALL {
         let started = Instant::now();
-        let result = run_one(test, browser, &journey).await;
+        let result = run_one(test, browser, with_extension, &journey).await;
         let secs = started.elapsed().as_secs_f64();
         match result {
             Ok(checks) => eprintln!(
@@ -42,10 +62,15 @@ pub async fn in_each_browser(test: &str, journey: impl AsyncFn(&Session, &Portal
 async fn run_one(
     test: &str,
     browser: Browser,
+    with_extension: bool,
     journey: &impl AsyncFn(&Session, &Portal) -> Result<()>,
 ) -> Result<usize> {
     let portal = Portal::start().await?;
-    let session = Session::start(browser, test).await?;
+    let session = if with_extension {
+        Session::start_with_extension(browser, test, &extension::unpacked_dir(browser)?).await?
+    } else {
+        Session::start(browser, test).await?
+    };
     let result = journey(&session, &portal).await;
     match session.screenshot("").await {
         Ok(path) => eprintln!("screenshot: {}", path.display()),

@@ -3,8 +3,9 @@
 
 use super::artifacts_dir;
 use super::driver::Driver;
-use anyhow::{anyhow, Context, Result};
-use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use super::extension;
+use anyhow::{anyhow, bail, ensure, Context, Result};
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand, WindowHandle};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -61,6 +62,8 @@ pub struct Session {
     test: String,
     /// How many accessibility checks passed (see [`Session::check_accessibility`]).
     pub(super) accessibility_checks: AtomicUsize,
+    /// The unpacked extension installed in this session, if any.
+    pub(super) extension: Option<PathBuf>,
     // Dropped after `client` is closed: the server, then the profile directory.
     _driver: Driver,
     _profile: TempDir,
@@ -70,11 +73,43 @@ impl Session {
     /// Starts `browser` for the test named `test` (used in file names), with a fresh profile
     /// and a [`WINDOW`]-sized window.
     pub async fn start(browser: Browser, test: &str) -> Result<Session> {
+        Session::launch(browser, test, None).await
+    }
+
+    /// Like [`Session::start`], with the unpacked extension in `extension_dir` installed (for
+    /// the e2e tests, `$SESAME_EXTENSION_DIR/<browser>`: [`extension::unpacked_dir`]).
+    /// Chromium loads it from the command line; Firefox gets it as a temporary add-on once the
+    /// session is up. Either way its pages are at [`Session::extension_url`].
+    pub async fn start_with_extension(
+        browser: Browser,
+        test: &str,
+        extension_dir: &Path,
+    ) -> Result<Session> {
+        ensure!(
+            extension_dir.join("manifest.json").is_file(),
+            "{} holds no manifest.json: build the extension with `cargo xtask dist` (or `cargo \
+             xtask test`)",
+            extension_dir.display()
+        );
+        // Absolute: the browsers and drivers run in other working directories.
+        let dir = std::path::absolute(extension_dir)?;
+        let session = Session::launch(browser, test, Some(dir.clone())).await?;
+        if browser == Browser::Firefox {
+            session.install_temporary_addon(&dir).await?;
+        }
+        Ok(session)
+    }
+
+    async fn launch(browser: Browser, test: &str, extension: Option<PathBuf>) -> Result<Session> {
         let profile = tempfile::Builder::new().prefix("sesame-e2e-").tempdir()?;
         let log = artifacts_dir().join(format!("{test}-{}-driver.log", browser.name()));
-        let driver = Driver::start(browser, log, profile.path())?;
+        let driver = if extension.is_some() {
+            Driver::start_for_extension(browser, log, profile.path())?
+        } else {
+            Driver::start(browser, log, profile.path())?
+        };
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities(browser, profile.path()))
+            .capabilities(capabilities(browser, profile.path(), extension.as_deref()))
             .connect(&driver.url())
             .await
             .map_err(|e| anyhow!("{} session: {e}\n{}", browser.name(), driver.log_tail()))?;
@@ -87,9 +122,103 @@ impl Session {
             browser,
             test: test.to_owned(),
             accessibility_checks: AtomicUsize::new(0),
+            extension,
             _driver: driver,
             _profile: profile,
         })
+    }
+
+    /// Firefox: installs the unpacked extension in `dir` as a temporary add-on (unsigned, gone
+    /// with the profile), through geckodriver's `moz/addon/install`; checks the id it answers.
+    async fn install_temporary_addon(&self, dir: &Path) -> Result<()> {
+        let path = dir
+            .to_str()
+            .with_context(|| format!("{} is not UTF-8", dir.display()))?;
+        let id = self
+            .client
+            .issue_cmd(SessionCommand {
+                path: "moz/addon/install",
+                body: Some(json!({ "path": path, "temporary": true })),
+            })
+            .await
+            .with_context(|| format!("installing {} as a temporary add-on", dir.display()))?;
+        ensure!(
+            id == json!(extension::GECKO_ID),
+            "Firefox installed the extension as {id}, not {}: its moz-extension:// address is \
+             unknown (extension::FIREFOX_UUID)",
+            extension::GECKO_ID
+        );
+        Ok(())
+    }
+
+    /// The address of the extension's page `path` (e.g. `options.html`) in this session:
+    /// `chrome-extension://<id>/options.html` in Chromium (the id fixed by the manifest's
+    /// `key`), `moz-extension://<uuid>/options.html` in Firefox (the uuid fixed by a pref).
+    /// Fails when the session was started without the extension.
+    pub fn extension_url(&self, path: &str) -> Result<String> {
+        ensure!(
+            self.extension.is_some(),
+            "this session has no extension: start it with `Session::start_with_extension`"
+        );
+        Ok(extension::page_url(self.browser, path))
+    }
+
+    /// The handles of the browser's open windows and tabs.
+    pub async fn windows(&self) -> Result<Vec<WindowHandle>> {
+        Ok(self.client.windows().await?)
+    }
+
+    /// The handle of the window WebDriver is driving.
+    pub async fn current_window(&self) -> Result<WindowHandle> {
+        Ok(self.client.window().await?)
+    }
+
+    /// Drives `window` from now on.
+    pub async fn switch_to_window(&self, window: &WindowHandle) -> Result<()> {
+        self.client
+            .switch_to_window(window.clone())
+            .await
+            .with_context(|| format!("switching to window {window:?}"))
+    }
+
+    /// Waits (at most [`WAIT`](super::WAIT)) until a window that is not in `known` opens —
+    /// take `known` from [`Session::windows`] before the action that opens it —, switches to it
+    /// and returns its handle. Switch back with [`Session::switch_to_window`].
+    pub async fn switch_to_new_window(&self, known: &[WindowHandle]) -> Result<WindowHandle> {
+        let start = std::time::Instant::now();
+        loop {
+            let now = self.windows().await?;
+            let new: Vec<&WindowHandle> = now.iter().filter(|w| !known.contains(w)).collect();
+            match new.as_slice() {
+                [] => {}
+                [one] => {
+                    self.switch_to_window(one).await?;
+                    return Ok((*one).clone());
+                }
+                many => bail!("{} new windows opened, expected one: {many:?}", many.len()),
+            }
+            if start.elapsed() > super::WAIT {
+                bail!(
+                    "no new window opened within {:?} (windows open: {})",
+                    super::WAIT,
+                    now.len()
+                );
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits (at most [`WAIT`](super::WAIT)) until `window` is closed (a confirmation popup
+    /// that closes itself, say). WebDriver then drives no window: switch to another.
+    pub async fn wait_for_window_closed(&self, window: &WindowHandle) -> Result<()> {
+        let start = std::time::Instant::now();
+        while self.windows().await?.contains(window) {
+            if start.elapsed() > super::WAIT {
+                bail!("window {window:?} still open after {:?}", super::WAIT);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Ok(())
     }
 
     /// How many accessibility checks this session has passed.
@@ -189,23 +318,32 @@ impl WebDriverCompatibleCommand for SessionCommand {
 }
 
 /// The capabilities of a new session: headless, the machine's flags, the fresh profile
-/// (Chromium's user-data-dir; geckodriver makes Firefox's own), the console log kept.
-fn capabilities(browser: Browser, profile: &Path) -> Capabilities {
+/// (Chromium's user-data-dir; geckodriver makes Firefox's own), the console log kept. With an
+/// `extension` folder, what loading it and opening its pages need
+/// ([`extension::chromium_options`], [`extension::firefox_options`]).
+fn capabilities(browser: Browser, profile: &Path, extension: Option<&Path>) -> Capabilities {
     let caps = match browser {
         Browser::Chromium => {
             let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|s| s.to_string()).collect();
             args.push(format!("--user-data-dir={}", profile.display()));
             args.push(format!("--window-size={},{}", WINDOW.0, WINDOW.1));
+            let mut options = json!({ "binary": CHROMIUM_BINARY, "args": args });
+            if let Some(dir) = extension {
+                extension::chromium_options(&mut options, dir);
+            }
             json!({
                 "browserName": "chrome",
-                "goog:chromeOptions": { "binary": CHROMIUM_BINARY, "args": args },
+                "goog:chromeOptions": options,
                 "goog:loggingPrefs": { "browser": "ALL" },
             })
         }
-        Browser::Firefox => json!({
-            "browserName": "firefox",
-            "moz:firefoxOptions": { "binary": FIREFOX_BINARY, "args": ["-headless"] },
-        }),
+        Browser::Firefox => {
+            let mut options = json!({ "binary": FIREFOX_BINARY, "args": ["-headless"] });
+            if extension.is_some() {
+                extension::firefox_options(&mut options);
+            }
+            json!({ "browserName": "firefox", "moz:firefoxOptions": options })
+        }
     };
     match caps {
         Value::Object(map) => map,
