@@ -176,7 +176,7 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
         r.stage("end-to-end tests (Chromium, Firefox)", needs, || {
             let axe = tools::ensure_axe(root)?;
             Cmd::cargo()
-                .args(["test", "-p", "sesame-e2e"])
+                .args(["test", "-p", "sesame-e2e", "--no-fail-fast"])
                 .env("SESAME_AXE_JS", axe)
                 .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
                 .env("SESAME_EXTENSION_DIR", extension::dist_dir(root))
