@@ -1,21 +1,13 @@
 //! The confirmation window: what a page asks, with the origin the browser gave (and the name
 //! the page claims, marked as such); "allow" or "cancel".
 
+use super::dom::{self, add, attr, button, el, text};
+use crate::browser::{from_js, runtime_send_message, to_js};
 use crate::texts::T;
-use yew::prelude::*;
-
-/// What the background says is waiting.
-#[derive(Clone, PartialEq)]
-enum Shown {
-    Loading,
-    Gone,
-    Ask {
-        ask: String,
-        origin: String,
-        name: Option<String>,
-    },
-    Answered,
-}
+use serde_json::{json, Value};
+use sesame_core::Lang;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::Element;
 
 /// The confirmation number in the page's address (`?c=<n>`).
 fn number() -> f64 {
@@ -27,81 +19,62 @@ fn number() -> f64 {
         .unwrap_or(0.0)
 }
 
-#[cfg(target_arch = "wasm32")]
-async fn send(message: serde_json::Value) -> Option<serde_json::Value> {
-    let answer = crate::browser::runtime_send_message(&crate::browser::to_js(&message))
-        .await
-        .ok()?;
-    crate::browser::from_js(&answer).map(|(_, v)| v)
+async fn send(message: Value) -> Option<Value> {
+    let answer = runtime_send_message(&to_js(&message)).await.ok()?;
+    from_js(&answer).map(|(_, v)| v)
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-async fn send(_: serde_json::Value) -> Option<serde_json::Value> {
-    None
-}
-
-/// The confirmation window.
-#[component]
-pub fn Confirm() -> Html {
-    let lang = super::lang();
-    let shown = use_state(|| Shown::Loading);
-    {
-        let shown = shown.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let d = send(serde_json::json!({"kind": "confirm-details", "c": number()})).await;
-                let s = match d {
-                    Some(d) if d["found"] == true => Shown::Ask {
-                        ask: d["ask"].as_str().unwrap_or_default().to_owned(),
-                        origin: d["origin"].as_str().unwrap_or_default().to_owned(),
-                        name: d["name"].as_str().map(str::to_owned),
-                    },
-                    _ => Shown::Gone,
-                };
-                shown.set(s);
-            });
-        });
-    }
-    let answer = |accepted: bool| {
-        let shown = shown.clone();
-        Callback::from(move |_: MouseEvent| {
-            let shown = shown.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let m = serde_json::json!({"kind": "confirm-answer", "c": number(), "accepted": accepted});
-                send(m).await;
-                shown.set(Shown::Answered);
-            });
-        })
+fn ask(body: &Element, details: &Value, lang: Lang) {
+    let (question, yes) = match details["ask"].as_str() {
+        Some("enable-bookmark") => (T::ConfirmEnableBookmark, T::AllowAndBookmark),
+        Some("bookmark") => (T::ConfirmBookmark, T::AddTheBookmark),
+        _ => (T::ConfirmEnable, T::Allow),
     };
-    let body = match &*shown {
-        Shown::Loading => html! { <p>{"…"}</p> },
-        Shown::Gone => html! { <p role="alert">{T::RequestGone.get(lang)}</p> },
-        Shown::Answered => html! { <p role="status">{"✓"}</p> },
-        Shown::Ask { ask, origin, name } => {
-            let (question, yes) = match ask.as_str() {
-                "enable-bookmark" => (T::ConfirmEnableBookmark, T::AllowAndBookmark),
-                "bookmark" => (T::ConfirmBookmark, T::AddTheBookmark),
-                _ => (T::ConfirmEnable, T::Allow),
-            };
-            html! {
-                <>
-                    <p>{question.get(lang)}</p>
-                    <p class="origin"><strong>{origin}</strong></p>
-                    if let Some(name) = name {
-                        <p>{T::PresentsItselfAs.get(lang).replacen("{}", name, 1)}</p>
-                    }
-                    <div class="actions">
-                        <button type="button" class="primary" id="confirm-yes" onclick={answer(true)}>{yes.get(lang)}</button>
-                        <button type="button" class="secondary" id="confirm-no" onclick={answer(false)}>{T::Cancel.get(lang)}</button>
-                    </div>
-                </>
+    let origin = details["origin"].as_str().unwrap_or_default();
+    let _ = body.append_child(&text("p", question.get(lang)));
+    let _ = body.append_child(&add(
+        attr(el("p"), "class", "origin"),
+        &[&text("strong", origin)],
+    ));
+    if let Some(name) = details["name"].as_str() {
+        let claimed = T::PresentsItselfAs.get(lang).replacen("{}", name, 1);
+        let _ = body.append_child(&text("p", &claimed));
+    }
+    let yes = attr(
+        attr(button(yes.get(lang), "yes", None), "id", "confirm-yes"),
+        "class",
+        "primary",
+    );
+    let no = attr(
+        attr(button(T::Cancel.get(lang), "no", None), "id", "confirm-no"),
+        "class",
+        "secondary",
+    );
+    let _ = body.append_child(&add(attr(el("div"), "class", "actions"), &[&yes, &no]));
+    // Not on "allow": a page can open this window without the person asking, and an Enter
+    // meant for something else must not say yes.
+    dom::focus(body, "#confirm-no");
+}
+
+/// Builds the confirmation window into `root`.
+pub fn build(root: &Element, lang: Lang) {
+    let _ = root.append_child(&text("h1", T::ConfirmTitle.get(lang)));
+    let body = el("div");
+    let _ = root.append_child(&body);
+    let body_ = body.clone();
+    spawn_local(async move {
+        match send(json!({"kind": "confirm-details", "c": number()})).await {
+            Some(d) if d["found"] == true => ask(&body_, &d, lang),
+            _ => {
+                let _ =
+                    body_.append_child(&attr(text("p", T::RequestGone.get(lang)), "role", "alert"));
             }
         }
-    };
-    html! {
-        <>
-            <h1>{T::ConfirmTitle.get(lang)}</h1>
-            {body}
-        </>
-    }
+    });
+    dom::on_click(&body, move |does, _| {
+        let accepted = does == "yes";
+        spawn_local(async move {
+            send(json!({"kind": "confirm-answer", "c": number(), "accepted": accepted})).await;
+        });
+    });
 }

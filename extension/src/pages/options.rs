@@ -1,31 +1,17 @@
 //! The options and diagnostics page: the portals, then what support needs to know, with one
 //! "copy the report" button.
 
-use super::portal_list::PortalList;
+use super::dom::{self, add, attr, button, el, text};
+use super::portal_list;
+use crate::browser;
 use crate::texts::T;
 use sesame_core::Lang;
-use yew::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::Element;
 
 /// The facts of the report, each a (label, value) pair.
-#[derive(Clone, PartialEq, Default)]
-struct Facts(Vec<(T, String)>);
-
-impl Facts {
-    fn report(&self, lang: Lang) -> String {
-        let mut s = String::from("Sésame\n");
-        for (label, value) in &self.0 {
-            s.push_str(label.get(lang));
-            s.push_str(": ");
-            s.push_str(value);
-            s.push('\n');
-        }
-        s
-    }
-}
-
-#[cfg(target_arch = "wasm32")]
-async fn gather(lang: Lang) -> Facts {
-    use crate::browser;
+async fn gather(lang: Lang) -> Vec<(T, String)> {
     let agent = web_sys::window()
         .and_then(|w| w.navigator().user_agent().ok())
         .unwrap_or_default();
@@ -37,16 +23,16 @@ async fn gather(lang: Lang) -> Facts {
         }
         Err(_) => String::new(),
     };
-    let portals = crate::portals::load().await;
-    let mut enabled = portals
+    let mut enabled = crate::portals::load()
+        .await
         .iter()
-        .map(|p| p.origin.as_str())
+        .map(|p| p.origin.as_str().to_owned())
         .collect::<Vec<_>>()
         .join(", ");
     if enabled.is_empty() {
         enabled.push('—');
     }
-    Facts(vec![
+    vec![
         (T::Browser, agent),
         (T::Platform, os),
         (T::ExtensionVersion, browser::extension_version()),
@@ -54,69 +40,82 @@ async fn gather(lang: Lang) -> Facts {
         (T::EnabledPortals, enabled),
         (T::Bridge, T::BridgeReady.get(lang).to_owned()),
         (T::NativeHost, T::NativeHostMissing.get(lang).to_owned()),
-    ])
+    ]
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-async fn gather(_: Lang) -> Facts {
-    Facts::default()
+fn report(facts: &[(T, String)], lang: Lang) -> String {
+    let mut s = String::from("Sésame\n");
+    for (label, value) in facts {
+        s.push_str(label.get(lang));
+        s.push_str(": ");
+        s.push_str(value);
+        s.push('\n');
+    }
+    s
 }
 
-#[cfg(target_arch = "wasm32")]
-async fn copy(text: String) -> bool {
+async fn copy(text: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    let promise = window.navigator().clipboard().write_text(&text);
-    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+    let promise = window.navigator().clipboard().write_text(text);
+    JsFuture::from(promise).await.is_ok()
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-async fn copy(_: String) -> bool {
-    false
-}
-
-/// The options page.
-#[component]
-pub fn Options() -> Html {
-    let lang = super::lang();
-    let facts = use_state(Facts::default);
-    let copied = use_state(|| None::<bool>);
-    {
-        let facts = facts.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move { facts.set(gather(lang).await) });
-        });
-    }
-    let report = facts.report(lang);
-    let on_copy = {
-        let (copied, report) = (copied.clone(), report.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (copied, report) = (copied.clone(), report.clone());
-            wasm_bindgen_futures::spawn_local(async move { copied.set(Some(copy(report).await)) });
-        })
-    };
-    let rows = facts.0.iter().map(|(label, value)| {
-        html! { <><dt>{label.get(lang)}</dt><dd>{value}</dd></> }
+/// Builds the options page into `root`.
+pub fn build(root: &Element, lang: Lang) {
+    let _ = root.append_child(&text("h1", T::OptionsTitle.get(lang)));
+    portal_list::build(root, lang);
+    let facts = attr(el("dl"), "class", "facts");
+    let area = attr(
+        attr(attr(el("textarea"), "id", "report"), "readonly", ""),
+        "rows",
+        "9",
+    );
+    let said = attr(attr(el("p"), "role", "status"), "aria-live", "polite");
+    let section = add(
+        attr(el("section"), "aria-labelledby", "diagnostics-title"),
+        &[
+            &attr(
+                text("h2", T::Diagnostics.get(lang)),
+                "id",
+                "diagnostics-title",
+            ),
+            &facts,
+            &attr(text("label", T::CopyReport.get(lang)), "for", "report"),
+            &area,
+            &add(el("p"), &[&button(T::CopyReport.get(lang), "copy", None)]),
+            &said,
+        ],
+    );
+    let _ = root.append_child(&section);
+    let (facts_, area_) = (facts.clone(), area.clone());
+    spawn_local(async move {
+        let found = gather(lang).await;
+        for (label, value) in &found {
+            let _ = facts_.append_child(&text("dt", label.get(lang)));
+            let _ = facts_.append_child(&text("dd", value));
+        }
+        if let Some(area) = area_.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            area.set_value(&report(&found, lang));
+        }
     });
-    html! {
-        <>
-            <h1>{T::OptionsTitle.get(lang)}</h1>
-            <PortalList {lang} />
-            <section aria-labelledby="diagnostics-title">
-                <h2 id="diagnostics-title">{T::Diagnostics.get(lang)}</h2>
-                <dl class="facts">{for rows}</dl>
-                <label for="report">{T::CopyReport.get(lang)}</label>
-                <textarea id="report" readonly=true rows="9" value={report} />
-                <p><button type="button" onclick={on_copy}>{T::CopyReport.get(lang)}</button></p>
-                <p role="status" aria-live="polite">
-                    {match *copied {
-                        Some(true) => T::ReportCopied.get(lang),
-                        Some(false) => T::ReportCopyFailed.get(lang),
-                        None => "",
-                    }}
-                </p>
-            </section>
-        </>
-    }
+    dom::on_click(&section, move |does, _| {
+        if does != "copy" {
+            return;
+        }
+        let (area, said) = (area.clone(), said.clone());
+        spawn_local(async move {
+            let value = area
+                .dyn_ref::<web_sys::HtmlTextAreaElement>()
+                .map(|a| a.value())
+                .unwrap_or_default();
+            let t = if copy(&value).await {
+                T::ReportCopied
+            } else {
+                T::ReportCopyFailed
+            };
+            said.set_text_content(Some(t.get(lang)));
+        });
+    });
 }

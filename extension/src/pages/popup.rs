@@ -1,18 +1,21 @@
 //! The toolbar button's popup: the portals and their shortcuts, a link to the options.
 
-use super::portal_list::PortalList;
+use super::dom::{attr, text};
+use super::portal_list;
 use crate::texts::T;
-use yew::prelude::*;
+use sesame_core::Lang;
+use web_sys::Element;
 
-/// The popup.
-#[component]
-pub fn Popup() -> Html {
-    let lang = super::lang();
-    html! {
-        <>
-            <h1>{T::PopupTitle.get(lang)}</h1>
-            <PortalList {lang} />
-            <p><a href="options.html" target="_blank">{T::OptionsLink.get(lang)}</a></p>
-        </>
-    }
+/// Builds the popup into `root`.
+pub fn build(root: &Element, lang: Lang) {
+    let _ = root.append_child(&text("h1", T::PopupTitle.get(lang)));
+    portal_list::build(root, lang);
+    let link = attr(
+        attr(text("a", T::OptionsLink.get(lang)), "href", "options.html"),
+        "target",
+        "_blank",
+    );
+    let p = text("p", "");
+    let _ = p.append_child(&link);
+    let _ = root.append_child(&p);
 }

@@ -1,39 +1,33 @@
 //! The enabled portals, each with its one-click shortcuts (open, bookmark, desktop file,
-//! keyboard keys, remove), and the known portals not yet added.
+//! keyboard keys, remove), and the known portals not yet added; a polite status line says what
+//! each button did.
 
+use super::dom::{self, add, attr, button, el, text};
 use crate::texts::T;
+use crate::{portals, shortcuts};
 use sesame_core::bridge::{EnabledPortal, PortalOrigin};
 use sesame_core::{Lang, PortalConfig};
-use yew::prelude::*;
-
-/// Props of [`PortalList`].
-#[derive(Properties, PartialEq)]
-pub struct PortalListProps {
-    /// Interface language.
-    pub lang: Lang,
-}
+use wasm_bindgen_futures::spawn_local;
+use web_sys::Element;
 
 /// One portal as shown: the portal, how many bookmarks point at it, its keyboard keys.
-#[derive(Clone, PartialEq)]
 struct Row {
     portal: EnabledPortal,
     bookmarks: usize,
     keys: String,
 }
 
-#[cfg(target_arch = "wasm32")]
 async fn load_rows() -> Vec<Row> {
-    let portals = crate::portals::load().await;
-    let keys = crate::shortcuts::command_keys().await;
+    let keys = shortcuts::command_keys().await;
     let mut rows = Vec::new();
-    for (i, portal) in portals.into_iter().enumerate() {
-        let bookmarks = crate::shortcuts::bookmark_count(&portal.start_url)
+    for (i, portal) in portals::load().await.into_iter().enumerate() {
+        let bookmarks = shortcuts::bookmark_count(&portal.start_url)
             .await
             .unwrap_or(0);
-        let name = format!("open-portal-{}", i + 1);
+        let command = format!("open-portal-{}", i + 1);
         let keys = keys
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|(n, _)| *n == command)
             .map(|(_, k)| k.clone())
             .unwrap_or_default();
         rows.push(Row {
@@ -45,169 +39,184 @@ async fn load_rows() -> Vec<Row> {
     rows
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-async fn load_rows() -> Vec<Row> {
-    Vec::new()
-}
-
-/// What a button of a row does.
-#[derive(Clone, Copy, PartialEq)]
-enum Do {
-    Open,
-    Bookmark,
-    Desktop,
-    Remove,
-}
-
-#[cfg(target_arch = "wasm32")]
-async fn carry(what: Do, portal: EnabledPortal) -> Result<Option<T>, ()> {
-    use crate::{portals, shortcuts};
-    match what {
-        Do::Open => shortcuts::open_portal(&portal)
+/// Carries out button `does` for the portal of `origin`: the text to say, or `Err` when the
+/// browser refused.
+async fn carry(does: &str, origin: &str) -> Result<Option<T>, ()> {
+    if let Some(index) = does.strip_prefix("known-") {
+        let i: usize = index.parse().map_err(drop)?;
+        let (_, name, address) = *PortalConfig::KNOWN_ADDRESSES.get(i).ok_or(())?;
+        let mut list = portals::load().await;
+        portals::add(
+            &mut list,
+            EnabledPortal {
+                origin: PortalOrigin::from_url(address).map_err(drop)?,
+                name: name.to_owned(),
+                start_url: address.to_owned(),
+            },
+        );
+        return portals::save(&list).await.map(|_| None).map_err(drop);
+    }
+    let mut list = portals::load().await;
+    let Some(portal) = list.iter().find(|p| p.origin.as_str() == origin).cloned() else {
+        return Ok(None);
+    };
+    match does {
+        "open" => shortcuts::open_portal(&portal)
             .await
             .map(|_| None)
             .map_err(drop),
-        Do::Bookmark => shortcuts::ensure_bookmark(&portal)
+        "bookmark" => shortcuts::ensure_bookmark(&portal)
             .await
-            .map(|created| {
-                Some(if created {
+            .map(|made| {
+                Some(if made {
                     T::BookmarkAdded
                 } else {
                     T::BookmarkThere
                 })
             })
             .map_err(drop),
-        Do::Desktop => shortcuts::download_shortcut(&portal)
+        "desktop" => shortcuts::download_shortcut(&portal)
             .await
             .map(|_| Some(T::ShortcutOffered))
             .map_err(drop),
-        Do::Remove => {
-            let mut list = portals::load().await;
-            portals::remove(&mut list, portal.origin.as_str());
+        "remove" => {
+            portals::remove(&mut list, origin);
             portals::save(&list).await.map(|_| None).map_err(drop)
         }
+        _ => Ok(None),
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-async fn carry(_: Do, _: EnabledPortal) -> Result<Option<T>, ()> {
-    Err(())
+fn portal_item(row: &Row, lang: Lang) -> Element {
+    let p = &row.portal;
+    let origin = p.origin.as_str();
+    let keys = if row.keys.is_empty() {
+        T::NoKey.get(lang).to_owned()
+    } else {
+        row.keys.clone()
+    };
+    let labelled = |label: T, value: &Element| {
+        let line = text("p", label.get(lang));
+        let _ = line.append_with_str_1("\u{a0}: ");
+        add(line, &[value])
+    };
+    let in_bookmarks = if row.bookmarks > 0 { T::Yes } else { T::NotYet };
+    let bookmark = button(T::AddBookmark.get(lang), "bookmark", Some(origin));
+    if row.bookmarks > 0 {
+        let _ = bookmark.set_attribute("disabled", "");
+    }
+    let item = attr(attr(el("li"), "class", "portal"), "data-origin", origin);
+    let item = attr(item, "data-bookmarks", &row.bookmarks.to_string());
+    add(
+        item,
+        &[
+            &text("h3", &p.name),
+            &attr(text("p", origin), "class", "origin"),
+            &labelled(T::KeyboardShortcut, &text("kbd", &keys)),
+            &labelled(T::Bookmarks, &text("span", in_bookmarks.get(lang))),
+            &add(
+                attr(el("div"), "class", "actions"),
+                &[
+                    &button(T::Open.get(lang), "open", Some(origin)),
+                    &bookmark,
+                    &button(T::DesktopShortcut.get(lang), "desktop", Some(origin)),
+                    &attr(
+                        button(T::Remove.get(lang), "remove", Some(origin)),
+                        "class",
+                        "secondary",
+                    ),
+                ],
+            ),
+        ],
+    )
 }
 
-#[cfg(target_arch = "wasm32")]
-async fn enable_known(name: &'static str, address: &'static str) -> Result<(), ()> {
-    let origin = PortalOrigin::from_url(address).map_err(drop)?;
-    let mut list = crate::portals::load().await;
-    crate::portals::add(
-        &mut list,
-        EnabledPortal {
-            origin,
-            name: name.to_owned(),
-            start_url: address.to_owned(),
-        },
+/// Fills `into` with the two sections, from the extension's storage.
+async fn render(into: &Element, lang: Lang) {
+    let rows = load_rows().await;
+    dom::clear(into);
+    let portals = add(
+        attr(el("section"), "aria-labelledby", "portals-title"),
+        &[&attr(
+            attr(
+                text("h2", T::EnabledPortals.get(lang)),
+                "id",
+                "portals-title",
+            ),
+            "tabindex",
+            "-1",
+        )],
     );
-    crate::portals::save(&list).await.map_err(drop)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-async fn enable_known(_: &'static str, _: &'static str) -> Result<(), ()> {
-    Err(())
-}
-
-/// The list, with a polite live region for what each button did.
-#[component]
-pub fn PortalList(props: &PortalListProps) -> Html {
-    let lang = props.lang;
-    let rows = use_state(|| None::<Vec<Row>>);
-    let said = use_state(|| None::<T>);
-    let generation = use_state(|| 0u32);
-    {
-        let rows = rows.clone();
-        use_effect_with(*generation, move |_| {
-            wasm_bindgen_futures::spawn_local(async move { rows.set(Some(load_rows().await)) });
-        });
-    }
-    let act = |what: Do, portal: &EnabledPortal| {
-        let (said, generation, portal) = (said.clone(), generation.clone(), portal.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (said, generation, portal) = (said.clone(), generation.clone(), portal.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match carry(what, portal).await {
-                    Ok(text) => said.set(text),
-                    Err(()) => said.set(Some(T::Failed)),
-                }
-                generation.set(*generation + 1);
-            });
-        })
-    };
-    let Some(list) = (*rows).clone() else {
-        return html! { <p>{"…"}</p> };
-    };
-    let items = list.iter().map(|row| {
-        let p = &row.portal;
-        let keys = if row.keys.is_empty() { T::NoKey.get(lang).to_owned() } else { row.keys.clone() };
-        let in_bookmarks = if row.bookmarks > 0 { T::Yes } else { T::NotYet };
-        html! {
-            <li class="portal" data-origin={p.origin.as_str().to_owned()}
-                data-bookmarks={row.bookmarks.to_string()}>
-                <h3>{&p.name}</h3>
-                <p class="origin">{p.origin.as_str()}</p>
-                <p>{T::KeyboardShortcut.get(lang)}{"\u{a0}: "}<kbd>{keys}</kbd></p>
-                <p class="bookmark-state">{T::Bookmarks.get(lang)}{"\u{a0}: "}{in_bookmarks.get(lang)}</p>
-                <div class="actions">
-                    <button type="button" onclick={act(Do::Open, p)}>{T::Open.get(lang)}</button>
-                    <button type="button" class="add-bookmark" onclick={act(Do::Bookmark, p)}
-                        disabled={row.bookmarks > 0}>{T::AddBookmark.get(lang)}</button>
-                    <button type="button" onclick={act(Do::Desktop, p)}>{T::DesktopShortcut.get(lang)}</button>
-                    <button type="button" class="secondary" onclick={act(Do::Remove, p)}>{T::Remove.get(lang)}</button>
-                </div>
-            </li>
+    if rows.is_empty() {
+        let _ = portals.append_child(&attr(text("p", T::NoPortal.get(lang)), "class", "empty"));
+    } else {
+        let list = attr(el("ul"), "class", "portals");
+        for row in &rows {
+            let _ = list.append_child(&portal_item(row, lang));
         }
-    });
-    let known = PortalConfig::KNOWN_ADDRESSES
-        .iter()
-        .filter(|(_, _, address)| {
-            let origin = PortalOrigin::from_url(address).ok();
-            !list
-                .iter()
-                .any(|r| Some(&r.portal.origin) == origin.as_ref())
-        })
-        .map(|&(_, name, address)| {
-            let (said, generation) = (said.clone(), generation.clone());
-            let onclick = Callback::from(move |_: MouseEvent| {
-                let (said, generation) = (said.clone(), generation.clone());
-                wasm_bindgen_futures::spawn_local(async move {
-                    if enable_known(name, address).await.is_err() {
-                        said.set(Some(T::Failed));
-                    }
-                    generation.set(*generation + 1);
-                });
-            });
-            html! {
-                <li>
-                    <span>{name}{" — "}{address}</span>{" "}
-                    <button type="button" {onclick}>{T::Enable.get(lang)}{" "}{name}</button>
-                </li>
-            }
-        })
-        .collect::<Html>();
-    html! {
-        <>
-            <section aria-labelledby="portals-title">
-                <h2 id="portals-title">{T::EnabledPortals.get(lang)}</h2>
-                if list.is_empty() {
-                    <p class="empty">{T::NoPortal.get(lang)}</p>
-                } else {
-                    <ul class="portals">{for items}</ul>
-                }
-                <p class="said" role="status" aria-live="polite">
-                    {(*said).map(|t| t.get(lang)).unwrap_or_default()}
-                </p>
-            </section>
-            <section aria-labelledby="known-title">
-                <h2 id="known-title">{T::KnownPortals.get(lang)}</h2>
-                <ul class="known">{known}</ul>
-            </section>
-        </>
+        let _ = portals.append_child(&list);
     }
+    let known = attr(el("ul"), "class", "known");
+    for (i, (_, name, address)) in PortalConfig::KNOWN_ADDRESSES.iter().enumerate() {
+        let origin = PortalOrigin::from_url(address).ok();
+        if rows
+            .iter()
+            .any(|r| Some(&r.portal.origin) == origin.as_ref())
+        {
+            continue;
+        }
+        let mut label = String::from(T::Enable.get(lang));
+        label.push(' ');
+        label.push_str(name);
+        let line = text("span", &format!("{name} — {address} "));
+        let _ = known.append_child(&add(
+            el("li"),
+            &[&line, &button(&label, &format!("known-{i}"), None)],
+        ));
+    }
+    let known = add(
+        attr(el("section"), "aria-labelledby", "known-title"),
+        &[
+            &attr(text("h2", T::KnownPortals.get(lang)), "id", "known-title"),
+            &known,
+        ],
+    );
+    let _ = into.append_child(&portals);
+    let _ = into.append_child(&known);
+}
+
+/// Builds the list into `root` (its own container, then a polite status line) and handles its
+/// buttons. After a button's work the list is drawn again and the focus goes back to the same
+/// button (or to the list's title if the portal went away).
+pub fn build(root: &Element, lang: Lang) {
+    let container = el("div");
+    let status = attr(
+        attr(attr(el("p"), "role", "status"), "aria-live", "polite"),
+        "class",
+        "said",
+    );
+    let _ = root.append_child(&container);
+    let _ = root.append_child(&status);
+    {
+        let container = container.clone();
+        spawn_local(async move { render(&container, lang).await });
+    }
+    let list = container.clone();
+    dom::on_click(&container, move |does, origin| {
+        let (list, status) = (list.clone(), status.clone());
+        spawn_local(async move {
+            let origin = origin.unwrap_or_default();
+            let said = match carry(&does, &origin).await {
+                Ok(t) => t,
+                Err(()) => Some(T::Failed),
+            };
+            status.set_text_content(Some(said.map(|t| t.get(lang)).unwrap_or_default()));
+            render(&list, lang).await;
+            let again =
+                format!(r#"button[data-do="{does}"][data-origin="{origin}"]:not([disabled])"#);
+            if !dom::focus(&list, &again) || does.starts_with("known-") {
+                dom::focus(&list, "#portals-title");
+            }
+        });
+    });
 }
