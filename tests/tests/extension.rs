@@ -234,7 +234,9 @@ async fn the_bridge_refuses_what_it_must() {
             .await?;
 
         // localhost:<port> is another origin, not enabled.
-        let other = format!("http://localhost:{}/", portal.addr.port());
+        // (The demo forbids framing its pages: the probe frame below is a srcdoc.)
+        let other_origin = format!("http://localhost:{}", portal.addr.port());
+        let other = format!("{other_origin}/");
         s.goto(&other).await?;
         s.wait_for(&bookmark_button()).await?;
         s.check_accessibility("a portal not enabled").await?;
@@ -283,7 +285,7 @@ async fn the_bridge_refuses_what_it_must() {
         s.client
             .execute(
                 "const f = document.createElement('iframe'); f.id = 'probe'; \
-                 f.src = '/demo/extension.html'; f.title = 'probe'; document.body.append(f);",
+                 f.srcdoc = '<p>probe</p>'; f.title = 'probe'; document.body.append(f);",
                 vec![],
             )
             .await?;
@@ -293,8 +295,8 @@ async fn the_bridge_refuses_what_it_must() {
         frame.enter_frame().await?;
         s.client
             .execute(
-                "parent.postMessage({action: 'sesame:status', id: 'from-frame'}, location.origin);",
-                vec![],
+                "parent.postMessage({action: 'sesame:status', id: 'from-frame'}, arguments[0]);",
+                vec![json!(other_origin)],
             )
             .await?;
         s.client.enter_parent_frame().await?;
