@@ -1,9 +1,10 @@
-//! `cargo xtask demo`: set up the wasm toolchain, build the widget, run the demo portal.
+//! `cargo xtask demo`: set up the wasm toolchain, build the widget and the extension (whose
+//! packages the demo's install page offers), run the demo portal.
 //!
 //! Running it again is fine: the SQLite file persists and the demo's seeding is idempotent.
 
 use crate::cmd::Cmd;
-use crate::{setup, widget};
+use crate::{extension, setup, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -12,20 +13,34 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     setup::run(root, setup::Scope::Wasm)?;
     // The portal builds beside the widget (their cargo profiles lock different directories):
     // the widget's single-threaded LTO tail leaves a core free for it.
-    let (dist, built) = std::thread::scope(|s| {
+    let (dist, extension, built) = std::thread::scope(|s| {
         let server = s.spawn(|| server(root, "build").run());
         let dist = widget::build(root, widget::Std::Stable);
-        (dist, server.join())
+        // The extension after the widget: the demo works without it (its install page then
+        // says the package is missing), so a failure here is a warning.
+        let extension = dist.as_ref().ok().map(|_| extension::build(root));
+        (dist, extension, server.join())
     });
     let dist = dist?;
+    let extension_dir = match extension {
+        Some(Ok(dir)) => Some(dir),
+        Some(Err(e)) => {
+            println!("warning: the extension did not build ({e:#}); the demo runs without it");
+            None
+        }
+        None => None,
+    };
     built
         .map_err(|_| anyhow::anyhow!("the portal's build thread panicked"))?
         .context("building the portal")?;
     println!("== demo: starting the portal (Ctrl-C to stop); it prints its demo accounts");
     // DATABASE_URL and SESAME_BIND are left to the demo's defaults unless set by the caller
     // (default: sesame-demo.sqlite in the repository root, 127.0.0.1:8080).
-    server(root, "run")
-        .env("SESAME_WIDGET_DIR", &dist)
+    let mut run = server(root, "run");
+    if let Some(dir) = extension_dir {
+        run = run.env("SESAME_EXTENSION_DIR", dir);
+    }
+    run.env("SESAME_WIDGET_DIR", &dist)
         .env("SESAME_PAGE_DIR", root)
         .env("SESAME_DEV_MODE", "1")
         .run()
