@@ -134,8 +134,10 @@ async fn without_the_extension_the_widget_says_how_to_install_it() {
         }
         // The link leads to the steps for both browsers, with the packages.
         s.click(&install).await?;
-        s.wait_for(r#"#firefox a[href="/extension/firefox.xpi"]"#).await?;
-        s.wait_for(r#"#chromium a[href="/extension/chromium.zip"]"#).await?;
+        s.wait_for(r#"#firefox a[href="/extension/firefox.xpi"]"#)
+            .await?;
+        s.wait_for(r#"#chromium a[href="/extension/chromium.zip"]"#)
+            .await?;
         s.check_accessibility("the install page").await
     })
     .await;
