@@ -5,6 +5,8 @@
 //! widget and the extension first).
 
 use anyhow::{ensure, Context, Result};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use serde_json::{json, Value};
 use sesame_core::bridge::{BridgeError, MAX_MESSAGE_BYTES};
 use sesame_core::Lang;
@@ -106,6 +108,18 @@ async fn bookmarks_of(s: &Session, origin: &str) -> Result<Option<usize>> {
     Ok(Some(count))
 }
 
+/// Shift+Tab on the keyboard.
+async fn shift_tab(s: &Session) -> Result<()> {
+    let (shift, tab) = (char::from(Key::Shift), char::from(Key::Tab));
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: shift })
+        .then(KeyAction::Down { value: tab })
+        .then(KeyAction::Up { value: tab })
+        .then(KeyAction::Up { value: shift });
+    s.client.perform_actions(actions).await?;
+    Ok(())
+}
+
 /// The portal's origin as the browser gives it to the extension.
 fn origin_of(portal: &Portal) -> String {
     format!("http://127.0.0.1:{}", portal.addr.port())
@@ -143,11 +157,12 @@ async fn without_the_extension_the_widget_says_how_to_install_it() {
     .await;
 }
 
-/// Karim, on Entr'Actes, has the extension. The login page offers a bookmark; the extension
-/// asks him in its own window, showing the portal's real address. He cancels first: nothing
-/// is made, the page says so. He asks again and accepts: exactly one bookmark, which the
-/// extension's options page shows; asked a third time, the page says it is already there and
-/// no window opens.
+/// Karim, on Entr'Actes, has the extension and uses the keyboard only. The login page offers a
+/// bookmark; the extension asks him in its own window, showing the portal's real address, the
+/// focus on "cancel". He cancels first (Enter): nothing is made, the page says so, the focus is
+/// still on its button. He asks again and accepts (Shift+Tab, Enter): exactly one bookmark,
+/// which the extension's options page shows; asked a third time, the page says it is already
+/// there and no window opens.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bookmark_is_made_once_and_only_after_the_person_confirms() {
     in_each_browser_with_extension(
@@ -160,8 +175,9 @@ async fn a_bookmark_is_made_once_and_only_after_the_person_confirms() {
             let page = s.current_window().await?;
 
             // Cancel in the extension's window.
+            s.tab_to(&bookmark_button(), 30).await?;
             let known = s.windows().await?;
-            s.click(&bookmark_button()).await?;
+            s.press(Key::Enter).await?;
             let confirm = s.switch_to_new_window(&known).await?;
             let shown = s
                 .wait_for_text("main", |t| t.contains(&origin))
@@ -173,7 +189,12 @@ async fn a_bookmark_is_made_once_and_only_after_the_person_confirms() {
             );
             s.check_accessibility("the extension's confirmation")
                 .await?;
-            s.click("#confirm-no").await?;
+            ensure!(
+                s.focus_is("#confirm-no").await?,
+                "the confirmation opens with the focus on cancel, not on {}",
+                s.describe_focus().await?
+            );
+            s.press(Key::Enter).await?;
             s.wait_for_window_closed(&confirm).await?;
             s.switch_to_window(&page).await?;
             let cancelled = BridgeError::UserCancelled.text(Lang::Fr);
@@ -182,11 +203,21 @@ async fn a_bookmark_is_made_once_and_only_after_the_person_confirms() {
                 .context("the page says the person cancelled")?;
 
             // Accept.
+            ensure!(
+                s.focus_is(&bookmark_button()).await?,
+                "back on the page, the focus is on its button, not on {}",
+                s.describe_focus().await?
+            );
             let known = s.windows().await?;
-            s.click(&bookmark_button()).await?;
+            s.press(Key::Enter).await?;
             let confirm = s.switch_to_new_window(&known).await?;
             s.wait_for("#confirm-yes").await?;
-            s.click("#confirm-yes").await?;
+            shift_tab(s).await?;
+            ensure!(
+                s.focus_is("#confirm-yes").await?,
+                "Shift+Tab from cancel reaches allow"
+            );
+            s.press(Key::Enter).await?;
             s.wait_for_window_closed(&confirm).await?;
             s.switch_to_window(&page).await?;
             let added = T::BookmarkAdded.get(Lang::Fr);
@@ -196,7 +227,7 @@ async fn a_bookmark_is_made_once_and_only_after_the_person_confirms() {
 
             // Asked again: no window, no second bookmark.
             let before = s.windows().await?.len();
-            s.click(&bookmark_button()).await?;
+            s.press(Key::Enter).await?;
             let already = T::BookmarkAlready.get(Lang::Fr);
             s.wait_for_text(&offer_status(), |t| visible(t) == visible(already))
                 .await?;
