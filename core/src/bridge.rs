@@ -114,15 +114,17 @@ pub enum BridgeError {
     ActionTimeout,
     /// The browser refused the bookmark, storage or window the action needed.
     BrowserRefused,
-    /// The extension is older or newer than the page's widget.
+    /// The extension is older than the page's widget: update the extension.
     VersionMismatch,
+    /// The page's widget is older than the extension: the portal must update it.
+    PageOutdated,
     /// A code this version does not know.
     UnknownError,
 }
 
 impl BridgeError {
     /// Every code.
-    pub const ALL: [BridgeError; 13] = [
+    pub const ALL: [BridgeError; 14] = [
         BridgeError::MalformedMessage,
         BridgeError::MessageTooLarge,
         BridgeError::UnknownAction,
@@ -135,6 +137,7 @@ impl BridgeError {
         BridgeError::ActionTimeout,
         BridgeError::BrowserRefused,
         BridgeError::VersionMismatch,
+        BridgeError::PageOutdated,
         BridgeError::UnknownError,
     ];
 
@@ -153,6 +156,7 @@ impl BridgeError {
             BridgeError::ActionTimeout => "action_timeout",
             BridgeError::BrowserRefused => "browser_refused",
             BridgeError::VersionMismatch => "version_mismatch",
+            BridgeError::PageOutdated => "page_outdated",
             BridgeError::UnknownError => "unknown_error",
         }
     }
@@ -231,10 +235,17 @@ impl BridgeError {
             ),
             BridgeError::VersionMismatch => pick(
                 lang,
-                "L'extension Sésame n'est pas à jour pour cette page\u{a0}: mettez-la à jour \
-                 dans les modules du navigateur, puis rechargez la page.",
-                "The Sésame extension does not match this page: update it in the browser's \
+                "Votre extension Sésame est plus ancienne que cette page\u{a0}: mettez-la à \
+                 jour dans les modules du navigateur, puis rechargez la page.",
+                "Your Sésame extension is older than this page: update it in the browser's \
                  add-ons, then reload the page.",
+            ),
+            BridgeError::PageOutdated => pick(
+                lang,
+                "Cette page utilise un Sésame plus ancien que votre extension\u{a0}: prévenez \
+                 l'assistance du portail, qui doit le mettre à jour.",
+                "This page uses an older Sésame than your extension: tell the portal's support, \
+                 who must update it.",
             ),
         }
     }
@@ -445,13 +456,29 @@ pub fn allowed(action: Action, origin: &PortalOrigin, enabled: &[EnabledPortal])
     !action.needs_enabled_portal() || enabled.iter().any(|p| &p.origin == origin)
 }
 
+/// `major.minor` of a product version, as numbers.
+fn major_minor(v: &str) -> Option<(u32, u32)> {
+    let mut parts = v.split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
 /// Whether two product versions can work together: same major and minor.
 pub fn compatible(a: &str, b: &str) -> bool {
-    fn major_minor(v: &str) -> Option<(&str, &str)> {
-        let mut parts = v.split('.');
-        Some((parts.next()?, parts.next()?))
-    }
     matches!((major_minor(a), major_minor(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Which part to update when the page's widget (`page`) and the extension do not match:
+/// `version_mismatch` (the extension is older, or its version unreadable) or `page_outdated`
+/// (the page is older); `None` when they work together.
+pub fn version_mismatch(page: &str, extension: &str) -> Option<BridgeError> {
+    if compatible(page, extension) {
+        return None;
+    }
+    match (major_minor(page), major_minor(extension)) {
+        (Some(p), Some(e)) if p > e => Some(BridgeError::VersionMismatch),
+        (Some(_), Some(_)) => Some(BridgeError::PageOutdated),
+        _ => Some(BridgeError::VersionMismatch),
+    }
 }
 
 /// Shortcut files for the person's system, offered as a download.
@@ -739,7 +766,25 @@ mod tests {
         assert!(compatible("0.1.0", "0.1.7"));
         assert!(!compatible("0.1.0", "0.2.0"));
         assert!(!compatible("1", "1.0.0"));
+        assert!(!compatible("0.x.1", "0.x.1"));
         assert!(compatible(VERSION, VERSION));
+        assert_eq!(version_mismatch("0.1.0", "0.1.9"), None);
+        assert_eq!(
+            version_mismatch("0.2.0", "0.1.9"),
+            Some(BridgeError::VersionMismatch)
+        );
+        assert_eq!(
+            version_mismatch("0.10.0", "0.9.0"),
+            Some(BridgeError::VersionMismatch)
+        );
+        assert_eq!(
+            version_mismatch("0.1.0", "1.0.0"),
+            Some(BridgeError::PageOutdated)
+        );
+        assert_eq!(
+            version_mismatch("0.1.0", ""),
+            Some(BridgeError::VersionMismatch)
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::bridge::{self, Ask};
 use crate::dom;
 use crate::texts::T;
 use sesame_core::bridge::{
-    compatible, Action, BridgeError, ANSWER_TIMEOUT_MS, USER_TIMEOUT_MS, VERSION,
+    version_mismatch, Action, BridgeError, ANSWER_TIMEOUT_MS, USER_TIMEOUT_MS, VERSION,
 };
 use sesame_core::wire::JsonValue;
 use sesame_core::Lang;
@@ -57,12 +57,12 @@ pub fn ExtensionOffer(props: &ExtensionOfferProps) -> Html {
                 known.set(match bridge::ask(status).await {
                     Ok(a) => {
                         let version = a.member("version").and_then(|v| v.string());
-                        if compatible(version.as_deref().unwrap_or(""), VERSION) {
-                            Known::Ready(
+                        // A mismatch names the part to update.
+                        match version_mismatch(VERSION, version.as_deref().unwrap_or("")) {
+                            None => Known::Ready(
                                 a.member("enabled").and_then(|e| e.boolean()) == Some(true),
-                            )
-                        } else {
-                            Known::Failed(BridgeError::VersionMismatch, false)
+                            ),
+                            Some(e) => Known::Failed(e, false),
                         }
                     }
                     Err(BridgeError::ExtensionUnavailable) => Known::Absent,
@@ -134,7 +134,7 @@ pub fn ExtensionOffer(props: &ExtensionOfferProps) -> Html {
         Known::Failed(e, _) => (
             false,
             None,
-            e != BridgeError::VersionMismatch,
+            !matches!(e, BridgeError::VersionMismatch | BridgeError::PageOutdated),
             Some(e.text(lang)),
         ),
     };
