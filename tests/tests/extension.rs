@@ -9,7 +9,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::{json, Value};
 use sesame_core::bridge::{BridgeError, MAX_MESSAGE_BYTES};
-use sesame_core::Lang;
+use sesame_core::{Lang, PortalConfig};
 use sesame_e2e::harness::{
     in_each_browser, in_each_browser_with_extension, visible, Browser, Portal, Session,
 };
@@ -241,7 +241,32 @@ async fn a_bookmark_is_made_once_and_only_after_the_person_confirms() {
                 count == Some(1),
                 "the options page counts {count:?} bookmarks for {origin}"
             );
-            s.check_accessibility("the extension's options page").await
+            s.check_accessibility("the extension's options page")
+                .await?;
+
+            // A known portal added from the options page, then removed; the focus stays in
+            // the list.
+            let (_, name, address) = PortalConfig::KNOWN_ADDRESSES[0];
+            let known_origin = address.trim_end_matches('/');
+            s.click(r#"button[data-do="known-0"]"#).await?;
+            let item = format!(r#"li.portal[data-origin="{known_origin}"]"#);
+            let shown = s.wait_for_text(&item, |t| t.contains(name)).await?;
+            ensure!(shown.contains(known_origin), "{shown:?}");
+            s.click(&format!(
+                r#"button[data-do="remove"][data-origin="{known_origin}"]"#
+            ))
+            .await?;
+            s.wait_until("the removed portal leaves the list", async || {
+                Ok((!s.exists(&item).await?).then_some(()))
+            })
+            .await?;
+            ensure!(
+                s.exists(&format!(r#"li.portal[data-origin="{origin}"]"#))
+                    .await?,
+                "the page's portal is still listed"
+            );
+            s.check_accessibility("the options page after removing a portal")
+                .await
         },
     )
     .await;
