@@ -4,7 +4,8 @@
 //! ([`api`]), the error codes and their plain-language texts ([`error`]), password rules and
 //! their presets ([`password`]), identifier rules ([`identifier`]), login methods and their
 //! assurance levels and steps ([`method`]), one-time codes ([`otp`]), portal presets ([`portal`]), the brute-force schedule
-//! ([`lockout`]) and the page ↔ extension bridge ([`bridge`]).
+//! ([`lockout`]), the page ↔ extension bridge ([`bridge`]) and the extension ↔ native host wire
+//! with the bytes a CPS card signs ([`host`]).
 //!
 //! **Architecture invariant:** this crate knows nothing of browsers, servers, databases or
 //! clocks. Time comes in as a parameter, so every rule is a pure function, testable natively and
@@ -13,6 +14,7 @@
 pub mod api;
 pub mod bridge;
 pub mod error;
+pub mod host;
 pub mod i18n;
 pub mod identifier;
 pub mod lockout;
