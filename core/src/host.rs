@@ -548,8 +548,8 @@ mod tests {
     fn to_be_signed_is_two_hashes() {
         let tbs = to_be_signed("https://a.fr", NONCE);
         assert_eq!(tbs.len(), 64);
-        assert_eq!(&tbs[..32], Sha256::digest(b"https://a.fr").as_slice());
-        assert_eq!(&tbs[32..], Sha256::digest(NONCE.as_bytes()).as_slice());
+        assert_eq!(&tbs[..32], &Sha256::digest(b"https://a.fr")[..]);
+        assert_eq!(&tbs[32..], &Sha256::digest(NONCE.as_bytes())[..]);
         // Known answer: SHA-256("") ‖ SHA-256("abc").
         let kat = to_be_signed("", "abc");
         assert!(kat.starts_with(&[0xe3, 0xb0, 0xc4, 0x42]));
