@@ -127,10 +127,11 @@ impl Token {
         let mut readers = Vec::with_capacity(slots.len());
         for slot in slots {
             let info = self.pkcs11.get_slot_info(slot).map_err(ck)?;
+            // An uninitialised token (SoftHSM2's spare slot, a blank card) is no card.
             let card = if info.token_present() {
                 match self.pkcs11.get_token_info(slot) {
-                    Ok(t) => Some(self.card_status(&t)),
-                    Err(_) => None,
+                    Ok(t) if t.token_initialized() => Some(self.card_status(&t)),
+                    _ => None,
                 }
             } else {
                 None
@@ -154,10 +155,20 @@ impl Token {
         }
     }
 
-    /// The slots holding a token; `reader_absent` when there is no slot at all, `card_absent`
-    /// when no slot has a token.
+    /// The slots holding an initialised token; `reader_absent` when there is no slot at all,
+    /// `card_absent` when no slot has one.
     fn slots_with_token(&self) -> Result<Vec<Slot>, HostError> {
-        let with = self.pkcs11.get_slots_with_token().map_err(ck)?;
+        let with: Vec<Slot> = self
+            .pkcs11
+            .get_slots_with_token()
+            .map_err(ck)?
+            .into_iter()
+            .filter(|s| {
+                self.pkcs11
+                    .get_token_info(*s)
+                    .is_ok_and(|t| t.token_initialized())
+            })
+            .collect();
         if !with.is_empty() {
             return Ok(with);
         }
