@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test of the workspace, in stages, with a summary.
 //!
 //! Stages: setup → native tests (`cargo test --workspace`, e2e excluded: core, demo handlers,
-//! widget state machines, xtask's tidy check) → the widget's wasm tests in headless Chromium,
+//! widget state machines, the native host against SoftHSM2 — installed by its own setup stage —,
+//! xtask's tidy check) → the widget's wasm tests in headless Chromium,
 //! then Firefox (wasm-bindgen-test-runner) → widget bundle → extension: build + web-ext lint
 //! (npm; no error, no warning) → end-to-end tests (sesame-e2e, both browsers, the extension's
 //! folders in `SESAME_EXTENSION_DIR`). A failed stage does not stop the independent ones;
@@ -129,10 +130,14 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     let smtp_ok = r.stage("setup: aiosmtpd", None, || {
         tools::ensure_aiosmtpd(root).map(drop)
     });
+    let softhsm_ok = r.stage("setup: softhsm2", None, tools::ensure_softhsm2);
     r.stage("native tests", None, || {
         let mut cmd = Cmd::cargo().args(["test", "--workspace", "--exclude", "sesame-e2e"]);
         if smtp_ok {
             cmd = cmd.env("SESAME_AIOSMTPD_PATH", tools::aiosmtpd_dir(root));
+        }
+        if softhsm_ok {
+            cmd = cmd.env("SESAME_SOFTHSM2_MODULE", tools::SOFTHSM2_MODULE);
         }
         cmd.run()
     });

@@ -166,6 +166,19 @@ pub(crate) fn ensure_browsers() -> Result<()> {
     Ok(())
 }
 
+/// SoftHSM2's PKCS#11 module as Debian installs it: the CPS card of the native host's tests
+/// (they read it from `SESAME_SOFTHSM2_MODULE`).
+pub(crate) const SOFTHSM2_MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+
+/// Installs SoftHSM2 from Debian when missing.
+pub(crate) fn ensure_softhsm2() -> Result<()> {
+    if Path::new(SOFTHSM2_MODULE).is_file() {
+        println!("ok: softhsm2");
+        return Ok(());
+    }
+    apt_install(&["softhsm2"])
+}
+
 /// Path of geckodriver, if installed.
 pub(crate) fn geckodriver() -> Option<PathBuf> {
     which("geckodriver")

@@ -107,3 +107,132 @@ impl Host {
             .unwrap_or_else(HostResponse::Error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use sesame_core::host::{SignatureAlgorithm, VERSION};
+
+    /// A card that answers from fixed values: PIN 1234, or blocked when `locked`.
+    struct FakeCard {
+        locked: bool,
+    }
+
+    fn info() -> CertificateInfo {
+        CertificateInfo {
+            certificate: "MIIB".into(),
+            holder: "Dr Karim Benali".into(),
+            subject: "CN=Dr Karim Benali".into(),
+            serial_number: None,
+            not_after: "2030-01-01T00:00:00Z".into(),
+            algorithm: SignatureAlgorithm::ES256,
+        }
+    }
+
+    impl Card for FakeCard {
+        fn module(&self) -> String {
+            "fake".into()
+        }
+        fn status(&self) -> Result<Vec<ReaderStatus>, HostError> {
+            Ok(vec![])
+        }
+        fn certificate(&self) -> Result<CertificateInfo, HostError> {
+            Ok(info())
+        }
+        fn sign(
+            &self,
+            to_be_signed: &[u8],
+            pin: Option<&Secret>,
+        ) -> Result<(CertificateInfo, Vec<u8>), HostError> {
+            if self.locked {
+                return Err(HostError::PinLocked);
+            }
+            match pin.map(Secret::expose) {
+                Some("1234") => Ok((info(), to_be_signed[..4].to_vec())),
+                _ => Err(HostError::PinIncorrect {
+                    tries_left: Some(2),
+                }),
+            }
+        }
+    }
+
+    fn host(locked: bool) -> Host {
+        Host::new(Box::new(move || {
+            Ok(Box::new(FakeCard { locked }) as Box<dyn Card>)
+        }))
+    }
+
+    fn ask(h: &mut Host, v: serde_json::Value) -> serde_json::Value {
+        serde_json::to_value(h.answer(&v.to_string())).unwrap()
+    }
+
+    const NONCE: &str = "kX3dM0Jq9v1nR2oP8sT4uW6yZ0aB2cD4eF6gH8iJ0kL";
+
+    #[test]
+    fn handshake_first_then_commands() {
+        let mut h = host(false);
+        let auth = |pin: &str| {
+            json!({"command": "authenticate", "origin": "https://a.fr", "nonce": NONCE,
+                   "pin": pin})
+        };
+        assert_eq!(
+            ask(&mut h, json!({"command": "status"}))["code"],
+            "handshake_required"
+        );
+        assert_eq!(
+            ask(&mut h, json!({"command": "hello", "version": VERSION}))["result"],
+            "hello"
+        );
+        assert_eq!(ask(&mut h, json!({"command": "status"}))["module"], "fake");
+        assert_eq!(
+            ask(&mut h, json!({"command": "certificate"}))["holder"],
+            "Dr Karim Benali"
+        );
+        assert_eq!(
+            ask(&mut h, auth("0000")),
+            json!({"result": "error", "code": "pin_incorrect", "tries_left": 2})
+        );
+        let ok = ask(&mut h, auth("1234"));
+        assert_eq!(ok["result"], "authenticated");
+        assert_eq!(ok["algorithm"], "ES256");
+        // The fake signs the first four bytes: SHA-256("https://a.fr")[..4], in base64.
+        let tbs = sesame_core::host::to_be_signed("https://a.fr", NONCE);
+        use base64::Engine as _;
+        assert_eq!(
+            ok["signature"],
+            base64::engine::general_purpose::STANDARD.encode(&tbs[..4])
+        );
+        assert_eq!(ask(&mut h, json!("junk"))["code"], "malformed_message");
+    }
+
+    #[test]
+    fn a_blocked_pin_is_final() {
+        let mut h = host(true);
+        ask(&mut h, json!({"command": "hello", "version": VERSION}));
+        let v = json!({"command": "authenticate", "origin": "https://a.fr", "nonce": NONCE,
+                       "pin": "1234"});
+        for _ in 0..2 {
+            assert_eq!(
+                ask(&mut h, v.clone()),
+                json!({"result": "error", "code": "pin_locked"})
+            );
+        }
+    }
+
+    #[test]
+    fn a_missing_module_is_an_answer() {
+        let mut h = Host::new(Box::new(|| {
+            Err(HostError::ModuleNotFound {
+                checked: vec!["/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so".into()],
+            })
+        }));
+        ask(&mut h, json!({"command": "hello", "version": VERSION}));
+        let a = ask(&mut h, json!({"command": "status"}));
+        assert_eq!(a["code"], "module_not_found");
+        assert_eq!(
+            a["checked"][0],
+            "/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so"
+        );
+    }
+}

@@ -364,7 +364,7 @@ fn no_card() {
 
 #[test]
 fn no_module() {
-    let module = need_softhsm!();
+    let _module = need_softhsm!();
     let card = empty_card("nomodule");
     let missing = card.dir.join("libcps3_pkcs11_lux.so");
     let a = talk(&card, &missing, &[json!({"command": "status"})]);
