@@ -21,6 +21,13 @@ pub mod paths {
     /// `POST` [`VerifyCodeRequest`](super::VerifyCodeRequest) → [`SessionInfo`](super::SessionInfo):
     /// the code step; the session cookie set, the attempt cookie cleared.
     pub const LOGIN_CODE: &str = "/login/code";
+    /// `POST` (no body) → [`CpsNonce`](super::CpsNonce): a one-time nonce for a CPS card
+    /// login, bound to this browser (the CPS cookie).
+    pub const LOGIN_CPS_NONCE: &str = "/login/cps/nonce";
+    /// `POST` [`CpsLoginRequest`](super::CpsLoginRequest) → [`SessionInfo`](super::SessionInfo):
+    /// the card's signature over [`to_be_signed`](crate::host::to_be_signed)`(origin, nonce)`,
+    /// checked; the session cookie set.
+    pub const LOGIN_CPS: &str = "/login/cps";
     /// `POST` (no body) → 204: ends the session.
     pub const LOGOUT: &str = "/logout";
     /// `GET` → [`SessionInfo`](super::SessionInfo), or `204 No Content` when there is no session.
@@ -169,6 +176,55 @@ impl SessionInfo {
     }
 }
 
+/// How long a CPS login nonce may be used, in seconds (Web eID: about 5 minutes).
+pub const CPS_NONCE_LIFE_SECS: u32 = 5 * 60;
+/// Random bytes in a CPS login nonce (256 bits; 43 characters of unpadded base64url).
+pub const CPS_NONCE_BYTES: usize = 32;
+/// The signature algorithms a portal accepts from a CPS card, named as in JOSE: RSA PKCS#1
+/// v1.5 with SHA-256, RSA-PSS with SHA-256 (salt of 32 bytes), ECDSA P-256 with SHA-256
+/// (`r ‖ s`, 64 bytes).
+pub const CPS_ALGORITHMS: [&str; 3] = ["RS256", "PS256", "ES256"];
+
+/// A one-time nonce for a CPS card login ([`paths::LOGIN_CPS_NONCE`]): the card signs
+/// [`to_be_signed`](crate::host::to_be_signed)`(origin, nonce)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CpsNonce {
+    /// [`CPS_NONCE_BYTES`] random bytes, unpadded base64url; used once, by this browser.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80")
+    )]
+    pub nonce: String,
+    /// Seconds left to use it ([`CPS_NONCE_LIFE_SECS`]).
+    pub expires_in: u32,
+}
+
+/// A CPS card login ([`paths::LOGIN_CPS`]): the card's answer
+/// ([`HostResponse::Authenticated`](crate::host::HostResponse::Authenticated)) with the origin
+/// and nonce it signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CpsLoginRequest {
+    /// The portal the account belongs to.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "paaco"))]
+    pub portal: PortalId,
+    /// The card's authentication certificate, DER in standard base64.
+    pub certificate: String,
+    /// One of [`CPS_ALGORITHMS`]: `RS256`, `PS256` or `ES256`.
+    #[cfg_attr(feature = "openapi", schema(example = "RS256"))]
+    pub algorithm: String,
+    /// The signature of [`to_be_signed`](crate::host::to_be_signed)`(origin, nonce)`, base64
+    /// or base64url (padding optional).
+    pub signature: String,
+    /// The origin the card signed for: the portal's own (`https://host[:port]`).
+    #[cfg_attr(feature = "openapi", schema(example = "https://portail.exemple.fr"))]
+    pub origin: String,
+    /// The nonce from [`paths::LOGIN_CPS_NONCE`].
+    pub nonce: String,
+}
+
 /// Change the logged-in account's password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -204,6 +260,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(otp.method, Method::Otp);
+    }
+
+    #[test]
+    fn cps_bodies() {
+        let r: CpsLoginRequest = serde_json::from_str(
+            r#"{"portal":"paaco","certificate":"MIIB","algorithm":"ES256","signature":"AA",
+                "origin":"https://a.fr","nonce":"n"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.algorithm, "ES256");
+        assert!(serde_json::from_str::<CpsLoginRequest>(r#"{"portal":"paaco"}"#).is_err());
+        let n = CpsNonce {
+            nonce: "x".into(),
+            expires_in: CPS_NONCE_LIFE_SECS,
+        };
+        assert_eq!(
+            serde_json::to_value(&n).unwrap(),
+            serde_json::json!({"nonce": "x", "expires_in": 300})
+        );
+        // 256 bits in unpadded base64: what the host accepts as a nonce.
+        assert_eq!(
+            CPS_NONCE_BYTES.div_ceil(3) * 4 - 1,
+            crate::host::MIN_NONCE_CHARS
+        );
     }
 
     #[test]

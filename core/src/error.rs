@@ -64,6 +64,19 @@ pub enum ErrorCode {
     /// The code could not be sent (SMS or e-mail); the attempt is kept: send again, or choose
     /// the other channel.
     SendFailed,
+    /// CPS card login: the portal's nonce is unknown, already used, expired or was issued to
+    /// another browser. One code for all four, like `invalid_code`: start the card login again.
+    CpsNonceInvalid,
+    /// CPS card login: the card's certificate is not accepted — not issued by a certification
+    /// authority the portal trusts, expired or not yet valid, or not an authentication
+    /// certificate (key usage).
+    CpsCertificateRefused,
+    /// CPS card login: the card's signature does not verify (wrong bytes, or an algorithm that
+    /// does not match the certificate's key).
+    CpsSignatureInvalid,
+    /// CPS card login: the card and its signature are valid, but no account of this portal
+    /// belongs to its holder.
+    CpsHolderUnknown,
 
     // --- limits ---
     /// Too many attempts from this connection: wait, then try again.
@@ -83,7 +96,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 27] = [
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -102,6 +115,10 @@ impl ErrorCode {
         ErrorCode::ResendTooSoon,
         ErrorCode::TooManySends,
         ErrorCode::SendFailed,
+        ErrorCode::CpsNonceInvalid,
+        ErrorCode::CpsCertificateRefused,
+        ErrorCode::CpsSignatureInvalid,
+        ErrorCode::CpsHolderUnknown,
         ErrorCode::RateLimited,
         ErrorCode::ServerBusy,
         ErrorCode::NetworkError,
@@ -131,6 +148,10 @@ impl ErrorCode {
             ErrorCode::ResendTooSoon => "resend_too_soon",
             ErrorCode::TooManySends => "too_many_sends",
             ErrorCode::SendFailed => "send_failed",
+            ErrorCode::CpsNonceInvalid => "cps_nonce_invalid",
+            ErrorCode::CpsCertificateRefused => "cps_certificate_refused",
+            ErrorCode::CpsSignatureInvalid => "cps_signature_invalid",
+            ErrorCode::CpsHolderUnknown => "cps_holder_unknown",
             ErrorCode::ServerBusy => "server_busy",
             ErrorCode::NetworkError => "network_error",
             ErrorCode::InternalError => "internal_error",
@@ -149,11 +170,16 @@ impl ErrorCode {
             ErrorCode::BodyTooLarge => 413,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::CsrfRejected | ErrorCode::AccountBlocked => 403,
+            ErrorCode::CsrfRejected | ErrorCode::AccountBlocked | ErrorCode::CpsHolderUnknown => {
+                403
+            }
             ErrorCode::NotAuthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidCode
-            | ErrorCode::AttemptExpired => 401,
+            | ErrorCode::AttemptExpired
+            | ErrorCode::CpsNonceInvalid
+            | ErrorCode::CpsCertificateRefused
+            | ErrorCode::CpsSignatureInvalid => 401,
             ErrorCode::RateLimited | ErrorCode::ResendTooSoon | ErrorCode::TooManySends => 429,
             ErrorCode::ServerBusy | ErrorCode::SendFailed => 503,
             ErrorCode::NetworkError | ErrorCode::InternalError | ErrorCode::UnknownError => 500,
@@ -279,6 +305,38 @@ impl ErrorCode {
                  réception (SMS ou e-mail)\u{a0}: votre connexion est conservée.",
                 "The code could not be sent. Try again, or choose the other way to receive it \
                  (text message or e-mail): your login is kept.",
+            ),
+            ErrorCode::CpsNonceInvalid => pick(
+                lang,
+                "La demande de connexion par carte a expiré ou a déjà servi. Recommencez la \
+                 connexion avec votre carte CPS depuis cette page.",
+                "The card login request has expired or was already used. Start the login with \
+                 your CPS card again from this page.",
+            ),
+            ErrorCode::CpsCertificateRefused => pick(
+                lang,
+                "Le certificat de votre carte CPS n'est pas accepté par ce portail (carte \
+                 expirée, pas encore valide ou non reconnue). Vérifiez que vous utilisez votre \
+                 propre carte CPS en cours de validité\u{a0}; sinon, contactez l'assistance.",
+                "This portal does not accept your CPS card's certificate (card expired, not yet \
+                 valid, or not recognised). Check that you are using your own valid CPS card; \
+                 otherwise, contact support.",
+            ),
+            ErrorCode::CpsSignatureInvalid => pick(
+                lang,
+                "La signature de votre carte CPS n'a pas pu être vérifiée. Retirez puis \
+                 réinsérez votre carte et recommencez\u{a0}; si cela se reproduit, contactez \
+                 l'assistance.",
+                "Your CPS card's signature could not be verified. Take your card out, put it \
+                 back and try again; if it happens again, contact support.",
+            ),
+            ErrorCode::CpsHolderUnknown => pick(
+                lang,
+                "Votre carte CPS est valide, mais aucun compte de ce portail ne lui est associé. \
+                 Connectez-vous autrement, ou demandez à l'assistance d'associer votre carte à \
+                 votre compte.",
+                "Your CPS card is valid, but no account on this portal is linked to it. Log in \
+                 another way, or ask support to link your card to your account.",
             ),
             ErrorCode::ServerBusy => pick(
                 lang,

@@ -1,7 +1,7 @@
 //! # sesame-core
 //!
 //! What every part of Sésame agrees on, defined once: the wire types of the portal API
-//! ([`api`]), the error codes and their plain-language texts ([`error`]), password rules and
+//! ([`api`], including the CPS card login's nonce and token), the error codes and their plain-language texts ([`error`]), password rules and
 //! their presets ([`password`]), identifier rules ([`identifier`]), login methods and their
 //! assurance levels and steps ([`method`]), one-time codes ([`otp`]), portal presets ([`portal`]), the brute-force schedule
 //! ([`lockout`]), the page ↔ extension bridge ([`bridge`]) and the extension ↔ native host wire
