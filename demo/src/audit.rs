@@ -18,6 +18,8 @@ pub enum AuditEvent {
     SendCode,
     /// `POST /api/login/code`.
     LoginCode,
+    /// `POST /api/login/cps` (a CPS card).
+    LoginCps,
 }
 
 impl AuditEvent {
@@ -29,6 +31,7 @@ impl AuditEvent {
             AuditEvent::Logout => "logout",
             AuditEvent::SendCode => "send_code",
             AuditEvent::LoginCode => "login_code",
+            AuditEvent::LoginCps => "login_cps",
         }
     }
 }
@@ -60,6 +63,18 @@ pub enum AuditOutcome {
     SendFailed,
     /// The login attempt was over (expired, or too many wrong codes).
     AttemptOver,
+    /// CPS: the body could not be used (an unknown algorithm, base64 or DER that is not).
+    Malformed,
+    /// CPS: the origin signed for, or the request's, is not the portal's.
+    OriginRefused,
+    /// CPS: the nonce is unknown, used, expired or another browser's.
+    NonceInvalid,
+    /// CPS: the certificate is not accepted (CA, validity, key usage).
+    CertificateRefused,
+    /// CPS: the signature does not verify.
+    SignatureInvalid,
+    /// CPS: a valid card whose holder has no account on the portal.
+    HolderUnknown,
 }
 
 impl AuditOutcome {
@@ -78,6 +93,12 @@ impl AuditOutcome {
             AuditOutcome::CodeSent => "code_sent",
             AuditOutcome::SendFailed => "send_failed",
             AuditOutcome::AttemptOver => "attempt_over",
+            AuditOutcome::Malformed => "malformed",
+            AuditOutcome::OriginRefused => "origin_refused",
+            AuditOutcome::NonceInvalid => "nonce_invalid",
+            AuditOutcome::CertificateRefused => "certificate_refused",
+            AuditOutcome::SignatureInvalid => "signature_invalid",
+            AuditOutcome::HolderUnknown => "holder_unknown",
         }
     }
 }

@@ -47,6 +47,11 @@ pub struct Config {
     /// The sender of those e-mails (`SESAME_MAIL_FROM`, default
     /// `Sésame <no-reply@sesame.invalid>`).
     pub mail_from: String,
+    /// The certification authorities whose CPS card certificates are accepted
+    /// (`SESAME_CPS_CA`: a PEM file of CA certificates — the IGC-Santé ones in production).
+    /// Without it, dev mode trusts the demo's test CA ([`Config::cps_test_ca_files`]) and
+    /// otherwise no card is accepted ([`crate::cps`]).
+    pub cps_ca: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -63,6 +68,7 @@ impl std::fmt::Debug for Config {
             .field("otp_key", &self.otp_key.as_ref().map(|_| "***"))
             .field("smtp", &self.smtp)
             .field("mail_from", &self.mail_from)
+            .field("cps_ca", &self.cps_ca)
             .finish()
     }
 }
@@ -94,6 +100,7 @@ impl Default for Config {
             otp_key: None,
             smtp: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            cps_ca: None,
         }
     }
 }
@@ -173,12 +180,30 @@ impl Config {
                 .with_context(|| format!("SESAME_MAIL_FROM={from:?} is not an address"))?;
             config.mail_from = from;
         }
+        if let Some(path) = lookup("SESAME_CPS_CA").filter(|p| !p.trim().is_empty()) {
+            config.cps_ca = Some(PathBuf::from(path.trim()));
+        }
         Ok(config)
     }
 
     /// The file that keeps the OTP key beside an SQLite database file (`<file>-otp-key`);
     /// `None` for an in-memory database or another kind of URL.
     pub fn otp_key_file(&self) -> Option<PathBuf> {
+        self.beside_database("-otp-key")
+    }
+
+    /// The demo's CPS test CA beside an SQLite database file: its certificate
+    /// (`<file>-cps-ca.pem`) and key (`<file>-cps-ca-key.pem`), see [`crate::cps::test_ca`];
+    /// `None` for an in-memory database or another kind of URL.
+    pub fn cps_test_ca_files(&self) -> Option<(PathBuf, PathBuf)> {
+        Some((
+            self.beside_database("-cps-ca.pem")?,
+            self.beside_database("-cps-ca-key.pem")?,
+        ))
+    }
+
+    /// `<SQLite file><suffix>`, for a file database.
+    fn beside_database(&self, suffix: &str) -> Option<PathBuf> {
         let url = &self.database_url;
         if url.contains(":memory:") || url.contains("mode=memory") {
             return None;
@@ -187,7 +212,7 @@ impl Config {
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))?;
         let path = rest.split('?').next().filter(|p| !p.is_empty())?;
-        Some(PathBuf::from(format!("{path}-otp-key")))
+        Some(PathBuf::from(format!("{path}{suffix}")))
     }
 
     /// The origins allowed to POST: the configured ones, or the local defaults for `bind`'s port.
@@ -270,6 +295,16 @@ mod tests {
             c.otp_key_file(),
             Some(PathBuf::from("sesame-demo.sqlite-otp-key"))
         );
+        assert_eq!(
+            c.cps_test_ca_files(),
+            Some((
+                PathBuf::from("sesame-demo.sqlite-cps-ca.pem"),
+                PathBuf::from("sesame-demo.sqlite-cps-ca-key.pem")
+            ))
+        );
+        assert_eq!(c.cps_ca, None);
+        let c = from(&[("SESAME_CPS_CA", "/etc/sesame/igc-sante.pem")]).unwrap();
+        assert_eq!(c.cps_ca, Some(PathBuf::from("/etc/sesame/igc-sante.pem")));
         let key = "0f".repeat(32);
         let c = from(&[
             ("SESAME_OTP_KEY", key.as_str()),

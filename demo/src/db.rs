@@ -902,6 +902,88 @@ pub async fn list_outbox(
     }
 }
 
+/// Stores a CPS nonce (its hash) for the browser whose CPS token hashes to `browser_hash`,
+/// after removing the nonces older than `stale_before` (every nonce past its life).
+pub async fn insert_cps_nonce(
+    db: &Db,
+    nonce_hash: &str,
+    browser_hash: &str,
+    now: i64,
+    stale_before: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM cps_nonces WHERE created_at < $1")
+        .bind(stale_before)
+        .execute(db)
+        .await?;
+    sqlx::query(
+        "INSERT INTO cps_nonces (nonce_hash, browser_hash, created_at, used) VALUES ($1, $2, $3, 0)",
+    )
+    .bind(nonce_hash)
+    .bind(browser_hash)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Uses a CPS nonce: one conditional statement, so it succeeds once — for the browser it was
+/// issued to, unused, created at or after `fresh_since`. Whether it did.
+pub async fn consume_cps_nonce(
+    db: &Db,
+    nonce_hash: &str,
+    browser_hash: &str,
+    fresh_since: i64,
+) -> sqlx::Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE cps_nonces SET used = 1 \
+         WHERE nonce_hash = $1 AND browser_hash = $2 AND used = 0 AND created_at >= $3 \
+         RETURNING created_at",
+    )
+    .bind(nonce_hash)
+    .bind(browser_hash)
+    .bind(fresh_since)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Links the card holder `national_id` to an account of `portal` (replacing the holder's
+/// previous account there).
+pub async fn upsert_cps_holder(
+    db: &Db,
+    portal: &str,
+    national_id: &str,
+    identifier: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO cps_holders (portal, national_id, identifier) VALUES ($1, $2, $3) \
+         ON CONFLICT (portal, national_id) DO UPDATE SET identifier = excluded.identifier",
+    )
+    .bind(portal)
+    .bind(national_id)
+    .bind(identifier)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The account of `portal` that the card holder `national_id` owns, if any.
+pub async fn find_cps_account(
+    db: &Db,
+    portal: &str,
+    national_id: &str,
+) -> sqlx::Result<Option<Account>> {
+    sqlx::query_as::<_, Account>(
+        "SELECT a.portal, a.identifier, a.display_name, a.password_hash, a.failures, a.last_failure \
+         FROM cps_holders h JOIN accounts a ON a.portal = h.portal AND a.identifier = h.identifier \
+         WHERE h.portal = $1 AND h.national_id = $2",
+    )
+    .bind(portal)
+    .bind(national_id)
+    .fetch_optional(db)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@
 pub mod attempt;
 pub mod audit;
 pub mod config;
+pub mod cps;
 pub mod credentials;
 pub mod csrf;
 pub mod db;
@@ -68,6 +69,8 @@ pub fn app(state: AppState) -> Router {
         .route(paths::LOGIN_PASSWORD, post(routes::login::login_password))
         .route(paths::LOGIN_CODE_SEND, post(routes::code::send_code))
         .route(paths::LOGIN_CODE, post(routes::code::verify_code))
+        .route(paths::LOGIN_CPS_NONCE, post(routes::cps::nonce))
+        .route(paths::LOGIN_CPS, post(routes::cps::login_cps))
         .route(paths::LOGOUT, post(routes::logout::logout))
         .route(paths::SESSION, get(routes::session::current_session))
         .route(
@@ -154,7 +157,10 @@ async fn prepare(mut config: Config) -> anyhow::Result<(TcpListener, Router, Con
     static_files::warn_if_missing(&config);
     let secret_box =
         totp::SecretBox::load(config.otp_key.as_deref(), config.otp_key_file().as_deref())?;
-    let state = AppState::new(config.clone(), db, system_clock()).with_secret_box(secret_box);
+    let cps_trust = cps::load_trust(&config)?;
+    let state = AppState::new(config.clone(), db, system_clock())
+        .with_secret_box(secret_box)
+        .with_cps_trust(cps_trust);
     Ok((listener, app(state), config))
 }
 

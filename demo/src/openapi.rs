@@ -1,10 +1,10 @@
 //! The OpenAPI document of the portal API, generated from core's wire types.
 
-use crate::routes::{change_password, code, login, logout, session};
+use crate::routes::{change_password, code, cps, login, logout, session};
 use axum::Json;
 use sesame_core::api::{
-    ChangePasswordRequest, CodeStep, Enrolment, LoginPasswordRequest, SendCodeRequest, SessionInfo,
-    VerifyCodeRequest,
+    ChangePasswordRequest, CodeStep, CpsLoginRequest, CpsNonce, Enrolment, LoginPasswordRequest,
+    SendCodeRequest, SessionInfo, VerifyCodeRequest,
 };
 use sesame_core::otp::OtpChannel;
 use sesame_core::password::RuleOutcome;
@@ -20,12 +20,16 @@ use utoipa::OpenApi;
             Every POST must carry `x-sesame-csrf: 1`. The session is the HttpOnly `__Host-sesame_session` cookie (`sesame_session` in dev mode); \
             a browser that logged in before also holds a device cookie, `__Host-sesame_device`. \
             When a method has a code step, `POST /login/password` answers `202` with a `CodeStep` and sets the attempt cookie \
-            `__Host-sesame-attempt` (`sesame-attempt` in dev mode) that `/login/code/send` and `/login/code` read."
+            `__Host-sesame-attempt` (`sesame-attempt` in dev mode) that `/login/code/send` and `/login/code` read. \
+            A CPS card login asks `/login/cps/nonce` for a nonce (and the CPS cookie `__Host-sesame-cps`, `sesame-cps` in dev mode), \
+            has the card sign SHA-256(origin) ‖ SHA-256(nonce), and posts the certificate, algorithm and signature to `/login/cps`."
     ),
     paths(
         login::login_password,
         code::send_code,
         code::verify_code,
+        cps::nonce,
+        cps::login_cps,
         logout::logout,
         session::current_session,
         change_password::change_password,
@@ -37,6 +41,8 @@ use utoipa::OpenApi;
         Enrolment,
         SendCodeRequest,
         VerifyCodeRequest,
+        CpsNonce,
+        CpsLoginRequest,
         OtpChannel,
         Step,
         ChangePasswordRequest,
@@ -47,7 +53,7 @@ use utoipa::OpenApi;
         Method,
         AssuranceLevel
     )),
-    tags((name = "session", description = "Log in (password, then a one-time code where the method has one), log out, session, password change"))
+    tags((name = "session", description = "Log in (password, then a one-time code where the method has one; or a CPS card), log out, session, password change"))
 )]
 pub struct ApiDoc;
 

@@ -2,6 +2,7 @@
 
 pub mod change_password;
 pub mod code;
+pub mod cps;
 pub mod login;
 pub mod logout;
 pub mod outbox;

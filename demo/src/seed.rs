@@ -22,7 +22,7 @@ pub struct DemoAccount {
 }
 
 /// The demo accounts (also used by the end-to-end tests).
-pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
     DemoAccount {
         portal: "paaco",
         identifier: "jeanne.martin",
@@ -63,7 +63,43 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
         phone: "06 12 34 56 05",
         email: "karim.benali@exemple.fr",
     },
+    // The CPS test card's holder (see DEMO_CPS_HOLDERS) on a portal that offers card login;
+    // after the other five so that "the account of a portal" stays the first one.
+    DemoAccount {
+        portal: "paaco",
+        identifier: "karim.benali",
+        password: "garonne-stethoscope-lune",
+        display_name: "Dr Karim Benali",
+        phone: "06 12 34 56 06",
+        email: "k.benali@exemple.fr",
+    },
 ];
+
+/// A card holder linked to a demo account: the subject's `serialNumber` of the CPS card's
+/// authentication certificate ("8" + the RPPS number) opens `identifier` on `portal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CpsHolder {
+    /// Portal id (a core preset offering `cps`).
+    pub portal: &'static str,
+    /// The account's identifier (one of [`DEMO_ACCOUNTS`]).
+    pub identifier: &'static str,
+    /// The card's national identifier: "8" + the RPPS number.
+    pub national_id: &'static str,
+    /// The holder's name, the certificate's common name.
+    pub name: &'static str,
+    /// The RPPS number.
+    pub rpps: &'static str,
+}
+
+/// The demo's card holders: the SoftHSM2 test card (`cargo xtask setup`, PIN 1234) is issued
+/// to the first by the demo's test CA ([`crate::cps::TestCa::issue_card`]).
+pub const DEMO_CPS_HOLDERS: [CpsHolder; 1] = [CpsHolder {
+    portal: "paaco",
+    identifier: "karim.benali",
+    national_id: "810012345678",
+    name: "Dr Karim Benali",
+    rpps: "10012345678",
+}];
 
 /// Creates the demo accounts, or resets them (password, name, failure count) to the printed
 /// values: running it twice gives the same database.
@@ -79,6 +115,11 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
             .with_context(|| {
                 format!("cannot seed the demo account {}/{}", a.portal, a.identifier)
             })?;
+    }
+    for h in DEMO_CPS_HOLDERS {
+        db::upsert_cps_holder(db, h.portal, h.national_id, h.identifier)
+            .await
+            .with_context(|| format!("cannot link the demo card holder {}", h.name))?;
     }
     Ok(())
 }
@@ -96,6 +137,13 @@ pub fn banner(url: &str) -> String {
     );
     for [portal, id, pw, name] in rows {
         out.push_str(&format!("  {portal:<10} {id:<14} {pw:<24} {name}\n"));
+    }
+    for h in DEMO_CPS_HOLDERS {
+        out.push_str(&format!(
+            "\nCPS card (test CA, SoftHSM2 token from `cargo xtask setup`, PIN 1234): {} \
+             (RPPS {}) opens {}/{}\n",
+            h.name, h.rpps, h.portal, h.identifier
+        ));
     }
     out
 }

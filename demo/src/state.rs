@@ -2,6 +2,7 @@
 //! permits that bound how many argon2 computations run at once.
 
 use crate::config::Config;
+use crate::cps::Trust;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::rate_limit::IpLimiter;
@@ -43,6 +44,7 @@ pub struct AppState {
     hash_permits: Arc<Semaphore>,
     hash_wait: Duration,
     secret_box: Option<Arc<SecretBox>>,
+    cps_trust: Arc<Trust>,
     /// Who delivers codes by SMS and e-mail.
     pub senders: Senders,
 }
@@ -76,6 +78,9 @@ impl AppState {
         let senders = senders_for(&config, &pool);
         AppState {
             secret_box,
+            // No CA until one is given: `crate::serve` and `crate::spawn` load the configured
+            // ones (see `with_cps_trust`).
+            cps_trust: Arc::new(Trust::default()),
             senders,
             config: Arc::new(config),
             db: pool,
@@ -110,6 +115,17 @@ impl AppState {
     pub fn with_secret_box(mut self, secret_box: SecretBox) -> AppState {
         self.secret_box = Some(Arc::new(secret_box));
         self
+    }
+
+    /// Replaces the certification authorities whose CPS card certificates are accepted.
+    pub fn with_cps_trust(mut self, trust: Trust) -> AppState {
+        self.cps_trust = Arc::new(trust);
+        self
+    }
+
+    /// The certification authorities whose CPS card certificates are accepted.
+    pub fn cps_trust(&self) -> &Trust {
+        &self.cps_trust
     }
 
     /// Replaces who delivers codes (tests: a sender that fails).
