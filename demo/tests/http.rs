@@ -256,6 +256,8 @@ async fn openapi_lists_every_path_of_the_api() {
         (paths::LOGIN_PASSWORD, "post"),
         (paths::LOGIN_CODE_SEND, "post"),
         (paths::LOGIN_CODE, "post"),
+        (paths::LOGIN_CPS_NONCE, "post"),
+        (paths::LOGIN_CPS, "post"),
         (paths::LOGOUT, "post"),
         (paths::SESSION, "get"),
         (paths::CHANGE_PASSWORD, "post"),

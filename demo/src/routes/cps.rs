@@ -184,7 +184,11 @@ pub async fn login_cps(
         None => false,
     };
     if !used {
-        return fail(AuditOutcome::NonceInvalid, ErrorCode::CpsNonceInvalid.into()).await;
+        return fail(
+            AuditOutcome::NonceInvalid,
+            ErrorCode::CpsNonceInvalid.into(),
+        )
+        .await;
     }
 
     // 5. The certificate, then the signature.
@@ -202,7 +206,11 @@ pub async fn login_cps(
         None => None,
     };
     let Some(account) = account else {
-        return fail(AuditOutcome::HolderUnknown, ErrorCode::CpsHolderUnknown.into()).await;
+        return fail(
+            AuditOutcome::HolderUnknown,
+            ErrorCode::CpsHolderUnknown.into(),
+        )
+        .await;
     };
 
     state.ip_limiter.release(slot);
