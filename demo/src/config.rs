@@ -47,11 +47,6 @@ pub struct Config {
     /// The sender of those e-mails (`SESAME_MAIL_FROM`, default
     /// `Sésame <no-reply@sesame.invalid>`).
     pub mail_from: String,
-    /// The certification authorities whose CPS card certificates are accepted
-    /// (`SESAME_CPS_CA`: a PEM file of CA certificates — the IGC-Santé ones in production).
-    /// Without it, dev mode trusts the demo's test CA ([`Config::cps_test_ca_files`]) and
-    /// otherwise no card is accepted ([`crate::cps`]).
-    pub cps_ca: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -68,7 +63,6 @@ impl std::fmt::Debug for Config {
             .field("otp_key", &self.otp_key.as_ref().map(|_| "***"))
             .field("smtp", &self.smtp)
             .field("mail_from", &self.mail_from)
-            .field("cps_ca", &self.cps_ca)
             .finish()
     }
 }
@@ -100,7 +94,6 @@ impl Default for Config {
             otp_key: None,
             smtp: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
-            cps_ca: None,
         }
     }
 }
@@ -179,9 +172,6 @@ impl Config {
             from.parse::<lettre::message::Mailbox>()
                 .with_context(|| format!("SESAME_MAIL_FROM={from:?} is not an address"))?;
             config.mail_from = from;
-        }
-        if let Some(path) = lookup("SESAME_CPS_CA").filter(|p| !p.trim().is_empty()) {
-            config.cps_ca = Some(PathBuf::from(path.trim()));
         }
         Ok(config)
     }
@@ -302,9 +292,7 @@ mod tests {
                 PathBuf::from("sesame-demo.sqlite-cps-ca-key.pem")
             ))
         );
-        assert_eq!(c.cps_ca, None);
-        let c = from(&[("SESAME_CPS_CA", "/etc/sesame/igc-sante.pem")]).unwrap();
-        assert_eq!(c.cps_ca, Some(PathBuf::from("/etc/sesame/igc-sante.pem")));
+
         let key = "0f".repeat(32);
         let c = from(&[
             ("SESAME_OTP_KEY", key.as_str()),

@@ -36,7 +36,7 @@ use base64::Engine;
 use ring::signature::{self, UnparsedPublicKey};
 use sesame_core::api::{CPS_NONCE_BYTES, CPS_NONCE_LIFE_SECS};
 use sesame_core::ErrorCode;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use x509_parser::oid_registry::{
     OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_PKCS1_RSAENCRYPTION, OID_X509_SERIALNUMBER,
 };
@@ -122,7 +122,7 @@ impl CardAlgorithm {
 /// A card certificate as DER, parsed once it is known to be one.
 pub fn parse_certificate(der: &[u8]) -> Option<X509Certificate<'_>> {
     match X509Certificate::from_der(der) {
-        Ok((rest, cert)) if rest.is_empty() => Some(cert),
+        Ok(([], cert)) => Some(cert),
         _ => None,
     }
 }
@@ -171,9 +171,22 @@ impl Trust {
     }
 }
 
-/// The portal's trust, from the configuration (see the module's documentation).
-pub fn load_trust(config: &Config) -> anyhow::Result<Trust> {
-    if let Some(path) = &config.cps_ca {
+/// The environment variable naming the PEM file of trusted CA certificates.
+pub const CA_FILE_VAR: &str = "SESAME_CPS_CA";
+
+/// The PEM file of `SESAME_CPS_CA`, if set (read once, at start, by [`crate::serve`] and
+/// [`crate::spawn`]). Not a [`Config`] field yet: the end-to-end harness builds `Config` field
+/// by field.
+pub fn ca_file_from_env() -> Option<PathBuf> {
+    std::env::var_os(CA_FILE_VAR)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The portal's trust: the CA certificates of `ca_file` (`SESAME_CPS_CA`), else in dev mode
+/// the test CA beside the database (see the module's documentation), else none.
+pub fn load_trust(config: &Config, ca_file: Option<&Path>) -> anyhow::Result<Trust> {
+    if let Some(path) = ca_file {
         let pem = std::fs::read(path)
             .with_context(|| format!("SESAME_CPS_CA: cannot read {}", path.display()))?;
         return Trust::from_pem(&pem)

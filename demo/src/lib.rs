@@ -157,7 +157,7 @@ async fn prepare(mut config: Config) -> anyhow::Result<(TcpListener, Router, Con
     static_files::warn_if_missing(&config);
     let secret_box =
         totp::SecretBox::load(config.otp_key.as_deref(), config.otp_key_file().as_deref())?;
-    let cps_trust = cps::load_trust(&config)?;
+    let cps_trust = cps::load_trust(&config, cps::ca_file_from_env().as_deref())?;
     let state = AppState::new(config.clone(), db, system_clock())
         .with_secret_box(secret_box)
         .with_cps_trust(cps_trust);

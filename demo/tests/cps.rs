@@ -581,14 +581,14 @@ async fn malformed_fields_keep_the_nonce() {
     let key = CardKey::rsa();
     let cert = Card::default().issue(&key);
     let (token, cookie) = signed(&app, &key, &cert, "RS256").await;
-    let variants: [(&str, &dyn Fn(&mut Token)); 5] = [
-        ("bad base64 certificate", &|t| {
+    let variants: [(&str, Change); 5] = [
+        ("bad base64 certificate", |t| {
             t.certificate = "not base64!".into()
         }),
-        ("garbage DER", &|t| t.certificate = b64(b"\x30\x03garbage")),
-        ("bad base64 signature", &|t| t.signature = "%%%".into()),
-        ("unknown algorithm", &|t| t.algorithm = "HS256".into()),
-        ("lower-case algorithm", &|t| t.algorithm = "rs256".into()),
+        ("garbage DER", |t| t.certificate = b64(b"\x30\x03garbage")),
+        ("bad base64 signature", |t| t.signature = "%%%".into()),
+        ("unknown algorithm", |t| t.algorithm = "HS256".into()),
+        ("lower-case algorithm", |t| t.algorithm = "rs256".into()),
     ];
     for (what, change) in variants {
         let mut bad = clone(&token);
@@ -615,6 +615,9 @@ async fn malformed_fields_keep_the_nonce() {
     // The nonce was not used by any of these.
     assert_logged_in(&app, &post_token(&app, &token, &cookie).await).await;
 }
+
+/// A change that makes a token malformed.
+type Change = fn(&mut Token);
 
 fn clone(t: &Token) -> Token {
     Token {
@@ -688,7 +691,7 @@ async fn the_dev_test_ca_issues_the_cards_the_demo_trusts() {
         dev_mode: true,
         ..sesame_demo::Config::default()
     };
-    let trust = sesame_demo::cps::load_trust(&config).unwrap();
+    let trust = sesame_demo::cps::load_trust(&config, None).unwrap();
     assert_eq!(trust.len(), 1);
     let (cert_file, key_file) = config.cps_test_ca_files().unwrap();
     let ca = sesame_demo::cps::test_ca(&cert_file, &key_file).unwrap();
@@ -710,5 +713,18 @@ async fn the_dev_test_ca_issues_the_cards_the_demo_trusts() {
         dev_mode: false,
         ..config
     };
-    assert!(sesame_demo::cps::load_trust(&prod).unwrap().is_empty());
+    assert!(sesame_demo::cps::load_trust(&prod, None)
+        .unwrap()
+        .is_empty());
+    // SESAME_CPS_CA: the CAs of a PEM file, whatever the mode.
+    let pem = dir.path().join("igc-sante.pem");
+    std::fs::write(&pem, &ca.cert_pem).unwrap();
+    assert_eq!(
+        sesame_demo::cps::load_trust(&prod, Some(&pem))
+            .unwrap()
+            .len(),
+        1
+    );
+    std::fs::write(&pem, "nothing").unwrap();
+    assert!(sesame_demo::cps::load_trust(&prod, Some(&pem)).is_err());
 }
