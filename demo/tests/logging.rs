@@ -78,7 +78,38 @@ async fn requests_are_logged_by_path_never_with_their_query() {
         .collect();
     let token = attempt.split_once('=').unwrap().1.to_owned();
 
+    // CPS: neither the nonce, nor the browser's CPS token, nor what the card sent is logged.
+    let answer = app.post_json("/api/login/cps/nonce", "", None).await;
+    assert_eq!(answer.status, 200);
+    let nonce = answer.json()["nonce"].as_str().unwrap().to_owned();
+    let cps_cookie = answer
+        .cookie_named(sesame_demo::cps::COOKIE_NAME)
+        .expect("the CPS cookie");
+    let cps_token = cps_cookie.split_once('=').unwrap().1.to_owned();
+    let body = serde_json::json!({
+        "portal": "paaco", "certificate": "Q2VydGlmaWNhdC1TZWNyZXQ", "algorithm": "ES256",
+        "signature": "U2lnbmF0dXJlLVNlY3JldA", "origin": "http://127.0.0.1:8080", "nonce": nonce,
+    });
+    let req = common::post("/api/login/cps")
+        .header("content-type", "application/json")
+        .header(sesame_core::api::CSRF_HEADER, "1")
+        .header("origin", "http://127.0.0.1:8080")
+        .header("cookie", &cps_cookie);
+    let answer = app
+        .send(req.body(axum::body::Body::from(body.to_string())).unwrap())
+        .await;
+    assert_eq!(answer.status, 400, "garbage DER");
+
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("/api/login/cps"), "{text}");
+    for secret in [
+        nonce.as_str(),
+        cps_token.as_str(),
+        "Q2VydGlmaWNhdC1TZWNyZXQ",
+        "U2lnbmF0dXJlLVNlY3JldA",
+    ] {
+        assert!(!text.contains(secret), "{secret} logged: {text}");
+    }
     assert!(
         text.contains("/api/login/code"),
         "the code step is logged: {text}"
