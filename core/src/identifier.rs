@@ -25,7 +25,7 @@ impl IdentifierRule {
     /// Whether `identifier` (trimmed) has the right shape.
     pub fn accepts(&self, identifier: &str) -> bool {
         let id = identifier.trim();
-        if id.is_empty() || id.chars().count() > MAX_IDENTIFIER_LEN || id.contains('\0') {
+        if id.is_empty() || id.chars().count() > MAX_IDENTIFIER_LEN || id.bytes().any(|b| b == 0) {
             return false;
         }
         match self {

@@ -137,12 +137,17 @@ impl CodeProblem {
                 "Type the code you received (or that your app shows).",
             )
             .to_owned(),
-            CodeProblem::WrongLength { expected } => pick(
-                lang,
-                "Le code doit comporter {n}\u{a0}chiffres. Vérifiez-le et saisissez-le en entier.",
-                "The code has {n} digits. Check it and type all of it.",
-            )
-            .replace("{n}", &expected.to_string()),
+            // Put together rather than `replace`d: a substring search costs 2 KB of wasm.
+            CodeProblem::WrongLength { expected } => [
+                pick(lang, "Le code doit comporter ", "The code has "),
+                &expected.to_string(),
+                pick(
+                    lang,
+                    "\u{a0}chiffres. Vérifiez-le et saisissez-le en entier.",
+                    " digits. Check it and type all of it.",
+                ),
+            ]
+            .concat(),
             CodeProblem::NotDigits => pick(
                 lang,
                 "Le code ne contient que des chiffres. Recopiez-le sans lettre ni autre signe.",

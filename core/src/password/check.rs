@@ -72,7 +72,7 @@ pub fn is_acceptable(outcomes: &[RuleOutcome]) -> bool {
 fn culprits(password: &str, bad: impl Fn(char) -> bool) -> String {
     let mut found = String::new();
     for c in password.chars().filter(|&c| bad(c)) {
-        if !found.contains(c) {
+        if !has(&found, c) {
             found.push(c);
         }
     }
@@ -87,9 +87,9 @@ fn check_rule(rule: &Rule, password: &str, ctx: CheckContext<'_>) -> (bool, Stri
         Rule::Uppercase => (password.chars().any(char::is_uppercase), String::new()),
         Rule::Lowercase => (password.chars().any(char::is_lowercase), String::new()),
         Rule::Digit => (password.chars().any(|c| c.is_ascii_digit()), String::new()),
-        Rule::Special { allowed } => (password.chars().any(|c| allowed.contains(c)), String::new()),
+        Rule::Special { allowed } => (password.chars().any(|c| has(allowed, c)), String::new()),
         Rule::Forbidden { chars } => {
-            let found = culprits(password, |c| chars.contains(c));
+            let found = culprits(password, |c| has(chars, c));
             (found.is_empty(), found)
         }
         Rule::DigitsOnly => {
@@ -141,13 +141,49 @@ fn contains_identifier(password: &str, ctx: CheckContext<'_>) -> bool {
         return false;
     }
     let pw = (ctx.lowercase)(password);
-    pw == id || (id.chars().count() >= 3 && pw.contains(&id))
+    pw == id || (id.chars().count() >= 3 && contains(&pw, &id))
+}
+
+/// `s.contains(c)`, character by character: `str::contains` looks for a non-ASCII character
+/// with the substring search, which the widget's wasm can do without (see [`contains`]).
+fn has(s: &str, c: char) -> bool {
+    s.chars().any(|x| x == c)
+}
+
+/// `haystack.contains(needle)`, byte by byte: UTF-8 matches only on character boundaries, so
+/// the answer is the same, without the two-way substring search (2 KB of the widget's wasm).
+fn contains(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::password::PasswordPolicy;
+
+    #[test]
+    fn searches_judge_as_str_does() {
+        for (hay, needle) in [
+            ("motdepasse-éloïse", "éloïse"),
+            ("éloïse", "loï"),
+            ("eloise", "éloïse"),
+            ("aé", "\u{301}"),
+            ("abc", "abc"),
+            ("ab", "abc"),
+        ] {
+            assert_eq!(
+                contains(hay, needle),
+                hay.contains(needle),
+                "{hay} {needle}"
+            );
+        }
+        for c in ['é', 'e', '€', '\0'] {
+            assert_eq!(has("café €", c), "café €".contains(c), "{c}");
+        }
+    }
 
     #[test]
     fn guessable_pins() {
