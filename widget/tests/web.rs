@@ -7,7 +7,7 @@ use sesame_core::password::{check, CheckContext, PasswordPolicy};
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 use sesame_widget::api::Api;
 use sesame_widget::components::change_password::{ChangePasswordForm, ChangePasswordFormProps};
-use sesame_widget::components::error_message::{ErrorMessage, ErrorMessageProps};
+use sesame_widget::components::error_message::error_message;
 use sesame_widget::dom;
 use sesame_widget::state::problem::Problem;
 use sesame_widget::texts::rules_met;
@@ -21,7 +21,7 @@ use wasm_bindgen_test::*;
 use web_sys::{
     Element, HtmlElement, HtmlFormElement, HtmlInputElement, InputEvent, InputEventInit,
 };
-use yew::{props, Callback, Renderer};
+use yew::{component, props, Callback, Html, Renderer};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -343,12 +343,16 @@ async fn password_rules_render_their_outcomes() {
 #[wasm_bindgen_test]
 async fn errors_render_in_french_from_core_with_the_support_contact() {
     let root = container();
-    let props = props!(ErrorMessageProps {
-        problem: Problem::Api(ErrorCode::InvalidCredentials),
-        lang: Lang::Fr,
-        support: Some(Rc::new(PortalConfig::spico().support)),
-    });
-    Renderer::<ErrorMessage>::with_root_and_props(root.clone(), props).render();
+    #[component]
+    fn Error() -> Html {
+        let support = PortalConfig::spico().support;
+        error_message(
+            &Problem::Api(ErrorCode::InvalidCredentials),
+            Lang::Fr,
+            Some(&support),
+        )
+    }
+    Renderer::<Error>::with_root(root.clone()).render();
     let alert = wait_for(&root, "[role=\"alert\"].sesame-error").await;
     assert!(alert
         .text_content()

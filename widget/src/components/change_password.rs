@@ -1,7 +1,7 @@
 //! Change password, with the live checklist. Renders
 //! [`state::change_password`](crate::state::change_password).
 
-use super::error_message::ErrorMessage;
+use super::error_message::error_message;
 use super::password_field::PasswordField;
 use super::password_rules::PasswordRules;
 use crate::api::Api;
@@ -106,8 +106,8 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
                 caps_lock={state.caps_lock} oncapslock={on_caps} inputmode={numeric}
                 describedby={rules_id.clone()} {lang} />
             <PasswordRules outcomes={state.outcomes.clone()} {lang} id={rules_id} />
-            if let Some(problem) = state.submission.problem.clone() {
-                <ErrorMessage {problem} {lang} />
+            if let Some(problem) = &state.submission.problem {
+                {error_message(problem, lang, None)}
             }
             <div class="sesame-actions">
                 <button type="submit" class="sesame-primary"

@@ -3,7 +3,7 @@
 //! groups of four), type the code, send it again after the cooldown. Renders
 //! [`state::code_entry`](crate::state::code_entry).
 
-use super::error_message::ErrorMessage;
+use super::error_message::error_message;
 use crate::api::Api;
 use crate::dom;
 use crate::hooks::use_uid::use_uid;
@@ -214,8 +214,8 @@ pub fn CodeStepForm(props: &CodeStepFormProps) -> Html {
                         value={state.code.clone()} oninput={on_code} />
                 </div>
             }
-            if let Some(problem) = state.submission.problem.clone() {
-                <ErrorMessage {problem} {lang} support={props.support.clone()} />
+            if let Some(problem) = &state.submission.problem {
+                {error_message(problem, lang, Some(&*props.support))}
             }
             if !choosing {
                 <button type="submit" class="sesame-primary"

@@ -1,6 +1,6 @@
 //! "Forgotten password?": the portal's reset link if it has one, otherwise its support contact.
 
-use super::support_contact::SupportContact;
+use super::support_contact::support_contact;
 use crate::dom;
 use crate::hooks::use_uid::use_uid;
 use crate::texts::T;
@@ -35,7 +35,7 @@ pub fn ForgotPassword(props: &ForgotPasswordProps) -> Html {
         None => html! {
             <>
                 <p>{T::ForgotContactSupport.get(lang)}</p>
-                <SupportContact support={Rc::new(props.config.support.clone())} {lang} />
+                {support_contact(&props.config.support, lang)}
             </>
         },
     };

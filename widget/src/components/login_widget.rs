@@ -2,12 +2,12 @@
 //! method that works, then the session panel. The Yew API of Sésame.
 
 use super::code_step::CodeStepForm;
-use super::error_message::ErrorMessage;
+use super::error_message::error_message;
 use super::extension_offer::ExtensionOffer;
-use super::method_chooser::MethodChooser;
+use super::method_chooser::method_chooser;
 use super::password_login::PasswordLoginForm;
 use super::session_panel::SessionPanel;
-use super::support_contact::SupportContact;
+use super::support_contact::support_contact;
 use crate::api::{Api, LoginOutcome};
 use crate::dom;
 use crate::hooks::use_accent::use_accent;
@@ -174,12 +174,11 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
         View::Method(_) | View::NoMethod => html! {
             <div class="sesame-no-method">
                 <p>{T::NoMethod.get(lang)}</p>
-                <SupportContact support={support.clone()} {lang} />
+                {support_contact(&support, lang)}
             </div>
         },
         View::Chooser => html! {
-            <MethodChooser config={config.clone()} methods={state.methods.clone()} {lang}
-                onchoose={dispatcher.reform(Action::Choose)} />
+            {method_chooser(&config, &state.methods, lang, &dispatcher.reform(Action::Choose))}
         },
     };
     let title_id = format!("{uid}-portal");
@@ -195,8 +194,8 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
                     {T::OtherLanguage.get(lang)}
                 </button>
             </header>
-            if let Some(problem) = state.problem.clone() {
-                <ErrorMessage {problem} {lang} support={support.clone()} />
+            if let Some(problem) = &state.problem {
+                {error_message(problem, lang, Some(&*support))}
             }
             if state.can_go_back() {
                 <button type="button" class="sesame-link-button"

@@ -2,29 +2,21 @@
 
 use crate::texts::T;
 use sesame_core::{Lang, Method, PortalConfig};
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// Props of [`MethodChooser`].
-#[derive(Properties, PartialEq)]
-pub struct MethodChooserProps {
-    /// The portal.
-    pub config: Rc<PortalConfig>,
-    /// The methods that work.
-    pub methods: Vec<Method>,
-    /// Interface language.
-    pub lang: Lang,
-    /// A method was chosen.
-    pub onchoose: Callback<Method>,
-}
-
-/// `button[data-method]` for each method.
-#[component]
-pub fn MethodChooser(props: &MethodChooserProps) -> Html {
-    let lang = props.lang;
-    let buttons = props.methods.iter().map(|&method| {
-        let label = props.config.method_label(method, lang).to_owned();
-        let onclick = props.onchoose.reform(move |_: MouseEvent| method);
+/// `nav.sesame-chooser`: one button per method of `methods`, in the portal's words; a press
+/// is told to `onchoose`. A function, not a component: see
+/// [`error_message`](super::error_message::error_message).
+#[inline(never)]
+pub fn method_chooser(
+    config: &PortalConfig,
+    methods: &[Method],
+    lang: Lang,
+    onchoose: &Callback<Method>,
+) -> Html {
+    let buttons = methods.iter().map(|&method| {
+        let label = config.method_label(method, lang).to_owned();
+        let onclick = onchoose.reform(move |_: MouseEvent| method);
         html! {
             <li>
                 <button type="button" class="sesame-method" data-method={method.as_str()} {onclick}>

@@ -1,7 +1,7 @@
 //! The identifier + password form, first step of the password and one-time code methods.
 //! Renders [`state::password_login`](crate::state::password_login).
 
-use super::error_message::ErrorMessage;
+use super::error_message::error_message;
 use super::forgot_password::ForgotPassword;
 use super::password_field::PasswordField;
 use crate::api::{Api, LoginOutcome};
@@ -153,8 +153,8 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
                 ontoggle={on_toggle} oninput={on_password}
                 caps_lock={state.caps_lock} oncapslock={on_caps}
                 inputmode={config.password.input_mode()} {lang} />
-            if let Some(problem) = state.submission.problem.clone() {
-                <ErrorMessage {problem} {lang} support={Rc::new(config.support.clone())} />
+            if let Some(problem) = &state.submission.problem {
+                {error_message(problem, lang, Some(&config.support))}
             }
             <button type="submit" class="sesame-primary"
                 aria-disabled={state.submission.submitting.then_some("true")}>

@@ -3,17 +3,7 @@
 use crate::texts::T;
 use sesame_core::portal::Support;
 use sesame_core::Lang;
-use std::rc::Rc;
 use yew::prelude::*;
-
-/// Props of [`SupportContact`].
-#[derive(Properties, PartialEq)]
-pub struct SupportContactProps {
-    /// The portal's support.
-    pub support: Rc<Support>,
-    /// Interface language.
-    pub lang: Lang,
-}
 
 /// `tel:` form of a number as people dial it: digits and a leading `+` only.
 pub fn tel_href(phone: &str) -> String {
@@ -26,11 +16,10 @@ pub fn tel_href(phone: &str) -> String {
     href
 }
 
-/// The support contact.
-#[component]
-pub fn SupportContact(props: &SupportContactProps) -> Html {
-    let SupportContactProps { support, lang } = props;
-    let lang = *lang;
+/// The support contact (a function, not a component: see
+/// [`error_message`](super::error_message::error_message)).
+#[inline(never)]
+pub fn support_contact(support: &Support, lang: Lang) -> Html {
     let phone = support.phone.as_ref().map(|phone| {
         let note = support.phone_note.as_ref().map(|n| {
             html! { <span class="sesame-support-note">{" ("}{n.get(lang)}{")"}</span> }
