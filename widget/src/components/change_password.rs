@@ -3,7 +3,7 @@
 
 use super::error_message::error_message;
 use super::password_field::PasswordField;
-use super::password_rules::PasswordRules;
+use super::password_rules::password_rules;
 use crate::api::Api;
 use crate::dom;
 use crate::hooks::use_uid::use_uid;
@@ -105,7 +105,7 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
                 oninput={cb(|v| Action::New(Secret::new(v)))}
                 caps_lock={state.caps_lock} oncapslock={on_caps} inputmode={numeric}
                 describedby={rules_id.clone()} {lang} />
-            <PasswordRules outcomes={state.outcomes.clone()} {lang} id={rules_id} />
+            {password_rules(&state.outcomes, lang, Some(rules_id.into()))}
             if let Some(problem) = &state.submission.problem {
                 {error_message(problem, lang, None)}
             }

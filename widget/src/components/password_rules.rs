@@ -21,21 +21,22 @@ pub struct PasswordRulesProps {
 }
 
 /// The checklist: `ul.sesame-rules > li[data-rule][data-met]`, `data-met` being `true`, `false`
-/// or `on-submit`.
+/// or `on-submit` (for Yew apps; the widget's own forms call [`password_rules`]).
 #[component]
 pub fn PasswordRules(props: &PasswordRulesProps) -> Html {
-    let lang = props.lang;
+    password_rules(&props.outcomes, props.lang, props.id.clone())
+}
+
+/// [`PasswordRules`] as a function: no component of its own in the widget (see
+/// [`error_message`](super::error_message::error_message)).
+#[inline(never)]
+pub fn password_rules(outcomes: &[RuleOutcome], lang: Lang, id: Option<AttrValue>) -> Html {
     // A rule this build cannot check (the common-password list is on the server) is shown as
     // "checked on submit" and left out of the count.
-    let checkable = || {
-        props
-            .outcomes
-            .iter()
-            .filter(|o| !o.rule.checked_on_submit())
-    };
+    let checkable = || outcomes.iter().filter(|o| !o.rule.checked_on_submit());
     let met = checkable().filter(|o| o.met).count();
     let total = checkable().count();
-    let items = props.outcomes.iter().map(|o| {
+    let items = outcomes.iter().map(|o| {
         let on_submit = o.rule.checked_on_submit();
         let (icon, state, data_met) = if on_submit {
             ("…", None, "on-submit")
@@ -67,7 +68,7 @@ pub fn PasswordRules(props: &PasswordRulesProps) -> Html {
         }
     });
     html! {
-        <div class="sesame-rules-block" id={props.id.clone()}>
+        <div class="sesame-rules-block" {id}>
             <p class="sesame-rules-title">{T::RulesTitle.get(lang)}</p>
             <ul class="sesame-rules">{for items}</ul>
             <p class={dom::class::RULES_COUNT} aria-live="polite">
