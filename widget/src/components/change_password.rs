@@ -2,7 +2,7 @@
 //! [`state::change_password`](crate::state::change_password).
 
 use super::error_message::error_message;
-use super::password_field::PasswordField;
+use super::password_field::{password_field, PasswordFieldProps};
 use super::password_rules::password_rules;
 use crate::api::Api;
 use crate::dom;
@@ -92,19 +92,36 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
             // For password managers: which account the new password belongs to.
             <input type="text" name="username" autocomplete="username" hidden=true
                 readonly=true value={props.identifier.clone()} />
-            <PasswordField id={format!("{uid}-current")} name={dom::field::CURRENT_PASSWORD}
-                label={T::CurrentPassword.get(lang)} autocomplete="current-password"
-                value={state.current.expose().to_owned()} shown={state.show_current}
-                ontoggle={toggle(Action::ToggleShowCurrent)}
-                oninput={cb(|v| Action::Current(Secret::new(v)))}
-                caps_lock={state.caps_lock} oncapslock={on_caps.clone()} inputmode={numeric} {lang} />
-            <PasswordField id={format!("{uid}-new")} name={dom::field::NEW_PASSWORD}
-                label={T::NewPassword.get(lang)} autocomplete="new-password"
-                value={state.new.expose().to_owned()} shown={state.show_new}
-                ontoggle={toggle(Action::ToggleShowNew)}
-                oninput={cb(|v| Action::New(Secret::new(v)))}
-                caps_lock={state.caps_lock} oncapslock={on_caps} inputmode={numeric}
-                describedby={rules_id.clone()} {lang} />
+            {password_field(PasswordFieldProps {
+                id: format!("{uid}-current").into(),
+                name: dom::field::CURRENT_PASSWORD.into(),
+                label: T::CurrentPassword.get(lang).into(),
+                autocomplete: "current-password".into(),
+                value: state.current.expose().to_owned().into(),
+                shown: state.show_current,
+                ontoggle: toggle(Action::ToggleShowCurrent),
+                oninput: cb(|v| Action::Current(Secret::new(v))),
+                caps_lock: state.caps_lock,
+                oncapslock: on_caps.clone(),
+                describedby: None,
+                inputmode: numeric.into(),
+                lang,
+            })}
+            {password_field(PasswordFieldProps {
+                id: format!("{uid}-new").into(),
+                name: dom::field::NEW_PASSWORD.into(),
+                label: T::NewPassword.get(lang).into(),
+                autocomplete: "new-password".into(),
+                value: state.new.expose().to_owned().into(),
+                shown: state.show_new,
+                ontoggle: toggle(Action::ToggleShowNew),
+                oninput: cb(|v| Action::New(Secret::new(v))),
+                caps_lock: state.caps_lock,
+                oncapslock: on_caps,
+                describedby: Some(rules_id.clone().into()),
+                inputmode: numeric.into(),
+                lang,
+            })}
             {password_rules(&state.outcomes, lang, Some(rules_id.into()))}
             if let Some(problem) = &state.submission.problem {
                 {error_message(problem, lang, None)}

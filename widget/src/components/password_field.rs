@@ -6,8 +6,7 @@ use sesame_core::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Props of [`PasswordField`].
-#[derive(Properties, PartialEq)]
+/// What [`password_field`] shows.
 pub struct PasswordFieldProps {
     /// The input's id (unique on the page).
     pub id: AttrValue,
@@ -30,18 +29,17 @@ pub struct PasswordFieldProps {
     /// A key was pressed: Caps Lock on or off.
     pub oncapslock: Callback<bool>,
     /// Ids of elements describing the field (hint, checklist).
-    #[prop_or_default]
     pub describedby: Option<AttrValue>,
-    /// `numeric` for digit-only passwords.
-    #[prop_or(AttrValue::Static("text"))]
+    /// `numeric` for digit-only passwords, else `text`.
     pub inputmode: AttrValue,
     /// Interface language.
     pub lang: Lang,
 }
 
-/// The password field.
-#[component]
-pub fn PasswordField(props: &PasswordFieldProps) -> Html {
+/// The password field. A function, not a component (it keeps no state: its parent form does):
+/// see [`error_message`](super::error_message::error_message).
+#[inline(never)]
+pub fn password_field(props: PasswordFieldProps) -> Html {
     let lang = props.lang;
     let caps_id = format!("{}-caps", props.id);
     let describedby = [

@@ -3,7 +3,7 @@
 
 use super::error_message::error_message;
 use super::forgot_password::ForgotPassword;
-use super::password_field::PasswordField;
+use super::password_field::{password_field, PasswordFieldProps};
 use crate::api::{Api, LoginOutcome};
 use crate::dom;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
@@ -147,12 +147,21 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
                     <p class="sesame-hint" id={hint_id}>{hint}</p>
                 }
             </div>
-            <PasswordField id={format!("{uid}-password")} name={dom::field::PASSWORD}
-                label={T::Password.get(lang)} autocomplete="current-password"
-                value={state.password.expose().to_owned()} shown={state.show_password}
-                ontoggle={on_toggle} oninput={on_password}
-                caps_lock={state.caps_lock} oncapslock={on_caps}
-                inputmode={config.password.input_mode()} {lang} />
+            {password_field(PasswordFieldProps {
+                id: format!("{uid}-password").into(),
+                name: dom::field::PASSWORD.into(),
+                label: T::Password.get(lang).into(),
+                autocomplete: "current-password".into(),
+                value: state.password.expose().to_owned().into(),
+                shown: state.show_password,
+                ontoggle: on_toggle,
+                oninput: on_password,
+                caps_lock: state.caps_lock,
+                oncapslock: on_caps,
+                describedby: None,
+                inputmode: config.password.input_mode().into(),
+                lang,
+            })}
             if let Some(problem) = &state.submission.problem {
                 {error_message(problem, lang, Some(&config.support))}
             }
