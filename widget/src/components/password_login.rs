@@ -2,7 +2,7 @@
 //! Renders [`state::password_login`](crate::state::password_login).
 
 use super::error_message::error_message;
-use super::forgot_password::ForgotPassword;
+use super::forgot_password::forgot_password;
 use super::password_field::{password_field, PasswordFieldProps};
 use crate::api::{Api, LoginOutcome};
 use crate::dom;
@@ -120,6 +120,10 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
         let state = state.clone();
         Callback::from(move |on| state.dispatch(Action::CapsLock(on)))
     };
+    let on_forgot = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::ToggleForgot))
+    };
 
     let hint = rule.hint(lang);
     let links = &config.links;
@@ -169,7 +173,7 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
                 aria-disabled={state.submission.submitting.then_some("true")}>
                 {if state.submission.submitting { T::LoggingIn.get(lang) } else { T::LogIn.get(lang) }}
             </button>
-            <ForgotPassword config={config.clone()} {lang} />
+            {forgot_password(config, lang, format!("{uid}-forgot"), state.forgot_open, on_forgot)}
             if let Some(link) = &links.forgot_identifier {
                 <p class="sesame-link"><a href={link.clone()}>{T::ForgotIdentifier.get(lang)}</a></p>
             }

@@ -18,6 +18,8 @@ pub struct PasswordLogin {
     pub show_password: bool,
     /// Whether Caps Lock was on at the last key press in the password field.
     pub caps_lock: bool,
+    /// Whether "Forgotten password?" is open.
+    pub forgot_open: bool,
     /// Where the login request stands.
     pub submission: Submission,
 }
@@ -85,6 +87,8 @@ pub enum Action {
     ToggleShow,
     /// A key was pressed in the password field; Caps Lock was on or off.
     CapsLock(bool),
+    /// "Forgotten password?" was pressed: open or close what to do.
+    ToggleForgot,
     /// A step of the login request (rejected before sending: see [`PasswordLogin::prepare`]).
     Submit(Step<LoginOutcome>),
 }
@@ -130,6 +134,7 @@ impl PasswordLogin {
             Action::Password(value) => self.password = value,
             Action::ToggleShow => self.show_password = !self.show_password,
             Action::CapsLock(on) => self.caps_lock = on,
+            Action::ToggleForgot => self.forgot_open = !self.forgot_open,
             Action::Submit(step) => {
                 if !self.submission.apply(&step) {
                     return;
@@ -285,5 +290,8 @@ mod tests {
     fn reducer_applies_actions() {
         let s = Rc::new(PasswordLogin::default()).reduce(Action::Identifier("x".into()));
         assert_eq!(s.identifier, "x");
+        let s = s.reduce(Action::ToggleForgot);
+        assert!(s.forgot_open);
+        assert!(!s.reduce(Action::ToggleForgot).forgot_open);
     }
 }
