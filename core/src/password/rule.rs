@@ -49,23 +49,31 @@ pub enum Rule {
 /// Each character between quotes, for a label: French guillemets with no-break spaces (so a
 /// guillemet never ends a line alone), English curly quotes.
 fn quoted(chars: &str, lang: Lang) -> String {
-    chars
-        .chars()
-        .map(|c| match lang {
-            Lang::Fr => format!("«\u{a0}{c}\u{a0}»"),
-            Lang::En => format!("“{c}”"),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let (open, close) = match lang {
+        Lang::Fr => ("«\u{a0}", "\u{a0}»"),
+        Lang::En => ("“", "”"),
+    };
+    spaced_with(chars, open, close)
 }
 
 /// `!#$` → `! # $`: each character readable on its own.
 fn spaced(chars: &str) -> String {
-    chars
-        .chars()
-        .map(String::from)
-        .collect::<Vec<_>>()
-        .join(" ")
+    spaced_with(chars, "", "")
+}
+
+/// Each character of `chars` between `open` and `close`, separated by spaces (pushed one by
+/// one: no `format!` nor `join` of a `Vec<String>` in the widget's wasm).
+fn spaced_with(chars: &str, open: &str, close: &str) -> String {
+    let mut out = String::new();
+    for c in chars.chars() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(open);
+        out.push(c);
+        out.push_str(close);
+    }
+    out
 }
 
 impl Rule {
@@ -196,6 +204,14 @@ impl Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_are_quoted_and_spaced_one_by_one() {
+        assert_eq!(quoted("<é", Lang::Fr), "«\u{a0}<\u{a0}» «\u{a0}é\u{a0}»");
+        assert_eq!(quoted("<é", Lang::En), "“<” “é”");
+        assert_eq!(spaced("!#$"), "! # $");
+        assert_eq!(spaced(""), "");
+    }
 
     #[test]
     fn tag_is_the_json_tag() {

@@ -42,14 +42,13 @@ pub struct PasswordFieldProps {
 pub fn password_field(props: PasswordFieldProps) -> Html {
     let lang = props.lang;
     let caps_id = format!("{}-caps", props.id);
-    let describedby = [
-        props.describedby.as_ref().map(|d| d.to_string()),
-        props.caps_lock.then(|| caps_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let mut describedby = props.describedby.as_deref().unwrap_or_default().to_owned();
+    if props.caps_lock {
+        if !describedby.is_empty() {
+            describedby.push(' ');
+        }
+        describedby.push_str(&caps_id);
+    }
     let oninput = props
         .oninput
         .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
