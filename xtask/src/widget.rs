@@ -146,14 +146,20 @@ pub(crate) fn bindgen(wasm: &Path, out_name: &str, out: &Path) -> Result<()> {
 }
 
 /// `--remap-path-prefix` flags for the source paths that panic locations keep in the wasm (this
-/// workspace's and the crate registry's): shorter paths, −0.85 KB brotli (BENCHMARKS.md), and
-/// no path of the build machine in what is shipped.
+/// workspace's, the crate registry's and the standard library's): shorter paths, −0.85 KB
+/// brotli (BENCHMARKS.md), and no path of the build machine in what is shipped.
 fn remap_flags(root: &Path) -> Vec<String> {
     let mut dirs = vec![root.to_path_buf()];
     if let Some(Ok(entries)) =
         tools::cargo_home().map(|home| home.join("registry").join("src").read_dir())
     {
         dirs.extend(entries.flatten().map(|entry| entry.path()));
+    }
+    // With rust-src installed, the standard library's generic code (instantiated in the
+    // widget's crates) points to its sources under the sysroot: `/root/.rustup/toolchains/…`
+    // (−0.25 KB brotli).
+    if let Ok(sysroot) = Cmd::new("rustc").args(["--print", "sysroot"]).read() {
+        dirs.push(Path::new(sysroot.trim()).join("lib/rustlib/src/rust"));
     }
     dirs.iter()
         .map(|dir| format!("--remap-path-prefix={}/=", dir.display()))
