@@ -3,7 +3,7 @@
 //! on it. `assets/sesame-login.js` defines the element and calls it.
 
 use crate::api::{object, Js};
-use crate::components::login_widget::LoginWidget;
+use crate::components::login_widget::{LoginWidget, LoginWidgetProps};
 use crate::dom;
 use crate::state::password_login::{Prefill, PrefillSlot};
 use crate::texts::T;
@@ -21,26 +21,6 @@ use yew::AppHandle;
 pub const DEFAULT_PRESET: &str = "paaco";
 /// The API base used when the element has no `api` attribute.
 pub const DEFAULT_API: &str = "/api";
-
-/// Props of [`Embedded`].
-#[derive(Properties, PartialEq)]
-pub struct EmbeddedProps {
-    /// The `preset` attribute.
-    pub preset: AttrValue,
-    /// The `api` attribute.
-    pub api: AttrValue,
-    /// The `lang` attribute.
-    pub lang: Lang,
-    /// The `extension` attribute: where to install the Sésame extension from; without it the
-    /// widget does not offer the extension.
-    #[prop_or_default]
-    pub extension: Option<AttrValue>,
-    /// The `<sesame-login>` element, where events are dispatched.
-    pub host: Element,
-    /// What the loader's first paint held.
-    #[prop_or_default]
-    pub prefill: PrefillSlot,
-}
 
 /// A bubbling, composed `CustomEvent` on `host` with `detail`.
 fn fire(host: &Element, name: &str, detail: &JsValue) {
@@ -70,49 +50,71 @@ fn login_detail(session: &SessionInfo, method_label: &str, assurance_label: &str
     detail.into()
 }
 
-/// The widget as the custom element shows it: the preset by name, callbacks turned into DOM
-/// events.
-#[component]
-pub fn Embedded(props: &EmbeddedProps) -> Html {
-    let config = use_memo(props.preset.clone(), |id| {
-        PortalConfig::preset(id).map(Rc::new)
-    });
-    let Some(config) = (*config).clone() else {
-        return html! {
-            <section class="sesame" lang={props.lang.tag()}>
-                <p role="alert" class="sesame-error" data-code="unknown_portal">
-                    {T::UnknownPreset.get(props.lang)}{" «\u{a0}"}{props.preset.clone()}{"\u{a0}»"}
-                </p>
-            </section>
-        };
+/// The unknown-preset error, where the widget would be: `section.sesame > p[role=alert]`, built
+/// with the DOM (a Yew component for it would bring its own copy of Yew's mounting code).
+fn unknown_preset(host: &Element, preset: &str, lang: Lang) -> Option<Element> {
+    // Only DOM calls Yew's own code already imports: no more JS glue.
+    let document = web_sys::window()?.document()?;
+    let element = |name: &str, attributes: &[(&str, &str)]| {
+        let element = document.create_element(name).ok()?;
+        for (name, value) in attributes {
+            let _ = element.set_attribute(name, value);
+        }
+        Some(element)
     };
-    let (host, lang, portal) = (props.host.clone(), props.lang, config.clone());
+    let section = element("section", &[("class", "sesame"), ("lang", lang.tag())])?;
+    let alert = element(
+        "p",
+        &[
+            ("role", "alert"),
+            ("class", "sesame-error"),
+            ("data-code", "unknown_portal"),
+        ],
+    )?;
+    for text in [T::UnknownPreset.get(lang), " «\u{a0}", preset, "\u{a0}»"] {
+        let _ = alert.insert_before(&document.create_text_node(text), None);
+    }
+    let _ = section.insert_before(&alert, None);
+    let _ = host.insert_before(&section, None);
+    Some(section)
+}
+
+/// The widget as the custom element shows it: callbacks turned into DOM events.
+fn widget_props(config: Rc<PortalConfig>, host: &Element, lang: Lang) -> LoginWidgetProps {
+    let (host_, portal) = (host.clone(), config.clone());
     let onlogin = Callback::from(move |session: SessionInfo| {
         let detail = login_detail(
             &session,
             portal.method_label(session.method, lang),
             session.assurance.label(lang),
         );
-        fire(&host, "sesame-login", &detail);
+        fire(&host_, "sesame-login", &detail);
     });
-    let host = props.host.clone();
-    let onlogout = Callback::from(move |()| fire(&host, "sesame-logout", &JsValue::NULL));
-    let host = props.host.clone();
+    let host_ = host.clone();
+    let onlogout = Callback::from(move |()| fire(&host_, "sesame-logout", &JsValue::NULL));
+    let host_ = host.clone();
     let onerror = Callback::from(move |error: ApiError| {
         let detail = object(&[("code", error.code.as_str()), ("message", &error.message)]);
-        fire(&host, "sesame-error", &detail);
+        fire(&host_, "sesame-error", &detail);
     });
-    html! {
-        <LoginWidget {config} api_base={props.api.clone()} lang={props.lang}
-            {onlogin} {onlogout} {onerror} prefill={props.prefill.clone()}
-            extension={props.extension.clone()} />
+    LoginWidgetProps {
+        config,
+        api_base: DEFAULT_API.into(),
+        lang,
+        onlogin,
+        onlogout,
+        onerror,
+        prefill: PrefillSlot::default(),
+        extension: None,
     }
 }
 
 /// A mounted widget; `destroy()` removes it (the element's `disconnectedCallback`).
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    app: Option<AppHandle<Embedded>>,
+    app: Option<AppHandle<LoginWidget>>,
+    /// The unknown-preset error instead of the widget.
+    error: Option<Element>,
 }
 
 #[wasm_bindgen]
@@ -121,6 +123,11 @@ impl WidgetHandle {
     pub fn destroy(&mut self) {
         if let Some(app) = self.app.take() {
             app.destroy();
+        }
+        if let Some(error) = self.error.take() {
+            if let Some(parent) = error.parent_node() {
+                let _ = parent.remove_child(&error);
+            }
         }
     }
 }
@@ -152,17 +159,22 @@ fn read_prefill(typed: &JsValue) -> Option<Prefill> {
 #[wasm_bindgen]
 pub fn mount(host: Element, typed: JsValue) -> WidgetHandle {
     let attr = |name: &str| host.get_attribute(name).filter(|v| !v.trim().is_empty());
-    let props = EmbeddedProps {
-        preset: attr("preset")
-            .map(|p| p.trim().to_owned())
-            .unwrap_or_else(|| DEFAULT_PRESET.into())
-            .into(),
-        api: attr("api").unwrap_or_else(|| DEFAULT_API.into()).into(),
-        lang: attr("lang").map(|t| Lang::from_tag(&t)).unwrap_or_default(),
-        extension: attr("extension").map(AttrValue::from),
-        host: host.clone(),
-        prefill: PrefillSlot::new(read_prefill(&typed)),
+    let preset = attr("preset").map(|p| p.trim().to_owned());
+    let preset = preset.as_deref().unwrap_or(DEFAULT_PRESET);
+    let lang = attr("lang").map(|t| Lang::from_tag(&t)).unwrap_or_default();
+    let Some(config) = PortalConfig::preset(preset) else {
+        let error = unknown_preset(&host, preset, lang);
+        return WidgetHandle { app: None, error };
     };
-    let app = yew::Renderer::<Embedded>::with_root_and_props(host, props).render();
-    WidgetHandle { app: Some(app) }
+    let props = LoginWidgetProps {
+        api_base: attr("api").unwrap_or_else(|| DEFAULT_API.into()).into(),
+        extension: attr("extension").map(AttrValue::from),
+        prefill: PrefillSlot::new(read_prefill(&typed)),
+        ..widget_props(Rc::new(config), &host, lang)
+    };
+    let app = yew::Renderer::<LoginWidget>::with_root_and_props(host, props).render();
+    WidgetHandle {
+        app: Some(app),
+        error: None,
+    }
 }

@@ -424,7 +424,19 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
         .text_content()
         .unwrap()
         .contains("«\u{a0}nowhere\u{a0}»"));
+    assert_eq!(
+        alert.get_attribute("data-code").as_deref(),
+        Some("unknown_portal")
+    );
+    assert_eq!(
+        find(&host, "section.sesame")
+            .get_attribute("lang")
+            .as_deref(),
+        Some("en")
+    );
     handle.destroy();
+    settle().await;
+    assert_eq!(host.child_element_count(), 0);
 }
 
 /// The loader's first paint hands over what was typed, the focus and a submit pressed before
