@@ -6,6 +6,7 @@
 use super::error_message::error_message;
 use crate::api::Api;
 use crate::dom;
+use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_uid::use_uid;
 use crate::state::code_entry::{Action, CodeEntry};
 use crate::submit_flow::submit_flow;
@@ -67,24 +68,32 @@ pub fn CodeStepForm(props: &CodeStepFormProps) -> Html {
         let (input_ref, choice_ref) = (input_ref.clone(), choice_ref.clone());
         let mounted = use_mut_ref(|| false);
         let autofocus = props.autofocus;
-        use_effect_with(choosing, move |choosing| {
-            let first = !std::mem::replace(&mut *mounted.borrow_mut(), true);
-            if !first || autofocus {
-                let target = if *choosing { choice_ref } else { input_ref };
-                if let Some(el) = target.cast::<HtmlElement>() {
-                    let _ = el.focus();
+        use_effect_on(
+            choosing,
+            Box::new(move |choosing: &bool| {
+                let first = !std::mem::replace(&mut *mounted.borrow_mut(), true);
+                if !first || autofocus {
+                    let target = if *choosing { choice_ref } else { input_ref };
+                    if let Some(el) = target.cast::<HtmlElement>() {
+                        let _ = el.focus();
+                    }
                 }
-            }
-        });
+                Box::new(())
+            }),
+        );
     }
     {
         // The countdowns tick once a second while they run, and not otherwise.
         let state = state.clone();
-        use_effect_with(state.counting(), move |counting| {
-            let interval =
-                counting.then(|| Interval::new(1_000, move || state.dispatch(Action::Tick(now()))));
-            move || drop(interval)
-        });
+        use_effect_on(
+            state.counting(),
+            Box::new(move |counting: &bool| {
+                Box::new(
+                    counting
+                        .then(|| Interval::new(1_000, move || state.dispatch(Action::Tick(now())))),
+                )
+            }),
+        );
     }
     let onsubmit = {
         let api = props.api.clone();

@@ -4,6 +4,7 @@
 
 use crate::bridge::{self, Ask};
 use crate::dom;
+use crate::hooks::use_effect_on::use_effect_on;
 use crate::texts::T;
 use sesame_core::bridge::{
     version_mismatch, Action, BridgeError, ANSWER_TIMEOUT_MS, USER_TIMEOUT_MS, VERSION,
@@ -46,30 +47,34 @@ pub fn ExtensionOffer(props: &ExtensionOfferProps) -> Html {
     let known = use_state(|| Known::Checking);
     {
         let known = known.clone();
-        use_effect_with((), move |_| {
-            spawn_local(async move {
-                let status = Ask {
-                    action: Action::Status,
-                    name: None,
-                    bookmark: false,
-                    answer_ms: ANSWER_TIMEOUT_MS,
-                };
-                known.set(match bridge::ask(status).await {
-                    Ok(a) => {
-                        let version = a.member("version").and_then(|v| v.string());
-                        // A mismatch names the part to update.
-                        match version_mismatch(VERSION, version.as_deref().unwrap_or("")) {
-                            None => Known::Ready(
-                                a.member("enabled").and_then(|e| e.boolean()) == Some(true),
-                            ),
-                            Some(e) => Known::Failed(e, false),
+        use_effect_on(
+            (),
+            Box::new(move |_: &()| {
+                spawn_local(async move {
+                    let status = Ask {
+                        action: Action::Status,
+                        name: None,
+                        bookmark: false,
+                        answer_ms: ANSWER_TIMEOUT_MS,
+                    };
+                    known.set(match bridge::ask(status).await {
+                        Ok(a) => {
+                            let version = a.member("version").and_then(|v| v.string());
+                            // A mismatch names the part to update.
+                            match version_mismatch(VERSION, version.as_deref().unwrap_or("")) {
+                                None => Known::Ready(
+                                    a.member("enabled").and_then(|e| e.boolean()) == Some(true),
+                                ),
+                                Some(e) => Known::Failed(e, false),
+                            }
                         }
-                    }
-                    Err(BridgeError::ExtensionUnavailable) => Known::Absent,
-                    Err(e) => Known::Failed(e, false),
+                        Err(BridgeError::ExtensionUnavailable) => Known::Absent,
+                        Err(e) => Known::Failed(e, false),
+                    });
                 });
-            });
-        });
+                Box::new(())
+            }),
+        );
     }
     let onclick = {
         let (known, portal) = (known.clone(), props.portal.clone());

@@ -6,9 +6,10 @@ use super::forgot_password::forgot_password;
 use super::password_field::{password_field, PasswordFieldProps};
 use crate::api::{Api, LoginOutcome};
 use crate::dom;
+use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::hooks::use_uid::use_uid;
-use crate::state::password_login::{Action, PasswordLogin, PrefillSlot};
+use crate::state::password_login::{Action, PasswordLogin, Prefill, PrefillSlot};
 use crate::submit_flow::submit_flow;
 use crate::texts::T;
 use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret};
@@ -42,6 +43,28 @@ pub struct PasswordLoginFormProps {
     pub prefill: PrefillSlot,
 }
 
+/// Taking over the first paint: focus where the person was, caret at the end, and send what
+/// they already submitted.
+fn take_over(prefill: Prefill, form: Element) {
+    if let Some(name) = prefill.focus {
+        let input = form
+            .query_selector(&["input[name=\"", name, "\"]"].concat())
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok());
+        if let Some(input) = input {
+            let _ = input.focus();
+            let end = input.value().encode_utf16().count() as u32;
+            let _ = input.set_selection_range(end, end);
+        }
+    }
+    if prefill.submit {
+        if let Ok(form) = form.dyn_into::<HtmlFormElement>() {
+            let _ = form.request_submit();
+        }
+    }
+}
+
 /// `form[data-form="password"]`.
 #[component]
 pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
@@ -52,32 +75,18 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
     let identifier_ref = use_focus_on_mount(props.autofocus);
     let form_ref = use_node_ref();
     {
-        // Taking over the first paint: focus where the person was, caret at the end, and
-        // send what they already submitted.
+        // The first paint, taken over once (and the password it held dropped).
         let (form_ref, prefill) = (form_ref.clone(), prefill.clone());
-        use_effect_with((), move |_| {
-            let taken = prefill.borrow_mut().take();
-            let (Some(prefill), Some(form)) = (taken, form_ref.cast::<Element>()) else {
-                return;
-            };
-            if let Some(name) = prefill.focus {
-                let input = form
-                    .query_selector(&["input[name=\"", name, "\"]"].concat())
-                    .ok()
-                    .flatten()
-                    .and_then(|el| el.dyn_into::<HtmlInputElement>().ok());
-                if let Some(input) = input {
-                    let _ = input.focus();
-                    let end = input.value().encode_utf16().count() as u32;
-                    let _ = input.set_selection_range(end, end);
+        use_effect_on(
+            (),
+            Box::new(move |_: &()| {
+                let taken = prefill.borrow_mut().take();
+                if let (Some(prefill), Some(form)) = (taken, form_ref.cast::<Element>()) {
+                    take_over(prefill, form);
                 }
-            }
-            if prefill.submit {
-                if let Ok(form) = form.dyn_into::<HtmlFormElement>() {
-                    let _ = form.request_submit();
-                }
-            }
-        });
+                Box::new(())
+            }),
+        );
     }
     let lang = props.lang;
     let config = &props.config;

@@ -3,6 +3,7 @@
 use super::change_password::ChangePasswordForm;
 use crate::api::Api;
 use crate::dom;
+use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
@@ -49,14 +50,18 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
     {
         // Closing the form removes the button that had focus: give it back to the opener.
         let (change_button, was_open) = (change_button.clone(), use_mut_ref(|| false));
-        use_effect_with(props.changing, move |&changing| {
-            if *was_open.borrow() && !changing {
-                if let Some(el) = change_button.cast::<HtmlElement>() {
-                    let _ = el.focus();
+        use_effect_on(
+            props.changing,
+            Box::new(move |&changing: &bool| {
+                if *was_open.borrow() && !changing {
+                    if let Some(el) = change_button.cast::<HtmlElement>() {
+                        let _ = el.focus();
+                    }
                 }
-            }
-            *was_open.borrow_mut() = changing;
-        });
+                *was_open.borrow_mut() = changing;
+                Box::new(())
+            }),
+        );
     }
     let method = props.config.method_label(session.method, lang);
     let logout = {
