@@ -51,6 +51,19 @@ async fn wait_for(root: &Element, selector: &str) -> Element {
     panic!("{selector} never appeared; HTML: {}", root.inner_html());
 }
 
+/// Waits (up to 10 s) until `selector`'s text in `root` is `expected` (a render after a click
+/// may take longer than one `settle` on a busy machine).
+async fn wait_for_text(root: &Element, selector: &str, expected: &str) {
+    for _ in 0..500 {
+        let now = root.query_selector(selector).unwrap();
+        if now.and_then(|e| e.text_content()).as_deref() == Some(expected) {
+            return;
+        }
+        settle().await;
+    }
+    assert_eq!(text(root, selector), expected);
+}
+
 fn find(root: &Element, selector: &str) -> Element {
     root.query_selector(selector)
         .unwrap()
@@ -174,7 +187,7 @@ async fn the_language_switch_changes_the_text() {
     let label = format!("label[for=\"{password_id}\"]");
     assert_eq!(text(&root, &label), "Mot de passe");
     click(&root, &dom::action(dom::action::SWITCH_LANG)).await;
-    assert_eq!(text(&root, &label), "Password");
+    wait_for_text(&root, &label, "Password").await;
     assert_eq!(
         find(&root, "section.sesame")
             .get_attribute("lang")
@@ -187,7 +200,7 @@ async fn the_language_switch_changes_the_text() {
         .expect("SPICO's password offer has its notice");
     assert!(text(&root, ".sesame-notice").ends_with(&notice.en));
     click(&root, &dom::action(dom::action::SWITCH_LANG)).await;
-    assert_eq!(text(&root, &label), "Mot de passe");
+    wait_for_text(&root, &label, "Mot de passe").await;
 }
 
 #[wasm_bindgen_test]
@@ -597,90 +610,4 @@ async fn the_code_step_enrols_the_app_and_catches_a_slip_before_sending() {
         None,
         "caught here: nothing was sent"
     );
-}
-
-mod extension_offer {
-    //! The extension offer against no extension, and against a page script that answers as the
-    //! extension's content script would (the extension itself is in the e2e tests).
-    use super::*;
-    use sesame_core::bridge::BridgeError;
-    use sesame_widget::components::extension_offer::{ExtensionOffer, ExtensionOfferProps};
-
-    fn render(root: &Element) {
-        let props = props!(ExtensionOfferProps {
-            install: "/install",
-            portal: "SPICO",
-            lang: Lang::Fr,
-        });
-        Renderer::<ExtensionOffer>::with_root_and_props(root.clone(), props).render();
-    }
-
-    #[wasm_bindgen_test]
-    async fn nobody_answers_so_it_says_how_to_install() {
-        let root = container();
-        render(&root);
-        let link = wait_for(&root, &dom::class(dom::class::EXTENSION_INSTALL)).await;
-        assert_eq!(link.get_attribute("href").as_deref(), Some("/install"));
-        assert!(root
-            .query_selector(&dom::action(dom::action::ADD_BOOKMARK))
-            .unwrap()
-            .is_none());
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_newer_extension_names_the_page_as_the_part_to_update() {
-        // Answers every `sesame:status` as an extension of version 99.0.0 would.
-        let window = web_sys::window().unwrap();
-        let win = window.clone();
-        let responder =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                let data = e.data();
-                let get = |k: &str| {
-                    js_sys::Reflect::get(&data, &k.into())
-                        .ok()
-                        .and_then(|v| v.as_string())
-                };
-                if get("action").as_deref() != Some("sesame:status") {
-                    return;
-                }
-                let id = get("id").unwrap_or_default();
-                let origin = win.location().origin().unwrap();
-                for (suffix, extra) in [("-ack", false), ("-success", true)] {
-                    let answer = js_sys::Object::new();
-                    let set =
-                        |k: &str, v: JsValue| js_sys::Reflect::set(&answer, &k.into(), &v).unwrap();
-                    set("action", format!("sesame:status{suffix}").into());
-                    set("id", id.clone().into());
-                    if extra {
-                        set("version", "99.0.0".into());
-                        set("enabled", true.into());
-                    }
-                    win.post_message(&answer, &origin).unwrap();
-                }
-            });
-        window
-            .add_event_listener_with_callback("message", responder.as_ref().unchecked_ref())
-            .unwrap();
-        let root = container();
-        render(&root);
-        let expected = BridgeError::PageOutdated.text(Lang::Fr);
-        let status = "[role=\"status\"]";
-        for _ in 0..500 {
-            let shown = root.query_selector(status).unwrap();
-            if shown.and_then(|s| s.text_content()).as_deref() == Some(expected) {
-                break;
-            }
-            settle().await;
-        }
-        window
-            .remove_event_listener_with_callback("message", responder.as_ref().unchecked_ref())
-            .unwrap();
-        assert_eq!(text(&root, status), expected);
-        assert!(
-            root.query_selector(&dom::action(dom::action::ADD_BOOKMARK))
-                .unwrap()
-                .is_none(),
-            "no bookmark button when the versions do not match"
-        );
-    }
 }
