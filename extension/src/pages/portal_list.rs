@@ -97,7 +97,11 @@ fn portal_item(row: &Row, lang: Lang) -> Element {
     };
     let labelled = |label: T, value: &Element| {
         let line = text("p", label.get(lang));
-        let _ = line.append_with_str_1("\u{a0}: ");
+        // French puts a no-break space before the colon, English none.
+        let _ = line.append_with_str_1(match lang {
+            Lang::Fr => "\u{a0}: ",
+            Lang::En => ": ",
+        });
         add(line, &[value])
     };
     let in_bookmarks = if row.bookmarks > 0 { T::Yes } else { T::NotYet };
