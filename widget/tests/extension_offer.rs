@@ -9,35 +9,17 @@ use sesame_core::bridge::BridgeError;
 use sesame_core::Lang;
 use sesame_widget::components::extension_offer::{ExtensionOffer, ExtensionOfferProps};
 use sesame_widget::dom;
-use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::{props, Renderer};
 
+mod common;
+
+use common::{container, settle, wait_for};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn container() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let div = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(20)).await;
-}
-
-async fn wait_for(root: &Element, selector: &str) -> Element {
-    for _ in 0..500 {
-        if let Some(el) = root.query_selector(selector).unwrap() {
-            return el;
-        }
-        settle().await;
-    }
-    panic!("{selector} never appeared; HTML: {}", root.inner_html());
-}
 
 fn text(root: &Element, selector: &str) -> String {
     root.query_selector(selector)

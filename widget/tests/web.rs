@@ -14,7 +14,6 @@ use sesame_widget::texts::rules_met;
 use sesame_widget::{LoginWidget, LoginWidgetProps, PasswordRules, PasswordRulesProps};
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -23,33 +22,14 @@ use web_sys::{
 };
 use yew::{component, props, Callback, Html, Renderer};
 
+mod common;
+
+use common::{container, settle, wait_for};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// An API nobody answers: requests fail at once as network errors.
 const DEAD_API: &str = "http://127.0.0.1:9/api";
-
-fn container() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let div = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div
-}
-
-/// Lets Yew render.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(20)).await;
-}
-
-/// Waits (up to 10 s) until `selector` matches in `root`.
-async fn wait_for(root: &Element, selector: &str) -> Element {
-    for _ in 0..500 {
-        if let Some(el) = root.query_selector(selector).unwrap() {
-            return el;
-        }
-        settle().await;
-    }
-    panic!("{selector} never appeared; HTML: {}", root.inner_html());
-}
 
 /// Waits (up to 10 s) until `selector`'s text in `root` is `expected` (a render after a click
 /// may take longer than one `settle` on a busy machine).

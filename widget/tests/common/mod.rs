@@ -1,0 +1,29 @@
+//! What the widget's browser test files share: a container to render into, a pause for Yew
+//! to render, waiting for an element.
+
+use std::time::Duration;
+use web_sys::Element;
+
+/// A new `<div>` at the end of the page's body.
+pub(crate) fn container() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+/// Lets Yew render.
+pub(crate) async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+/// Waits (up to 10 s) until `selector` matches in `root`.
+pub(crate) async fn wait_for(root: &Element, selector: &str) -> Element {
+    for _ in 0..500 {
+        if let Some(el) = root.query_selector(selector).unwrap() {
+            return el;
+        }
+        settle().await;
+    }
+    panic!("{selector} never appeared; HTML: {}", root.inner_html());
+}
