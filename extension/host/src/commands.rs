@@ -54,10 +54,11 @@ impl Card for Token {
 /// Opens the card for a command (the module is loaded only when a command needs it).
 pub type Opener = Box<dyn FnMut() -> Result<Box<dyn Card>, HostError>>;
 
-/// The opener of the real card: the module from [`module::ENV_MODULE`] or the usual paths.
-pub fn pkcs11_opener() -> Opener {
-    Box::new(|| {
-        let m = module::find_from_env()?;
+/// The opener of the real card, with the module found at start ([`module::locate`]; its
+/// error, such as `module_not_found`, is each command's answer).
+pub fn pkcs11_opener(found: Result<module::Module, HostError>) -> Opener {
+    Box::new(move || {
+        let m = found.clone()?;
         Ok(Box::new(Token::open(&m)?) as Box<dyn Card>)
     })
 }

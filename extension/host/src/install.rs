@@ -1,14 +1,21 @@
-//! `sesame-host install|uninstall [--browser <name>]`: the native messaging manifests that let
-//! the extension start this host, for the current user.
+//! `sesame-host install|uninstall [--browser <name>]… [--module PATH [--module-env NAME=VALUE]…]`:
+//! the native messaging manifests that let the extension start this host, for the current user,
+//! and the host's configuration file.
 //!
 //! Linux and macOS: one JSON file per browser in the user's profile folders; after writing,
 //! each file is read back and checked. Windows needs registry keys: not supported yet (a clear
-//! error, no silent no-op).
+//! error, no silent no-op). With `--module`, `install` also writes the host's configuration
+//! file ([`crate::module::config_path`], `host.json`) naming that PKCS#11 module and the
+//! variables it needs (`--module-env`), read back and checked too; `uninstall` without
+//! `--browser` removes it (with `--browser`, the other browsers' hosts still read it).
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 use sesame_core::host::HOST_NAME;
+
+use crate::module::{self, HostConfig};
 
 /// The Firefox extension's id (its manifest's `browser_specific_settings.gecko.id`).
 pub const GECKO_ID: &str = "sesame@sesame-sante.invalid";
@@ -126,10 +133,11 @@ impl Browser {
 /// What `install`/`uninstall` did, one line per browser.
 pub type Report = Vec<String>;
 
-/// The browsers to act on: `chosen`, or every browser whose folder exists under `home`.
-fn targets(home: &Path, chosen: Option<Browser>) -> Result<Vec<Browser>, String> {
-    if let Some(b) = chosen {
-        return Ok(vec![b]);
+/// The browsers to act on: `chosen`, or (none chosen) every browser whose folder exists under
+/// `home`.
+fn targets(home: &Path, chosen: &[Browser]) -> Result<Vec<Browser>, String> {
+    if !chosen.is_empty() {
+        return Ok(chosen.to_vec());
     }
     let found: Vec<Browser> = Browser::ALL
         .into_iter()
@@ -153,13 +161,26 @@ fn unsupported_os() -> String {
 }
 
 /// Writes the manifest for each target browser, starting `exe`, then reads each back and
-/// checks it.
-pub fn install(home: &Path, exe: &Path, chosen: Option<Browser>) -> Result<Report, String> {
+/// checks it; then, when given, the configuration file `config` (its path and contents).
+pub fn install(
+    home: &Path,
+    exe: &Path,
+    chosen: &[Browser],
+    config: Option<(&Path, &HostConfig)>,
+) -> Result<Report, String> {
     if !exe.is_absolute() {
         return Err(format!(
             "the host's path must be absolute: {}",
             exe.display()
         ));
+    }
+    if let Some((_, c)) = config {
+        c.check()?;
+        if let Some(m) = &c.module {
+            if !m.is_file() {
+                return Err(format!("the module {} does not exist", m.display()));
+            }
+        }
     }
     let mut report = Vec::new();
     for b in targets(home, chosen)? {
@@ -172,7 +193,35 @@ pub fn install(home: &Path, exe: &Path, chosen: Option<Browser>) -> Result<Repor
         check(&path, &manifest)?;
         report.push(format!("{}: {} (checked)", b.name(), path.display()));
     }
+    if let Some((path, c)) = config {
+        write_config(path, c)?;
+        let module = c
+            .module
+            .as_deref()
+            .unwrap_or(Path::new("(the usual paths)"));
+        report.push(format!(
+            "config: {} (module {}{}; checked)",
+            path.display(),
+            module.display(),
+            c.module_env
+                .keys()
+                .map(|k| format!(", {k}"))
+                .collect::<String>()
+        ));
+    }
     Ok(report)
+}
+
+/// Writes the configuration file and reads it back as the host will.
+fn write_config(path: &Path, config: &HostConfig) -> Result<(), String> {
+    let dir = path.parent().ok_or("config path without a folder")?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::write(path, config.to_json()).map_err(|e| format!("{}: {e}", path.display()))?;
+    match module::read_config(path) {
+        Ok(Some(found)) if &found == config => Ok(()),
+        Ok(_) => Err(format!("{}: not the configuration written", path.display())),
+        Err(why) => Err(format!("{}: {why}", path.display())),
+    }
 }
 
 /// Reads the manifest at `path` back and compares it with what was meant.
@@ -190,11 +239,13 @@ pub fn check(path: &Path, expected: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// Removes the manifest of each target browser (missing ones are not an error).
-pub fn uninstall(home: &Path, chosen: Option<Browser>) -> Result<Report, String> {
-    let browsers = match chosen {
-        Some(b) => vec![b],
-        None => Browser::ALL.to_vec(),
+/// Removes the manifest of each target browser (every browser when none is chosen; missing ones
+/// are not an error), and the configuration file `config` when given.
+pub fn uninstall(home: &Path, chosen: &[Browser], config: Option<&Path>) -> Result<Report, String> {
+    let browsers = if chosen.is_empty() {
+        Browser::ALL.to_vec()
+    } else {
+        chosen.to_vec()
     };
     let mut report = Vec::new();
     for b in browsers {
@@ -208,36 +259,109 @@ pub fn uninstall(home: &Path, chosen: Option<Browser>) -> Result<Report, String>
             return Err(format!("{}: still there", path.display()));
         }
     }
+    if let Some(path) = config {
+        match std::fs::remove_file(path) {
+            Ok(()) => report.push(format!("config: removed {}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+    }
     Ok(report)
+}
+
+/// The command line after the subcommand.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Options {
+    browsers: Vec<Browser>,
+    config: Option<HostConfig>,
+}
+
+fn parse(subcommand: &str, args: &[String]) -> Result<Options, String> {
+    let mut o = Options::default();
+    let mut module = None;
+    let mut env = Vec::new();
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{flag} needs a value\n{}", usage()))
+        };
+        match flag.as_str() {
+            "--browser" => {
+                let name = value()?;
+                let b = Browser::from_name(name)
+                    .ok_or_else(|| format!("unknown browser {name}\n{}", usage()))?;
+                if !o.browsers.contains(&b) {
+                    o.browsers.push(b);
+                }
+            }
+            "--module" if subcommand == "install" => module = Some(PathBuf::from(value()?)),
+            "--module-env" if subcommand == "install" => {
+                let pair = value()?;
+                let (name, val) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("--module-env {pair}: expected NAME=VALUE"))?;
+                env.push((name.to_owned(), val.to_owned()));
+            }
+            _ => return Err(format!("unknown option {flag}\n{}", usage())),
+        }
+    }
+    match module {
+        Some(m) => {
+            let m =
+                std::path::absolute(&m).map_err(|e| format!("--module {}: {e}", m.display()))?;
+            let config = HostConfig {
+                module: Some(m),
+                module_env: env.into_iter().collect(),
+            };
+            config.check()?;
+            o.config = Some(config);
+        }
+        None if !env.is_empty() => return Err("--module-env goes with --module".into()),
+        None => {}
+    }
+    Ok(o)
 }
 
 /// Runs `install`/`uninstall` from the command line (`args` after the subcommand).
 pub fn main(subcommand: &str, args: &[String]) -> Result<Report, String> {
-    let chosen = match args {
-        [] => None,
-        [flag, name] if flag == "--browser" => {
-            Some(Browser::from_name(name).ok_or_else(|| format!("unknown browser {name}"))?)
-        }
-        _ => return Err(usage()),
-    };
+    if !matches!(subcommand, "install" | "uninstall") {
+        return Err(usage());
+    }
+    let o = parse(subcommand, args)?;
     let home = std::env::var_os("HOME")
         .map(PathBuf::from)
         .ok_or("HOME is not set")?;
+    let var = |name: &str| -> Option<OsString> { std::env::var_os(name) };
+    let config_path = module::config_path(var);
     match subcommand {
         "install" => {
             let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-            install(&home, &exe, chosen)
+            let config = match (&o.config, &config_path) {
+                (Some(c), Some(p)) => Some((p.as_path(), c)),
+                (Some(_), None) => {
+                    return Err("no configuration folder: HOME (or APPDATA) is not set".into())
+                }
+                (None, _) => None,
+            };
+            install(&home, &exe, &o.browsers, config)
         }
-        "uninstall" => uninstall(&home, chosen),
-        _ => Err(usage()),
+        _ => {
+            let config = config_path.as_deref().filter(|_| o.browsers.is_empty());
+            uninstall(&home, &o.browsers, config)
+        }
     }
 }
 
 /// The command line's help.
 pub fn usage() -> String {
+    let browsers = Browser::ALL.map(Browser::name).join("|");
     format!(
-        "usage: sesame-host install|uninstall [--browser {}]",
-        Browser::ALL.map(Browser::name).join("|")
+        "usage: sesame-host install [--browser {browsers}]... [--module PATH [--module-env NAME=VALUE]...]\n       \
+         sesame-host uninstall [--browser {browsers}]...\n\
+         Without --browser: every browser whose profile folder exists (install), every browser \
+         (uninstall). --module writes the host's configuration file (host.json) naming that \
+         PKCS#11 module and the variables it needs; uninstall without --browser removes it."
     )
 }
 
@@ -257,14 +381,14 @@ mod tests {
         let home = temp_home("install");
         let exe = std::env::current_exe().unwrap();
         // No browser profile, no choice: an error saying so.
-        assert!(install(&home, &exe, None)
+        assert!(install(&home, &exe, &[], None)
             .unwrap_err()
             .contains("--browser"));
         // Firefox and Chromium used here.
         for b in [Browser::Firefox, Browser::Chromium] {
             std::fs::create_dir_all(b.dirs(&home).unwrap().0).unwrap();
         }
-        let report = install(&home, &exe, None).unwrap();
+        let report = install(&home, &exe, &[], None).unwrap();
         assert_eq!(report.len(), 2, "{report:?}");
         let ff: Value = serde_json::from_str(
             &std::fs::read_to_string(Browser::Firefox.manifest_path(&home).unwrap()).unwrap(),
@@ -287,21 +411,142 @@ mod tests {
                 .ends_with(".config/google-chrome/NativeMessagingHosts/fr.sesame.host.json"));
         }
         // One browser by name, even without its profile.
-        install(&home, &exe, Some(Browser::Chrome)).unwrap();
+        install(&home, &exe, &[Browser::Chrome], None).unwrap();
         assert!(Browser::Chrome.manifest_path(&home).unwrap().is_file());
         // A manifest pointing at a missing host fails its check.
         let bad = Browser::Brave.manifest(Path::new("/nonexistent/sesame-host"));
         let p = home.join("bad.json");
         std::fs::write(&p, bad.to_string()).unwrap();
         assert!(check(&p, &bad).unwrap_err().contains("does not exist"));
-        assert!(install(&home, Path::new("relative"), None).is_err());
-        let removed = uninstall(&home, None).unwrap();
+        assert!(install(&home, Path::new("relative"), &[], None).is_err());
+        let removed = uninstall(&home, &[], None).unwrap();
         assert_eq!(removed.len(), 3, "{removed:?}");
         for b in Browser::ALL {
             assert!(!b.manifest_path(&home).unwrap().exists());
         }
-        assert!(uninstall(&home, Some(Browser::Firefox)).unwrap().is_empty());
+        assert!(uninstall(&home, &[Browser::Firefox], None)
+            .unwrap()
+            .is_empty());
         std::fs::remove_dir_all(&home).unwrap();
+    }
+
+    #[test]
+    fn writes_the_configuration_file_where_the_host_reads_it() {
+        let home = temp_home("config");
+        let exe = std::env::current_exe().unwrap();
+        // What the e2e tests do: HOME is the browser's profile folder, XDG_CONFIG_HOME unset.
+        let config_path = module::config_path(|name| match name {
+            "HOME" => Some(home.clone().into_os_string()),
+            _ => None,
+        })
+        .unwrap();
+        if cfg!(target_os = "linux") {
+            assert_eq!(config_path, home.join(".config/sesame/host.json"));
+            assert_eq!(
+                Browser::Firefox.manifest_path(&home).unwrap(),
+                home.join(".mozilla/native-messaging-hosts/fr.sesame.host.json")
+            );
+            assert_eq!(
+                Browser::Chromium.manifest_path(&home).unwrap(),
+                home.join(".config/chromium/NativeMessagingHosts/fr.sesame.host.json")
+            );
+        }
+        let module_file = home.join("libsofthsm2.so");
+        std::fs::write(&module_file, b"module").unwrap();
+        let config = HostConfig {
+            module: Some(module_file.clone()),
+            module_env: [(
+                "SOFTHSM2_CONF".to_owned(),
+                "/tmp/c/softhsm2.conf".to_owned(),
+            )]
+            .into(),
+        };
+        let both = [Browser::Firefox, Browser::Chromium];
+        let report = install(&home, &exe, &both, Some((&config_path, &config))).unwrap();
+        assert_eq!(report.len(), 3, "{report:?}");
+        assert!(report[2].starts_with("config: "), "{report:?}");
+        assert!(report[2].contains("SOFTHSM2_CONF"), "{report:?}");
+        assert!(
+            !report[2].contains("/tmp/c"),
+            "names, not values: {report:?}"
+        );
+        assert_eq!(module::read_config(&config_path), Ok(Some(config.clone())));
+        // The host started with that HOME finds the module and its variables.
+        let located = module::locate(|name| match name {
+            "HOME" => Some(home.clone().into_os_string()),
+            _ => None,
+        });
+        assert_eq!(located.module.unwrap().path, module_file);
+        assert_eq!(
+            located.module_env,
+            [(
+                "SOFTHSM2_CONF".to_owned(),
+                "/tmp/c/softhsm2.conf".to_owned()
+            )]
+        );
+        // A missing module is refused before anything is written.
+        let missing = HostConfig {
+            module: Some(home.join("nothing.so")),
+            ..HostConfig::default()
+        };
+        let other = home.join("other.json");
+        let e = install(&home, &exe, &both, Some((&other, &missing))).unwrap_err();
+        assert!(e.contains("does not exist"), "{e}");
+        assert!(!other.exists());
+        // Uninstalling one browser keeps the file; all of them removes it.
+        uninstall(&home, &[Browser::Firefox], None).unwrap();
+        assert!(config_path.is_file());
+        let removed = uninstall(&home, &[], Some(&config_path)).unwrap();
+        assert!(
+            removed.last().unwrap().starts_with("config: removed"),
+            "{removed:?}"
+        );
+        assert!(!config_path.exists());
+        std::fs::remove_dir_all(&home).unwrap();
+    }
+
+    #[test]
+    fn parses_the_options() {
+        let a = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+        let o = parse(
+            "install",
+            &a(&[
+                "--browser",
+                "firefox",
+                "--module",
+                "/usr/lib/softhsm/libsofthsm2.so",
+                "--module-env",
+                "SOFTHSM2_CONF=/tmp/a=b.conf",
+                "--browser",
+                "chromium",
+            ]),
+        )
+        .unwrap();
+        assert_eq!(o.browsers, [Browser::Firefox, Browser::Chromium]);
+        let c = o.config.unwrap();
+        assert_eq!(
+            c.module.as_deref(),
+            Some(Path::new("/usr/lib/softhsm/libsofthsm2.so"))
+        );
+        assert_eq!(c.module_env["SOFTHSM2_CONF"], "/tmp/a=b.conf");
+        // A relative module path is made absolute (the browser starts the host elsewhere).
+        let c = parse("install", &a(&["--module", "m.so"]))
+            .unwrap()
+            .config
+            .unwrap();
+        assert!(c.module.unwrap().is_absolute());
+        for bad in [
+            &["--module-env", "A=b"][..],
+            &["--module", "/m.so", "--module-env", "lower=b"],
+            &["--module", "/m.so", "--module-env", "NOEQUALS"],
+            &["--module"],
+            &["--browser", "netscape"],
+            &["--bogus"],
+        ] {
+            assert!(parse("install", &a(bad)).is_err(), "{bad:?}");
+        }
+        assert!(parse("uninstall", &a(&["--module", "/m.so"])).is_err());
+        assert_eq!(parse("uninstall", &a(&[])).unwrap(), Options::default());
     }
 
     #[test]

@@ -30,7 +30,11 @@ fn main() -> ExitCode {
         // Started by a browser: Chrome passes the caller's origin, Firefox the manifest's path
         // and the extension's id.
         _ => {
-            let mut host = Host::new(pkcs11_opener());
+            // At start, with one thread: the configuration file's variables are set before
+            // any module is loaded.
+            let located = sesame_host::module::locate_from_env();
+            sesame_host::module::apply_env(&located.module_env);
+            let mut host = Host::new(pkcs11_opener(located.module));
             let stdin = std::io::stdin();
             let stdout = std::io::stdout();
             match sesame_host::serve(&mut host, &mut stdin.lock(), &mut stdout.lock()) {

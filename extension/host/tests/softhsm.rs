@@ -206,12 +206,30 @@ fn issue(spki: &[u8]) -> Vec<u8> {
     p.signed_by(&key, &issuer).unwrap().der().to_vec()
 }
 
+/// `sesame-host` with its home in the card's folder (no configuration file of the person
+/// running the tests can reach it).
+fn host(card: &TestCard) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sesame-host"));
+    c.env("HOME", &card.dir)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("SESAME_PKCS11_MODULE")
+        .env_remove("SOFTHSM2_CONF");
+    c
+}
+
 /// Runs `sesame-host` with `module`, sends a hello then `messages`, returns the answers to
 /// `messages` (the hello's is checked).
 fn talk(card: &TestCard, module: &Path, messages: &[Value]) -> Vec<Value> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sesame-host"))
-        .env("SOFTHSM2_CONF", &card.conf)
-        .env("SESAME_PKCS11_MODULE", module)
+    let mut c = host(card);
+    c.env("SOFTHSM2_CONF", &card.conf)
+        .env("SESAME_PKCS11_MODULE", module);
+    talk_with(c, messages)
+}
+
+/// Runs `command` (a `sesame-host`), sends a hello then `messages`, returns the answers to
+/// `messages` (the hello's is checked).
+fn talk_with(mut command: Command, messages: &[Value]) -> Vec<Value> {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -274,6 +292,50 @@ fn status_and_certificate_find_the_card() {
     assert_eq!(a[1]["algorithm"], "RS256");
     assert!(a[1]["subject"].as_str().unwrap().contains(HOLDER));
     assert!(a[1]["not_after"].as_str().unwrap().ends_with('Z'));
+}
+
+#[test]
+fn the_configuration_file_names_the_module_and_its_variables() {
+    let module = need_softhsm!();
+    let card = cps_card(&module, "config");
+    // What a browser's environment looks like: no SESAME_PKCS11_MODULE, no SOFTHSM2_CONF; the
+    // file written by `install` in HOME says both.
+    let out = host(&card)
+        .args(["install", "--browser", "firefox", "--module"])
+        .arg(&module)
+        .arg("--module-env")
+        .arg(format!("SOFTHSM2_CONF={}", card.conf.display()))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let config = card.dir.join(".config/sesame/host.json");
+    assert!(report.contains(&config.display().to_string()), "{report}");
+    assert!(card
+        .dir
+        .join(".mozilla/native-messaging-hosts/fr.sesame.host.json")
+        .is_file());
+    let a = talk_with(host(&card), &[json!({"command": "certificate"})]);
+    assert_eq!(a[0]["holder"], HOLDER, "{}", a[0]);
+
+    // A damaged file: named in the answer, with what is wrong.
+    std::fs::write(&config, "{\"module\": ").unwrap();
+    let a = talk_with(host(&card), &[json!({"command": "status"})]);
+    assert_eq!(a[0]["code"], "module_not_found", "{}", a[0]);
+    let checked = a[0]["checked"][0].as_str().unwrap();
+    assert!(
+        checked.starts_with(&config.display().to_string()),
+        "{checked}"
+    );
+    assert!(checked.contains("JSON"), "{checked}");
+
+    let out = host(&card).arg("uninstall").output().unwrap();
+    assert!(out.status.success());
+    assert!(!config.exists());
 }
 
 #[test]
@@ -384,7 +446,7 @@ fn protocol_errors() {
     let module = need_softhsm!();
     let card = empty_card("protocol");
     // A command before the handshake, then a bad handshake.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sesame-host"))
+    let mut child = host(&card)
         .env("SOFTHSM2_CONF", &card.conf)
         .env("SESAME_PKCS11_MODULE", &module)
         .stdin(Stdio::piped())
