@@ -48,11 +48,22 @@ pub enum Action {
     EnablePortal,
     /// A bookmark to this portal, confirmed by the person; only for an enabled portal.
     AddBookmark,
+    /// Sign the portal's one-time `nonce` with the CPS card: the holder sees the origin and the
+    /// certificate and types the PIN in the extension's window; the native host signs
+    /// [`to_be_signed`](crate::host::to_be_signed)`(origin, nonce)`. Any secure origin may ask
+    /// (as with Web eID): the signature is bound to the origin the browser gave, so it is worth
+    /// nothing to another site.
+    CpsLogin,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 3] = [Action::Status, Action::EnablePortal, Action::AddBookmark];
+    pub const ALL: [Action; 4] = [
+        Action::Status,
+        Action::EnablePortal,
+        Action::AddBookmark,
+        Action::CpsLogin,
+    ];
 
     /// The name on the wire, with its prefix.
     pub fn as_str(self) -> &'static str {
@@ -60,6 +71,7 @@ impl Action {
             Action::Status => "sesame:status",
             Action::EnablePortal => "sesame:enable-portal",
             Action::AddBookmark => "sesame:add-bookmark",
+            Action::CpsLogin => "sesame:cps-login",
         }
     }
 
@@ -120,11 +132,26 @@ pub enum BridgeError {
     PageOutdated,
     /// A code this version does not know.
     UnknownError,
+    // --- the CPS card (`sesame:cps-login`), from the native host's answers ---
+    /// The card program (native host) is not installed for this browser.
+    HostMissing,
+    /// The card program stopped or answered something unreadable.
+    HostFailed,
+    /// The card program is older or newer than the extension: update both.
+    HostOutdated,
+    /// No card in the reader.
+    CardAbsent,
+    /// No card reader.
+    ReaderAbsent,
+    /// The card's PIN is blocked: a final state, never "try again".
+    PinLocked,
+    /// The card could not be used (another card, its software missing or failing).
+    CardFailed,
 }
 
 impl BridgeError {
     /// Every code.
-    pub const ALL: [BridgeError; 14] = [
+    pub const ALL: [BridgeError; 21] = [
         BridgeError::MalformedMessage,
         BridgeError::MessageTooLarge,
         BridgeError::UnknownAction,
@@ -139,6 +166,13 @@ impl BridgeError {
         BridgeError::VersionMismatch,
         BridgeError::PageOutdated,
         BridgeError::UnknownError,
+        BridgeError::HostMissing,
+        BridgeError::HostFailed,
+        BridgeError::HostOutdated,
+        BridgeError::CardAbsent,
+        BridgeError::ReaderAbsent,
+        BridgeError::PinLocked,
+        BridgeError::CardFailed,
     ];
 
     /// The stable string form, as on the wire.
@@ -158,6 +192,13 @@ impl BridgeError {
             BridgeError::VersionMismatch => "version_mismatch",
             BridgeError::PageOutdated => "page_outdated",
             BridgeError::UnknownError => "unknown_error",
+            BridgeError::HostMissing => "host_missing",
+            BridgeError::HostFailed => "host_failed",
+            BridgeError::HostOutdated => "host_outdated",
+            BridgeError::CardAbsent => "card_absent",
+            BridgeError::ReaderAbsent => "reader_absent",
+            BridgeError::PinLocked => "pin_locked",
+            BridgeError::CardFailed => "card_failed",
         }
     }
 
@@ -247,6 +288,55 @@ impl BridgeError {
                 "This page uses an older Sésame than your extension: tell the portal's support, \
                  who must update it.",
             ),
+            BridgeError::HostMissing => pick(
+                lang,
+                "Le programme Sésame pour la carte CPS n'est pas installé sur cet ordinateur\u{a0}: \
+                 demandez à votre service informatique d'installer «\u{a0}sesame-host\u{a0}», \
+                 ou connectez-vous autrement.",
+                "The Sésame card program is not installed on this computer: ask your IT \
+                 department to install \"sesame-host\", or log in another way.",
+            ),
+            BridgeError::HostFailed => pick(
+                lang,
+                "Le programme Sésame pour la carte CPS s'est arrêté\u{a0}: retirez la carte, \
+                 remettez-la et réessayez. Si cela recommence, appelez l'assistance.",
+                "The Sésame card program stopped: take the card out, put it back and try again. \
+                 If it happens again, call support.",
+            ),
+            BridgeError::HostOutdated => pick(
+                lang,
+                "Le programme Sésame pour la carte CPS et l'extension n'ont pas la même \
+                 version\u{a0}: demandez à votre service informatique de mettre les deux à jour.",
+                "The Sésame card program and the extension are not the same version: ask your \
+                 IT department to update both.",
+            ),
+            BridgeError::CardAbsent => pick(
+                lang,
+                "Aucune carte dans le lecteur\u{a0}: insérez votre carte CPS, puce vers le haut, \
+                 puis réessayez.",
+                "No card in the reader: insert your CPS card, chip up, then try again.",
+            ),
+            BridgeError::ReaderAbsent => pick(
+                lang,
+                "Aucun lecteur de carte trouvé\u{a0}: branchez le lecteur, attendez quelques \
+                 secondes, puis réessayez.",
+                "No card reader found: plug the reader in, wait a few seconds, then try again.",
+            ),
+            BridgeError::PinLocked => pick(
+                lang,
+                "Le code PIN de cette carte est bloqué. Il ne sert à rien de réessayer\u{a0}: \
+                 débloquez-la avec votre code PUK ou demandez une nouvelle carte à l'ANS. \
+                 Connectez-vous autrement en attendant.",
+                "This card's PIN is blocked. Trying again will not help: unblock it with your \
+                 PUK code or ask the ANS for a new card. Log in another way meanwhile.",
+            ),
+            BridgeError::CardFailed => pick(
+                lang,
+                "Cette carte n'a pas pu être lue\u{a0}: vérifiez que c'est bien votre carte CPS, \
+                 puis ouvrez le diagnostic de l'extension Sésame ou appelez l'assistance.",
+                "This card could not be read: check that it is your CPS card, then open the \
+                 Sésame extension's diagnostics or call support.",
+            ),
         }
     }
 }
@@ -263,6 +353,8 @@ pub struct Request {
     pub name: Option<String>,
     /// `enable-portal`: also make a bookmark in the same confirmation.
     pub bookmark: bool,
+    /// `cps-login` (required there): the portal's one-time nonce ([`is_nonce`]).
+    pub nonce: Option<String>,
 }
 
 /// A page's request that cannot be read: the code, and the id when one could be read (so the
@@ -319,13 +411,39 @@ impl Request {
                 None => return Err(reject(BridgeError::MalformedMessage)),
             },
         };
+        let nonce = match message.member("nonce") {
+            None => None,
+            Some(n) => match n.string() {
+                Some(n) if is_nonce(&n) => Some(n),
+                _ => return Err(reject(BridgeError::MalformedMessage)),
+            },
+        };
+        if (action == Action::CpsLogin) != nonce.is_some() {
+            return Err(reject(BridgeError::MalformedMessage));
+        }
         Ok(Request {
             action,
             id,
             name,
             bookmark,
+            nonce,
         })
     }
+}
+
+/// The shortest nonce accepted, in characters: 256 bits in unpadded base64 (43 characters).
+pub const MIN_NONCE_CHARS: usize = 43;
+/// The longest nonce accepted, in characters.
+pub const MAX_NONCE_CHARS: usize = 256;
+
+/// Whether `nonce` has a login nonce's shape: [`MIN_NONCE_CHARS`]..=[`MAX_NONCE_CHARS`]
+/// characters of base64 or base64url (with optional `=` padding). The one definition: the
+/// extension and the native host check it the same way.
+pub fn is_nonce(nonce: &str) -> bool {
+    (MIN_NONCE_CHARS..=MAX_NONCE_CHARS).contains(&nonce.len())
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_' | b'='))
 }
 
 fn short(s: &str) -> bool {
@@ -618,6 +736,63 @@ mod tests {
         .unwrap();
         assert_eq!(r.name.as_deref(), Some("SPICO"));
         assert!(r.bookmark);
+    }
+
+    #[test]
+    fn a_cps_login_needs_a_nonce_of_256_bits_and_only_it_has_one() {
+        let nonce = "kX3dM0Jq9v1nR2oP8sT4uW6yZ0aB2cD4eF6gH8iJ0kL";
+        let r = parse(json!({"action": "sesame:cps-login", "id": "c1", "nonce": nonce})).unwrap();
+        assert_eq!(r.action, Action::CpsLogin);
+        assert_eq!(r.nonce.as_deref(), Some(nonce));
+        assert!(!Action::CpsLogin.needs_enabled_portal());
+        for bad in [
+            json!({"action": "sesame:cps-login", "id": "c2"}),
+            json!({"action": "sesame:cps-login", "id": "c3", "nonce": &nonce[1..]}),
+            json!({"action": "sesame:cps-login", "id": "c4", "nonce": format!("{nonce}!")}),
+            json!({"action": "sesame:cps-login", "id": "c5", "nonce": "a".repeat(257)}),
+            json!({"action": "sesame:cps-login", "id": "c6", "nonce": 42}),
+            json!({"action": "sesame:status", "id": "c7", "nonce": nonce}),
+        ] {
+            let e = parse(bad.clone()).unwrap_err();
+            assert_eq!(e.error, BridgeError::MalformedMessage, "{bad}");
+            assert!(
+                e.id.is_some(),
+                "{bad}: the failure is addressed to the page"
+            );
+        }
+    }
+
+    #[test]
+    fn host_failures_reach_the_page_as_bridge_codes_with_the_same_words() {
+        use crate::host::HostError;
+        assert_eq!(
+            BridgeError::from(&HostError::PinLocked),
+            BridgeError::PinLocked
+        );
+        assert_eq!(
+            BridgeError::from(&HostError::CardAbsent),
+            BridgeError::CardAbsent
+        );
+        assert_eq!(
+            BridgeError::from(&HostError::VersionMismatch),
+            BridgeError::HostOutdated
+        );
+        assert_eq!(
+            BridgeError::from(&HostError::ModuleNotFound { checked: vec![] }),
+            BridgeError::CardFailed
+        );
+        for lang in [Lang::Fr, Lang::En] {
+            assert_eq!(
+                HostError::PinLocked.text(lang),
+                BridgeError::PinLocked.text(lang)
+            );
+            assert_eq!(
+                HostError::CardAbsent.text(lang),
+                BridgeError::CardAbsent.text(lang)
+            );
+        }
+        // A blocked card is never "try again".
+        assert!(!BridgeError::PinLocked.text(Lang::Fr).contains("réessayez"));
     }
 
     #[test]

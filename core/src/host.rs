@@ -32,10 +32,7 @@ pub const HOST_NAME: &str = "fr.sesame.host";
 /// message to the host, and the issue's for both ways.
 pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 
-/// The shortest nonce accepted, in characters: 256 bits in unpadded base64 (43 characters).
-pub const MIN_NONCE_CHARS: usize = 43;
-/// The longest nonce accepted, in characters.
-pub const MAX_NONCE_CHARS: usize = 256;
+pub use crate::bridge::{MAX_NONCE_CHARS, MIN_NONCE_CHARS};
 /// The longest origin accepted (Web eID's native app: 255).
 pub const MAX_ORIGIN_CHARS: usize = crate::bridge::MAX_ORIGIN_CHARS;
 /// PIN length bounds, in digits (CPS: 4; PKCS#11 tokens commonly up to 8).
@@ -72,11 +69,7 @@ pub fn check_origin(origin: &str) -> Result<PortalOrigin, HostError> {
 /// Whether a nonce is acceptable: [`MIN_NONCE_CHARS`]..=[`MAX_NONCE_CHARS`] characters of
 /// base64 or base64url (with optional `=` padding).
 pub fn check_nonce(nonce: &str) -> Result<(), HostError> {
-    let ok = (MIN_NONCE_CHARS..=MAX_NONCE_CHARS).contains(&nonce.len())
-        && nonce
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_' | b'='));
-    if ok {
+    if crate::bridge::is_nonce(nonce) {
         Ok(())
     } else {
         Err(HostError::MalformedMessage)
@@ -399,14 +392,8 @@ impl HostError {
                  bloquent la carte.",
                 "Wrong PIN. Check it before trying again: too many wrong PINs block the card.",
             ),
-            HostError::PinLocked => pick(
-                lang,
-                "Le code PIN de votre carte est bloqué. Elle ne peut plus servir tant qu'elle \
-                 n'est pas débloquée\u{a0}: demandez le déblocage à l'émetteur de la carte \
-                 (code de déblocage PUK, ou l'ANS pour une carte CPS).",
-                "Your card's PIN is blocked. The card cannot be used until it is unblocked: ask \
-                 the card's issuer (PUK code, or the ANS for a CPS card).",
-            ),
+            // The page says the same (one text each).
+            HostError::PinLocked => crate::bridge::BridgeError::PinLocked.text(lang),
             HostError::UserCancelled => pick(
                 lang,
                 "Annulé\u{a0}: rien n'a été signé.",
@@ -417,12 +404,7 @@ impl HostError {
                 "Le code PIN n'a pas été saisi à temps\u{a0}: rien n'a été signé. Recommencez.",
                 "The PIN was not typed in time: nothing was signed. Start again.",
             ),
-            HostError::CardAbsent => pick(
-                lang,
-                "Aucune carte dans le lecteur\u{a0}: insérez votre carte CPS, puce vers le \
-                 haut, puis réessayez.",
-                "No card in the reader: insert your CPS card, chip up, then try again.",
-            ),
+            HostError::CardAbsent => crate::bridge::BridgeError::CardAbsent.text(lang),
             HostError::ReaderAbsent => pick(
                 lang,
                 "Aucun lecteur de carte trouvé\u{a0}: branchez le lecteur, vérifiez que le \
@@ -469,6 +451,29 @@ impl HostError {
             ),
         };
         Cow::Borrowed(s)
+    }
+}
+
+/// What the page is told of a host failure (the PIN window has shown the details).
+impl From<&HostError> for crate::bridge::BridgeError {
+    fn from(e: &HostError) -> Self {
+        use crate::bridge::BridgeError as B;
+        match e {
+            HostError::PinLocked => B::PinLocked,
+            HostError::UserCancelled => B::UserCancelled,
+            HostError::Timeout => B::UserTimeout,
+            HostError::CardAbsent => B::CardAbsent,
+            HostError::ReaderAbsent => B::ReaderAbsent,
+            HostError::VersionMismatch => B::HostOutdated,
+            HostError::MalformedMessage
+            | HostError::MessageTooLarge
+            | HostError::HandshakeRequired
+            | HostError::UnknownError => B::HostFailed,
+            HostError::PinIncorrect { .. }
+            | HostError::CardUnsupported
+            | HostError::ModuleNotFound { .. }
+            | HostError::ModuleFailed => B::CardFailed,
+        }
     }
 }
 

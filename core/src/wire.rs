@@ -13,8 +13,8 @@
 //! mistyped required field gives `None`, which the widget treats as an unreadable answer.
 
 use crate::api::{
-    ChangePasswordRequest, CodeStep, Enrolment, LoginPasswordRequest, SendCodeRequest, SessionInfo,
-    VerifyCodeRequest,
+    ChangePasswordRequest, CodeStep, CpsLoginRequest, Enrolment, LoginPasswordRequest,
+    SendCodeRequest, SessionInfo, VerifyCodeRequest,
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::method::{AssuranceLevel, Method, Step};
@@ -281,6 +281,19 @@ impl Fields for ChangePasswordRequest {
     }
 }
 
+impl Fields for CpsLoginRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("portal", self.portal.as_str()),
+            ("certificate", &self.certificate),
+            ("algorithm", &self.algorithm),
+            ("signature", &self.signature),
+            ("origin", &self.origin),
+            ("nonce", &self.nonce),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,6 +407,15 @@ mod tests {
             new_password: Secret::new("b\\c"),
         };
         check(change.fields(), serde_json::to_value(&change).unwrap());
+        let cps = CpsLoginRequest {
+            portal: PortalId::new("paaco").unwrap(),
+            certificate: "MIIB+/=".into(),
+            algorithm: "RS256".into(),
+            signature: "c2ln".into(),
+            origin: "https://portail.example".into(),
+            nonce: "bm9uY2U".into(),
+        };
+        check(cps.fields(), serde_json::to_value(&cps).unwrap());
         let s = session(Method::Cps, AssuranceLevel::Strong);
         let mut serde = serde_json::to_value(&s).unwrap();
         assert_eq!(

@@ -3,11 +3,12 @@
 //! `background.js` registers the listeners synchronously (an MV3 background is woken for
 //! them) and hands each event here once the wasm is ready. Messages come from two kinds of
 //! sender: pages, through the content script ([`handle_message`] → [`policy::decide`] → one
-//! module of [`actions`] per action), and the extension's own confirmation window
-//! ([`confirmations`]).
+//! module of [`actions`] per action), and the extension's own windows: the confirmation
+//! ([`confirmations`]) and the CPS card's PIN entry ([`pin_window`]).
 
 pub mod actions;
 pub mod confirmations;
+pub mod pin_window;
 
 use crate::browser::{self, from_js, to_js};
 use crate::policy::{self, Decision, Sender};
@@ -30,6 +31,9 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
             .as_deref()
             .is_some_and(|u| u.starts_with(&own_pages))
     {
+        if pin_window::is_for_me(&message) {
+            return pin_window::from_page(&message).await;
+        }
         return confirmations::from_page(&message);
     }
     let Some((len, json)) = from_js(&message) else {
@@ -69,8 +73,9 @@ pub async fn handle_command(command: String) {
     }
 }
 
-/// A window was closed: a confirmation still waiting there counts as cancelled.
+/// A window was closed: a confirmation or PIN entry still waiting there counts as cancelled.
 #[wasm_bindgen]
 pub fn window_closed(window_id: f64) {
     confirmations::window_closed(window_id);
+    pin_window::window_closed(window_id);
 }

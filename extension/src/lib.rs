@@ -5,13 +5,16 @@
 //! relay is here, in Rust:
 //!
 //! - [`background`] — answers the page bridge (`sesame:status`, `sesame:enable-portal`,
-//!   `sesame:add-bookmark`), one module per action, and the keyboard commands;
+//!   `sesame:add-bookmark`, `sesame:cps-login`), one module per action, and the keyboard
+//!   commands;
 //! - [`policy`] — what the background decides from a message and its sender, pure and tested
 //!   natively: validation, the origin policy, the answers;
 //! - [`portals`] — the portals the person enabled, kept in `storage.local`;
 //! - [`shortcuts`] — bookmarks (never a duplicate), desktop shortcut files, opening a portal;
-//! - [`pages`] — the popup, the options and diagnostics page, and the confirmation window, in
-//!   Yew;
+//! - [`cps`] — the CPS-card login's decisions (what the PIN window shows, what each answer of
+//!   the card means), pure; [`native`] — the native host over `runtime.connectNative`;
+//! - [`pages`] — the popup, the options and diagnostics page, the confirmation window and the
+//!   PIN window, built with the DOM (see there why not Yew);
 //! - [`browser`] — the few WebExtension APIs used, bound by hand (see there why).
 //!
 //! **Architecture invariant:** the background judges a page by the URL the browser gives in
@@ -19,6 +22,9 @@
 //! person's confirmation in a window the extension owns.
 
 pub mod browser;
+pub mod cps;
+#[cfg(target_arch = "wasm32")]
+pub mod native;
 pub mod pages;
 pub mod policy;
 pub mod portals;

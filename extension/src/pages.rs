@@ -1,5 +1,6 @@
 //! The extension's pages: the popup ([`popup`]), the options and diagnostics page
-//! ([`options`]) and the confirmation window ([`confirm`]); [`portal_list`] is the list of
+//! ([`options`]), the confirmation window ([`confirm`]) and the CPS card's PIN window
+//! ([`pin`]); [`portal_list`] is the list of
 //! enabled portals with their shortcut buttons, shared by the first two.
 //!
 //! Built with the DOM directly ([`dom`]), not Yew: three small pages do not need a virtual DOM,
@@ -14,6 +15,8 @@ pub mod confirm;
 pub mod dom;
 #[cfg(target_arch = "wasm32")]
 pub mod options;
+#[cfg(target_arch = "wasm32")]
+pub mod pin;
 #[cfg(target_arch = "wasm32")]
 pub mod popup;
 #[cfg(target_arch = "wasm32")]
@@ -47,6 +50,7 @@ pub fn start(which: &str) {
         "popup" => popup::build(&root, lang),
         "options" => options::build(&root, lang),
         "confirm" => confirm::build(&root, lang),
+        "pin" => pin::build(&root, lang),
         _ => {}
     }
 }

@@ -49,6 +49,21 @@ pub enum T {
     Bookmarks,
     Yes,
     NotYet,
+    PinTitle,
+    PinAsks,
+    PinCheckOrigin,
+    Holder,
+    Rpps,
+    ValidUntil,
+    PinLabel,
+    PinHint,
+    PinFormat,
+    TriesLeft,
+    PinSubmit,
+    PinSigning,
+    PinSigned,
+    PinPad,
+    Close,
 }
 
 impl T {
@@ -163,6 +178,45 @@ impl T {
             T::Bookmarks => pick(lang, "Dans vos favoris", "In your bookmarks"),
             T::Yes => pick(lang, "oui", "yes"),
             T::NotYet => pick(lang, "pas encore", "not yet"),
+            T::PinTitle => pick(lang, "Connexion avec votre carte CPS", "Log in with your CPS card"),
+            T::PinAsks => pick(
+                lang,
+                "Ce site demande à se connecter avec votre carte CPS\u{a0}:",
+                "This site asks to log in with your CPS card:",
+            ),
+            T::PinCheckOrigin => pick(
+                lang,
+                "Vérifiez que c'est bien l'adresse de votre portail. Sinon, annulez.",
+                "Check that this is your portal's address. If not, cancel.",
+            ),
+            T::Holder => pick(lang, "Titulaire", "Holder"),
+            T::Rpps => pick(lang, "N° RPPS", "RPPS number"),
+            T::ValidUntil => pick(lang, "Certificat valable jusqu'au", "Certificate valid until"),
+            T::PinLabel => pick(lang, "Code PIN de la carte", "Card PIN"),
+            T::PinHint => pick(
+                lang,
+                "4 chiffres pour une carte CPS. Tapez-le ici, jamais sur la page d'un site.",
+                "4 digits for a CPS card. Type it here, never on a website's page.",
+            ),
+            T::PinFormat => pick(
+                lang,
+                "Le code PIN compte 4 à 8 chiffres, sans espace ni lettre.",
+                "The PIN has 4 to 8 digits, no space or letter.",
+            ),
+            T::TriesLeft => pick(
+                lang,
+                "Essais restants avant blocage de la carte\u{a0}: {}",
+                "Tries left before the card blocks: {}",
+            ),
+            T::PinSubmit => pick(lang, "Valider", "Confirm"),
+            T::PinSigning => pick(lang, "Vérification par la carte…", "The card is checking…"),
+            T::PinSigned => pick(lang, "Carte acceptée. Retour au portail…", "Card accepted. Back to the portal…"),
+            T::PinPad => pick(
+                lang,
+                "Tapez votre code PIN sur le clavier du lecteur de carte.",
+                "Type your PIN on the card reader's keypad.",
+            ),
+            T::Close => pick(lang, "Fermer", "Close"),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! answer (Web eID's `background/actions/`). The dispatcher is [`run`].
 
 pub mod add_bookmark;
+pub mod cps_login;
 pub mod enable_portal;
 pub mod status;
 
@@ -15,5 +16,6 @@ pub async fn run(accepted: Accepted, enabled: Vec<EnabledPortal>) -> Value {
         Action::Status => status::run(&accepted, &enabled),
         Action::EnablePortal => enable_portal::run(accepted, enabled).await,
         Action::AddBookmark => add_bookmark::run(accepted, enabled).await,
+        Action::CpsLogin => cps_login::run(accepted).await,
     }
 }
