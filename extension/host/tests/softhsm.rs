@@ -1,12 +1,13 @@
 //! The host against a real PKCS#11 module: SoftHSM2 as the CPS card.
 //!
 //! Each test makes its own token in a temporary folder (its own `SOFTHSM2_CONF` and token
-//! directory), through cryptoki: token initialised with an SO PIN, user PIN 1234, an RSA-2048
-//! key pair generated *in the token* (CKA_ID `01`), and a certificate for that key issued by a
-//! software test CA with rcgen: holder "Dr Karim Benali" as the subject's CN, and the
-//! RPPS-based national identifier `810012345678` ("8" + an 11-digit RPPS-like number) as the
-//! subject's `serialNumber`. Then the real `sesame-host` binary is run with
-//! `SESAME_PKCS11_MODULE` pointing at SoftHSM2 and spoken to over native messaging framing.
+//! directory) with `sesame-test-card` (its library, in this process, one at a time): user PIN
+//! 1234, an RSA-2048 key pair generated *in the token* (CKA_ID `01`), and a certificate for that
+//! key issued by a fresh test CA (the demo's `TestCa`): holder "Dr Karim Benali" as the
+//! subject's CN, and the RPPS-based national identifier `810012345678` ("8" + an 11-digit
+//! RPPS-like number) as the subject's `serialNumber`. Then the real `sesame-host` binary is run
+//! with `SESAME_PKCS11_MODULE` pointing at SoftHSM2 (or its configuration file, as a browser
+//! starts it) and spoken to over native messaging framing.
 //!
 //! Skipped, saying so, when SoftHSM2 is not installed (`cargo xtask test` installs it).
 
@@ -15,12 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
-use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
-use cryptoki::mechanism::Mechanism;
-use cryptoki::object::{Attribute, AttributeType, CertificateType, ObjectClass};
-use cryptoki::session::UserType;
-use cryptoki::types::AuthPin;
-use rsa::pkcs8::{DecodePublicKey, EncodePublicKey};
+use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::Verifier;
 use serde_json::{json, Value};
 use sesame_core::host::{to_be_signed, VERSION};
@@ -34,14 +30,13 @@ const SOFTHSM_PATHS: [&str; 3] = [
     "/usr/local/lib/softhsm/libsofthsm2.so",
 ];
 const USER_PIN: &str = "1234";
-const SO_PIN: &str = "12345678";
 const LABEL: &str = "CPS Benali";
 const HOLDER: &str = "Dr Karim Benali";
 const NATIONAL_ID: &str = "810012345678";
 const ORIGIN: &str = "https://portail.sesame-sante.invalid";
 const NONCE: &str = "kX3dM0Jq9v1nR2oP8sT4uW6yZ0aB2cD4eF6gH8iJ0kL";
 
-/// In-process PKCS#11 (the setup) loads one library per process: one setup at a time.
+/// In-process PKCS#11 (making a card) loads one library per process: one card at a time.
 static SETUP: Mutex<()> = Mutex::new(());
 
 fn softhsm() -> Option<PathBuf> {
@@ -79,131 +74,39 @@ impl Drop for TestCard {
     }
 }
 
-/// A SoftHSM2 configuration with an empty token folder: one slot, no initialised token.
-fn empty_card(name: &str) -> TestCard {
+fn test_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sesame-softhsm-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("tokens")).unwrap();
-    let conf = dir.join("softhsm2.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
-            dir.join("tokens").display()
-        ),
-    )
-    .unwrap();
-    TestCard { dir, conf }
+    dir
 }
 
-/// A token like a CPS card: see the file's documentation.
-fn cps_card(module: &Path, name: &str) -> TestCard {
-    let card = empty_card(name);
-    let _guard = SETUP.lock().unwrap_or_else(|e| e.into_inner());
-    std::env::set_var("SOFTHSM2_CONF", &card.conf);
-    let pkcs11 = Pkcs11::new(module).unwrap();
-    pkcs11
-        .initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
-        .unwrap();
-    let slot = pkcs11.get_slots_with_token().unwrap()[0];
-    let so_pin = AuthPin::new(SO_PIN.into());
-    pkcs11.init_token(slot, &so_pin, LABEL).unwrap();
-    // SoftHSM2 gives the initialised token a new slot id.
-    let slot = pkcs11.get_slots_with_initialized_token().unwrap()[0];
-    let session = pkcs11.open_rw_session(slot).unwrap();
-    session.login(UserType::So, Some(&so_pin)).unwrap();
-    session.init_pin(&AuthPin::new(USER_PIN.into())).unwrap();
-    session.logout().unwrap();
-    session
-        .login(UserType::User, Some(&AuthPin::new(USER_PIN.into())))
-        .unwrap();
-    let id = vec![0x01];
-    let (public, _private) = session
-        .generate_key_pair(
-            &Mechanism::RsaPkcsKeyPairGen,
-            &[
-                Attribute::Token(true),
-                Attribute::Private(false),
-                Attribute::ModulusBits(2048.into()),
-                Attribute::PublicExponent(vec![0x01, 0x00, 0x01]),
-                Attribute::Verify(true),
-                Attribute::Id(id.clone()),
-                Attribute::Label(b"Authentification".to_vec()),
-            ],
-            &[
-                Attribute::Token(true),
-                Attribute::Private(true),
-                Attribute::Sensitive(true),
-                Attribute::Extractable(false),
-                Attribute::Sign(true),
-                Attribute::Id(id.clone()),
-                Attribute::Label(b"Authentification".to_vec()),
-            ],
-        )
-        .unwrap();
-    let attrs = session
-        .get_attributes(
-            public,
-            &[AttributeType::Modulus, AttributeType::PublicExponent],
-        )
-        .unwrap();
-    let (mut n, mut e) = (vec![], vec![]);
-    for a in attrs {
-        match a {
-            Attribute::Modulus(v) => n = v,
-            Attribute::PublicExponent(v) => e = v,
-            _ => {}
-        }
+/// A SoftHSM2 configuration with an empty token folder: one slot, no initialised token.
+fn empty_card(module: &Path, name: &str) -> TestCard {
+    let dir = test_dir(name);
+    let made = sesame_test_card::empty(&dir, module).unwrap();
+    TestCard {
+        dir,
+        conf: made.conf,
     }
-    let public = rsa::RsaPublicKey::new(
-        rsa::BigUint::from_bytes_be(&n),
-        rsa::BigUint::from_bytes_be(&e),
-    )
-    .unwrap();
-    let spki = public.to_public_key_der().unwrap();
-    let der = issue(spki.as_bytes());
-    let (_, parsed) = X509Certificate::from_der(&der).unwrap();
-    session
-        .create_object(&[
-            Attribute::Class(ObjectClass::CERTIFICATE),
-            Attribute::CertificateType(CertificateType::X_509),
-            Attribute::Token(true),
-            Attribute::Private(false),
-            Attribute::Id(id),
-            Attribute::Label(b"Authentification".to_vec()),
-            Attribute::Subject(parsed.subject().as_raw().to_vec()),
-            Attribute::Value(der.clone()),
-        ])
-        .unwrap();
-    session.logout().unwrap();
-    drop(session);
-    drop(pkcs11);
-    card
 }
 
-/// A certificate for the card's public key (`spki`, DER), issued by a software test CA.
-fn issue(spki: &[u8]) -> Vec<u8> {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
-        KeyPair, KeyUsagePurpose, SubjectPublicKeyInfo,
+/// A token like a CPS card, made by sesame-test-card: see the file's documentation.
+fn cps_card(module: &Path, name: &str) -> TestCard {
+    let dir = test_dir(name);
+    let spec = sesame_test_card::CardSpec {
+        holder: HOLDER.into(),
+        national_id: NATIONAL_ID.into(),
+        pin: USER_PIN.into(),
+        label: LABEL.into(),
     };
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.distinguished_name
-        .push(DnType::CommonName, "Sésame test CA (not IGC-Santé)");
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign];
-    let ca_key = KeyPair::generate().unwrap();
-    let issuer = Issuer::new(ca, ca_key);
-    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-    p.distinguished_name.push(DnType::CountryName, "FR");
-    p.distinguished_name.push(DnType::CommonName, HOLDER);
-    // serialNumber (2.5.4.5): the RPPS-based national identifier.
-    p.distinguished_name
-        .push(DnType::CustomDnType(vec![2, 5, 4, 5]), NATIONAL_ID);
-    p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let key = SubjectPublicKeyInfo::from_der(spki).unwrap();
-    p.signed_by(&key, &issuer).unwrap().der().to_vec()
+    let ca = sesame_test_card::TestCa::generate().unwrap();
+    let _guard = SETUP.lock().unwrap_or_else(|e| e.into_inner());
+    let made = sesame_test_card::create(&dir.join("card"), module, &ca, &spec).unwrap();
+    assert!(made.created);
+    TestCard {
+        dir,
+        conf: made.conf,
+    }
 }
 
 /// `sesame-host` with its home in the card's folder (no configuration file of the person
@@ -297,7 +200,29 @@ fn status_and_certificate_find_the_card() {
 #[test]
 fn the_configuration_file_names_the_module_and_its_variables() {
     let module = need_softhsm!();
-    let card = cps_card(&module, "config");
+    // The tool's command line, as the e2e tests run it, against a fresh test CA's files.
+    let dir = test_dir("config");
+    let arg = |p: &Path| p.display().to_string();
+    let made = {
+        let _guard = SETUP.lock().unwrap_or_else(|e| e.into_inner());
+        sesame_test_card::run(&[
+            "create".into(),
+            "--dir".into(),
+            arg(&dir.join("card")),
+            "--ca-cert".into(),
+            arg(&dir.join("ca.pem")),
+            "--ca-key".into(),
+            arg(&dir.join("ca-key.pem")),
+            "--module".into(),
+            arg(&module),
+        ])
+        .unwrap()
+    };
+    assert_eq!(made["holder"], HOLDER);
+    let card = TestCard {
+        conf: PathBuf::from(made["conf"].as_str().unwrap()),
+        dir,
+    };
     // What a browser's environment looks like: no SESAME_PKCS11_MODULE, no SOFTHSM2_CONF; the
     // file written by `install` in HOME says both.
     let out = host(&card)
@@ -406,7 +331,7 @@ fn wrong_pins() {
 fn no_card() {
     let module = need_softhsm!();
     // SoftHSM2 with no token: one reader (slot) and no initialised token in it.
-    let card = empty_card("empty");
+    let card = empty_card(&module, "empty");
     let a = talk(
         &card,
         &module,
@@ -426,8 +351,8 @@ fn no_card() {
 
 #[test]
 fn no_module() {
-    let _module = need_softhsm!();
-    let card = empty_card("nomodule");
+    let module = need_softhsm!();
+    let card = empty_card(&module, "nomodule");
     let missing = card.dir.join("libcps3_pkcs11_lux.so");
     let a = talk(&card, &missing, &[json!({"command": "status"})]);
     assert_eq!(
@@ -444,7 +369,7 @@ fn no_module() {
 #[test]
 fn protocol_errors() {
     let module = need_softhsm!();
-    let card = empty_card("protocol");
+    let card = empty_card(&module, "protocol");
     // A command before the handshake, then a bad handshake.
     let mut child = host(&card)
         .env("SOFTHSM2_CONF", &card.conf)
