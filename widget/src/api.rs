@@ -7,8 +7,8 @@
 
 use js_sys::{Array, Object, Reflect, JSON};
 use sesame_core::api::{
-    paths, ChangePasswordRequest, CodeStep, LoginPasswordRequest, SendCodeRequest, SessionInfo,
-    VerifyCodeRequest, CSRF_HEADER,
+    paths, ChangePasswordRequest, CodeStep, CpsLoginRequest, LoginPasswordRequest, SendCodeRequest,
+    SessionInfo, VerifyCodeRequest, CSRF_HEADER,
 };
 use sesame_core::wire::{Fields, JsonValue};
 use sesame_core::{ApiError, ErrorCode};
@@ -63,6 +63,18 @@ impl Api {
     /// The one-time code: logged in.
     pub async fn verify_code(&self, request: &VerifyCodeRequest) -> Result<SessionInfo, ApiError> {
         let body = post(self, paths::LOGIN_CODE, Some(request)).await?;
+        read_ok(parse(&body), SessionInfo::read)
+    }
+
+    /// A one-time nonce for a CPS card login, bound to this browser.
+    pub async fn cps_nonce(&self) -> Result<String, ApiError> {
+        let body = post(self, paths::LOGIN_CPS_NONCE, None).await?;
+        read_ok(parse(&body), |b| b.member("nonce").and_then(|n| n.string()))
+    }
+
+    /// The card's signature of the nonce: logged in.
+    pub async fn login_cps(&self, request: &CpsLoginRequest) -> Result<SessionInfo, ApiError> {
+        let body = post(self, paths::LOGIN_CPS, Some(request)).await?;
         read_ok(parse(&body), SessionInfo::read)
     }
 

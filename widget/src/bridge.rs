@@ -28,6 +28,8 @@ pub struct Ask<'a> {
     pub name: Option<&'a str>,
     /// `enable-portal`: also make the bookmark.
     pub bookmark: bool,
+    /// `cps-login`: the portal's one-time nonce.
+    pub nonce: Option<&'a str>,
     /// How long to wait for the answer after the ack, in ms.
     pub answer_ms: u32,
 }
@@ -68,6 +70,9 @@ pub async fn ask(ask: Ask<'_>) -> Result<Js, BridgeError> {
     let mut fields = vec![("action", name), ("id", id.as_str())];
     if let Some(n) = ask.name {
         fields.push(("name", n));
+    }
+    if let Some(n) = ask.nonce {
+        fields.push(("nonce", n));
     }
     let message = object(&fields);
     if ask.bookmark {

@@ -35,6 +35,8 @@ pub mod action {
     pub const RESTART: &str = "restart";
     /// Ask the extension for a bookmark to this portal.
     pub const ADD_BOOKMARK: &str = "add-bookmark";
+    /// Log in with the CPS card (through the extension).
+    pub const CPS_LOGIN: &str = "cps-login";
 }
 
 /// `name` of each input.

@@ -199,11 +199,11 @@ mod tests {
 
     #[test]
     fn served_markup_escapes_and_names_its_preset() {
-        let mut config = PortalConfig::parceo();
+        let mut config = PortalConfig::entractes();
         config.name = "A <b>&\"".into();
         let html = markup(&config, Lang::Fr, "x").unwrap();
         assert!(html.contains("A &lt;b&gt;&amp;&quot;"), "{html}");
-        assert!(html.contains(r#"data-preset="parceo""#));
+        assert!(html.contains(r#"data-preset="entractes""#));
         assert_eq!(
             markup(&PortalConfig::spico(), Lang::Fr, "x"),
             None,

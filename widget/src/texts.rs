@@ -137,6 +137,12 @@ pub enum T {
     BookmarkAdded,
     /// The bookmark was there already.
     BookmarkAlready,
+    /// CPS login: what to have ready, and where the PIN goes.
+    CpsHint,
+    /// CPS login: the extension's window is open.
+    CpsAtTheCard,
+    /// CPS login: the portal checks the card's answer.
+    CpsVerifying,
 }
 
 impl T {
@@ -331,6 +337,24 @@ impl T {
                 "Added to your bookmarks (toolbar).",
             ),
             BookmarkAlready => pick(lang, "Déjà dans vos favoris.", "Already in your bookmarks."),
+            CpsHint => pick(
+                lang,
+                "Insérez votre carte CPS dans le lecteur. Le code PIN se tape dans la fenêtre \
+                 Sésame qui va s'ouvrir, jamais sur cette page.",
+                "Insert your CPS card in the reader. The PIN is typed in the Sésame window that \
+                 will open, never on this page.",
+            ),
+            CpsAtTheCard => pick(
+                lang,
+                "Dans la fenêtre Sésame\u{a0}: vérifiez l'adresse du portail, puis tapez votre \
+                 code PIN.",
+                "In the Sésame window: check the portal's address, then type your PIN.",
+            ),
+            CpsVerifying => pick(
+                lang,
+                "Le portail vérifie votre carte…",
+                "The portal is checking your card…",
+            ),
             UnknownPreset => pick(
                 lang,
                 "Portail inconnu pour le module de connexion Sésame\u{a0}:",

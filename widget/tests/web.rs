@@ -362,7 +362,7 @@ async fn errors_render_in_french_from_core_with_the_support_contact() {
 #[wasm_bindgen_test]
 async fn the_element_mounts_presets_fires_events_and_unmounts() {
     let host = container();
-    host.set_attribute("preset", "parceo").unwrap();
+    host.set_attribute("preset", "entractes").unwrap();
     host.set_attribute("lang", "en").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
     let events = Rc::new(RefCell::new(Vec::<JsValue>::new()));
@@ -376,7 +376,7 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
         .unwrap();
     let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
-    assert_eq!(text(&host, &dom::class(dom::class::PORTAL)), "Parcéo");
+    assert_eq!(text(&host, &dom::class(dom::class::PORTAL)), "Entr'Actes");
     assert_eq!(
         find(&host, "section.sesame")
             .get_attribute("lang")
@@ -384,11 +384,11 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
         Some("en")
     );
 
-    type_into(&host, &dom::field(dom::field::IDENTIFIER), "lucie.petit").await;
+    type_into(&host, &dom::field(dom::field::IDENTIFIER), "12345").await;
     type_into(
         &host,
         &dom::field(dom::field::PASSWORD),
-        "equipe-soignante-vosges",
+        "482915",
     )
     .await;
     click(&host, "button[type=\"submit\"]").await;
@@ -437,12 +437,12 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
 #[wasm_bindgen_test]
 async fn the_element_takes_over_the_first_paint() {
     let host = container();
-    host.set_attribute("preset", "parceo").unwrap();
+    host.set_attribute("preset", "entractes").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
     let typed = js_sys::Object::new();
     for (key, value) in [
-        ("identifier", JsValue::from_str("lucie.petit")),
-        ("password", JsValue::from_str("equipe-soignante-vosges")),
+        ("identifier", JsValue::from_str("12345")),
+        ("password", JsValue::from_str("482915")),
         ("focus", JsValue::from_str("password")),
         ("submit", JsValue::TRUE),
     ] {
@@ -456,7 +456,7 @@ async fn the_element_takes_over_the_first_paint() {
             .unwrap()
             .value()
     };
-    assert_eq!(value("identifier"), "lucie.petit");
+    assert_eq!(value("identifier"), "12345");
     let focused = web_sys::window()
         .unwrap()
         .document()
@@ -474,7 +474,7 @@ async fn the_element_takes_over_the_first_paint() {
 
     // Without a first paint the form starts empty and sends nothing.
     let host = container();
-    host.set_attribute("preset", "parceo").unwrap();
+    host.set_attribute("preset", "entractes").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
     let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;

@@ -55,6 +55,7 @@ pub fn ExtensionOffer(props: &ExtensionOfferProps) -> Html {
                         action: Action::Status,
                         name: None,
                         bookmark: false,
+                        nonce: None,
                         answer_ms: ANSWER_TIMEOUT_MS,
                     };
                     known.set(match bridge::ask(status).await {
@@ -95,6 +96,7 @@ pub fn ExtensionOffer(props: &ExtensionOfferProps) -> Html {
                     },
                     name: Some(&portal),
                     bookmark: true,
+                    nonce: None,
                     answer_ms: USER_TIMEOUT_MS + ANSWER_TIMEOUT_MS,
                 };
                 known.set(match bridge::ask(ask).await {

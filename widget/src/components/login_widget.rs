@@ -2,6 +2,7 @@
 //! method that works, then the session panel. The Yew API of Sésame.
 
 use super::code_step::CodeStepForm;
+use super::cps_login::CpsLogin;
 use super::error_message::error_message;
 use super::extension_offer::ExtensionOffer;
 use super::method_chooser::method_chooser;
@@ -170,6 +171,12 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
                     onrestart={dispatcher.reform(|()| Action::AttemptEnded(None))} />
             }
         }
+        View::Method(Method::Cps) => html! {
+            <CpsLogin portal={config.id.clone()} {lang} api={(*api).clone()}
+                label={config.offer(Method::Cps).map(|o| AttrValue::from(o.label.get(lang).to_owned())).unwrap_or_default()}
+                support={support.clone()} autofocus={state.focus == Some(Focus::LoginForm)}
+                onlogin={logged_in.clone()} onerror={report.clone()} />
+        },
         // Methods of later versions; `working_methods` never yields them yet.
         View::Method(_) | View::NoMethod => html! {
             <div class="sesame-no-method">

@@ -2,6 +2,7 @@
 //! sending anything.
 
 use crate::texts::T;
+use sesame_core::bridge::BridgeError;
 use sesame_core::identifier::IdentifierRule;
 use sesame_core::otp::CodeProblem;
 use sesame_core::{ErrorCode, Lang};
@@ -19,6 +20,8 @@ pub enum Problem {
     IdentifierShape(IdentifierRule),
     /// The one-time code typed cannot be one (empty, wrong length, not digits).
     Code(CodeProblem),
+    /// The extension, its card program or the card said no (CPS login).
+    Bridge(BridgeError),
 }
 
 impl Problem {
@@ -33,6 +36,7 @@ impl Problem {
                 None => T::MissingIdentifier.get(lang).to_owned(),
             },
             Problem::Code(problem) => problem.text(lang),
+            Problem::Bridge(e) => e.text(lang).to_owned(),
         }
     }
 
@@ -61,6 +65,15 @@ impl Problem {
                     | ErrorCode::ResendTooSoon
                     | ErrorCode::TooManySends
             ),
+            // The person can fix these alone: insert the card, plug the reader, try again.
+            Problem::Bridge(e) => !matches!(
+                e,
+                BridgeError::UserCancelled
+                    | BridgeError::UserTimeout
+                    | BridgeError::CardAbsent
+                    | BridgeError::ReaderAbsent
+                    | BridgeError::ActionPending
+            ),
             _ => false,
         }
     }
@@ -86,6 +99,16 @@ mod tests {
             "waiting is the fix"
         );
         assert!(Problem::Api(ErrorCode::AccountBlocked).wants_support());
+    }
+
+    #[test]
+    fn card_problems_use_the_bridge_texts() {
+        let p = Problem::Bridge(BridgeError::CardAbsent);
+        assert_eq!(p.text(Lang::Fr), BridgeError::CardAbsent.text(Lang::Fr));
+        assert!(!p.wants_support(), "inserting the card is the fix");
+        assert!(Problem::Bridge(BridgeError::PinLocked).wants_support());
+        assert!(Problem::Bridge(BridgeError::HostMissing).wants_support());
+        assert_eq!(p.code(), None);
     }
 
     #[test]

@@ -1,0 +1,128 @@
+//! The CPS-card login: one button. The portal gives a nonce, the extension's window shows the
+//! portal's address and the card's certificate and takes the PIN (never this page), the card
+//! signs, the portal checks. What is under way is said in a polite region; a failure in the
+//! error region with what to do, and the button is there again.
+
+use super::error_message::error_message;
+use crate::api::{Api, Js};
+use crate::bridge::{self, Ask};
+use crate::dom;
+use crate::hooks::use_focus_on_mount::use_focus_on_mount;
+use crate::hooks::use_uid::use_uid;
+use crate::state::cps_login::{Action, CpsLoginState, Phase};
+use crate::state::problem::Problem;
+use crate::texts::T;
+use sesame_core::api::{CpsLoginRequest, SessionInfo};
+use sesame_core::bridge::{Action as BridgeAction, ANSWER_TIMEOUT_MS, USER_TIMEOUT_MS};
+use sesame_core::portal::{PortalId, Support};
+use sesame_core::wire::JsonValue;
+use sesame_core::{ApiError, Lang};
+use std::rc::Rc;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// Props of [`CpsLogin`].
+#[derive(Properties, PartialEq)]
+pub struct CpsLoginProps {
+    /// The portal the account belongs to.
+    pub portal: PortalId,
+    /// The button's text: the method's label in the portal's words.
+    pub label: AttrValue,
+    /// Interface language.
+    pub lang: Lang,
+    /// The portal API.
+    pub api: Api,
+    /// The support contact, shown with failures the person cannot fix alone.
+    pub support: Rc<Support>,
+    /// Focus the button when shown.
+    pub autofocus: bool,
+    /// Logged in.
+    pub onlogin: Callback<SessionInfo>,
+    /// The portal refused (for the page's `sesame-error` event).
+    pub onerror: Callback<ApiError>,
+}
+
+/// The card's answer, as the extension gives it.
+fn field(answer: &Js, name: &str) -> String {
+    answer
+        .member(name)
+        .and_then(|v| v.string())
+        .unwrap_or_default()
+}
+
+/// The CPS-card login.
+#[component]
+pub fn CpsLogin(props: &CpsLoginProps) -> Html {
+    let lang = props.lang;
+    let state = use_reducer(CpsLoginState::default);
+    let button = use_focus_on_mount(props.autofocus);
+    let uid = use_uid();
+    let hint_id = [uid.as_str(), "-cps"].concat();
+    let onclick = {
+        let state = state.clone();
+        let (api, portal) = (props.api.clone(), props.portal.clone());
+        let (onlogin, onerror) = (props.onlogin.clone(), props.onerror.clone());
+        Callback::from(move |_: MouseEvent| {
+            if state.busy() {
+                return;
+            }
+            state.dispatch(Action::Start);
+            let (state, api, portal) = (state.clone(), api.clone(), portal.clone());
+            let (onlogin, onerror) = (onlogin.clone(), onerror.clone());
+            spawn_local(async move {
+                let api_failed = |e: ApiError| {
+                    state.dispatch(Action::Failed(Problem::Api(e.code)));
+                    onerror.emit(e);
+                };
+                let nonce = match api.cps_nonce().await {
+                    Ok(n) => n,
+                    Err(e) => return api_failed(e),
+                };
+                state.dispatch(Action::NonceReceived);
+                let ask = Ask {
+                    action: BridgeAction::CpsLogin,
+                    name: None,
+                    bookmark: false,
+                    nonce: Some(&nonce),
+                    answer_ms: USER_TIMEOUT_MS + ANSWER_TIMEOUT_MS,
+                };
+                let card = match bridge::ask(ask).await {
+                    Ok(a) => a,
+                    Err(e) => return state.dispatch(Action::Failed(Problem::Bridge(e))),
+                };
+                state.dispatch(Action::Signed);
+                let request = CpsLoginRequest {
+                    portal,
+                    certificate: field(&card, "certificate"),
+                    algorithm: field(&card, "algorithm"),
+                    signature: field(&card, "signature"),
+                    origin: field(&card, "origin"),
+                    nonce,
+                };
+                match api.login_cps(&request).await {
+                    Ok(session) => onlogin.emit(session),
+                    Err(e) => api_failed(e),
+                }
+            });
+        })
+    };
+    let said = match state.phase {
+        Phase::Ready | Phase::Preparing => "",
+        Phase::AtTheCard => T::CpsAtTheCard.get(lang),
+        Phase::Verifying => T::CpsVerifying.get(lang),
+    };
+    html! {
+        <div class="sesame-form">
+            if let Some(problem) = &state.problem {
+                {error_message(problem, lang, Some(&*props.support))}
+            }
+            <p class="sesame-hint" id={hint_id.clone()}>{T::CpsHint.get(lang)}</p>
+            <button type="button" class="sesame-primary" ref={button}
+                data-action={dom::action::CPS_LOGIN} aria-describedby={hint_id}
+                aria-disabled={state.busy().then_some("true")} {onclick}>
+                {props.label.clone()}
+            </button>
+            <p role="status">{said}</p>
+        </div>
+    }
+}
