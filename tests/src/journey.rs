@@ -235,16 +235,22 @@ pub async fn expect_session(s: &Session, who: &DemoAccount) -> Result<()> {
 /// they logged in with): the method and assurance level core gives those steps, in the widget's
 /// session view (`data-method`, `data-assurance`).
 pub async fn expect_session_after(s: &Session, who: &DemoAccount, done: &[Step]) -> Result<()> {
+    expect_session_by(s, who, Step::session_method(done)).await
+}
+
+/// Waits until the page shows `who`'s session by `method` (one that is not a sequence of form
+/// steps: CPS card, QR, Pro Santé Connect), at that method's assurance level (core's
+/// [`Method::assurance`]).
+pub async fn expect_session_by(s: &Session, who: &DemoAccount, method: Method) -> Result<()> {
     expect_session(s, who).await?;
-    let method = s
+    let shown = s
         .wait_for(&sel::SESSION_METHOD)
         .await?
         .attr("data-method")
         .await?;
     ensure!(
-        method.as_deref() == Some(Step::session_method(done).as_str()),
-        "session method {method:?} after {done:?}, expected {:?}",
-        Step::session_method(done)
+        shown.as_deref() == Some(method.as_str()),
+        "session method {shown:?}, expected {method:?}"
     );
     let level = s
         .wait_for(&sel::SESSION_ASSURANCE)
@@ -252,9 +258,9 @@ pub async fn expect_session_after(s: &Session, who: &DemoAccount, done: &[Step])
         .attr("data-assurance")
         .await?;
     ensure!(
-        level.as_deref() == Some(Step::assurance(done).as_str()),
-        "session assurance {level:?} after {done:?}, expected {:?}",
-        Step::assurance(done)
+        level.as_deref() == Some(method.assurance().as_str()),
+        "session assurance {level:?} for {method:?}, expected {:?}",
+        method.assurance()
     );
     Ok(())
 }

@@ -31,7 +31,8 @@ impl Driver {
     /// `--allow-system-access` (Firefox's `-remote-allow-system-access`, which cannot be set
     /// through capabilities), without which Firefox's WebDriver navigates only to `http(s)`,
     /// `file` and `blob` addresses and refuses the extension's `moz-extension://` pages ("…
-    /// is not allowed in this context"). ChromeDriver needs nothing more.
+    /// is not allowed in this context"). ChromeDriver gets `home` as `$HOME` too (for Chromium
+    /// and the native host it starts).
     pub fn start_for_extension(browser: Browser, log: PathBuf, home: &Path) -> Result<Driver> {
         Driver::launch(browser, log, home, true)
     }
@@ -47,6 +48,10 @@ impl Driver {
                 )?;
                 let mut c = Command::new(bin);
                 c.arg(format!("--port={port}"));
+                if extension {
+                    // The native host the browser starts reads its configuration from `$HOME`.
+                    c.env("HOME", home);
+                }
                 c
             }
             Browser::Firefox => {

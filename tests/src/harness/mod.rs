@@ -8,11 +8,14 @@
 //! - [`page`] — what a person does on the page (wait, type, click, Tab…), on [`Session`];
 //! - [`portal`] — the demo portal started in this process, and one HTTP GET to read what
 //!   WebDriver cannot (response headers);
+//! - [`card`] — the CPS card of a session: a SoftHSM2 token and the native host installed for
+//!   the session's browser;
 //! - [`axe`] — the accessibility check run after each step of each journey;
 //! - [`runner`] — [`in_each_browser`]: one journey in Chromium, then in Firefox
 //!   ([`in_each_browser_with_extension`]: with the extension installed).
 
 pub mod axe;
+pub mod card;
 pub mod driver;
 pub mod extension;
 pub mod page;

@@ -147,6 +147,24 @@ impl Session {
         self.keys(&char::from(key).to_string()).await
     }
 
+    /// Presses `key` in a window that the key itself closes (the last "confirm" of an extension
+    /// window): the window may be gone before the key is released, which WebDriver reports as
+    /// an error ("no such window", "BrowsingContext does no longer exist") — here, the
+    /// expected outcome. The caller then waits for the window to be closed.
+    pub async fn press_closing(&self, key: Key) -> Result<()> {
+        match self.press(key).await {
+            Err(e)
+                if {
+                    let m = e.to_string().to_ascii_lowercase();
+                    m.contains("no such window") || m.contains("no longer exist")
+                } =>
+            {
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
     /// Whether the focused element matches `css`.
     pub async fn focus_is(&self, css: &str) -> Result<bool> {
         let active = self.client.active_element().await?;

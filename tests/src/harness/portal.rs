@@ -61,6 +61,18 @@ impl Portal {
         })
     }
 
+    /// The demo's CPS test CA (certificate, key), created beside its database when it
+    /// started: the CA a test card must be issued by.
+    pub fn cps_ca_files(&self) -> (PathBuf, PathBuf) {
+        let db = self._db.path().join("e2e.sqlite");
+        let beside = |suffix: &str| {
+            let mut name = db.clone().into_os_string();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        (beside("-cps-ca.pem"), beside("-cps-ca-key.pem"))
+    }
+
     /// The URL of `path` on the portal (`path` starts with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.addr.port())

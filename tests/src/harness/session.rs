@@ -151,6 +151,14 @@ impl Session {
         Ok(())
     }
 
+    /// The session's profile folder: the browser's `$HOME` in sessions with the extension
+    /// (where [`card::install_host`](super::card::install_host) installs the native host), and
+    /// Chromium's user-data-dir (`.config/chromium` in it, where Chromium looks for native
+    /// messaging hosts).
+    pub fn profile_dir(&self) -> &Path {
+        self._profile.path()
+    }
+
     /// The address of the extension's page `path` (e.g. `options.html`) in this session:
     /// `chrome-extension://<id>/options.html` in Chromium (the id fixed by the manifest's
     /// `key`), `moz-extension://<uuid>/options.html` in Firefox (the uuid fixed by a pref).
@@ -325,7 +333,12 @@ fn capabilities(browser: Browser, profile: &Path, extension: Option<&Path>) -> C
     let caps = match browser {
         Browser::Chromium => {
             let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|s| s.to_string()).collect();
-            args.push(format!("--user-data-dir={}", profile.display()));
+            // `$HOME/.config/chromium`, where Chromium's own user-level native messaging
+            // folder is (`sesame-host install` writes there).
+            args.push(format!(
+                "--user-data-dir={}",
+                profile.join(".config/chromium").display()
+            ));
             args.push(format!("--window-size={},{}", WINDOW.0, WINDOW.1));
             let mut options = json!({ "binary": CHROMIUM_BINARY, "args": args });
             if let Some(dir) = extension {
