@@ -1,10 +1,12 @@
 //! `cargo xtask demo`: set up the wasm toolchain, build the widget and the extension (whose
-//! packages the demo's install page offers), run the demo portal.
+//! packages the demo's install page offers), make the test CPS card and install the native host
+//! for it ([`card`]; after the widget, so the first run's wait for a usable demo stays short;
+//! without it the demo runs anyway), run the demo portal.
 //!
 //! Running it again is fine: the SQLite file persists and the demo's seeding is idempotent.
 
 use crate::cmd::Cmd;
-use crate::{extension, setup, widget};
+use crate::{card, extension, setup, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -33,7 +35,14 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     built
         .map_err(|_| anyhow::anyhow!("the portal's build thread panicked"))?
         .context("building the portal")?;
+    let card = card::ensure(root);
     println!("== demo: starting the portal (Ctrl-C to stop); it prints its demo accounts");
+    if let Some(card) = &card {
+        let url = std::env::var("SESAME_BIND")
+            .map(|b| format!("http://{b}"))
+            .unwrap_or_else(|_| "http://127.0.0.1:8080".into());
+        println!("{}", card::banner(card, &url));
+    }
     // DATABASE_URL and SESAME_BIND are left to the demo's defaults unless set by the caller
     // (default: sesame-demo.sqlite in the repository root, 127.0.0.1:8080).
     let mut run = server(root, "run");

@@ -9,10 +9,12 @@
 //! `dist/extension/`.
 
 mod bench;
+mod card;
 mod cmd;
 mod compress;
 mod demo;
 mod extension;
+mod fuzz;
 mod setup;
 mod test;
 mod tidy;
@@ -22,24 +24,26 @@ mod widget;
 use std::path::{Path, PathBuf};
 
 /// Every task: its usage and what it does. The one list (help text, README, ARCHITECTURE).
-const TASKS: [(&str, &str); 5] = [
+const TASKS: [(&str, &str); 6] = [
     (
         "setup [--browsers]",
-        "Install what is missing: the wasm32 target; with --browsers also wasm-bindgen-cli at \
-         Cargo.lock's version (for its test runner), Chromium, ChromeDriver, Firefox ESR \
-         (Debian packages) and geckodriver (crates.io).",
+        "Install what is missing: the wasm32 target, SoftHSM2 and the demo's test CPS card \
+         (target/sesame-demo-card/, PIN 1234) with sesame-host installed for it; with \
+         --browsers also wasm-bindgen-cli at Cargo.lock's version (for its test runner), \
+         Chromium, ChromeDriver, Firefox ESR (Debian packages) and geckodriver (crates.io).",
     ),
     (
         "demo",
-        "Build the widget and run the demo portal on http://127.0.0.1:8080 (SESAME_BIND, \
-         DATABASE_URL override the defaults).",
+        "Build the widget, make the test CPS card and install sesame-host for it, and run \
+         the demo portal on http://127.0.0.1:8080 (SESAME_BIND, DATABASE_URL override the \
+         defaults).",
     ),
     (
         "test [--fast]",
         "Run every test: native (core, demo, widget state machines, tidy), widget wasm tests \
          in headless Chromium then Firefox, the extension built and checked by web-ext lint \
-         (no error, no warning), and the end-to-end tests in both browsers, with axe-core \
-         after every step. --fast: native tests and the widget's wasm build only, no browser.",
+         (no error, no warning), the host's messages fuzzed for 30 s (nightly), and the \
+         end-to-end tests in both browsers, with axe-core after every step. --fast: native tests and the widget's wasm build only, no browser.",
     ),
     (
         "dist [--build-std]",
@@ -49,6 +53,11 @@ const TASKS: [(&str, &str); 5] = [
          --build-std (opt-in, measured beside the default; the widget only): the standard \
          library rebuilt for size through RUSTC_BOOTSTRAP on the stable toolchain (adds \
          rust-src with rustup).",
+    ),
+    (
+        "fuzz [seconds]",
+        "Fuzz the native host's message reader and parser (cargo-fuzz, nightly toolchain) for \
+         the given seconds (default 300); the corpus is kept in extension/host/fuzz/corpus/.",
     ),
     (
         "bench",
@@ -101,9 +110,18 @@ fn run(args: &[&str]) -> anyhow::Result<()> {
     std::env::set_current_dir(&root)?;
     match args {
         ["setup"] => setup::run(&root, setup::Scope::Wasm)
-            .and_then(|()| tools::ensure_aiosmtpd(&root).map(drop)),
+            .and_then(|()| tools::ensure_aiosmtpd(&root).map(drop))
+            .map(|()| drop(card::ensure(&root))),
         ["setup", "--browsers"] => setup::run(&root, setup::Scope::All)
-            .and_then(|()| tools::ensure_aiosmtpd(&root).map(drop)),
+            .and_then(|()| tools::ensure_aiosmtpd(&root).map(drop))
+            .map(|()| drop(card::ensure(&root))),
+        ["fuzz"] => fuzz::run(&root, 300),
+        ["fuzz", seconds] => {
+            let seconds = seconds
+                .parse()
+                .map_err(|_| anyhow::anyhow!("fuzz: {seconds:?} is not a number of seconds"))?;
+            fuzz::run(&root, seconds)
+        }
         ["demo"] => demo::run(&root),
         ["test"] => test::run(&root, test::Mode::Full),
         ["test", "--fast"] => test::run(&root, test::Mode::Fast),

@@ -4,13 +4,15 @@
 //! widget state machines, the native host against SoftHSM2 — installed by its own setup stage —,
 //! xtask's tidy check) → the widget's wasm tests in headless Chromium,
 //! then Firefox (wasm-bindgen-test-runner) → widget bundle → extension: build + web-ext lint
-//! (npm; no error, no warning) → end-to-end tests (sesame-e2e, both browsers, the extension's
-//! folders in `SESAME_EXTENSION_DIR`). A failed stage does not stop the independent ones;
+//! (npm; no error, no warning) → fuzz: host messages (cargo-fuzz on nightly, 30 s; skipped
+//! without a nightly toolchain) → end-to-end tests (sesame-e2e, both browsers, the extension's
+//! folders in `SESAME_EXTENSION_DIR`, the debug `sesame-host` and `sesame-test-card` binaries in
+//! `SESAME_HOST_EXE` and `SESAME_TEST_CARD_EXE`). A failed stage does not stop the independent ones;
 //! stages that need it are skipped. `--fast` runs no browser (and no npm tool): setup of the
 //! wasm toolchain, native tests, widget build.
 
 use crate::cmd::Cmd;
-use crate::{extension, setup, tools, widget};
+use crate::{card, extension, fuzz, setup, tools, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::Instant;
@@ -174,17 +176,27 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
                 extension::lint(root)
             },
         );
+        r.stage(
+            "fuzz: host messages",
+            Some((fuzz::has_nightly(), "no nightly toolchain")),
+            || fuzz::run(root, fuzz::TEST_SECONDS),
+        );
         let needs = Some((
             built && extension_built && browsers_ok,
             "needs the widget bundle, the extension and browsers",
         ));
         r.stage("end-to-end tests (Chromium, Firefox)", needs, || {
             let axe = tools::ensure_axe(root)?;
+            // The CPS journeys run the host as a browser would (installed with `--module`) and
+            // make their SoftHSM2 cards with the tool, in processes of their own.
+            let (host, test_card) = card::build_binaries(root)?;
             Cmd::cargo()
                 .args(["test", "-p", "sesame-e2e", "--no-fail-fast"])
                 .env("SESAME_AXE_JS", axe)
                 .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
                 .env("SESAME_EXTENSION_DIR", extension::dist_dir(root))
+                .env("SESAME_HOST_EXE", host)
+                .env("SESAME_TEST_CARD_EXE", test_card)
                 .env("SESAME_PAGE_DIR", root)
                 .run()
         });

@@ -381,14 +381,29 @@ fn fill(session: &Session, ca: &TestCa, spec: &CardSpec) -> Result<()> {
 
 /// The command line's help.
 pub fn usage() -> &'static str {
-    "usage: sesame-test-card create --dir DIR --ca-cert CA.pem --ca-key CA-key.pem \
+    "usage: sesame-test-card create --dir DIR (--ca-cert CA.pem --ca-key CA-key.pem | --demo-ca) \
      [--holder NAME] [--national-id DIGITS] [--pin PIN] [--label LABEL] [--module PATH]\n       \
      sesame-test-card empty --dir DIR [--module PATH]\n\
      A SoftHSM2 token like a CPS card (a test card: its PIN is not a secret) in DIR, its \
      certificate issued by the test CA in CA.pem and CA-key.pem (created when both are \
-     missing, as the demo does); `empty`: a reader without a card. Prints one line of JSON: \
+     missing, as the demo does; --demo-ca: the demo's own, beside its database as the demo finds \
+     it from DATABASE_URL and the working folder); `empty`: a reader without a card. Prints one line of JSON: \
      {\"conf\", \"module\", \"holder\", \"national_id\", \"pin\", \"label\", \"created\"}. \
      The module defaults to Debian's SoftHSM2, /usr/lib/softhsm/libsofthsm2.so."
+}
+
+/// The demo's test CA files, found as the demo finds them: beside its SQLite database
+/// (`DATABASE_URL`, else `sesame-demo.sqlite` in the working folder), see
+/// [`Config::cps_test_ca_files`](sesame_demo::config::Config::cps_test_ca_files).
+pub fn demo_ca_files() -> Result<(PathBuf, PathBuf)> {
+    let config = sesame_demo::config::Config::from_env()
+        .context("the demo's configuration (its environment)")?;
+    config.cps_test_ca_files().ok_or_else(|| {
+        anyhow!(
+            "the demo's database is not an SQLite file (DATABASE_URL): its test CA lives only \
+             as long as the demo runs, so no card can be issued by it"
+        )
+    })
 }
 
 /// Runs the command line (`args` without the program's name); returns the line to print.
@@ -399,8 +414,13 @@ pub fn run(args: &[String]) -> Result<Value> {
     let mut ca_key = None;
     let mut module = PathBuf::from(SOFTHSM2_MODULE);
     let mut spec = CardSpec::default();
+    let mut demo_ca = false;
     let mut it = rest.iter();
     while let Some(flag) = it.next() {
+        if command == "create" && flag == "--demo-ca" {
+            demo_ca = true;
+            continue;
+        }
         let value = it
             .next()
             .ok_or_else(|| anyhow!("{flag} needs a value\n{}", usage()))?
@@ -418,10 +438,17 @@ pub fn run(args: &[String]) -> Result<Value> {
         }
     }
     let dir = dir.ok_or_else(|| anyhow!("--dir is needed\n{}", usage()))?;
+    // Before any file is written (the CA's included).
+    check_module(&module)?;
     let made = match command.as_str() {
         "create" => {
-            let (Some(cert), Some(key)) = (ca_cert, ca_key) else {
-                bail!("--ca-cert and --ca-key are needed\n{}", usage());
+            let (cert, key) = match (ca_cert, ca_key, demo_ca) {
+                (Some(cert), Some(key), false) => (cert, key),
+                (None, None, true) => demo_ca_files()?,
+                _ => bail!(
+                    "give either --ca-cert and --ca-key, or --demo-ca\n{}",
+                    usage()
+                ),
             };
             for file in [&cert, &key] {
                 if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {

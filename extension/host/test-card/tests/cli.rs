@@ -91,14 +91,18 @@ fn creates_keeps_and_remakes_a_card() {
             "--dir",
             &s(&card),
             "--ca-cert",
-            "a",
+            &s(&dir.join("ca3.pem")),
             "--ca-key",
-            "b",
+            &s(&dir.join("ca3-key.pem")),
         ],
         Path::new("/nonexistent/libsofthsm2.so"),
     )
     .unwrap_err();
     assert!(e.contains("does not exist"), "{e}");
+    assert!(
+        !dir.join("ca3.pem").exists(),
+        "nothing written for a missing module"
+    );
 
     // A reader without a card.
     let empty = tool(&["empty", "--dir", &s(&dir.join("empty"))], &module).unwrap();
