@@ -82,6 +82,42 @@ pub fn means_missing(reason: &str) -> bool {
     r.contains("not found") || r.contains("no such native application") || r.contains("forbidden")
 }
 
+/// Where the browser looks for the host's manifest for this user, to name it when the host is
+/// missing: `firefox` or not (the Chromium family; Chromium's own folder is named, Chrome's
+/// and Edge's differ by their product folder), on `os` as `runtime.getPlatformInfo` names it.
+/// The same folders as `sesame-host install` writes (extension/host/src/install.rs).
+pub fn manifest_hint(firefox: bool, os: &str) -> &'static str {
+    match (firefox, os) {
+        (true, "mac") => {
+            "~/Library/Application Support/Mozilla/NativeMessagingHosts/fr.sesame.host.json"
+        }
+        (true, "win") => {
+            "HKEY_CURRENT_USER\\Software\\Mozilla\\NativeMessagingHosts\\fr.sesame.host"
+        }
+        (true, _) => "~/.mozilla/native-messaging-hosts/fr.sesame.host.json",
+        (false, "mac") => {
+            "~/Library/Application Support/Chromium/NativeMessagingHosts/fr.sesame.host.json"
+        }
+        (false, "win") => {
+            "HKEY_CURRENT_USER\\Software\\Google\\Chrome\\NativeMessagingHosts\\fr.sesame.host"
+        }
+        (false, _) => "~/.config/chromium/NativeMessagingHosts/fr.sesame.host.json",
+    }
+}
+
+/// The card's state for the diagnostics, from the host's readers: the card to use, or why
+/// none (no reader, no card, a blocked PIN).
+pub fn card_ready(readers: &[ReaderStatus]) -> Result<&CardStatus, HostError> {
+    if let Some(e) = missing_card(readers) {
+        return Err(e);
+    }
+    match first_card(readers) {
+        Some(c) if c.pin == PinState::Locked => Err(HostError::PinLocked),
+        Some(c) => Ok(c),
+        None => Err(HostError::CardAbsent),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +199,27 @@ mod tests {
         assert_eq!(end, Some(BridgeError::PinLocked));
         let (_, end) = after_failure(&HostError::CardAbsent);
         assert_eq!(end, Some(BridgeError::CardAbsent));
+    }
+
+    #[test]
+    fn the_diagnostics_name_a_blocked_card_and_where_the_manifest_is_looked_for() {
+        let locked = ReaderStatus {
+            name: "Lecteur".into(),
+            card: Some(card(PinState::Locked, Some(0))),
+        };
+        assert_eq!(
+            card_ready(std::slice::from_ref(&locked)).err(),
+            Some(HostError::PinLocked)
+        );
+        assert_eq!(card_ready(&[]).err(), Some(HostError::ReaderAbsent));
+        let fine = ReaderStatus {
+            name: "Lecteur".into(),
+            card: Some(card(PinState::Ok, Some(3))),
+        };
+        assert!(card_ready(&[fine]).is_ok());
+        assert!(manifest_hint(true, "linux").starts_with("~/.mozilla/native-messaging-hosts/"));
+        assert!(manifest_hint(false, "linux").contains("/NativeMessagingHosts/"));
+        assert!(manifest_hint(false, "win").starts_with("HKEY_CURRENT_USER"));
     }
 
     #[test]

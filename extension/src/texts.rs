@@ -33,7 +33,6 @@ pub enum T {
     Bridge,
     BridgeReady,
     NativeHost,
-    NativeHostMissing,
     Platform,
     ConfirmTitle,
     ConfirmEnable,
@@ -49,6 +48,9 @@ pub enum T {
     Bookmarks,
     Yes,
     NotYet,
+    CardReady,
+    LookedFor,
+    Checked,
     PinTitle,
     PinAsks,
     PinCheckOrigin,
@@ -130,11 +132,6 @@ impl T {
                 "ready (https pages, and http on 127.0.0.1 and localhost)",
             ),
             T::NativeHost => pick(lang, "Lecteur de carte CPS (programme Sésame)", "CPS card reader (Sésame program)"),
-            T::NativeHostMissing => pick(
-                lang,
-                "non installé\u{a0}: la connexion par carte CPS arrive dans une prochaine version",
-                "not installed: CPS card login comes in a later version",
-            ),
             T::Platform => pick(lang, "Système", "System"),
             T::ConfirmTitle => pick(lang, "Sésame — confirmation", "Sésame — confirmation"),
             T::ConfirmEnable => pick(
@@ -178,6 +175,13 @@ impl T {
             T::Bookmarks => pick(lang, "Dans vos favoris", "In your bookmarks"),
             T::Yes => pick(lang, "oui", "yes"),
             T::NotYet => pick(lang, "pas encore", "not yet"),
+            T::CardReady => pick(
+                lang,
+                "prête\u{a0}: carte de {}",
+                "ready: card of {}",
+            ),
+            T::LookedFor => pick(lang, "Cherché ici\u{a0}:", "Looked for here:"),
+            T::Checked => pick(lang, "Emplacements vérifiés\u{a0}:", "Places checked:"),
             T::PinTitle => pick(lang, "Connexion avec votre carte CPS", "Log in with your CPS card"),
             T::PinAsks => pick(
                 lang,

@@ -2,7 +2,7 @@
 //! extension and the real native host installed, SoftHSM2 as the card (`harness::card`).
 //! Texts come from core: the widget's from the bridge's codes, the PIN window's from the host's.
 
-use anyhow::{Context, Result};
+use anyhow::{ensure, Context, Result};
 use fantoccini::key::Key;
 use serde_json::Value;
 use sesame_core::bridge::BridgeError;
@@ -10,9 +10,10 @@ use sesame_core::host::HostError;
 use sesame_core::{Lang, Method};
 use sesame_demo::seed::{DemoAccount, DEMO_ACCOUNTS};
 use sesame_e2e::harness::card::{self, PIN};
-use sesame_e2e::harness::{in_each_browser_with_extension, visible, Portal, Session};
+use sesame_e2e::harness::{in_each_browser_with_extension, visible, Browser, Portal, Session};
 use sesame_e2e::journey::{self, sel};
 use sesame_widget::dom::{self, action};
+use std::path::PathBuf;
 
 /// The widget's CPS button.
 fn cps_button() -> String {
@@ -124,6 +125,7 @@ async fn a_cps_card_logs_in_with_the_pin_typed_in_the_extensions_window() {
             s.describe_focus().await?
         );
         s.check_accessibility("a wrong PIN").await?;
+        s.screenshot("pin-window").await?;
         s.keys(PIN).await?;
         s.press_closing(Key::Enter).await?;
         s.wait_for_window_closed(&window).await?;
@@ -166,6 +168,106 @@ async fn without_a_card_the_page_says_to_insert_it() {
         let busy: Value = button.attr("aria-disabled").await?.into();
         anyhow::ensure!(busy.is_null(), "the button is usable again: {busy}");
         Ok(())
+    })
+    .await;
+}
+
+/// The host's manifest the session's browser reads (as `sesame-host install` wrote it).
+fn manifest_of(s: &Session) -> PathBuf {
+    let home = s.profile_dir();
+    match s.browser {
+        Browser::Firefox => home.join(".mozilla/native-messaging-hosts/fr.sesame.host.json"),
+        Browser::Chromium => home.join(".config/chromium/NativeMessagingHosts/fr.sesame.host.json"),
+    }
+}
+
+/// Points the installed manifest at `script` (a fault: a host that crashes, or that answers
+/// as another version would).
+fn fake_host(s: &Session, name: &str, script: &str) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = s.profile_dir().join(name);
+    std::fs::write(&path, script)?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    let manifest = manifest_of(s);
+    let mut m: Value = serde_json::from_slice(&std::fs::read(&manifest)?)?;
+    m["path"] = Value::from(path.to_str().context("a UTF-8 path")?);
+    std::fs::write(&manifest, serde_json::to_vec_pretty(&m)?)?;
+    Ok(())
+}
+
+/// The options page's card state: its code and text, once checked.
+async fn card_state(s: &Session) -> Result<(String, String)> {
+    s.goto(&s.extension_url("options.html")?).await?;
+    let text = s.wait_for_text("#card-state", |t| !t.is_empty()).await?;
+    let code = s
+        .wait_for("#card-state")
+        .await?
+        .attr("data-code")
+        .await?
+        .unwrap_or_default();
+    Ok((code, text))
+}
+
+/// Support asks Karim to open the extension's diagnostics: each fault of the card chain shows
+/// its own code and one plain fix — the card program missing (naming where the browser looked),
+/// crashing, of another version; no card; then his card, ready.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_diagnostics_name_each_card_fault_and_its_fix() {
+    in_each_browser_with_extension("cps-diagnostics", async |s: &Session, portal: &Portal| {
+        let lang = {
+            s.goto(&s.extension_url("options.html")?).await?;
+            browser_lang(s).await?
+        };
+        let (code, text) = card_state(s).await?;
+        ensure!(code == "host_missing", "no host: {code} {text}");
+        let folder = match s.browser {
+            Browser::Firefox => "native-messaging-hosts",
+            Browser::Chromium => "NativeMessagingHosts",
+        };
+        ensure!(
+            visible(&text).contains(&visible(BridgeError::HostMissing.text(lang))),
+            "the fix is said: {text}"
+        );
+        ensure!(text.contains(folder), "the path checked is named: {text}");
+        s.check_accessibility("the diagnostics without a card program")
+            .await?;
+
+        let reader = card::no_card(s)?;
+        card::install_host(s, &reader)?;
+        let (code, text) = card_state(s).await?;
+        ensure!(code == "card_absent", "no card: {code} {text}");
+
+        fake_host(s, "crashing-host", "#!/bin/sh\nexit 3\n")?;
+        let (code, text) = card_state(s).await?;
+        ensure!(code == "host_failed", "a crashing host: {code} {text}");
+
+        fake_host(
+            s,
+            "older-host",
+            "#!/usr/bin/env python3\n\
+             import json, struct, sys\n\
+             n = struct.unpack('=I', sys.stdin.buffer.read(4))[0]\n\
+             sys.stdin.buffer.read(n)\n\
+             out = json.dumps({'result': 'error', 'code': 'version_mismatch'}).encode()\n\
+             sys.stdout.buffer.write(struct.pack('=I', len(out)) + out)\n\
+             sys.stdout.buffer.flush()\n",
+        )?;
+        let (code, text) = card_state(s).await?;
+        ensure!(
+            code == "host_outdated",
+            "a host of another version: {code} {text}"
+        );
+
+        let test_card = card::card_for(s, portal)?;
+        card::install_host(s, &test_card)?;
+        let (code, text) = card_state(s).await?;
+        ensure!(code == "ready", "the card: {code} {text}");
+        ensure!(
+            text.contains(test_card.holder()),
+            "the holder is named: {text}"
+        );
+        s.check_accessibility("the diagnostics with the card ready")
+            .await
     })
     .await;
 }

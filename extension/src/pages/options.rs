@@ -4,25 +4,93 @@
 use super::dom::{self, add, attr, button, el, text};
 use super::portal_list;
 use crate::browser;
+use crate::cps;
+use crate::native::{Connection, HostFailure};
 use crate::texts::T;
+use sesame_core::bridge::BridgeError;
+use sesame_core::host::{HostError, HostRequest, HostResponse};
 use sesame_core::Lang;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::Element;
+
+/// A host failure's code and text, with the paths the host checked for a missing module.
+fn host_error(e: &HostError, lang: Lang) -> (String, String) {
+    let mut said = e.text(lang).into_owned();
+    if let HostError::ModuleNotFound { checked } = e {
+        if !checked.is_empty() {
+            said.push(' ');
+            said.push_str(T::Checked.get(lang));
+            said.push(' ');
+            said.push_str(&checked.join(", "));
+        }
+    }
+    (e.code().to_owned(), said)
+}
+
+fn failure(f: HostFailure, lang: Lang) -> (String, String) {
+    match f {
+        HostFailure::Card(e) => host_error(&e, lang),
+        HostFailure::Bridge(e) => (e.as_str().to_owned(), e.text(lang).to_owned()),
+    }
+}
+
+/// The CPS card's state, as support needs it: a code (`ready`, or the failure's) and what it
+/// means, in the person's words. Starts the native host as a login would, without a PIN.
+async fn card_state(lang: Lang, os: &str) -> (String, String) {
+    let mut host = match Connection::open().await {
+        Ok(h) => h,
+        Err(BridgeError::HostMissing) => {
+            // `navigator.vendor` is empty in Firefox only.
+            let firefox = web_sys::window()
+                .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"vendor".into()).ok())
+                .and_then(|v| v.as_string())
+                .is_some_and(|v| v.is_empty());
+            let mut said = BridgeError::HostMissing.text(lang).to_owned();
+            said.push(' ');
+            said.push_str(T::LookedFor.get(lang));
+            said.push(' ');
+            said.push_str(cps::manifest_hint(firefox, os));
+            return (BridgeError::HostMissing.as_str().to_owned(), said);
+        }
+        Err(e) => return (e.as_str().to_owned(), e.text(lang).to_owned()),
+    };
+    let readers = match host.request(&HostRequest::Status).await {
+        Ok(HostResponse::Status { readers, .. }) => readers,
+        Ok(_) => return failure(HostFailure::Bridge(BridgeError::HostFailed), lang),
+        Err(f) => return failure(f, lang),
+    };
+    if let Err(e) = cps::card_ready(&readers) {
+        return host_error(&e, lang);
+    }
+    match host.request(&HostRequest::Certificate).await {
+        Ok(HostResponse::Certificate(c)) => {
+            let mut said = T::CardReady.get(lang).replacen("{}", &c.holder, 1);
+            if let Some(rpps) = c.serial_number.as_deref().and_then(cps::rpps) {
+                said.push_str(" (RPPS ");
+                said.push_str(rpps);
+                said.push(')');
+            }
+            ("ready".to_owned(), said)
+        }
+        Ok(_) => failure(HostFailure::Bridge(BridgeError::HostFailed), lang),
+        Err(f) => failure(f, lang),
+    }
+}
 
 /// The facts of the report, each a (label, value) pair.
 async fn gather(lang: Lang) -> Vec<(T, String)> {
     let agent = web_sys::window()
         .and_then(|w| w.navigator().user_agent().ok())
         .unwrap_or_default();
-    let os = match browser::runtime_get_platform_info().await {
-        Ok(info) => {
-            let os = browser::string_member(&info, "os").unwrap_or_default();
-            let arch = browser::string_member(&info, "arch").unwrap_or_default();
-            format!("{os} {arch}")
-        }
-        Err(_) => String::new(),
+    let (os, arch) = match browser::runtime_get_platform_info().await {
+        Ok(info) => (
+            browser::string_member(&info, "os").unwrap_or_default(),
+            browser::string_member(&info, "arch").unwrap_or_default(),
+        ),
+        Err(_) => Default::default(),
     };
+    let (code, card) = card_state(lang, &os).await;
     let mut enabled = crate::portals::load()
         .await
         .iter()
@@ -34,12 +102,12 @@ async fn gather(lang: Lang) -> Vec<(T, String)> {
     }
     vec![
         (T::Browser, agent),
-        (T::Platform, os),
+        (T::Platform, format!("{os} {arch}")),
         (T::ExtensionVersion, browser::extension_version()),
         (T::ProductVersion, sesame_core::bridge::VERSION.to_owned()),
         (T::EnabledPortals, enabled),
         (T::Bridge, T::BridgeReady.get(lang).to_owned()),
-        (T::NativeHost, T::NativeHostMissing.get(lang).to_owned()),
+        (T::NativeHost, format!("[{code}] {card}")),
     ]
 }
 
@@ -94,7 +162,15 @@ pub fn build(root: &Element, lang: Lang) {
         let found = gather(lang).await;
         for (label, value) in &found {
             let _ = facts_.append_child(&text("dt", label.get(lang)));
-            let _ = facts_.append_child(&text("dd", value));
+            let dd = text("dd", value);
+            if *label == T::NativeHost {
+                // The code, for support and tests, as the first word in brackets.
+                let _ = dd.set_attribute("id", "card-state");
+                if let Some(code) = value.strip_prefix('[').and_then(|v| v.split(']').next()) {
+                    let _ = dd.set_attribute("data-code", code);
+                }
+            }
+            let _ = facts_.append_child(&dd);
         }
         if let Some(area) = area_.dyn_ref::<web_sys::HtmlTextAreaElement>() {
             area.set_value(&report(&found, lang));
