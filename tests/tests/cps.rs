@@ -210,7 +210,7 @@ async fn card_state(s: &Session) -> Result<(String, String)> {
 
 /// Support asks Karim to open the extension's diagnostics: each fault of the card chain shows
 /// its own code and one plain fix — the card program missing (naming where the browser looked),
-/// crashing, of another version; no card; then his card, ready.
+/// crashing, of another version; no card; another card; then his card, ready.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_diagnostics_name_each_card_fault_and_its_fix() {
     in_each_browser_with_extension("cps-diagnostics", async |s: &Session, portal: &Portal| {
@@ -236,6 +236,12 @@ async fn the_diagnostics_name_each_card_fault_and_its_fix() {
         card::install_host(s, &reader)?;
         let (code, text) = card_state(s).await?;
         ensure!(code == "card_absent", "no card: {code} {text}");
+
+        let other = card::other_card(s)?;
+        card::install_host(s, &other)?;
+        let (code, text) = card_state(s).await?;
+        ensure!(code == "card_unsupported", "another card: {code} {text}");
+        card::install_host(s, &reader)?;
 
         fake_host(s, "crashing-host", "#!/bin/sh\nexit 3\n")?;
         let (code, text) = card_state(s).await?;

@@ -95,6 +95,17 @@ pub fn no_card(session: &Session) -> Result<TestCard> {
     })
 }
 
+/// Another card in the reader: a token with no authentication certificate.
+pub fn other_card(session: &Session) -> Result<TestCard> {
+    let dir = session.profile_dir().join("other-card");
+    let line = run(Command::new(exe(TEST_CARD_EXE_ENV, "sesame-test-card")?)
+        .args(["other", "--dir"])
+        .arg(&dir))?;
+    Ok(TestCard {
+        info: serde_json::from_str(line.trim()).context("sesame-test-card's line")?,
+    })
+}
+
 /// Installs the native host for the session's browser, speaking to `card` through SoftHSM2,
 /// with `sesame-host install` (`HOME` = the session's profile).
 pub fn install_host(session: &Session, card: &TestCard) -> Result<()> {

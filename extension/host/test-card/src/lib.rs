@@ -181,6 +181,38 @@ pub fn empty(dir: &Path, module: &Path) -> Result<Made> {
     })
 }
 
+/// Another card: an initialised token (label "Autre carte", user PIN 1234) holding no
+/// authentication key or certificate — a bank card, say, in the CPS reader.
+pub fn other(dir: &Path, module: &Path) -> Result<Made> {
+    check_module(module)?;
+    let conf = write_conf(dir)?;
+    let pkcs11 = load(module, &conf)?;
+    let spec = CardSpec {
+        label: "Autre carte".into(),
+        ..CardSpec::default()
+    };
+    let slot = *pkcs11
+        .get_slots_with_token()?
+        .first()
+        .ok_or_else(|| anyhow!("SoftHSM2 offers no slot"))?;
+    let so_pin = AuthPin::new(SO_PIN.into());
+    pkcs11
+        .init_token(slot, &so_pin, &spec.label)
+        .context("cannot initialise the token")?;
+    let slot = the_slot(&pkcs11, &spec.label)?
+        .ok_or_else(|| anyhow!("the initialised token is not found"))?;
+    let session = pkcs11.open_rw_session(slot)?;
+    session.login(UserType::So, Some(&so_pin))?;
+    session.init_pin(&user_pin(&spec))?;
+    session.logout()?;
+    Ok(Made {
+        conf,
+        module: module.to_path_buf(),
+        card: None,
+        created: true,
+    })
+}
+
 /// The module loaded with the SoftHSM2 configuration `conf` (set in this process's
 /// environment first: see the crate's documentation).
 fn load(module: &Path, conf: &Path) -> Result<Pkcs11> {
@@ -383,11 +415,13 @@ fn fill(session: &Session, ca: &TestCa, spec: &CardSpec) -> Result<()> {
 pub fn usage() -> &'static str {
     "usage: sesame-test-card create --dir DIR (--ca-cert CA.pem --ca-key CA-key.pem | --demo-ca) \
      [--holder NAME] [--national-id DIGITS] [--pin PIN] [--label LABEL] [--module PATH]\n       \
-     sesame-test-card empty --dir DIR [--module PATH]\n\
+     sesame-test-card empty --dir DIR [--module PATH]\n       \
+     sesame-test-card other --dir DIR [--module PATH]\n\
      A SoftHSM2 token like a CPS card (a test card: its PIN is not a secret) in DIR, its \
      certificate issued by the test CA in CA.pem and CA-key.pem (created when both are \
      missing, as the demo does; --demo-ca: the demo's own, beside its database as the demo finds \
-     it from DATABASE_URL and the working folder); `empty`: a reader without a card. Prints one line of JSON: \
+     it from DATABASE_URL and the working folder); `empty`: a reader without a card; `other`: \
+     another card (a token with no authentication certificate). Prints one line of JSON: \
      {\"conf\", \"module\", \"holder\", \"national_id\", \"pin\", \"label\", \"created\"}. \
      The module defaults to Debian's SoftHSM2, /usr/lib/softhsm/libsofthsm2.so."
 }
@@ -460,6 +494,7 @@ pub fn run(args: &[String]) -> Result<Value> {
             create(&dir, &module, &ca, &spec)?
         }
         "empty" => empty(&dir, &module)?,
+        "other" => other(&dir, &module)?,
         _ => bail!("unknown command {command}\n{}", usage()),
     };
     Ok(made.to_json())
