@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: the widget's bundle sizes, raw and as browsers download them (gzip
 //! level 9, brotli quality 11), then the demo's login latency by outcome
-//! (`demo/benches/login_timing.rs`), printed as markdown tables for BENCHMARKS.md.
+//! (`demo/benches/login_timing.rs`) and code step, the time to a usable form
+//! (`tests/benches/first_paint.rs`) and the machine's part of a CPS-card login
+//! (`tests/benches/cps_latency.rs`), printed as markdown tables for BENCHMARKS.md.
 
 use crate::cmd::Cmd;
 use crate::compress;
@@ -142,6 +144,20 @@ pub(crate) fn run(root: &Path) -> Result<()> {
         .args(["bench", "-q", "-p", "sesame-e2e", "--bench", "first_paint"])
         .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
         .env("SESAME_PAGE_DIR", root)
+        .run()?;
+
+    // The machine's part of a CPS-card login: the e2e crate's bench, in Chromium and Firefox,
+    // with the extension, the native host and a SoftHSM2 test card.
+    tools::ensure_softhsm2()?;
+    let extension_dist = crate::extension::build(root)?;
+    let (host, test_card) = crate::card::build_binaries(root)?;
+    Cmd::cargo()
+        .args(["bench", "-q", "-p", "sesame-e2e", "--bench", "cps_latency"])
+        .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
+        .env("SESAME_PAGE_DIR", root)
+        .env("SESAME_EXTENSION_DIR", extension_dist)
+        .env("SESAME_HOST_EXE", host)
+        .env("SESAME_TEST_CARD_EXE", test_card)
         .run()?;
 
     anyhow::ensure!(
