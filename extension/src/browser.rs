@@ -66,6 +66,16 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["browser", "commands"], js_name = getAll, catch)]
     pub async fn commands_get_all() -> Result<JsValue, JsValue>;
 
+    /// Firefox: `browser.pkcs11.isModuleInstalled(name)`.
+    #[wasm_bindgen(js_namespace = ["browser", "pkcs11"], js_name = isModuleInstalled, catch)]
+    pub async fn pkcs11_is_module_installed(name: &str) -> Result<JsValue, JsValue>;
+    /// Firefox: `browser.pkcs11.installModule(name)`.
+    #[wasm_bindgen(js_namespace = ["browser", "pkcs11"], js_name = installModule, catch)]
+    pub async fn pkcs11_install_module(name: &str) -> Result<JsValue, JsValue>;
+    /// Firefox: `browser.pkcs11.uninstallModule(name)`.
+    #[wasm_bindgen(js_namespace = ["browser", "pkcs11"], js_name = uninstallModule, catch)]
+    pub async fn pkcs11_uninstall_module(name: &str) -> Result<JsValue, JsValue>;
+
     /// `browser.downloads.download(options)`.
     #[wasm_bindgen(js_namespace = ["browser", "downloads"], js_name = download, catch)]
     pub async fn downloads_download(options: &JsValue) -> Result<JsValue, JsValue>;
@@ -97,6 +107,13 @@ pub fn number_member(value: &JsValue, key: &str) -> Option<f64> {
     js_sys::Reflect::get(value, &JsValue::from_str(key))
         .ok()?
         .as_f64()
+}
+
+/// Whether the browser has the `pkcs11` API (Firefox, with the permission).
+pub fn has_pkcs11() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"browser".into())
+        .and_then(|b| js_sys::Reflect::get(&b, &"pkcs11".into()))
+        .is_ok_and(|p| p.is_object())
 }
 
 /// The extension's own version, from its manifest.

@@ -277,3 +277,58 @@ async fn the_diagnostics_name_each_card_fault_and_its_fix() {
     })
     .await;
 }
+
+/// Firefox only (Chromium has no such API and shows nothing): the options page installs the
+/// card's PKCS#11 module into Firefox, for portals that still ask for TLS client authentication
+/// with the card — impossible (and said so) before the card program is installed, then
+/// installed and removed with one button, keyboard only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_installs_the_cards_module_for_certificate_sites() {
+    in_each_browser_with_extension("cps-firefox-module", async |s: &Session, _: &Portal| {
+        let state = async || -> Result<String> {
+            s.wait_until("the module's state", async || {
+                let e = s.wait_for("#pkcs11-state").await?;
+                Ok(e.attr("data-state").await?)
+            })
+            .await
+        };
+        s.goto(&s.extension_url("options.html")?).await?;
+        s.wait_for("#card-state").await?;
+        if s.browser == Browser::Chromium {
+            ensure!(
+                !s.exists("#pkcs11-state").await?,
+                "Chromium has no pkcs11 API: nothing is offered"
+            );
+            return s.check_accessibility("the options page in Chromium").await;
+        }
+        let before = state().await?;
+        ensure!(
+            before == "unavailable",
+            "without the card program: {before}"
+        );
+        let reader = card::no_card(s)?;
+        card::install_host(s, &reader)?;
+        s.goto(&s.extension_url("options.html")?).await?;
+        let shown = state().await?;
+        ensure!(shown == "not-installed", "with the card program: {shown}");
+        s.check_accessibility("the card's module in Firefox")
+            .await?;
+        s.tab_to("#pkcs11-button", 60).await?;
+        s.press(Key::Enter).await?;
+        s.wait_until("installed", async || {
+            Ok((state().await? == "installed").then_some(()))
+        })
+        .await?;
+        ensure!(
+            s.focus_is("#pkcs11-button").await?,
+            "the focus stays on the button"
+        );
+        s.press(Key::Enter).await?;
+        s.wait_until("removed", async || {
+            Ok((state().await? == "not-installed").then_some(()))
+        })
+        .await?;
+        Ok(())
+    })
+    .await;
+}

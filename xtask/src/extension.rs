@@ -126,6 +126,13 @@ fn manifest(common: &Value, version: &str, browser: Browser, chromium_key: &str)
         }
     }
     out.extend(browser_keys(browser, chromium_key));
+    if browser == Browser::Firefox {
+        // Firefox alone has the `pkcs11` API (the card's module for TLS client
+        // authentication, from the options page); Chromium would warn of an unknown permission.
+        if let Some(Value::Array(permissions)) = out.get_mut("permissions") {
+            permissions.push(Value::from("pkcs11"));
+        }
+    }
     Ok(Value::Object(out))
 }
 
@@ -454,6 +461,11 @@ mod tests {
         );
         assert!(firefox.get("key").is_none());
         assert!(firefox.get("minimum_chrome_version").is_none());
+        // Firefox alone asks for `pkcs11` (the card's module for TLS client authentication).
+        assert_eq!(firefox["permissions"], json!(["storage", "pkcs11"]));
+        assert_eq!(chromium["permissions"], json!(["storage"]));
+        let mut firefox = firefox;
+        firefox["permissions"] = json!(["storage"]);
 
         // Without their own keys, both are the common manifest with the version set.
         let mut expected = common();

@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use sesame_core::host::HOST_NAME;
+use sesame_core::host::{FIREFOX_PKCS11_NAME, HOST_NAME};
 
 use crate::module::{self, HostConfig};
 
@@ -114,6 +114,26 @@ impl Browser {
             .map(|(_, hosts)| hosts.join(format!("{HOST_NAME}.json")))
     }
 
+    /// Firefox's PKCS#11 module manifest under `home` (`pkcs11-modules/` beside the native
+    /// messaging folder): what lets the extension's options page install the card's module
+    /// into Firefox (`browser.pkcs11.installModule`). `None` for the other browsers.
+    pub fn pkcs11_manifest_path(self, home: &Path) -> Option<PathBuf> {
+        if self != Browser::Firefox {
+            return None;
+        }
+        let (profile, _) = self.dirs(home)?;
+        let folder = if cfg!(target_os = "macos") {
+            "PKCS11Modules"
+        } else {
+            "pkcs11-modules"
+        };
+        Some(
+            profile
+                .join(folder)
+                .join(format!("{FIREFOX_PKCS11_NAME}.json")),
+        )
+    }
+
     /// The manifest for this browser, starting the host at `exe`.
     pub fn manifest(self, exe: &Path) -> Value {
         let mut m = json!({
@@ -192,6 +212,19 @@ pub fn install(
         std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
         check(&path, &manifest)?;
         report.push(format!("{}: {} (checked)", b.name(), path.display()));
+        let module = config
+            .and_then(|(_, c)| c.module.clone())
+            .or_else(|| module::find(None).ok().map(|m| m.path));
+        if let (Some(pkcs11), Some(module)) = (b.pkcs11_manifest_path(home), module) {
+            let m = pkcs11_manifest(&module);
+            write_json(&pkcs11, &m)?;
+            report.push(format!(
+                "{}: {} (the card's module {}, for Firefox's TLS client authentication)",
+                b.name(),
+                pkcs11.display(),
+                module.display()
+            ));
+        }
     }
     if let Some((path, c)) = config {
         write_config(path, c)?;
@@ -210,6 +243,24 @@ pub fn install(
         ));
     }
     Ok(report)
+}
+
+/// Firefox's PKCS#11 module manifest for `module`.
+pub fn pkcs11_manifest(module: &Path) -> Value {
+    json!({
+        "name": FIREFOX_PKCS11_NAME,
+        "description": "Sésame : carte CPS (authentification TLS)",
+        "type": "pkcs11",
+        "path": module.display().to_string(),
+        "allowed_extensions": [GECKO_ID],
+    })
+}
+
+fn write_json(path: &Path, value: &Value) -> Result<(), String> {
+    let dir = path.parent().ok_or("a path without a folder")?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Writes the configuration file and reads it back as the host will.
@@ -257,6 +308,13 @@ pub fn uninstall(home: &Path, chosen: &[Browser], config: Option<&Path>) -> Resu
         }
         if path.exists() {
             return Err(format!("{}: still there", path.display()));
+        }
+        if let Some(pkcs11) = b.pkcs11_manifest_path(home) {
+            match std::fs::remove_file(&pkcs11) {
+                Ok(()) => report.push(format!("{}: removed {}", b.name(), pkcs11.display())),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(format!("{}: {e}", pkcs11.display())),
+            }
         }
     }
     if let Some(path) = config {
@@ -389,7 +447,9 @@ mod tests {
             std::fs::create_dir_all(b.dirs(&home).unwrap().0).unwrap();
         }
         let report = install(&home, &exe, &[], None).unwrap();
-        assert_eq!(report.len(), 2, "{report:?}");
+        // Plus Firefox's PKCS#11 module manifest where a card module is installed here.
+        let found = usize::from(module::find(None).is_ok());
+        assert_eq!(report.len(), 2 + found, "{report:?}");
         let ff: Value = serde_json::from_str(
             &std::fs::read_to_string(Browser::Firefox.manifest_path(&home).unwrap()).unwrap(),
         )
@@ -420,7 +480,7 @@ mod tests {
         assert!(check(&p, &bad).unwrap_err().contains("does not exist"));
         assert!(install(&home, Path::new("relative"), &[], None).is_err());
         let removed = uninstall(&home, &[], None).unwrap();
-        assert_eq!(removed.len(), 3, "{removed:?}");
+        assert_eq!(removed.len(), 3 + found, "{removed:?}");
         for b in Browser::ALL {
             assert!(!b.manifest_path(&home).unwrap().exists());
         }
@@ -463,13 +523,22 @@ mod tests {
         };
         let both = [Browser::Firefox, Browser::Chromium];
         let report = install(&home, &exe, &both, Some((&config_path, &config))).unwrap();
-        assert_eq!(report.len(), 3, "{report:?}");
-        assert!(report[2].starts_with("config: "), "{report:?}");
-        assert!(report[2].contains("SOFTHSM2_CONF"), "{report:?}");
-        assert!(
-            !report[2].contains("/tmp/c"),
-            "names, not values: {report:?}"
-        );
+        assert_eq!(report.len(), 4, "{report:?}");
+        let said = report.last().unwrap();
+        assert!(said.starts_with("config: "), "{report:?}");
+        assert!(said.contains("SOFTHSM2_CONF"), "{report:?}");
+        assert!(!said.contains("/tmp/c"), "names, not values: {report:?}");
+        // Firefox also gets the card's module for its TLS client authentication.
+        let pkcs11 = Browser::Firefox.pkcs11_manifest_path(&home).unwrap();
+        if cfg!(target_os = "linux") {
+            assert_eq!(pkcs11, home.join(".mozilla/pkcs11-modules/sesame_cps.json"));
+        }
+        let m: Value = serde_json::from_str(&std::fs::read_to_string(&pkcs11).unwrap()).unwrap();
+        assert_eq!(m["name"], FIREFOX_PKCS11_NAME);
+        assert_eq!(m["type"], "pkcs11");
+        assert_eq!(m["path"], module_file.display().to_string());
+        assert_eq!(m["allowed_extensions"], json!([GECKO_ID]));
+        assert_eq!(Browser::Chromium.pkcs11_manifest_path(&home), None);
         assert_eq!(module::read_config(&config_path), Ok(Some(config.clone())));
         // The host started with that HOME finds the module and its variables.
         let located = module::locate(|name| match name {
@@ -495,6 +564,7 @@ mod tests {
         assert!(!other.exists());
         // Uninstalling one browser keeps the file; all of them removes it.
         uninstall(&home, &[Browser::Firefox], None).unwrap();
+        assert!(!pkcs11.exists());
         assert!(config_path.is_file());
         let removed = uninstall(&home, &[], Some(&config_path)).unwrap();
         assert!(

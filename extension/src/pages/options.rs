@@ -8,7 +8,7 @@ use crate::cps;
 use crate::native::{Connection, HostFailure};
 use crate::texts::T;
 use sesame_core::bridge::BridgeError;
-use sesame_core::host::{HostError, HostRequest, HostResponse};
+use sesame_core::host::{HostError, HostRequest, HostResponse, FIREFOX_PKCS11_NAME};
 use sesame_core::Lang;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -130,6 +130,67 @@ async fn copy(text: &str) -> bool {
     JsFuture::from(promise).await.is_ok()
 }
 
+/// Firefox only: the card's PKCS#11 module in Firefox itself, for portals that still ask for
+/// TLS client authentication with the card: its state and one button to install or remove it
+/// (`browser.pkcs11`, with the module manifest `sesame-host install` writes).
+fn firefox_module(root: &Element, lang: Lang) {
+    if !browser::has_pkcs11() {
+        return;
+    }
+    let state = attr(attr(el("p"), "id", "pkcs11-state"), "role", "status");
+    let toggle = attr(button("", "pkcs11", None), "id", "pkcs11-button");
+    let section = add(
+        attr(el("section"), "aria-labelledby", "pkcs11-title"),
+        &[
+            &attr(text("h2", T::FirefoxModule.get(lang)), "id", "pkcs11-title"),
+            &state,
+            &add(el("p"), &[&toggle]),
+        ],
+    );
+    let _ = root.append_child(&section);
+    let refresh = {
+        let (state, toggle) = (state.clone(), toggle.clone());
+        move |failed: bool| {
+            let (state, toggle) = (state.clone(), toggle.clone());
+            spawn_local(async move {
+                let installed = browser::pkcs11_is_module_installed(FIREFOX_PKCS11_NAME)
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_bool());
+                let (code, said, action) = match (failed, installed) {
+                    (true, _) | (false, None) => {
+                        ("unavailable", T::ModuleUnavailable, T::InstallInFirefox)
+                    }
+                    (false, Some(true)) => ("installed", T::ModuleInstalled, T::RemoveFromFirefox),
+                    (false, Some(false)) => {
+                        ("not-installed", T::ModuleNotInstalled, T::InstallInFirefox)
+                    }
+                };
+                let _ = state.set_attribute("data-state", code);
+                state.set_text_content(Some(said.get(lang)));
+                toggle.set_text_content(Some(action.get(lang)));
+                let _ = toggle.set_attribute("data-installed", &(code == "installed").to_string());
+            });
+        }
+    };
+    refresh(false);
+    dom::on_click(&section, move |does, _| {
+        if does != "pkcs11" {
+            return;
+        }
+        let installed = toggle.get_attribute("data-installed").as_deref() == Some("true");
+        let refresh = refresh.clone();
+        spawn_local(async move {
+            let done = if installed {
+                browser::pkcs11_uninstall_module(FIREFOX_PKCS11_NAME).await
+            } else {
+                browser::pkcs11_install_module(FIREFOX_PKCS11_NAME).await
+            };
+            refresh(done.is_err());
+        });
+    });
+}
+
 /// Builds the options page into `root`.
 pub fn build(root: &Element, lang: Lang) {
     let _ = root.append_child(&text("h1", T::OptionsTitle.get(lang)));
@@ -157,6 +218,7 @@ pub fn build(root: &Element, lang: Lang) {
         ],
     );
     let _ = root.append_child(&section);
+    firefox_module(root, lang);
     let (facts_, area_) = (facts.clone(), area.clone());
     spawn_local(async move {
         let found = gather(lang).await;
