@@ -28,6 +28,11 @@ pub const VERSION: &str = crate::bridge::VERSION;
 /// The native messaging host's name in the browsers' manifests.
 pub const HOST_NAME: &str = "fr.sesame.host";
 
+/// The name of the card's PKCS#11 module as Firefox knows it (its `pkcs11` API and the module
+/// manifest `sesame-host install` writes): for portals that still ask for TLS client
+/// authentication with the card.
+pub const FIREFOX_PKCS11_NAME: &str = "sesame_cps";
+
 /// The largest message either side reads or writes, in bytes of JSON: Chrome's limit for a
 /// message to the host, and the for both ways.
 pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
