@@ -14,7 +14,15 @@ pub mod paths {
     /// `POST` [`LoginPasswordRequest`](super::LoginPasswordRequest) → `200`
     /// [`SessionInfo`](super::SessionInfo) when the method has no other step, or `202`
     /// [`CodeStep`](super::CodeStep) (and the attempt cookie) when a code step remains.
+    ///
+    /// The body is a [`LoginPasswordBody`](super::LoginPasswordBody): the request and, when the
+    /// offer's captcha step is due, its `captcha` solution. Without a valid one the login is
+    /// refused **before** the password is checked (nothing counted): `428 captcha_required`,
+    /// `401 captcha_invalid` / `captcha_expired`, `424 captcha_unavailable`.
     pub const LOGIN_PASSWORD: &str = "/login/password";
+    /// `POST` (no body) → [`CaptchaChallenge`](crate::captcha::CaptchaChallenge): a new
+    /// proof-of-work challenge (ALTCHA), to solve and send as the login's `captcha`.
+    pub const LOGIN_CAPTCHA_CHALLENGE: &str = "/login/captcha/challenge";
     /// `POST` [`SendCodeRequest`](super::SendCodeRequest) → [`CodeStep`](super::CodeStep): sends
     /// a (new) code on a channel, for the attempt of the attempt cookie.
     pub const LOGIN_CODE_SEND: &str = "/login/code/send";
@@ -61,6 +69,58 @@ pub struct LoginPasswordRequest {
     /// `otp` (or an offer whose steps include a code) the answer is `202` [`CodeStep`].
     #[serde(default)]
     pub method: Method,
+}
+
+/// The body of [`paths::LOGIN_PASSWORD`]: a [`LoginPasswordRequest`]'s members, and the
+/// captcha's solution when the step is due. A [`LoginPasswordRequest`] alone is a valid body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginPasswordBody {
+    /// The portal the account belongs to.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "entractes"))]
+    pub portal: PortalId,
+    /// The identifier as typed; surrounding spaces are ignored.
+    #[cfg_attr(feature = "openapi", schema(example = "12345"))]
+    pub identifier: String,
+    /// The password.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Password))]
+    pub password: Secret,
+    /// The method whose steps to run; `password` when absent.
+    #[serde(default)]
+    pub method: Method,
+    /// The "not a robot" solution, when the offer's captcha step is due: for the proof of
+    /// work, [`CaptchaChallenge::payload`](crate::captcha::CaptchaChallenge::payload) (base64
+    /// of `{"algorithm","challenge","number","salt","signature"}`); for reCAPTCHA, hCaptcha or
+    /// Turnstile, the provider's response token. Used once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captcha: Option<String>,
+}
+
+impl LoginPasswordBody {
+    /// The body for `request`, with the captcha's solution if any.
+    pub fn new(request: LoginPasswordRequest, captcha: Option<String>) -> LoginPasswordBody {
+        LoginPasswordBody {
+            portal: request.portal,
+            identifier: request.identifier,
+            password: request.password,
+            method: request.method,
+            captcha,
+        }
+    }
+
+    /// The request and the captcha's solution.
+    pub fn into_parts(self) -> (LoginPasswordRequest, Option<String>) {
+        (
+            LoginPasswordRequest {
+                portal: self.portal,
+                identifier: self.identifier,
+                password: self.password,
+                method: self.method,
+            },
+            self.captcha,
+        )
+    }
 }
 
 /// The code step that remains after the password (`202 Accepted`, and every answer of
@@ -260,6 +320,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(otp.method, Method::Otp);
+    }
+
+    #[test]
+    fn a_login_request_is_a_login_body_and_the_captcha_is_optional() {
+        let plain = r#"{"portal":"entractes","identifier":"12345","password":"482915"}"#;
+        let body: LoginPasswordBody = serde_json::from_str(plain).unwrap();
+        let request: LoginPasswordRequest = serde_json::from_str(plain).unwrap();
+        assert_eq!(body.clone().into_parts(), (request.clone(), None));
+        assert_eq!(LoginPasswordBody::new(request.clone(), None), body);
+        let with = LoginPasswordBody::new(request, Some("eyJh".into()));
+        let v = serde_json::to_value(&with).unwrap();
+        assert_eq!(v["captcha"], "eyJh");
+        assert_eq!(
+            serde_json::from_value::<LoginPasswordBody>(v).unwrap(),
+            with
+        );
+        assert!(
+            serde_json::to_value(&body)
+                .unwrap()
+                .get("captcha")
+                .is_none(),
+            "left out when absent"
+        );
+        assert!(serde_json::from_str::<LoginPasswordBody>(
+            r#"{"portal":"entractes","identifier":"1","password":"x","robot":false}"#
+        )
+        .is_err());
     }
 
     #[test]

@@ -77,6 +77,19 @@ pub enum ErrorCode {
     /// CPS card login: the card and its signature are valid, but no account of this portal
     /// belongs to its holder.
     CpsHolderUnknown,
+    /// The "not a robot" step is due for this login and its solution is missing: show the
+    /// step (a new proof-of-work challenge, or the provider's box), then log in again. The
+    /// password was not checked.
+    CaptchaRequired,
+    /// The "not a robot" solution is wrong, was already used, was made for another challenge
+    /// or another site, or the provider refused it: do the step again. The password was not
+    /// checked.
+    CaptchaInvalid,
+    /// The "not a robot" check took too long (challenge or token expired): do it again.
+    CaptchaExpired,
+    /// The "not a robot" provider could not be reached or did not answer in time: try again in
+    /// a moment. The password was not checked.
+    CaptchaUnavailable,
 
     // --- limits ---
     /// Too many attempts from this connection: wait, then try again.
@@ -96,7 +109,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 27] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -119,6 +132,10 @@ impl ErrorCode {
         ErrorCode::CpsCertificateRefused,
         ErrorCode::CpsSignatureInvalid,
         ErrorCode::CpsHolderUnknown,
+        ErrorCode::CaptchaRequired,
+        ErrorCode::CaptchaInvalid,
+        ErrorCode::CaptchaExpired,
+        ErrorCode::CaptchaUnavailable,
         ErrorCode::RateLimited,
         ErrorCode::ServerBusy,
         ErrorCode::NetworkError,
@@ -152,6 +169,10 @@ impl ErrorCode {
             ErrorCode::CpsCertificateRefused => "cps_certificate_refused",
             ErrorCode::CpsSignatureInvalid => "cps_signature_invalid",
             ErrorCode::CpsHolderUnknown => "cps_holder_unknown",
+            ErrorCode::CaptchaRequired => "captcha_required",
+            ErrorCode::CaptchaInvalid => "captcha_invalid",
+            ErrorCode::CaptchaExpired => "captcha_expired",
+            ErrorCode::CaptchaUnavailable => "captcha_unavailable",
             ErrorCode::ServerBusy => "server_busy",
             ErrorCode::NetworkError => "network_error",
             ErrorCode::InternalError => "internal_error",
@@ -179,7 +200,14 @@ impl ErrorCode {
             | ErrorCode::AttemptExpired
             | ErrorCode::CpsNonceInvalid
             | ErrorCode::CpsCertificateRefused
-            | ErrorCode::CpsSignatureInvalid => 401,
+            | ErrorCode::CpsSignatureInvalid
+            | ErrorCode::CaptchaInvalid
+            | ErrorCode::CaptchaExpired => 401,
+            // "Precondition Required": the step must be done before the login is looked at.
+            ErrorCode::CaptchaRequired => 428,
+            // "Failed Dependency": the provider failed us. Not a 5xx: the portal is fine, and
+            // the person can try again at once.
+            ErrorCode::CaptchaUnavailable => 424,
             ErrorCode::RateLimited | ErrorCode::ResendTooSoon | ErrorCode::TooManySends => 429,
             ErrorCode::ServerBusy | ErrorCode::SendFailed => 503,
             ErrorCode::NetworkError | ErrorCode::InternalError | ErrorCode::UnknownError => 500,
@@ -337,6 +365,35 @@ impl ErrorCode {
                  votre compte.",
                 "Your CPS card is valid, but no account on this portal is linked to it. Log in \
                  another way, or ask support to link your card to your account.",
+            ),
+            ErrorCode::CaptchaRequired => pick(
+                lang,
+                "Une vérification «\u{a0}Je ne suis pas un robot\u{a0}» est demandée avant de \
+                 vous connecter. Faites-la, puis validez à nouveau.",
+                "An \"I am not a robot\" check is needed before you log in. Complete it, then \
+                 confirm again.",
+            ),
+            ErrorCode::CaptchaInvalid => pick(
+                lang,
+                "La vérification «\u{a0}Je ne suis pas un robot\u{a0}» n'a pas abouti. \
+                 Refaites-la, puis validez à nouveau.",
+                "The \"I am not a robot\" check did not succeed. Do it again, then confirm \
+                 again.",
+            ),
+            ErrorCode::CaptchaExpired => pick(
+                lang,
+                "La vérification «\u{a0}Je ne suis pas un robot\u{a0}» a expiré. Refaites-la, \
+                 puis validez sans attendre.",
+                "The \"I am not a robot\" check has expired. Do it again, then confirm \
+                 without waiting.",
+            ),
+            ErrorCode::CaptchaUnavailable => pick(
+                lang,
+                "Le service de vérification «\u{a0}Je ne suis pas un robot\u{a0}» ne répond \
+                 pas. Réessayez dans un instant\u{a0}; si cela continue, contactez \
+                 l'assistance.",
+                "The \"I am not a robot\" check service does not answer. Try again in a \
+                 moment; if it goes on, contact support.",
             ),
             ErrorCode::ServerBusy => pick(
                 lang,

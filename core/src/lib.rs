@@ -3,7 +3,8 @@
 //! What every part of Sésame agrees on, defined once: the wire types of the portal API
 //! ([`api`], including the CPS card login's nonce and token), the error codes and their plain-language texts ([`error`]), password rules and
 //! their presets ([`password`]), identifier rules ([`identifier`]), login methods and their
-//! assurance levels and steps ([`method`]), one-time codes ([`otp`]), portal presets ([`portal`]), the brute-force schedule
+//! assurance levels and steps ([`method`]), one-time codes ([`otp`]), the "not a robot" step
+//! ([`captcha`]), portal presets ([`portal`]), the brute-force schedule
 //! ([`lockout`]), the page ↔ extension bridge ([`bridge`]) and the extension ↔ native host wire
 //! with the bytes a CPS card signs ([`host`]).
 //!
@@ -13,6 +14,7 @@
 
 pub mod api;
 pub mod bridge;
+pub mod captcha;
 pub mod error;
 pub mod host;
 pub mod i18n;

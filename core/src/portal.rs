@@ -6,6 +6,7 @@
 mod presets;
 mod validate;
 
+use crate::captcha::CaptchaSettings;
 use crate::i18n::{Lang, Text};
 use crate::identifier::IdentifierRule;
 use crate::method::{Method, Step};
@@ -85,7 +86,8 @@ pub struct MethodOffer {
     #[serde(default)]
     pub notice: Option<Text>,
     /// The method's steps, in order; empty means the method's own
-    /// ([`Method::default_steps`]). A [`Step::Code`] needs the portal's [`PortalConfig::otp`].
+    /// ([`Method::default_steps`]). A [`Step::Code`] needs the portal's [`PortalConfig::otp`], a
+    /// [`Step::Captcha`] (right after the password) its [`PortalConfig::captcha`].
     #[serde(default)]
     pub steps: Vec<Step>,
 }
@@ -185,6 +187,10 @@ pub struct PortalConfig {
     /// code step.
     #[serde(default)]
     pub otp: Option<OtpSettings>,
+    /// The "not a robot" step: provider and when it is due; needed by any offer with a captcha
+    /// step (and used only by those).
+    #[serde(default)]
+    pub captcha: Option<CaptchaSettings>,
 }
 
 impl PortalConfig {

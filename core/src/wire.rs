@@ -13,9 +13,10 @@
 //! mistyped required field gives `None`, which the widget treats as an unreadable answer.
 
 use crate::api::{
-    ChangePasswordRequest, CodeStep, CpsLoginRequest, Enrolment, LoginPasswordRequest,
-    SendCodeRequest, SessionInfo, VerifyCodeRequest,
+    ChangePasswordRequest, CodeStep, CpsLoginRequest, Enrolment, LoginPasswordBody,
+    LoginPasswordRequest, SendCodeRequest, SessionInfo, VerifyCodeRequest,
 };
+use crate::captcha::CaptchaChallenge;
 use crate::error::{ApiError, ErrorCode};
 use crate::method::{AssuranceLevel, Method, Step};
 use crate::otp::OtpChannel;
@@ -182,6 +183,20 @@ impl CodeStep {
     }
 }
 
+impl CaptchaChallenge {
+    /// Reads a proof-of-work challenge (`POST /login/captcha/challenge`). `maxnumber` must be
+    /// a whole number a browser can count to exactly (≤ 2⁵³).
+    pub fn read<J: JsonValue>(v: &J) -> Option<CaptchaChallenge> {
+        Some(CaptchaChallenge {
+            algorithm: string(v, "algorithm")?,
+            challenge: string(v, "challenge")?,
+            maxnumber: whole(v, "maxnumber", 9_007_199_254_740_992.0)? as u64,
+            salt: string(v, "salt")?,
+            signature: string(v, "signature")?,
+        })
+    }
+}
+
 impl Rule {
     /// Reads a rule (`{"rule": "min_length", "min": 12}`).
     pub fn read<J: JsonValue>(v: &J) -> Option<Rule> {
@@ -257,6 +272,21 @@ impl Fields for LoginPasswordRequest {
             ("password", self.password.expose()),
             ("method", self.method.as_str()),
         ]
+    }
+}
+
+impl Fields for LoginPasswordBody {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        let mut fields = vec![
+            ("portal", self.portal.as_str()),
+            ("identifier", &self.identifier),
+            ("password", self.password.expose()),
+            ("method", self.method.as_str()),
+        ];
+        if let Some(captcha) = &self.captcha {
+            fields.push(("captcha", captcha));
+        }
+        fields
     }
 }
 
@@ -393,6 +423,10 @@ mod tests {
                 method,
             };
             check(login.fields(), serde_json::to_value(&login).unwrap());
+            for captcha in [None, Some("eyJhbGdvcml0aG0iOiJTSEEtMjU2In0=".to_owned())] {
+                let body = LoginPasswordBody::new(login.clone(), captcha);
+                check(body.fields(), serde_json::to_value(&body).unwrap());
+            }
         }
         for channel in OtpChannel::ALL {
             let send = SendCodeRequest { channel };
@@ -488,6 +522,30 @@ mod tests {
         let mut v = good.clone();
         v.as_object_mut().unwrap().remove("server_time");
         assert_eq!(CodeStep::read(&v), None);
+    }
+
+    #[test]
+    fn captcha_challenges_read_back_what_serde_writes() {
+        let c = CaptchaChallenge {
+            algorithm: crate::captcha::ALGORITHM.into(),
+            challenge: "aa9c8ec8057413dd8220e21e15ab54b095fb3c840601d44c39bece8d9df34529".into(),
+            maxnumber: crate::captcha::DEFAULT_MAX_NUMBER,
+            salt: "3065d108b2314f5ecc7e1207?expires=1767225900&".into(),
+            signature: "d6c436288f1979f298f6532cea31db9e84e6338f4f58a9e00cb4105abbd11397".into(),
+        };
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(CaptchaChallenge::read(&v), Some(c));
+        for (key, bad) in [
+            ("maxnumber", Value::from(-1)),
+            ("maxnumber", Value::from(1.5)),
+            ("maxnumber", Value::from("100000")),
+            ("salt", Value::from(1)),
+            ("signature", Value::Null),
+        ] {
+            let mut w = v.clone();
+            w[key] = bad;
+            assert_eq!(CaptchaChallenge::read(&w), None, "{key}: {w}");
+        }
     }
 
     #[test]

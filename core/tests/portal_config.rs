@@ -257,7 +257,8 @@ fn code_steps_need_settings_a_server_can_run() {
     for steps in [
         serde_json::json!(["code"]),
         serde_json::json!(["password", "code", "code"]),
-        serde_json::json!(["password", "captcha", "code"]),
+        serde_json::json!(["password", "code", "captcha"]),
+        serde_json::json!(["captcha", "password", "code"]),
     ] {
         let e = refused(&spico_json_with(|v| {
             v["methods"][0]["steps"] = steps.clone();
@@ -271,6 +272,43 @@ fn code_steps_need_settings_a_server_can_run() {
         e.at, "methods[1].steps",
         "Pro Santé Connect has no steps: {e}"
     );
+    // A captcha step needs the portal's captcha settings, with a usable site key.
+    let with_captcha = |settings: serde_json::Value| {
+        spico_json_with(|v| {
+            v["methods"][0]["steps"] = serde_json::json!(["password", "captcha", "code"]);
+            v["captcha"] = settings.clone();
+        })
+    };
+    assert_eq!(
+        refused(&with_captcha(serde_json::Value::Null)).at,
+        "captcha"
+    );
+    let ok =
+        PortalConfig::from_json(&with_captcha(serde_json::json!({"required": "always"}))).unwrap();
+    assert_eq!(
+        ok.methods[0].steps(),
+        [
+            sesame_core::Step::Password,
+            sesame_core::Step::Captcha,
+            sesame_core::Step::Code
+        ]
+    );
+    assert_eq!(
+        sesame_core::Step::assurance(ok.methods[0].steps()),
+        sesame_core::AssuranceLevel::Strong
+    );
+    let hosted = with_captcha(serde_json::json!({
+        "provider": {"kind": "turnstile", "site_key": "0x4AAAAAAA-b_c"},
+        "required": {"after_failures": 3}}));
+    assert!(PortalConfig::from_json(&hosted).is_ok(), "{hosted}");
+    let e = refused(&with_captcha(serde_json::json!({
+        "provider": {"kind": "hcaptcha", "site_key": "\"><script>"},
+        "required": "always"})));
+    assert_eq!(e.at, "captcha.provider.site_key", "{e}");
+    let e = refused(&with_captcha(
+        serde_json::json!({"required": {"after_failures": 0}}),
+    ));
+    assert_eq!(e.at, "captcha.required", "{e}");
     // Settings without a code step are fine (a portal may list them before offering codes).
     let mut parceo = serde_json::to_value(PortalConfig::parceo()).unwrap();
     parceo["otp"] = serde_json::json!({"period_secs": 30, "channels": ["email"]});

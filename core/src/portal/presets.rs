@@ -116,6 +116,7 @@ impl PortalConfig {
             },
             // Guide §4: "LE CODE OTP est à usage unique. IL CHANGE TOUTES LES MINUTES".
             otp: Some(OtpSettings::new(60, vec![OtpChannel::App])),
+            captcha: None,
         }
     }
 
@@ -187,6 +188,7 @@ impl PortalConfig {
                 30,
                 vec![OtpChannel::Sms, OtpChannel::Email],
             )),
+            captcha: None,
         }
     }
 
@@ -241,6 +243,7 @@ impl PortalConfig {
             },
             // "AVEC L'OTP MAIL … Envoyez OTP par mail".
             otp: Some(OtpSettings::new(30, vec![OtpChannel::Email])),
+            captcha: None,
         }
     }
 
@@ -289,6 +292,7 @@ impl PortalConfig {
             // Its guide has no one-time code at login (the 4-digit code is the desktop apps'
             // PIN, the e-mail is for signing up): none invented.
             otp: None,
+            captcha: None,
         }
     }
 
@@ -336,6 +340,7 @@ impl PortalConfig {
                 30,
                 vec![OtpChannel::Sms, OtpChannel::Email],
             )),
+            captcha: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Loading a configuration from JSON, with errors that name the faulty field.
 
 use super::PortalConfig;
+use crate::captcha::CaptchaRequired;
 use crate::method::Step;
 use crate::otp::{OtpChannel, CODE_DIGITS, TOTP_PERIODS};
 use crate::password::Rule;
@@ -46,11 +47,13 @@ fn is_safe_link(s: &str) -> bool {
 }
 
 impl PortalConfig {
-    /// Steps: a step-by-step method starts with the password, lists each step once, and a code
+    /// Steps: a step-by-step method starts with the password, lists each step once, a captcha
+    /// step comes right after the password and needs the portal's captcha settings, and a code
     /// step needs OTP settings a server can run (period 30 or 60, 6 digits, the app alone or
     /// SMS and/or e-mail).
     fn validate_steps(&self) -> Result<(), ConfigError> {
         let mut needs_otp = false;
+        let mut needs_captcha = false;
         for (i, offer) in self.methods.iter().enumerate() {
             let at = format!("methods[{i}].steps");
             let steps = offer.steps();
@@ -71,11 +74,40 @@ impl PortalConfig {
                 if !seen.insert(*step) {
                     return Err(err(&at, format!("{} is listed twice", step.as_str())));
                 }
-                if *step == Step::Captcha {
-                    return Err(err(&at, "the captcha step is not available yet"));
+            }
+            if let Some(i) = steps.iter().position(|s| *s == Step::Captcha) {
+                if i != 1 {
+                    return Err(err(&at, "the captcha step comes right after the password"));
                 }
+                needs_captcha = true;
             }
             needs_otp |= steps.contains(&Step::Code);
+        }
+        if let Some(captcha) = &self.captcha {
+            if let Some(key) = captcha.provider.site_key() {
+                let ok = !key.is_empty()
+                    && key.len() <= 100
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                if !ok {
+                    return Err(err(
+                        "captcha.provider.site_key",
+                        format!("{key:?} is not a site key (letters, digits, - and _)"),
+                    ));
+                }
+            }
+            if captcha.required == CaptchaRequired::AfterFailures(0) {
+                return Err(err(
+                    "captcha.required",
+                    "after_failures must be at least 1 (use \"always\")",
+                ));
+            }
+        } else if needs_captcha {
+            return Err(err(
+                "captcha",
+                "a captcha step needs the portal's captcha settings",
+            ));
         }
         let Some(otp) = &self.otp else {
             return if needs_otp {
