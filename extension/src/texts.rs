@@ -50,6 +50,7 @@ pub enum T {
     NotYet,
     CardReady,
     LookedFor,
+    SandboxedBrowser,
     FirefoxModule,
     ModuleInstalled,
     ModuleNotInstalled,
@@ -185,6 +186,14 @@ impl T {
                 lang,
                 "prête\u{a0}: carte de {}",
                 "ready: card of {}",
+            ),
+            T::SandboxedBrowser => pick(
+                lang,
+                "Si ce navigateur a été installé en Snap ou Flatpak, il ne peut pas lancer le \
+                 programme de carte\u{a0}: installez-le depuis un paquet .deb (ou utilisez un \
+                 autre navigateur).",
+                "If this browser was installed as a Snap or Flatpak, it cannot start the card \
+                 program: install it from a .deb package (or use another browser).",
             ),
             T::FirefoxModule => pick(
                 lang,

@@ -402,13 +402,53 @@ pub fn main(subcommand: &str, args: &[String]) -> Result<Report, String> {
                 }
                 (None, _) => None,
             };
-            install(&home, &exe, &o.browsers, config)
+            let mut report = install(&home, &exe, &o.browsers, config)?;
+            report.extend(confined_browsers(&home, Path::new("/")));
+            Ok(report)
         }
         _ => {
             let config = config_path.as_deref().filter(|_| o.browsers.is_empty());
             uninstall(&home, &o.browsers, config)
         }
     }
+}
+
+/// Browsers packaged as Snap or Flatpak under `root` (`/`) and `home`: their sandbox keeps them
+/// from starting a program of the system such as `sesame-host`, so the manifests written above
+/// do not reach them. One warning each, with the fix.
+pub fn confined_browsers(home: &Path, root: &Path) -> Vec<String> {
+    if !cfg!(target_os = "linux") {
+        return Vec::new();
+    }
+    let snaps = [("firefox", "Firefox"), ("chromium", "Chromium")];
+    let flatpaks = [
+        ("org.mozilla.firefox", "Firefox"),
+        ("org.chromium.Chromium", "Chromium"),
+        ("com.google.Chrome", "Chrome"),
+        ("com.microsoft.Edge", "Edge"),
+        ("com.brave.Browser", "Brave"),
+    ];
+    let mut out = Vec::new();
+    for (snap, name) in snaps {
+        if root.join("snap/bin").join(snap).exists() || home.join("snap").join(snap).is_dir() {
+            out.push(format!(
+                "warning: {name} is a Snap here: its sandbox cannot start sesame-host, so CPS \
+                 card login will not work in it (Snap's native messaging needs the \
+                 WebExtensions portal). Fix: use {name} from a .deb package (Mozilla's APT \
+                 repository for Firefox) or another browser."
+            ));
+        }
+    }
+    for (id, name) in flatpaks {
+        if home.join(".var/app").join(id).is_dir() {
+            out.push(format!(
+                "warning: {name} is a Flatpak here ({id}): its sandbox cannot start \
+                 sesame-host, so CPS card login will not work in it. Fix: use {name} from \
+                 a .deb package, or another browser."
+            ));
+        }
+    }
+    out
 }
 
 /// The command line's help.
@@ -487,6 +527,23 @@ mod tests {
         assert!(uninstall(&home, &[Browser::Firefox], None)
             .unwrap()
             .is_empty());
+        std::fs::remove_dir_all(&home).unwrap();
+    }
+
+    #[test]
+    fn snap_and_flatpak_browsers_are_named_with_the_fix() {
+        let home = temp_home("confined");
+        let root = home.join("root");
+        assert!(confined_browsers(&home, &root).is_empty());
+        std::fs::create_dir_all(root.join("snap/bin")).unwrap();
+        std::fs::write(root.join("snap/bin/firefox"), b"").unwrap();
+        std::fs::create_dir_all(home.join(".var/app/org.chromium.Chromium")).unwrap();
+        let said = confined_browsers(&home, &root);
+        if cfg!(target_os = "linux") {
+            assert_eq!(said.len(), 2, "{said:?}");
+            assert!(said[0].contains("Firefox is a Snap") && said[0].contains("Fix:"));
+            assert!(said[1].contains("Chromium is a Flatpak") && said[1].contains("Fix:"));
+        }
         std::fs::remove_dir_all(&home).unwrap();
     }
 

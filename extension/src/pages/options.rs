@@ -51,6 +51,10 @@ async fn card_state(lang: Lang, os: &str) -> (String, String) {
             said.push_str(T::LookedFor.get(lang));
             said.push(' ');
             said.push_str(cps::manifest_hint(firefox, os));
+            if os == "linux" {
+                said.push(' ');
+                said.push_str(T::SandboxedBrowser.get(lang));
+            }
             return (BridgeError::HostMissing.as_str().to_owned(), said);
         }
         Err(e) => return (e.as_str().to_owned(), e.text(lang).to_owned()),
