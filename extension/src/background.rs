@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod confirmations;
 pub mod pin_window;
+pub mod popups;
 
 use crate::browser::{self, from_js, to_js};
 use crate::policy::{self, Decision, Sender};

@@ -8,11 +8,12 @@
 //! a background the browser stops meanwhile (Chromium may, after 5 minutes) answers nothing,
 //! and the page's own deadline says so.
 
+use super::popups;
 use crate::browser::{self, to_js};
 use futures_channel::oneshot;
 use serde_json::json;
 use sesame_core::bridge::{BridgeError, EnabledPortal, USER_TIMEOUT_MS};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 /// What the person is asked.
@@ -55,7 +56,6 @@ struct Pending {
 
 thread_local! {
     static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
-    static NEXT: Cell<u32> = const { Cell::new(1) };
 }
 
 /// Ends confirmation `number` with `outcome`; its window, if `close`.
@@ -67,10 +67,8 @@ fn settle(number: u32, outcome: Outcome, close: bool) {
     });
     if let Some(pending) = taken {
         let _ = pending.reply.send(outcome);
-        if let (true, Some(window)) = (close, pending.window) {
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = browser::windows_remove(window).await;
-            });
+        if close {
+            popups::close(pending.window);
         }
     }
 }
@@ -87,11 +85,7 @@ pub async fn ask(
     if busy {
         return Err(BridgeError::ActionPending);
     }
-    let number = NEXT.with(|n| {
-        let v = n.get();
-        n.set(v.wrapping_add(1));
-        v
-    });
+    let number = popups::next_number();
     let (reply, answer) = oneshot::channel();
     PENDING.with(|p| {
         p.borrow_mut().push(Pending {
@@ -103,20 +97,15 @@ pub async fn ask(
             reply,
         })
     });
-    let url = browser::runtime_get_url(&format!("confirm.html?c={number}"));
-    let details = json!({ "url": url, "type": "popup", "width": 520, "height": 460 });
-    match browser::windows_create(&to_js(&details)).await {
-        Ok(window) => {
-            let id = browser::number_member(&window, "id");
-            PENDING.with(|p| {
-                if let Some(x) = p.borrow_mut().iter_mut().find(|x| x.number == number) {
-                    x.window = id;
-                }
-            });
-        }
-        Err(_) => {
+    match popups::open("confirm.html", number, 460).await {
+        Ok(id) => PENDING.with(|p| {
+            if let Some(x) = p.borrow_mut().iter_mut().find(|x| x.number == number) {
+                x.window = id;
+            }
+        }),
+        Err(e) => {
             settle(number, Outcome::Cancelled, false);
-            return Err(BridgeError::BrowserRefused);
+            return Err(e);
         }
     }
     wasm_bindgen_futures::spawn_local(async move {

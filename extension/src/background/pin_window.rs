@@ -12,13 +12,14 @@
 //! there to the host; it is held as a [`Secret`] (redacted in `Debug`, zeroed on drop) and
 //! never logged.
 
+use super::popups;
 use crate::browser::{self, to_js};
 use futures_channel::{mpsc, oneshot};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use sesame_core::bridge::{BridgeError, USER_TIMEOUT_MS};
 use sesame_core::Secret;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 /// What happened in the window.
@@ -42,7 +43,6 @@ struct Pending {
 
 thread_local! {
     static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
-    static NEXT: Cell<u32> = const { Cell::new(1) };
 }
 
 /// An open PIN window; dropping it forgets it (and closes the window if still open).
@@ -67,14 +67,6 @@ fn send(number: u32, event: PinEvent) {
     });
 }
 
-fn close_window(window: Option<f64>) {
-    if let Some(window) = window {
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = browser::windows_remove(window).await;
-        });
-    }
-}
-
 impl PinWindow {
     /// Opens the window for `origin`, showing `details` (origin, holder, certificate, tries
     /// left, PIN pad). `action_pending` when one is open for that origin already.
@@ -83,11 +75,7 @@ impl PinWindow {
         if busy {
             return Err(BridgeError::ActionPending);
         }
-        let number = NEXT.with(|n| {
-            let v = n.get();
-            n.set(v.wrapping_add(1));
-            v
-        });
+        let number = popups::next_number();
         let (tx, events) = mpsc::unbounded();
         PENDING.with(|p| {
             p.borrow_mut().push(Pending {
@@ -98,20 +86,15 @@ impl PinWindow {
                 events: tx,
             })
         });
-        let url = browser::runtime_get_url(&format!("pin.html?c={number}"));
-        let spec = json!({ "url": url, "type": "popup", "width": 520, "height": 560 });
-        match browser::windows_create(&to_js(&spec)).await {
-            Ok(window) => {
-                let id = browser::number_member(&window, "id");
-                PENDING.with(|p| {
-                    if let Some(x) = p.borrow_mut().iter_mut().find(|x| x.number == number) {
-                        x.window = id;
-                    }
-                });
-            }
-            Err(_) => {
+        match popups::open("pin.html", number, 560).await {
+            Ok(id) => PENDING.with(|p| {
+                if let Some(x) = p.borrow_mut().iter_mut().find(|x| x.number == number) {
+                    x.window = id;
+                }
+            }),
+            Err(e) => {
                 take(number);
-                return Err(BridgeError::BrowserRefused);
+                return Err(e);
             }
         }
         wasm_bindgen_futures::spawn_local(async move {
@@ -137,7 +120,7 @@ impl PinWindow {
 impl Drop for PinWindow {
     fn drop(&mut self) {
         if let Some(p) = take(self.number) {
-            close_window(p.window);
+            popups::close(p.window);
         }
     }
 }

@@ -2,27 +2,11 @@
 //! the page claims, marked as such); "allow" or "cancel".
 
 use super::dom::{self, add, attr, button, el, text};
-use crate::browser::{from_js, runtime_send_message, to_js};
 use crate::texts::T;
 use serde_json::{json, Value};
 use sesame_core::Lang;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::Element;
-
-/// The confirmation number in the page's address (`?c=<n>`).
-fn number() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
-        .and_then(|p| p.get("c"))
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0.0)
-}
-
-async fn send(message: Value) -> Option<Value> {
-    let answer = runtime_send_message(&to_js(&message)).await.ok()?;
-    from_js(&answer).map(|(_, v)| v)
-}
 
 fn ask(body: &Element, details: &Value, lang: Lang) {
     let (question, yes) = match details["ask"].as_str() {
@@ -63,7 +47,9 @@ pub fn build(root: &Element, lang: Lang) {
     let _ = root.append_child(&body);
     let body_ = body.clone();
     spawn_local(async move {
-        match send(json!({"kind": "confirm-details", "c": number()})).await {
+        match dom::ask_background(json!({"kind": "confirm-details", "c": dom::request_number()}))
+            .await
+        {
             Some(d) if d["found"] == true => ask(&body_, &d, lang),
             _ => {
                 let _ =
@@ -74,7 +60,10 @@ pub fn build(root: &Element, lang: Lang) {
     dom::on_click(&body, move |does, _| {
         let accepted = does == "yes";
         spawn_local(async move {
-            send(json!({"kind": "confirm-answer", "c": number(), "accepted": accepted})).await;
+            dom::ask_background(
+                json!({"kind": "confirm-answer", "c": dom::request_number(), "accepted": accepted}),
+            )
+            .await;
         });
     });
 }

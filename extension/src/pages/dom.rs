@@ -86,3 +86,22 @@ pub fn focus(root: &Element, css: &str) -> bool {
         None => false,
     }
 }
+
+/// The request number in a window's address (`?c=<n>`): which request of the background it
+/// shows (see `background::popups`).
+pub fn request_number() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+        .and_then(|p| p.get("c"))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// Sends `message` to the background and reads its answer as JSON.
+pub async fn ask_background(message: serde_json::Value) -> Option<serde_json::Value> {
+    let answer = crate::browser::runtime_send_message(&crate::browser::to_js(&message))
+        .await
+        .ok()?;
+    crate::browser::from_js(&answer).map(|(_, v)| v)
+}

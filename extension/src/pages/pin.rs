@@ -7,7 +7,6 @@
 //! (`pin-submit`), and the field emptied at once.
 
 use super::dom::{self, add, attr, button, el, text};
-use crate::browser::{from_js, runtime_send_message, to_js};
 use crate::texts::T;
 use serde_json::{json, Value};
 use sesame_core::host::{check_pin, HostError};
@@ -16,21 +15,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlInputElement};
-
-/// The request number in the page's address (`?c=<n>`).
-fn number() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
-        .and_then(|p| p.get("c"))
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0.0)
-}
-
-async fn send(message: Value) -> Option<Value> {
-    let answer = runtime_send_message(&to_js(&message)).await.ok()?;
-    from_js(&answer).map(|(_, v)| v)
-}
 
 fn fact(list: &Element, term: &str, value: &str) {
     let _ = list.append_child(&text("dt", term));
@@ -89,6 +73,18 @@ fn finish(root: &Element, message: &str, lang: Lang) {
     dom::focus(root, "#pin-close");
 }
 
+fn cancel_button(lang: Lang) -> Element {
+    attr(
+        attr(
+            button(T::Cancel.get(lang), "cancel", None),
+            "id",
+            "pin-cancel",
+        ),
+        "class",
+        "secondary",
+    )
+}
+
 fn show(root: &Element, d: &Value, lang: Lang) {
     let _ = root.append_child(&text("p", T::PinAsks.get(lang)));
     let _ = root.append_child(&add(
@@ -128,15 +124,7 @@ fn show(root: &Element, d: &Value, lang: Lang) {
 
     if d["pin_pad"] == true {
         let _ = root.append_child(&text("p", T::PinPad.get(lang)));
-        let cancel = attr(
-            attr(
-                button(T::Cancel.get(lang), "cancel", None),
-                "id",
-                "pin-cancel",
-            ),
-            "class",
-            "secondary",
-        );
+        let cancel = cancel_button(lang);
         let _ = root.append_child(&add(attr(el("div"), "class", "actions"), &[&cancel]));
         dom::focus(root, "#pin-cancel");
         return;
@@ -172,15 +160,7 @@ fn show(root: &Element, d: &Value, lang: Lang) {
         "class",
         "primary",
     );
-    let cancel = attr(
-        attr(
-            button(T::Cancel.get(lang), "cancel", None),
-            "id",
-            "pin-cancel",
-        ),
-        "class",
-        "secondary",
-    );
+    let cancel = cancel_button(lang);
     let form = add(
         form,
         &[
@@ -225,9 +205,10 @@ fn show(root: &Element, d: &Value, lang: Lang) {
         status(&root, T::PinSigning.get(lang));
         set_busy(&root, true);
         spawn_local(async move {
-            let message = json!({"kind": "pin-submit", "c": number(), "pin": pin.expose()});
+            let message =
+                json!({"kind": "pin-submit", "c": dom::request_number(), "pin": pin.expose()});
             drop(pin);
-            let verdict = send(message)
+            let verdict = dom::ask_background(message)
                 .await
                 .unwrap_or_else(|| json!({ "found": false }));
             set_busy(&root, false);
@@ -272,7 +253,8 @@ pub fn build(root: &Element, lang: Lang) {
     let _ = root.append_child(&body);
     let body_ = body.clone();
     spawn_local(async move {
-        match send(json!({"kind": "pin-details", "c": number()})).await {
+        match dom::ask_background(json!({"kind": "pin-details", "c": dom::request_number()})).await
+        {
             Some(d) if d["found"] == true => show(&body_, &d, lang),
             _ => finish(&body_, T::RequestGone.get(lang), lang),
         }
@@ -280,7 +262,8 @@ pub fn build(root: &Element, lang: Lang) {
     dom::on_click(&body, move |does, _| match does.as_str() {
         "cancel" => {
             spawn_local(async move {
-                send(json!({"kind": "pin-cancel", "c": number()})).await;
+                dom::ask_background(json!({"kind": "pin-cancel", "c": dom::request_number()}))
+                    .await;
             });
         }
         "close" => {

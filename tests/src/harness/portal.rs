@@ -50,6 +50,9 @@ impl Portal {
             // Codes by e-mail go to the outbox, where the journeys read them.
             smtp: None,
             mail_from: sesame_demo::config::DEFAULT_MAIL_FROM.to_owned(),
+            // The rest as the demo's defaults (the captcha's key beside the database, its
+            // default difficulty and providers).
+            ..sesame_demo::Config::default()
         };
         let (addr, handle) = sesame_demo::spawn(config)
             .await

@@ -191,20 +191,7 @@ pub fn other(dir: &Path, module: &Path) -> Result<Made> {
         label: "Autre carte".into(),
         ..CardSpec::default()
     };
-    let slot = *pkcs11
-        .get_slots_with_token()?
-        .first()
-        .ok_or_else(|| anyhow!("SoftHSM2 offers no slot"))?;
-    let so_pin = AuthPin::new(SO_PIN.into());
-    pkcs11
-        .init_token(slot, &so_pin, &spec.label)
-        .context("cannot initialise the token")?;
-    let slot = the_slot(&pkcs11, &spec.label)?
-        .ok_or_else(|| anyhow!("the initialised token is not found"))?;
-    let session = pkcs11.open_rw_session(slot)?;
-    session.login(UserType::So, Some(&so_pin))?;
-    session.init_pin(&user_pin(&spec))?;
-    session.logout()?;
+    init_token(&pkcs11, &spec)?;
     Ok(Made {
         conf,
         module: module.to_path_buf(),
@@ -322,7 +309,9 @@ fn is_card(pkcs11: &Pkcs11, ca: &TestCa, spec: &CardSpec) -> Result<bool> {
 }
 
 /// Initialises the first empty token as `spec`'s card.
-fn make_card(pkcs11: &Pkcs11, ca: &TestCa, spec: &CardSpec) -> Result<()> {
+/// Initialises the first slot's token with `spec`'s label and user PIN (SO PIN [`SO_PIN`]);
+/// an open read-write session on it, logged out.
+fn init_token(pkcs11: &Pkcs11, spec: &CardSpec) -> Result<Session> {
     let slot = *pkcs11
         .get_slots_with_token()?
         .first()
@@ -338,6 +327,11 @@ fn make_card(pkcs11: &Pkcs11, ca: &TestCa, spec: &CardSpec) -> Result<()> {
     session.login(UserType::So, Some(&so_pin))?;
     session.init_pin(&user_pin(spec))?;
     session.logout()?;
+    Ok(session)
+}
+
+fn make_card(pkcs11: &Pkcs11, ca: &TestCa, spec: &CardSpec) -> Result<()> {
+    let session = init_token(pkcs11, spec)?;
     session.login(UserType::User, Some(&user_pin(spec)))?;
     let result = fill(&session, ca, spec);
     let _ = session.logout();
