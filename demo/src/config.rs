@@ -1,5 +1,6 @@
 //! The server's configuration, read from the environment by the binary.
 
+use crate::captcha::CaptchaConfig;
 use crate::sender::SmtpRelay;
 use anyhow::Context;
 use ipnet::IpNet;
@@ -47,6 +48,12 @@ pub struct Config {
     /// The sender of those e-mails (`SESAME_MAIL_FROM`, default
     /// `Sésame <no-reply@sesame.invalid>`).
     pub mail_from: String,
+    /// The captcha step's server side: the proof of work's key and difficulty, the hosted
+    /// providers' secret keys and siteverify URLs, the timeout (`SESAME_CAPTCHA_KEY`,
+    /// `SESAME_CAPTCHA_MAXNUMBER`, `SESAME_CAPTCHA_TIMEOUT_MS`, `SESAME_RECAPTCHA_SECRET`,
+    /// `SESAME_HCAPTCHA_SECRET`, `SESAME_TURNSTILE_SECRET` and their `…_VERIFY_URL`); see
+    /// [`CaptchaConfig`]. Secrets are shown redacted.
+    pub captcha: CaptchaConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -63,6 +70,7 @@ impl std::fmt::Debug for Config {
             .field("otp_key", &self.otp_key.as_ref().map(|_| "***"))
             .field("smtp", &self.smtp)
             .field("mail_from", &self.mail_from)
+            .field("captcha", &self.captcha)
             .finish()
     }
 }
@@ -94,6 +102,7 @@ impl Default for Config {
             otp_key: None,
             smtp: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            captcha: CaptchaConfig::default(),
         }
     }
 }
@@ -173,6 +182,7 @@ impl Config {
                 .with_context(|| format!("SESAME_MAIL_FROM={from:?} is not an address"))?;
             config.mail_from = from;
         }
+        config.captcha = CaptchaConfig::from_lookup(&lookup)?;
         Ok(config)
     }
 
@@ -180,6 +190,12 @@ impl Config {
     /// `None` for an in-memory database or another kind of URL.
     pub fn otp_key_file(&self) -> Option<PathBuf> {
         self.beside_database("-otp-key")
+    }
+
+    /// The file that keeps the captcha's HMAC key beside an SQLite database file
+    /// (`<file>-captcha-key`); `None` for an in-memory database or another kind of URL.
+    pub fn captcha_key_file(&self) -> Option<PathBuf> {
+        self.beside_database("-captcha-key")
     }
 
     /// The demo's CPS test CA beside an SQLite database file: its certificate

@@ -1,6 +1,6 @@
 //! The database: connection pool, embedded migrations, and every query (accounts and their
 //! failure counters, trusted devices, sessions, audit log; for one-time codes: authenticator
-//! secrets, login attempts, the outbox).
+//! secrets, login attempts, the outbox; the captcha solutions already used).
 //!
 //! Queries use `$n` placeholders and standard SQL so they stay valid for PostgreSQL.
 
@@ -982,6 +982,30 @@ pub async fn find_cps_account(
     .bind(national_id)
     .fetch_optional(db)
     .await
+}
+
+/// Accepts a proof-of-work solution for `challenge` once: removes the entries expired at `now`,
+/// then one `INSERT … ON CONFLICT DO NOTHING`. Whether this call inserted it (false: already
+/// used, by this instance or another sharing the database).
+pub async fn use_captcha_solution(
+    db: &Db,
+    challenge: &str,
+    expires_at: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query("DELETE FROM captcha_solutions WHERE expires_at < $1")
+        .bind(now)
+        .execute(db)
+        .await?;
+    let done = sqlx::query(
+        "INSERT INTO captcha_solutions (challenge, expires_at) VALUES ($1, $2) \
+         ON CONFLICT (challenge) DO NOTHING",
+    )
+    .bind(challenge)
+    .bind(expires_at)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 #[cfg(test)]

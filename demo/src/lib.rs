@@ -12,6 +12,7 @@
 
 pub mod attempt;
 pub mod audit;
+pub mod captcha;
 pub mod config;
 pub mod cps;
 pub mod credentials;
@@ -67,6 +68,10 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route(paths::LOGIN_PASSWORD, post(routes::login::login_password))
+        .route(
+            paths::LOGIN_CAPTCHA_CHALLENGE,
+            post(routes::captcha::challenge),
+        )
         .route(paths::LOGIN_CODE_SEND, post(routes::code::send_code))
         .route(paths::LOGIN_CODE, post(routes::code::verify_code))
         .route(paths::LOGIN_CPS_NONCE, post(routes::cps::nonce))
@@ -158,8 +163,10 @@ async fn prepare(mut config: Config) -> anyhow::Result<(TcpListener, Router, Con
     let secret_box =
         totp::SecretBox::load(config.otp_key.as_deref(), config.otp_key_file().as_deref())?;
     let cps_trust = cps::load_trust(&config, cps::ca_file_from_env().as_deref())?;
+    let captcha = captcha::Captcha::load(&config.captcha, config.captcha_key_file().as_deref())?;
     let state = AppState::new(config.clone(), db, system_clock())
         .with_secret_box(secret_box)
+        .with_captcha(captcha)
         .with_cps_trust(cps_trust);
     Ok((listener, app(state), config))
 }

@@ -1,11 +1,12 @@
 //! The OpenAPI document of the portal API, generated from core's wire types.
 
-use crate::routes::{change_password, code, cps, login, logout, session};
+use crate::routes::{captcha, change_password, code, cps, login, logout, session};
 use axum::Json;
 use sesame_core::api::{
-    ChangePasswordRequest, CodeStep, CpsLoginRequest, CpsNonce, Enrolment, LoginPasswordRequest,
-    SendCodeRequest, SessionInfo, VerifyCodeRequest,
+    ChangePasswordRequest, CodeStep, CpsLoginRequest, CpsNonce, Enrolment, LoginPasswordBody,
+    LoginPasswordRequest, SendCodeRequest, SessionInfo, VerifyCodeRequest,
 };
+use sesame_core::captcha::CaptchaChallenge;
 use sesame_core::otp::OtpChannel;
 use sesame_core::password::RuleOutcome;
 use sesame_core::{ApiError, AssuranceLevel, ErrorCode, Method, Step};
@@ -22,10 +23,13 @@ use utoipa::OpenApi;
             When a method has a code step, `POST /login/password` answers `202` with a `CodeStep` and sets the attempt cookie \
             `__Host-sesame-attempt` (`sesame-attempt` in dev mode) that `/login/code/send` and `/login/code` read. \
             A CPS card login asks `/login/cps/nonce` for a nonce (and the CPS cookie `__Host-sesame-cps`, `sesame-cps` in dev mode), \
-            has the card sign SHA-256(origin) ‖ SHA-256(nonce), and posts the certificate, algorithm and signature to `/login/cps`."
+            has the card sign SHA-256(origin) ‖ SHA-256(nonce), and posts the certificate, algorithm and signature to `/login/cps`. \
+            Where an offer's captcha step is due, the login carries `captcha`: the solved proof of work of `/login/captcha/challenge` (ALTCHA), or the hosted provider's token; \
+            without a valid one it is refused before the password is checked (`captcha_required` 428, `captcha_invalid` / `captcha_expired` 401, `captcha_unavailable` 424)."
     ),
     paths(
         login::login_password,
+        captcha::challenge,
         code::send_code,
         code::verify_code,
         cps::nonce,
@@ -37,6 +41,8 @@ use utoipa::OpenApi;
     ),
     components(schemas(
         LoginPasswordRequest,
+        LoginPasswordBody,
+        CaptchaChallenge,
         CodeStep,
         Enrolment,
         SendCodeRequest,

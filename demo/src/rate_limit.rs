@@ -74,6 +74,16 @@ impl IpLimiter {
         Some(Slot { bucket, at: now })
     }
 
+    /// How many attempts of `ip`'s bucket are counted now (failures in the window and attempts
+    /// in flight), without counting one: what the captcha's "after N failures" rule reads.
+    pub fn recent(&self, ip: IpAddr, now: i64) -> usize {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.get_mut(&bucket(ip)).map_or(0, |times| {
+            prune(times, now);
+            times.len()
+        })
+    }
+
     /// Forgets a counted attempt (it succeeded, or was never checked).
     pub fn release(&self, slot: Slot) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
@@ -160,7 +170,10 @@ mod tests {
             assert!(l.try_reserve(ip, 1000).is_some(), "after {i}");
         }
         assert!(l.try_reserve(ip, 1000).is_none());
+        assert_eq!(l.recent(ip, 1000), MAX_FAILURES_PER_IP);
+        assert_eq!(l.recent(other, 1000), 0);
         assert!(l.try_reserve(other, 1000).is_some());
+        assert_eq!(l.recent(other, 1000), 1);
         assert!(l.try_reserve(ip, 1000 + WINDOW_SECONDS - 1).is_none());
         let slot = l.try_reserve(ip, 1000 + WINDOW_SECONDS).expect("aged out");
         l.release(slot);

@@ -1,6 +1,7 @@
 //! What every handler shares: configuration, database, clock, portals, per-IP counters, and the
 //! permits that bound how many argon2 computations run at once.
 
+use crate::captcha::Captcha;
 use crate::config::Config;
 use crate::cps::Trust;
 use crate::db::Db;
@@ -45,6 +46,7 @@ pub struct AppState {
     hash_wait: Duration,
     secret_box: Option<Arc<SecretBox>>,
     cps_trust: Arc<Trust>,
+    captcha: Option<Arc<Captcha>>,
     /// Who delivers codes by SMS and e-mail.
     pub senders: Senders,
 }
@@ -75,8 +77,17 @@ impl AppState {
             })
             .ok()
             .map(Arc::new);
+        // The captcha key: SESAME_CAPTCHA_KEY, else one for this process; `crate::serve` and
+        // `crate::spawn` replace it with the key file's (see `with_captcha`).
+        let captcha = Captcha::load(&config.captcha, None)
+            .map_err(|e| {
+                tracing::error!(error = format!("{e:#}"), "no captcha key");
+            })
+            .ok()
+            .map(Arc::new);
         let senders = senders_for(&config, &pool);
         AppState {
+            captcha,
             secret_box,
             // No CA until one is given: `crate::serve` and `crate::spawn` load the configured
             // ones (see `with_cps_trust`).
@@ -115,6 +126,19 @@ impl AppState {
     pub fn with_secret_box(mut self, secret_box: SecretBox) -> AppState {
         self.secret_box = Some(Arc::new(secret_box));
         self
+    }
+
+    /// Replaces the captcha's key and client.
+    pub fn with_captcha(mut self, captcha: Captcha) -> AppState {
+        self.captcha = Some(Arc::new(captcha));
+        self
+    }
+
+    /// The captcha's key and client; `internal_error` if none could be made.
+    pub fn captcha(&self) -> Result<&Captcha, AppError> {
+        self.captcha
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("no captcha key").into())
     }
 
     /// Replaces the certification authorities whose CPS card certificates are accepted.

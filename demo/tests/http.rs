@@ -254,6 +254,7 @@ async fn openapi_lists_every_path_of_the_api() {
     let documented = doc["paths"].as_object().expect("paths");
     let all = [
         (paths::LOGIN_PASSWORD, "post"),
+        (paths::LOGIN_CAPTCHA_CHALLENGE, "post"),
         (paths::LOGIN_CODE_SEND, "post"),
         (paths::LOGIN_CODE, "post"),
         (paths::LOGIN_CPS_NONCE, "post"),

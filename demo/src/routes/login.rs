@@ -3,6 +3,7 @@
 
 use crate::attempt;
 use crate::audit::AuditEvent;
+use crate::captcha;
 use crate::credentials::{self, Attempt};
 use crate::device;
 use crate::error::AppError;
@@ -15,7 +16,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
-use sesame_core::api::{CodeStep, LoginPasswordRequest, SessionInfo};
+use sesame_core::api::{CodeStep, LoginPasswordBody, SessionInfo};
 use sesame_core::{ApiError, ErrorCode, Step};
 
 /// Logs in with an identifier and a password.
@@ -24,11 +25,14 @@ use sesame_core::{ApiError, ErrorCode, Step};
     path = "/api/login/password",
     tag = "session",
     params(("x-sesame-csrf" = String, Header, description = "Must be `1` (CSRF protection)")),
-    request_body = LoginPasswordRequest,
+    request_body = LoginPasswordBody,
     responses(
         (status = 200, description = "Logged in (the method has no other step); the session cookie is set, and the device cookie renewed", body = SessionInfo),
         (status = 202, description = "Password right, a code step remains: the attempt cookie `__Host-sesame-attempt` is set; the code was sent if the portal has one sending channel", body = CodeStep),
         (status = 401, description = "`invalid_credentials`: wrong identifier or password, or access suspended", body = ApiError),
+        (status = 401, description = "`captcha_invalid` (wrong, used, another challenge's or another site's solution; the provider refused the token) or `captcha_expired` (do the step again); the password was not checked", body = ApiError),
+        (status = 424, description = "`captcha_unavailable`: the captcha provider failed or did not answer in time; the password was not checked, try again", body = ApiError),
+        (status = 428, description = "`captcha_required`: the offer's captcha step is due (always, or after failures) and `captcha` is missing; the password was not checked", body = ApiError),
         (status = 422, description = "`method_not_available`: the portal does not offer this method (or passwords)", body = ApiError),
         (status = 503, description = "`send_failed`: the first code could not be sent; the attempt cookie is set, send again (`/login/code/send`)", body = ApiError),
         CommonErrors,
@@ -38,8 +42,9 @@ pub async fn login_password(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    AppJson(request): AppJson<LoginPasswordRequest>,
+    AppJson(body): AppJson<LoginPasswordBody>,
 ) -> Result<Response, AppError> {
+    let (request, solution) = body.into_parts();
     let portal = state
         .portal(&request.portal)
         .ok_or(ErrorCode::UnknownPortal)?;
@@ -52,6 +57,18 @@ pub async fn login_password(
     }
     let dev_mode = state.config.dev_mode;
     let device_token = device::token_from(&headers, dev_mode);
+    // The "not a robot" step, when due, before the password is looked at (nothing counted).
+    if steps.contains(&Step::Captcha) {
+        captcha::gate(
+            &state,
+            portal,
+            &request.identifier,
+            device_token.as_deref(),
+            ip,
+            solution.as_deref(),
+        )
+        .await?;
+    }
     let verified = credentials::check(
         &state,
         Attempt {
