@@ -225,12 +225,33 @@ impl CaptchaSolution {
         ] {
             push_member(&mut json, key, value);
         }
-        json.push_str(&format!("\"number\":{},", self.number));
+        // Written by hand: `format!` would bring core::fmt's number code into the widget.
+        json.push_str("\"number\":");
+        push_decimal(&mut json, self.number);
+        json.push(',');
         push_member(&mut json, "salt", &self.salt);
         push_member(&mut json, "signature", &self.signature);
         json.pop();
         json.push('}');
         base64(json.as_bytes())
+    }
+}
+
+/// `n` in decimal.
+fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[i..] {
+        out.push(char::from(*d));
     }
 }
 
@@ -312,6 +333,11 @@ mod tests {
         };
         let back: CaptchaSolution = serde_json::from_slice(&decode_base64(&odd.payload())).unwrap();
         assert_eq!(back, odd, "escaped");
+        for number in [0, 9, 10, 100_000, u64::MAX] {
+            let json = decode_base64(&c.payload(number));
+            let back: CaptchaSolution = serde_json::from_slice(&json).unwrap();
+            assert_eq!(back.number, number, "written by hand, read by serde");
+        }
     }
 
     fn decode_base64(s: &str) -> Vec<u8> {
