@@ -218,12 +218,16 @@ fn one_time_codes_follow_the_seeds() {
         assert_eq!(password.steps(), [Step::Password]);
         assert_eq!(Step::assurance(password.steps()), AssuranceLevel::Weak);
     }
-    // Entr'Actes: its one way in is password → (captcha, later) → code by SMS or e-mail.
+    // Entr'Actes: its one way in is password → captcha (always) → code by SMS or e-mail.
     let entractes = PortalConfig::entractes();
     assert_eq!(entractes.methods.len(), 1);
     assert_eq!(
         entractes.offer(Method::Password).unwrap().steps(),
-        [Step::Password, Step::Code]
+        [Step::Password, Step::Captcha, Step::Code]
+    );
+    assert_eq!(
+        entractes.captcha.as_ref().map(|c| c.required),
+        Some(sesame_core::captcha::CaptchaRequired::Always)
     );
     assert_eq!(otp(&entractes).channels, [Sms, Email]);
 }

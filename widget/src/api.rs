@@ -7,9 +7,10 @@
 
 use js_sys::{Array, Object, Reflect, JSON};
 use sesame_core::api::{
-    paths, ChangePasswordRequest, CodeStep, CpsLoginRequest, LoginPasswordRequest, SendCodeRequest,
+    paths, ChangePasswordRequest, CodeStep, CpsLoginRequest, LoginPasswordBody, SendCodeRequest,
     SessionInfo, VerifyCodeRequest, CSRF_HEADER,
 };
+use sesame_core::captcha::CaptchaChallenge;
 use sesame_core::wire::{Fields, JsonValue};
 use sesame_core::{ApiError, ErrorCode};
 use wasm_bindgen::JsCast;
@@ -48,7 +49,7 @@ impl Api {
     /// Identifier and password: logged in, or a code step remains.
     pub async fn login_password(
         &self,
-        request: &LoginPasswordRequest,
+        request: &LoginPasswordBody,
     ) -> Result<LoginOutcome, ApiError> {
         let body = post(self, paths::LOGIN_PASSWORD, Some(request)).await?;
         read_ok(parse(&body), LoginOutcome::read)
@@ -64,6 +65,12 @@ impl Api {
     pub async fn verify_code(&self, request: &VerifyCodeRequest) -> Result<SessionInfo, ApiError> {
         let body = post(self, paths::LOGIN_CODE, Some(request)).await?;
         read_ok(parse(&body), SessionInfo::read)
+    }
+
+    /// A new proof-of-work challenge for the "not a robot" step.
+    pub async fn captcha_challenge(&self) -> Result<CaptchaChallenge, ApiError> {
+        let body = post(self, paths::LOGIN_CAPTCHA_CHALLENGE, None).await?;
+        read_ok(parse(&body), CaptchaChallenge::read)
     }
 
     /// A one-time nonce for a CPS card login, bound to this browser.

@@ -35,6 +35,8 @@ pub mod action {
     pub const RESTART: &str = "restart";
     /// Ask the extension for a bookmark to this portal.
     pub const ADD_BOOKMARK: &str = "add-bookmark";
+    /// Solve the "not a robot" check again after it failed.
+    pub const CAPTCHA_RETRY: &str = "captcha-retry";
     /// Log in with the CPS card (through the extension).
     pub const CPS_LOGIN: &str = "cps-login";
 }
@@ -79,6 +81,8 @@ pub mod class {
     pub const CLOCK_WARNING: &str = "sesame-clock-warning";
     /// The polite region announcing the countdowns (not every second).
     pub const CODE_TIMERS: &str = "sesame-code-timers";
+    /// The "not a robot" step in the login form (its progress bar, its polite status).
+    pub const CAPTCHA: &str = "sesame-captcha";
     /// The extension's offer (install hint, or the bookmark button).
     pub const EXTENSION: &str = "sesame-extension";
     /// Its install link, when the extension is not there.

@@ -14,6 +14,7 @@
 
 pub mod api;
 pub mod bridge;
+pub mod captcha;
 pub mod components;
 pub mod dom;
 pub mod element;

@@ -137,6 +137,14 @@ pub enum T {
     BookmarkAdded,
     /// The bookmark was there already.
     BookmarkAlready,
+    /// The "not a robot" step's title.
+    NotARobot,
+    /// It is being checked (nothing to do).
+    CaptchaChecking,
+    /// It is done.
+    CaptchaDone,
+    /// Try the check again.
+    CaptchaRetry,
     /// CPS login: what to have ready, and where the PIN goes.
     CpsHint,
     /// CPS login: the extension's window is open.
@@ -337,6 +345,18 @@ impl T {
                 "Added to your bookmarks (toolbar).",
             ),
             BookmarkAlready => pick(lang, "Déjà dans vos favoris.", "Already in your bookmarks."),
+            NotARobot => pick(
+                lang,
+                "Vérification «\u{a0}Je ne suis pas un robot\u{a0}»",
+                "\"I am not a robot\" check",
+            ),
+            CaptchaChecking => pick(
+                lang,
+                "Vérification automatique en cours, rien à faire.",
+                "Checking automatically, nothing to do.",
+            ),
+            CaptchaDone => pick(lang, "Vérification faite.", "Check done."),
+            CaptchaRetry => pick(lang, "Refaire la vérification", "Check again"),
             CpsHint => pick(
                 lang,
                 "Insérez votre carte CPS dans le lecteur. Le code PIN se tape dans la fenêtre \

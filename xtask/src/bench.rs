@@ -82,11 +82,21 @@ fn table(title: &str, files: &[(String, Vec<u8>)]) -> Result<usize> {
 /// Prints the size tables of the bundle in `dist` and the budget line; whether it is over.
 pub(crate) fn report_sizes(dist: &Path) -> Result<(usize, bool)> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for entry in std::fs::read_dir(dist)? {
-        let path = entry?.path();
-        if path.is_file() && !compress::is_precompressed(&path) {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            files.push((name, std::fs::read(&path)?));
+    // The bundle's files, those under `snippets/` (the proof-of-work worker) included.
+    let mut folders = vec![dist.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.is_file() && !compress::is_precompressed(&path) {
+                let name = path
+                    .strip_prefix(dist)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .into_owned();
+                files.push((name, std::fs::read(&path)?));
+            }
         }
     }
     // wasm first, then JS, then CSS.

@@ -32,6 +32,10 @@ pub(crate) fn is_precompressed(path: &Path) -> bool {
 pub(crate) fn precompress_dir(dir: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
+        if path.is_dir() {
+            precompress_dir(&path)?;
+            continue;
+        }
         if !path.is_file() || is_precompressed(&path) {
             continue;
         }

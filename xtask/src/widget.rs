@@ -133,6 +133,10 @@ pub(crate) fn bindgen(wasm: &Path, out_name: &str, out: &Path) -> Result<()> {
         // The CLI's default, not the library's: the glue finds `<out_name>_bg.wasm` beside
         // itself (`import.meta.url`) when the loader calls it without a path.
         .omit_default_module_path(false)
+        // Files a crate links with `link_to!` (the widget's proof-of-work worker) are written
+        // under `snippets/` beside the glue and loaded from there (same origin), not inlined as
+        // `data:` URLs, which a CSP `worker-src 'self'` refuses.
+        .split_linked_modules(true)
         .out_name(out_name)
         .generate(out)
         .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;

@@ -4,6 +4,7 @@
 //! "forgotten password" link in its guide, the widget points to the support contact instead.
 
 use super::{IdentifierField, Links, MethodOffer, PortalConfig, PortalId, Support, Theme};
+use crate::captcha::{CaptchaProvider, CaptchaRequired, CaptchaSettings};
 use crate::i18n::Text;
 use crate::identifier::IdentifierRule;
 use crate::method::{Method, Step};
@@ -304,9 +305,8 @@ impl PortalConfig {
             "The 5-digit identifier and 6-digit password Entr'Actes sent you.",
         ));
         // Its one way in: identifier and password, "Je ne suis pas un robot", then "Code de
-        // vérification" by SMS or e-mail ("JE VALIDE & ME CONNECTE"). The captcha step is left
-        // out until it is built (its own issue): then it goes between the two.
-        password.steps = vec![Step::Password, Step::Code];
+        // vérification" by SMS or e-mail ("JE VALIDE & ME CONNECTE").
+        password.steps = vec![Step::Password, Step::Captcha, Step::Code];
         PortalConfig {
             id: id("entractes"),
             name: "Entr'Actes".into(),
@@ -340,7 +340,11 @@ impl PortalConfig {
                 30,
                 vec![OtpChannel::Sms, OtpChannel::Email],
             )),
-            captcha: None,
+            // Its "Je ne suis pas un robot" at every login; the proof of work, not Google's.
+            captcha: Some(CaptchaSettings {
+                provider: CaptchaProvider::ProofOfWork,
+                required: CaptchaRequired::Always,
+            }),
         }
     }
 }

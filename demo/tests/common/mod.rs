@@ -172,10 +172,43 @@ impl TestApp {
     }
 
     pub(crate) async fn login(&self, portal: &str, identifier: &str, password: &str) -> Answer {
-        let body =
+        let mut body =
             serde_json::json!({"portal": portal, "identifier": identifier, "password": password});
+        self.solve_captcha_if_always(portal, "password", &mut body)
+            .await;
         self.post_json("/api/login/password", body.to_string(), None)
             .await
+    }
+
+    /// For a preset whose offer of `method` asks the captcha at every login (Entr'Actes), a
+    /// new challenge solved as a browser would (core's `solve`, `payload`), in `body`.
+    pub(crate) async fn solve_captcha_if_always(
+        &self,
+        portal: &str,
+        method: &str,
+        body: &mut serde_json::Value,
+    ) {
+        use sesame_core::captcha::{CaptchaChallenge, CaptchaRequired};
+        let Some(config) = sesame_core::PortalConfig::preset(portal) else {
+            return;
+        };
+        let always = config
+            .captcha
+            .as_ref()
+            .is_some_and(|c| c.required == CaptchaRequired::Always);
+        let offered = config
+            .offers()
+            .find(|o| o.method.as_str() == method)
+            .is_some_and(|o| o.steps().contains(&sesame_core::Step::Captcha));
+        if !(always && offered) {
+            return;
+        }
+        let answer = self
+            .post_json("/api/login/captcha/challenge", "", None)
+            .await;
+        let challenge: CaptchaChallenge = serde_json::from_slice(&answer.body).unwrap();
+        let number = challenge.solve().expect("a challenge that has a number");
+        body["captcha"] = challenge.payload(number).into();
     }
 
     /// A login with extra headers (a cookie, `X-Forwarded-For`…) and, if given, from `peer`.
@@ -223,8 +256,10 @@ impl TestApp {
         method: &str,
         cookie: Option<&str>,
     ) -> Answer {
-        let body = serde_json::json!({"portal": portal, "identifier": identifier,
+        let mut body = serde_json::json!({"portal": portal, "identifier": identifier,
             "password": password, "method": method});
+        self.solve_captcha_if_always(portal, method, &mut body)
+            .await;
         self.post_json("/api/login/password", body.to_string(), cookie)
             .await
     }

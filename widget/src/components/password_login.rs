@@ -5,6 +5,7 @@ use super::error_message::error_message;
 use super::forgot_password::forgot_password;
 use super::password_field::{password_field, PasswordFieldProps};
 use crate::api::{Api, LoginOutcome};
+use crate::captcha;
 use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
@@ -12,10 +13,12 @@ use crate::hooks::use_uid::use_uid;
 use crate::state::password_login::{Action, PasswordLogin, Prefill, PrefillSlot};
 use crate::submit_flow::submit_flow;
 use crate::texts::T;
-use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret};
+use sesame_core::captcha::{CaptchaProvider, CaptchaRequired};
+use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret, Step};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlFormElement, HtmlInputElement};
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
 /// Props of [`PasswordLoginForm`].
@@ -65,6 +68,40 @@ fn take_over(prefill: Prefill, form: Element) {
     }
 }
 
+fn dispatch_retry(state: &UseReducerHandle<PasswordLogin>) -> Callback<MouseEvent> {
+    let state = state.clone();
+    Callback::from(move |_: MouseEvent| state.dispatch(Action::CaptchaRetry))
+}
+
+/// The "not a robot" step: what it is, its progress, and its outcome in a polite region; after
+/// a failure, why and a button to do it again.
+#[inline(never)]
+fn captcha_status(state: &PasswordLogin, lang: Lang, onretry: Callback<MouseEvent>) -> Html {
+    let c = &state.captcha;
+    let said = match (c.failed, c.solving, c.solution.is_some()) {
+        (Some(code), _, _) => code.text(lang),
+        (None, true, _) => T::CaptchaChecking.get(lang),
+        (None, false, true) => T::CaptchaDone.get(lang),
+        (None, false, false) => "",
+    };
+    html! {
+        <div class={dom::class::CAPTCHA}>
+            <p class="sesame-captcha-title">{T::NotARobot.get(lang)}</p>
+            if c.solving {
+                <progress max="100" value={c.progress.to_string()}
+                    aria-label={T::CaptchaChecking.get(lang)}></progress>
+            }
+            <p role="status">{said}</p>
+            if c.failed.is_some() {
+                <button type="button" class="sesame-secondary"
+                    data-action={dom::action::CAPTCHA_RETRY} onclick={onretry}>
+                    {T::CaptchaRetry.get(lang)}
+                </button>
+            }
+        </div>
+    }
+}
+
 /// `form[data-form="password"]`.
 #[component]
 pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
@@ -93,6 +130,47 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
     let rule = &config.identifier.rule;
     let method = props.method;
     let offer = config.offer(method);
+    {
+        // The portal's own proof of work, asked at every login: solved from the start, while
+        // the person types. (reCAPTCHA, hCaptcha and Turnstile are not in the widget yet.)
+        let always = offer.is_some_and(|o| o.steps().contains(&Step::Captcha))
+            && config.captcha.as_ref().is_some_and(|c| {
+                c.required == CaptchaRequired::Always && c.provider == CaptchaProvider::ProofOfWork
+            });
+        let state = state.clone();
+        use_effect_on(
+            always,
+            Box::new(move |always: &bool| {
+                if *always {
+                    state.dispatch(Action::CaptchaDue);
+                }
+                Box::new(())
+            }),
+        );
+    }
+    {
+        // A challenge whenever one is wanted: at first, after each login sent, after a retry.
+        let (state_, api) = (state.clone(), props.api.clone());
+        use_effect_on(
+            state.captcha.wants_solving(),
+            Box::new(move |wanted: &bool| {
+                if *wanted {
+                    state_.dispatch(Action::CaptchaSolving);
+                    let state = state_.clone();
+                    spawn_local(async move {
+                        let tell = state.clone();
+                        let progress =
+                            move |p: f64| tell.dispatch(Action::CaptchaProgress((p * 100.0) as u8));
+                        state.dispatch(match captcha::proof_of_work(&api, progress).await {
+                            Ok(solution) => Action::CaptchaSolved(solution),
+                            Err(code) => Action::CaptchaFailed(code),
+                        });
+                    });
+                }
+                Box::new(())
+            }),
+        );
+    }
     let (title_id, ident_id, hint_id) = (
         format!("{uid}-title"),
         format!("{uid}-identifier"),
@@ -112,6 +190,32 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
             props.onerror.clone(),
         )
     };
+    // Pressed while the check is being solved: sent as soon as it is (no error for being quick).
+    let onsubmit = {
+        let state = state.clone();
+        Callback::from(move |e: SubmitEvent| {
+            if state.captcha.solving {
+                e.prevent_default();
+                state.dispatch(Action::CaptchaQueue);
+            } else {
+                onsubmit.emit(e);
+            }
+        })
+    };
+    {
+        let form_ref = form_ref.clone();
+        use_effect_on(
+            state.captcha.queued && state.captcha.solution.is_some(),
+            Box::new(move |ready: &bool| {
+                if *ready {
+                    if let Some(form) = form_ref.cast::<HtmlFormElement>() {
+                        let _ = form.request_submit();
+                    }
+                }
+                Box::new(())
+            }),
+        );
+    }
     let dispatch = |f: fn(String) -> Action| {
         let state = state.clone();
         Callback::from(move |value: String| state.dispatch(f(value)))
@@ -175,12 +279,15 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
                 inputmode: config.password.input_mode().into(),
                 lang,
             })}
+            if state.captcha.due {
+                {captcha_status(&state, lang, dispatch_retry(&state))}
+            }
             if let Some(problem) = &state.submission.problem {
                 {error_message(problem, lang, Some(&config.support))}
             }
             <button type="submit" class="sesame-primary"
-                aria-disabled={state.submission.submitting.then_some("true")}>
-                {if state.submission.submitting { T::LoggingIn.get(lang) } else { T::LogIn.get(lang) }}
+                aria-disabled={(state.submission.submitting || state.captcha.queued).then_some("true")}>
+                {if state.submission.submitting || state.captcha.queued { T::LoggingIn.get(lang) } else { T::LogIn.get(lang) }}
             </button>
             {forgot_password(config, lang, format!("{uid}-forgot"), state.forgot_open, on_forgot)}
             if let Some(link) = &links.forgot_identifier {

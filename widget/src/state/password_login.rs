@@ -3,7 +3,7 @@
 use super::problem::Problem;
 use super::submission::{Step, Submission, Submits};
 use crate::api::LoginOutcome;
-use sesame_core::api::LoginPasswordRequest;
+use sesame_core::api::{LoginPasswordBody, LoginPasswordRequest};
 use sesame_core::identifier::IdentifierRule;
 use sesame_core::{ErrorCode, Method, PortalId, Secret};
 
@@ -22,6 +22,34 @@ pub struct PasswordLogin {
     pub forgot_open: bool,
     /// Where the login request stands.
     pub submission: Submission,
+    /// The "not a robot" step, when the portal asks for it.
+    pub captcha: Captcha,
+}
+
+/// The "not a robot" step of the login form (the portal's proof of work, solved in a worker
+/// while the person types).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Captcha {
+    /// The step is asked: always (the preset says so), or since the portal answered
+    /// `captcha_required`.
+    pub due: bool,
+    /// A challenge is being solved.
+    pub solving: bool,
+    /// How far the solving is, in percent.
+    pub progress: u8,
+    /// The solution to send with the next login (used once).
+    pub solution: Option<String>,
+    /// Why the last solving failed (shown with a "try again" button).
+    pub failed: Option<ErrorCode>,
+    /// "Log in" was pressed while solving: the login goes as soon as it is solved.
+    pub queued: bool,
+}
+
+impl Captcha {
+    /// Whether a new challenge should be solved now.
+    pub fn wants_solving(&self) -> bool {
+        self.due && !self.solving && self.solution.is_none() && self.failed.is_none()
+    }
 }
 
 /// What the first paint (the loader's plain form) held when the widget took over: typed
@@ -91,6 +119,20 @@ pub enum Action {
     ToggleForgot,
     /// A step of the login request (rejected before sending: see [`PasswordLogin::prepare`]).
     Submit(Step<LoginOutcome>),
+    /// The captcha step is asked from the start (the preset says "always").
+    CaptchaDue,
+    /// A challenge is being solved.
+    CaptchaSolving,
+    /// How far the solving is, in percent.
+    CaptchaProgress(u8),
+    /// Solved: the login's `captcha` value.
+    CaptchaSolved(String),
+    /// Could not be solved here (no `crypto.subtle`, portal unreachable…).
+    CaptchaFailed(ErrorCode),
+    /// "Try again" after a failure.
+    CaptchaRetry,
+    /// "Log in" pressed while the check is being solved: send when it is.
+    CaptchaQueue,
 }
 
 impl From<Step<LoginOutcome>> for Action {
@@ -108,7 +150,7 @@ impl PasswordLogin {
         portal: &PortalId,
         rule: &IdentifierRule,
         method: Method,
-    ) -> Result<LoginPasswordRequest, Problem> {
+    ) -> Result<LoginPasswordBody, Problem> {
         let identifier = self.identifier.trim();
         if identifier.is_empty() {
             return Err(Problem::MissingIdentifier);
@@ -119,12 +161,19 @@ impl PasswordLogin {
         if self.password.is_empty() {
             return Err(Problem::MissingPassword);
         }
-        Ok(LoginPasswordRequest {
+        if self.captcha.due && self.captcha.solution.is_none() {
+            return Err(Problem::Api(ErrorCode::CaptchaRequired));
+        }
+        let request = LoginPasswordRequest {
             portal: portal.clone(),
             identifier: identifier.to_owned(),
             password: self.password.clone(),
             method,
-        })
+        };
+        Ok(LoginPasswordBody::new(
+            request,
+            self.captcha.solution.clone(),
+        ))
     }
 
     /// Applies one action.
@@ -135,9 +184,38 @@ impl PasswordLogin {
             Action::ToggleShow => self.show_password = !self.show_password,
             Action::CapsLock(on) => self.caps_lock = on,
             Action::ToggleForgot => self.forgot_open = !self.forgot_open,
+            Action::CaptchaDue => self.captcha.due = true,
+            Action::CaptchaSolving => {
+                self.captcha.solving = true;
+                self.captcha.progress = 0;
+                self.captcha.failed = None;
+            }
+            Action::CaptchaProgress(p) => self.captcha.progress = p.min(100),
+            Action::CaptchaSolved(solution) => {
+                self.captcha.solving = false;
+                self.captcha.progress = 100;
+                self.captcha.solution = Some(solution);
+            }
+            Action::CaptchaFailed(code) => {
+                self.captcha.solving = false;
+                self.captcha.queued = false;
+                self.captcha.failed = Some(code);
+            }
+            Action::CaptchaRetry => self.captcha.failed = None,
+            Action::CaptchaQueue => self.captcha.queued = self.captcha.solving,
             Action::Submit(step) => {
                 if !self.submission.apply(&step) {
                     return;
+                }
+                if let Step::Submitting = step {
+                    // A solution is good for one login, whatever its outcome.
+                    self.captcha.solution = None;
+                    self.captcha.queued = false;
+                }
+                if let Step::Failed(error) = &step {
+                    if error.code == ErrorCode::CaptchaRequired {
+                        self.captcha.due = true;
+                    }
                 }
                 match step {
                     // Type it again: the wrong one is no use, and it must not linger.
@@ -213,6 +291,77 @@ mod tests {
         assert_eq!(req.identifier, "12345");
         assert_eq!(req.password.expose(), "482915");
         assert_eq!(req.portal, portal());
+    }
+
+    #[test]
+    fn the_captcha_is_solved_once_per_login_and_comes_back_after_a_failure() {
+        let digits = IdentifierRule::Digits { len: 5 };
+        let mut s = typed("12345", "482915");
+        assert!(!s.captcha.wants_solving(), "not asked");
+        let body = s.prepare(&portal(), &digits, Method::Password).unwrap();
+        assert_eq!(body.captcha, None);
+        s.apply(Action::CaptchaDue);
+        assert!(s.captcha.wants_solving());
+        assert_eq!(
+            s.prepare(&portal(), &digits, Method::Password),
+            Err(Problem::Api(ErrorCode::CaptchaRequired)),
+            "not sent before it is solved"
+        );
+        s.apply(Action::CaptchaSolving);
+        assert!(!s.captcha.wants_solving(), "one challenge at a time");
+        s.apply(Action::CaptchaProgress(140));
+        assert_eq!(s.captcha.progress, 100);
+        s.apply(Action::CaptchaSolved("eyJhbGdvcml0aG0i".into()));
+        let body = s.prepare(&portal(), &digits, Method::Password).unwrap();
+        assert_eq!(body.captcha.as_deref(), Some("eyJhbGdvcml0aG0i"));
+        s.apply(Action::Submit(Step::Submitting));
+        assert_eq!(s.captcha.solution, None, "used once");
+        s.apply(Action::Submit(Step::Failed(ApiError::new(
+            ErrorCode::InvalidCredentials,
+        ))));
+        assert!(
+            s.captcha.wants_solving(),
+            "a new challenge for the next try"
+        );
+        s.apply(Action::CaptchaSolving);
+        s.apply(Action::CaptchaFailed(ErrorCode::CaptchaUnavailable));
+        assert!(!s.captcha.wants_solving(), "waits for the person's retry");
+        s.apply(Action::CaptchaRetry);
+        assert!(s.captcha.wants_solving());
+    }
+
+    #[test]
+    fn a_login_pressed_while_solving_goes_once_solved() {
+        let mut s = typed("12345", "482915");
+        s.apply(Action::CaptchaQueue);
+        assert!(!s.captcha.queued, "nothing to wait for");
+        s.apply(Action::CaptchaDue);
+        s.apply(Action::CaptchaSolving);
+        s.apply(Action::CaptchaQueue);
+        assert!(s.captcha.queued);
+        s.apply(Action::CaptchaSolved("eyJ".into()));
+        assert!(
+            s.captcha.queued && s.captcha.solution.is_some(),
+            "the form sends now"
+        );
+        s.apply(Action::Submit(Step::Submitting));
+        assert!(!s.captcha.queued);
+        s.apply(Action::CaptchaSolving);
+        s.apply(Action::CaptchaQueue);
+        s.apply(Action::CaptchaFailed(ErrorCode::CaptchaUnavailable));
+        assert!(!s.captcha.queued, "a failure cancels the wait");
+    }
+
+    #[test]
+    fn the_portal_can_ask_for_the_captcha_after_failures() {
+        let mut s = typed("12345", "482915");
+        s.apply(Action::Submit(Step::Submitting));
+        s.apply(Action::Submit(Step::Failed(ApiError::new(
+            ErrorCode::CaptchaRequired,
+        ))));
+        assert!(s.captcha.due);
+        assert!(s.captcha.wants_solving());
+        assert_eq!(s.password.expose(), "482915", "kept for the next press");
     }
 
     #[test]
