@@ -57,6 +57,13 @@ pub struct LoginWidgetProps {
 /// The login widget: `section.sesame`.
 #[component]
 pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
+    use_login_widget(props)
+}
+
+/// [`LoginWidget`]'s body: what the `<sesame-login>` element mounts, through the one
+/// component type of [`part`](super::part).
+#[hook]
+pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
     let config = props.config.clone();
     let state = use_reducer(|| WidgetState::new(working_methods(&config), props.lang));
     let api = use_memo(props.api_base.clone(), |base| Api::new(base.clone()));

@@ -1,5 +1,6 @@
-//! One Yew component type for the widget's stateful parts (the password form, the code step,
-//! the CPS card, the session panel, the change-password form, the extension offer): each part
+//! One Yew component type for the widget's stateful parts (the widget itself, the password
+//! form, the code step, the CPS card, the session panel, the change-password form, the
+//! extension offer): each part
 //! is a hook returning `Html`, and this component runs the one its props name. Each component
 //! type brings its own copy of Yew's mounting, diffing and props code (BENCHMARKS.md); the
 //! parts keep their hooks, their state and their own component for Yew apps and tests.
@@ -11,6 +12,7 @@ use super::change_password::{use_change_password, ChangePasswordFormProps};
 use super::code_step::{use_code_step, CodeStepFormProps};
 use super::cps_login::{use_cps_login, CpsLoginProps};
 use super::extension_offer::{use_extension_offer, ExtensionOfferProps};
+use super::login_widget::{use_login_widget, LoginWidgetProps};
 use super::password_login::{use_password_login, PasswordLoginFormProps};
 use super::session_panel::{use_session_panel, SessionPanelProps};
 use std::rc::Rc;
@@ -21,6 +23,7 @@ use yew::virtual_dom::{Key, VComp};
 /// Which part, with its props.
 #[derive(PartialEq)]
 pub(crate) enum Part {
+    Widget(LoginWidgetProps),
     PasswordLogin(PasswordLoginFormProps),
     Code(CodeStepFormProps),
     Cps(CpsLoginProps),
@@ -32,7 +35,7 @@ pub(crate) enum Part {
 /// The one component's props.
 #[derive(Properties, PartialEq)]
 pub(crate) struct PartProps {
-    part: Part,
+    pub(crate) part: Part,
 }
 
 /// The part's hook, run in the component's hook context.
@@ -43,6 +46,7 @@ impl Hook for RunPart<'_> {
 
     fn run(self, ctx: &mut HookContext) -> Html {
         match self.0 {
+            Part::Widget(p) => use_login_widget(p).run(ctx),
             Part::PasswordLogin(p) => use_password_login(p).run(ctx),
             Part::Code(p) => use_code_step(p).run(ctx),
             Part::Cps(p) => use_cps_login(p).run(ctx),
@@ -68,6 +72,7 @@ pub(crate) fn PartComponent(props: &PartProps) -> Html {
 #[inline(never)]
 pub(crate) fn part(part: Part) -> Html {
     let key = match part {
+        Part::Widget(_) => "widget",
         Part::PasswordLogin(_) => "password",
         Part::Code(_) => "code",
         Part::Cps(_) => "cps",
