@@ -3,7 +3,8 @@
 //! on it. `assets/sesame-login.js` defines the element and calls it.
 
 use crate::api::{object, Js};
-use crate::components::login_widget::{LoginWidget, LoginWidgetProps};
+use crate::components::login_widget::LoginWidgetProps;
+use crate::components::part::{Part, PartComponent, PartProps};
 use crate::dom;
 use crate::state::password_login::{Prefill, PrefillSlot};
 use crate::texts::T;
@@ -112,7 +113,7 @@ fn widget_props(config: Rc<PortalConfig>, host: &Element, lang: Lang) -> LoginWi
 /// A mounted widget; `destroy()` removes it (the element's `disconnectedCallback`).
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    app: Option<AppHandle<LoginWidget>>,
+    app: Option<AppHandle<PartComponent>>,
     /// The unknown-preset error instead of the widget.
     error: Option<Element>,
 }
@@ -172,7 +173,11 @@ pub fn mount(host: Element, typed: JsValue) -> WidgetHandle {
         prefill: PrefillSlot::new(read_prefill(&typed)),
         ..widget_props(Rc::new(config), &host, lang)
     };
-    let app = yew::Renderer::<LoginWidget>::with_root_and_props(host, props).render();
+    // The widget as a part: no component type of its own in the bundle (`components::part`).
+    let props = PartProps {
+        part: Part::Widget(props),
+    };
+    let app = yew::Renderer::<PartComponent>::with_root_and_props(host, props).render();
     WidgetHandle {
         app: Some(app),
         error: None,

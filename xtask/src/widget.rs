@@ -60,7 +60,7 @@ pub(crate) fn build(root: &Path, std: Std) -> Result<PathBuf> {
     let dist = dist_dir(root);
     // Start clean so no stale file is served.
     clean_dir(&dist)?;
-    bindgen(&wasm, OUT_NAME, &dist)?;
+    bindgen_stripped(&wasm, OUT_NAME, &dist, true)?;
     let assets = root.join("widget").join("assets");
     let entries = std::fs::read_dir(&assets)
         .with_context(|| format!("reading {} (the loader and CSS)", assets.display()))?;
@@ -125,11 +125,21 @@ pub(crate) fn clean_dir(dir: &Path) -> Result<()> {
 /// version): what `wasm-bindgen --target web --no-typescript --out-name <out_name>` does —
 /// `<out_name>.js` (an ES module) and `<out_name>_bg.wasm` in `out`.
 pub(crate) fn bindgen(wasm: &Path, out_name: &str, out: &Path) -> Result<()> {
+    bindgen_stripped(wasm, out_name, out, false)
+}
+
+/// [`bindgen`], and with `strip` the module's `name` and `producers` sections removed: with
+/// `strip = true` in the profile, the names left are only wasm-bindgen's own shims (`Closure(…)
+/// -> Externref`…), 4.8 KB raw; −0.55 KB brotli for the widget (BENCHMARKS.md). A panic's stack
+/// in the console then shows function indices instead of those shim names.
+fn bindgen_stripped(wasm: &Path, out_name: &str, out: &Path, strip: bool) -> Result<()> {
     let start = std::time::Instant::now();
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(wasm)
         .web(true)?
         .typescript(false)
+        .remove_name_section(strip)
+        .remove_producers_section(strip)
         // The CLI's default, not the library's: the glue finds `<out_name>_bg.wasm` beside
         // itself (`import.meta.url`) when the loader calls it without a path.
         .omit_default_module_path(false)

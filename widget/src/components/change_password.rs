@@ -37,6 +37,13 @@ pub struct ChangePasswordFormProps {
 /// `form[data-form="change-password"]`, then `[role="status"].sesame-success`.
 #[component]
 pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
+    use_change_password(props)
+}
+
+/// [`ChangePasswordForm`]'s body, rendered in the widget by the one component type of
+/// [`part`](super::part).
+#[hook]
+pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
     let state = {
         let (policy, identifier) = (props.policy.clone(), props.identifier.clone());
         use_reducer(move || ChangePassword::new(policy, Rc::from(identifier.as_str())))

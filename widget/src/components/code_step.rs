@@ -58,6 +58,13 @@ fn channel_label(channel: OtpChannel, lang: Lang) -> &'static str {
 /// `form[data-form="code"]`.
 #[component]
 pub fn CodeStepForm(props: &CodeStepFormProps) -> Html {
+    use_code_step(props)
+}
+
+/// [`CodeStepForm`]'s body, rendered in the widget by the one component type of
+/// [`part`](super::part).
+#[hook]
+pub(crate) fn use_code_step(props: &CodeStepFormProps) -> Html {
     let state = use_reducer(|| CodeEntry::new(props.step.clone(), now()));
     let uid = use_uid();
     let lang = props.lang;

@@ -53,6 +53,13 @@ fn field(answer: &Js, name: &str) -> String {
 /// The CPS-card login.
 #[component]
 pub fn CpsLogin(props: &CpsLoginProps) -> Html {
+    use_cps_login(props)
+}
+
+/// [`CpsLogin`]'s body, rendered in the widget by the one component type of
+/// [`part`](super::part).
+#[hook]
+pub(crate) fn use_cps_login(props: &CpsLoginProps) -> Html {
     let lang = props.lang;
     let state = use_reducer(CpsLoginState::default);
     let button = use_focus_on_mount(props.autofocus);

@@ -43,6 +43,13 @@ enum Known {
 /// The offer, or nothing while the extension is being looked for.
 #[component]
 pub fn ExtensionOffer(props: &ExtensionOfferProps) -> Html {
+    use_extension_offer(props)
+}
+
+/// [`ExtensionOffer`]'s body, rendered in the widget by the one component type of
+/// [`part`](super::part).
+#[hook]
+pub(crate) fn use_extension_offer(props: &ExtensionOfferProps) -> Html {
     let lang = props.lang;
     let known = use_state(|| Known::Checking);
     {

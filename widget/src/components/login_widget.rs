@@ -1,13 +1,14 @@
 //! `LoginWidget`: the portal's header, the language switch, the method chooser or the one
 //! method that works, then the session panel. The Yew API of Sésame.
 
-use super::code_step::CodeStepForm;
-use super::cps_login::CpsLogin;
+use super::code_step::CodeStepFormProps;
+use super::cps_login::CpsLoginProps;
 use super::error_message::error_message;
-use super::extension_offer::ExtensionOffer;
+use super::extension_offer::ExtensionOfferProps;
 use super::method_chooser::method_chooser;
-use super::password_login::PasswordLoginForm;
-use super::session_panel::SessionPanel;
+use super::part::{part, Part};
+use super::password_login::PasswordLoginFormProps;
+use super::session_panel::SessionPanelProps;
 use super::support_contact::support_contact;
 use crate::api::{Api, LoginOutcome};
 use crate::dom;
@@ -56,6 +57,13 @@ pub struct LoginWidgetProps {
 /// The login widget: `section.sesame`.
 #[component]
 pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
+    use_login_widget(props)
+}
+
+/// [`LoginWidget`]'s body: what the `<sesame-login>` element mounts, through the one
+/// component type of [`part`](super::part).
+#[hook]
+pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
     let config = props.config.clone();
     let state = use_reducer(|| WidgetState::new(working_methods(&config), props.lang));
     let api = use_memo(props.api_base.clone(), |base| Api::new(base.clone()));
@@ -129,31 +137,42 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
     let support = Rc::new(config.support.clone());
 
     let body = match state.view() {
-        View::Session => html! {
-            <SessionPanel session={state.session.clone().expect("session view")}
-                config={config.clone()} {lang} api={(*api).clone()}
-                changing={state.changing_password}
-                autofocus={state.focus == Some(Focus::Session)}
-                ontogglechange={dispatcher.reform(|open| if open {
+        View::Session => part(Part::Session(SessionPanelProps {
+            session: state.session.clone().expect("session view"),
+            config: config.clone(),
+            lang,
+            api: (*api).clone(),
+            changing: state.changing_password,
+            autofocus: state.focus == Some(Focus::Session),
+            ontogglechange: dispatcher.reform(|open| {
+                if open {
                     Action::OpenChangePassword
                 } else {
                     Action::CloseChangePassword
-                })}
-                onlogout={logged_out} onerror={session_error(Action::Failed)}
-                onchangeerror={session_error(Action::ChangePasswordFailed)} />
-        },
-        View::Method(method @ (Method::Password | Method::Otp)) => html! {
-            <PasswordLoginForm config={config.clone()} {lang} api={(*api).clone()} {method}
-                autofocus={state.focus == Some(Focus::LoginForm)} prefill={props.prefill.clone()}
-                onlogin={password_done}
-                onerror={{
+                }
+            }),
+            onlogout: logged_out,
+            onerror: session_error(Action::Failed),
+            onchangeerror: session_error(Action::ChangePasswordFailed),
+        })),
+        View::Method(method @ (Method::Password | Method::Otp)) => {
+            part(Part::PasswordLogin(PasswordLoginFormProps {
+                config: config.clone(),
+                lang,
+                api: (*api).clone(),
+                method,
+                autofocus: state.focus == Some(Focus::LoginForm),
+                prefill: props.prefill.clone(),
+                onlogin: password_done,
+                onerror: {
                     let (state, report) = (state.clone(), report.clone());
                     Callback::from(move |error| {
                         state.dispatch(Action::DismissProblem);
                         report.emit(error);
                     })
-                }} />
-        },
+                },
+            }))
+        }
         View::Code => {
             // An attempt that ended (expired, too many wrong codes) goes back to the form.
             let (state_, report) = (state.clone(), report.clone());
@@ -163,20 +182,30 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
                 }
                 report.emit(error);
             });
-            html! {
-                <CodeStepForm step={state.code.clone().expect("code view")} {lang}
-                    api={(*api).clone()} support={support.clone()}
-                    autofocus={state.focus == Some(Focus::CodeStep)}
-                    onlogin={logged_in} {onerror}
-                    onrestart={dispatcher.reform(|()| Action::AttemptEnded(None))} />
-            }
+            part(Part::Code(CodeStepFormProps {
+                step: state.code.clone().expect("code view"),
+                lang,
+                api: (*api).clone(),
+                support: support.clone(),
+                autofocus: state.focus == Some(Focus::CodeStep),
+                onlogin: logged_in,
+                onerror,
+                onrestart: dispatcher.reform(|()| Action::AttemptEnded(None)),
+            }))
         }
-        View::Method(Method::Cps) => html! {
-            <CpsLogin portal={config.id.clone()} {lang} api={(*api).clone()}
-                label={config.offer(Method::Cps).map(|o| AttrValue::from(o.label.get(lang).to_owned())).unwrap_or_default()}
-                support={support.clone()} autofocus={state.focus == Some(Focus::LoginForm)}
-                onlogin={logged_in.clone()} onerror={report.clone()} />
-        },
+        View::Method(Method::Cps) => part(Part::Cps(CpsLoginProps {
+            portal: config.id.clone(),
+            lang,
+            api: (*api).clone(),
+            label: config
+                .offer(Method::Cps)
+                .map(|o| AttrValue::from(o.label.get(lang).to_owned()))
+                .unwrap_or_default(),
+            support: support.clone(),
+            autofocus: state.focus == Some(Focus::LoginForm),
+            onlogin: logged_in.clone(),
+            onerror: report.clone(),
+        })),
         // Methods of later versions; `working_methods` never yields them yet.
         View::Method(_) | View::NoMethod => html! {
             <div class="sesame-no-method">
@@ -212,7 +241,11 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
             }
             {body}
             if let (Some(install), false) = (props.extension.clone(), state.view() == View::Session) {
-                <ExtensionOffer {install} portal={config.name.clone()} {lang} />
+                {part(Part::ExtensionOffer(ExtensionOfferProps {
+                    install,
+                    portal: config.name.clone().into(),
+                    lang,
+                }))}
             }
         </section>
     }

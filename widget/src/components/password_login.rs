@@ -105,6 +105,13 @@ fn captcha_status(state: &PasswordLogin, lang: Lang, onretry: Callback<MouseEven
 /// `form[data-form="password"]`.
 #[component]
 pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
+    use_password_login(props)
+}
+
+/// [`PasswordLoginForm`]'s body, rendered in the widget by the one component type of
+/// [`part`](super::part).
+#[hook]
+pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
     // Held until the first effect, which drops it: the typed password does not outlive its use.
     let prefill = use_mut_ref(|| props.prefill.take());
     let state = use_reducer(|| PasswordLogin::from_prefill(prefill.borrow().as_ref()));

@@ -1,6 +1,7 @@
 //! After login: who, how, at which assurance level; log out; change password.
 
-use super::change_password::ChangePasswordForm;
+use super::change_password::ChangePasswordFormProps;
+use super::part::{part, Part};
 use crate::api::Api;
 use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;
@@ -43,6 +44,13 @@ pub struct SessionPanelProps {
 /// `.sesame-session`.
 #[component]
 pub fn SessionPanel(props: &SessionPanelProps) -> Html {
+    use_session_panel(props)
+}
+
+/// [`SessionPanel`]'s body, rendered in the widget by the one component type of
+/// [`part`](super::part).
+#[hook]
+pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
     let lang = props.lang;
     let session = &props.session;
     let who = use_focus_on_mount(props.autofocus);
@@ -105,10 +113,14 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
                 </button>
             </div>
             if changing {
-                <ChangePasswordForm policy={Rc::new(props.config.password.clone())}
-                    identifier={session.identifier.clone()} {lang} api={props.api.clone()}
-                    onerror={props.onchangeerror.clone()}
-                    onclose={props.ontogglechange.reform(|()| false)} />
+                {part(Part::ChangePassword(ChangePasswordFormProps {
+                    policy: Rc::new(props.config.password.clone()),
+                    identifier: session.identifier.clone().into(),
+                    lang,
+                    api: props.api.clone(),
+                    onerror: props.onchangeerror.clone(),
+                    onclose: props.ontogglechange.reform(|()| false),
+                }))}
             }
         </div>
     }
