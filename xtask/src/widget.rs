@@ -134,7 +134,7 @@ pub(crate) fn bindgen(wasm: &Path, out_name: &str, out: &Path) -> Result<()> {
 /// in the console then shows function indices instead of those shim names.
 fn bindgen_stripped(wasm: &Path, out_name: &str, out: &Path, strip: bool) -> Result<()> {
     let start = std::time::Instant::now();
-    wasm_bindgen_cli_support::Bindgen::new()
+    let mut output = wasm_bindgen_cli_support::Bindgen::new()
         .input_path(wasm)
         .web(true)?
         .typescript(false)
@@ -148,8 +148,27 @@ fn bindgen_stripped(wasm: &Path, out_name: &str, out: &Path, strip: bool) -> Res
         // `data:` URLs, which a CSP `worker-src 'self'` refuses.
         .split_linked_modules(true)
         .out_name(out_name)
-        .generate(out)
+        .generate_output()
         .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;
+    // With `strip`, the imports from the glue get short names ([`short_name`]).
+    let mut renamed = Vec::new();
+    if strip {
+        let glue = format!("./{out_name}_bg.js");
+        for import in output.wasm_mut().imports.iter_mut() {
+            if import.module == glue {
+                let short = short_name(renamed.len());
+                renamed.push((std::mem::replace(&mut import.name, short.clone()), short));
+            }
+        }
+    }
+    output
+        .emit(out)
+        .with_context(|| format!("writing wasm-bindgen's output to {}", out.display()))?;
+    if !renamed.is_empty() {
+        let js = out.join(format!("{out_name}.js"));
+        let text = std::fs::read_to_string(&js)?;
+        std::fs::write(&js, rename_words(&text, &renamed))?;
+    }
     println!(
         "wasm-bindgen (library): {} -> {} in {:.1} s",
         wasm.display(),
@@ -157,6 +176,39 @@ fn bindgen_stripped(wasm: &Path, out_name: &str, out: &Path, strip: bool) -> Res
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The `n`th short name: `a`…`Z`, then `a0`…: the glue's imports renamed (`__wbg_addEventListener_
+/// f2d27251d333a631`…: a name and a hash, written in both the wasm and the glue, the hashes
+/// incompressible): ≈ −3 KB brotli (BENCHMARKS.md). Every such name is a JavaScript
+/// identifier, a key of the glue's import object.
+fn short_name(n: usize) -> String {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut short = String::from(LETTERS[n % LETTERS.len()] as char);
+    if n >= LETTERS.len() {
+        short.push_str(&(n / LETTERS.len() - 1).to_string());
+    }
+    short
+}
+
+/// `text` with every whole identifier `old` of `renamed` replaced by its `new`.
+fn rename_words(text: &str, renamed: &[(String, String)]) -> String {
+    let map: std::collections::HashMap<&str, &str> = renamed
+        .iter()
+        .map(|(o, n)| (o.as_str(), n.as_str()))
+        .collect();
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(is_word) {
+        out.push_str(&rest[..start]);
+        let word = &rest[start..];
+        let end = word.find(|c: char| !is_word(c)).unwrap_or(word.len());
+        out.push_str(map.get(&word[..end]).copied().unwrap_or(&word[..end]));
+        rest = &word[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `--remap-path-prefix` flags for the source paths that panic locations keep in the wasm (this
