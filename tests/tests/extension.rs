@@ -194,7 +194,7 @@ async fn a_bookmark_is_made_once_and_only_after_the_person_confirms() {
                 "the confirmation opens with the focus on cancel, not on {}",
                 s.describe_focus().await?
             );
-            s.press(Key::Enter).await?;
+            s.press_closing(Key::Enter).await?;
             s.wait_for_window_closed(&confirm).await?;
             s.switch_to_window(&page).await?;
             let cancelled = BridgeError::UserCancelled.text(Lang::Fr);
@@ -217,7 +217,7 @@ async fn a_bookmark_is_made_once_and_only_after_the_person_confirms() {
                 s.focus_is("#confirm-yes").await?,
                 "Shift+Tab from cancel reaches allow"
             );
-            s.press(Key::Enter).await?;
+            s.press_closing(Key::Enter).await?;
             s.wait_for_window_closed(&confirm).await?;
             s.switch_to_window(&page).await?;
             let added = T::BookmarkAdded.get(Lang::Fr);
