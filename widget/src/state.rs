@@ -19,8 +19,8 @@ macro_rules! reducible_by_apply {
 }
 
 pub mod change_password;
-pub mod cps_login;
 pub mod code_entry;
+pub mod cps_login;
 pub mod password_login;
 pub mod problem;
 pub mod submission;

@@ -385,12 +385,7 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
     );
 
     type_into(&host, &dom::field(dom::field::IDENTIFIER), "12345").await;
-    type_into(
-        &host,
-        &dom::field(dom::field::PASSWORD),
-        "482915",
-    )
-    .await;
+    type_into(&host, &dom::field(dom::field::PASSWORD), "482915").await;
     click(&host, "button[type=\"submit\"]").await;
     wait_for(&host, "[role=\"alert\"].sesame-error").await;
     let detail = events

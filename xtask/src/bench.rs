@@ -156,6 +156,20 @@ pub(crate) fn run(root: &Path) -> Result<()> {
         .env("SESAME_PAGE_DIR", root)
         .run()?;
 
+    // The proof of work's solve time in both browsers.
+    Cmd::cargo()
+        .args([
+            "bench",
+            "-q",
+            "-p",
+            "sesame-e2e",
+            "--bench",
+            "captcha_solve",
+        ])
+        .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
+        .env("SESAME_PAGE_DIR", root)
+        .run()?;
+
     // The machine's part of a CPS-card login: the e2e crate's bench, in Chromium and Firefox,
     // with the extension, the native host and a SoftHSM2 test card.
     tools::ensure_softhsm2()?;

@@ -23,6 +23,12 @@ impl Portal {
     /// Starts the demo portal (through `sesame_demo::spawn`, as it binds port 0). Needs the
     /// built widget: `SESAME_WIDGET_DIR`, which `cargo xtask test` sets after building it.
     pub async fn start() -> Result<Portal> {
+        Portal::start_with(|_| {}).await
+    }
+
+    /// [`Portal::start`] with the configuration changed by `adjust` first (a benchmark's
+    /// captcha difficulty, say).
+    pub async fn start_with(adjust: impl FnOnce(&mut sesame_demo::Config)) -> Result<Portal> {
         let widget_dir = widget_dir();
         let page_dir = std::env::var_os("SESAME_PAGE_DIR")
             .map(PathBuf::from)
@@ -54,6 +60,8 @@ impl Portal {
             // default difficulty and providers).
             ..sesame_demo::Config::default()
         };
+        let mut config = config;
+        adjust(&mut config);
         let (addr, handle) = sesame_demo::spawn(config)
             .await
             .context("starting the demo portal")?;

@@ -11,10 +11,11 @@ use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::hooks::use_uid::use_uid;
 use crate::state::password_login::{Action, PasswordLogin, Prefill, PrefillSlot};
+use crate::state::problem::Problem;
 use crate::submit_flow::submit_flow;
 use crate::texts::T;
 use sesame_core::captcha::{CaptchaProvider, CaptchaRequired};
-use sesame_core::{ApiError, Lang, Method, PortalConfig, Secret, Step};
+use sesame_core::{ApiError, ErrorCode, Lang, Method, PortalConfig, Secret, Step};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlFormElement, HtmlInputElement};
@@ -114,7 +115,17 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
 pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
     // Held until the first effect, which drops it: the typed password does not outlive its use.
     let prefill = use_mut_ref(|| props.prefill.take());
-    let state = use_reducer(|| PasswordLogin::from_prefill(prefill.borrow().as_ref()));
+    // The portal's own proof of work, asked at every login: due from the start, solved while
+    // the person types. (reCAPTCHA, hCaptcha and Turnstile are not in the widget yet.)
+    let captcha_always = props
+        .config
+        .offer(props.method)
+        .is_some_and(|o| o.steps().contains(&Step::Captcha))
+        && props.config.captcha.as_ref().is_some_and(|c| {
+            c.required == CaptchaRequired::Always && c.provider == CaptchaProvider::ProofOfWork
+        });
+    let state =
+        use_reducer(|| PasswordLogin::from_prefill(prefill.borrow().as_ref(), captcha_always));
     let uid = use_uid();
     let identifier_ref = use_focus_on_mount(props.autofocus);
     let form_ref = use_node_ref();
@@ -138,40 +149,26 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
     let method = props.method;
     let offer = config.offer(method);
     {
-        // The portal's own proof of work, asked at every login: solved from the start, while
-        // the person types. (reCAPTCHA, hCaptcha and Turnstile are not in the widget yet.)
-        let always = offer.is_some_and(|o| o.steps().contains(&Step::Captcha))
-            && config.captcha.as_ref().is_some_and(|c| {
-                c.required == CaptchaRequired::Always && c.provider == CaptchaProvider::ProofOfWork
-            });
-        let state = state.clone();
-        use_effect_on(
-            always,
-            Box::new(move |always: &bool| {
-                if *always {
-                    state.dispatch(Action::CaptchaDue);
-                }
-                Box::new(())
-            }),
-        );
-    }
-    {
         // A challenge whenever one is wanted: at first, after each login sent, after a retry.
-        let (state_, api) = (state.clone(), props.api.clone());
+        let (state_, api, onerror) = (state.clone(), props.api.clone(), props.onerror.clone());
         use_effect_on(
             state.captcha.wants_solving(),
             Box::new(move |wanted: &bool| {
                 if *wanted {
                     state_.dispatch(Action::CaptchaSolving);
-                    let state = state_.clone();
+                    let (state, onerror) = (state_.clone(), onerror.clone());
                     spawn_local(async move {
                         let tell = state.clone();
                         let progress =
                             move |p: f64| tell.dispatch(Action::CaptchaProgress((p * 100.0) as u8));
-                        state.dispatch(match captcha::proof_of_work(&api, progress).await {
-                            Ok(solution) => Action::CaptchaSolved(solution),
-                            Err(code) => Action::CaptchaFailed(code),
-                        });
+                        match captcha::proof_of_work(&api, progress).await {
+                            Ok(solution) => state.dispatch(Action::CaptchaSolved(solution)),
+                            Err(code) => {
+                                state.dispatch(Action::CaptchaFailed(code));
+                                // The page hears it as it hears a refused login.
+                                onerror.emit(ApiError::new(code));
+                            }
+                        }
                     });
                 }
                 Box::new(())
@@ -197,11 +194,14 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
             props.onerror.clone(),
         )
     };
-    // Pressed while the check is being solved: sent as soon as it is (no error for being quick).
+    // Pressed before the check is solved: sent as soon as it is (no error for being quick; after
+    // a failure, the check is tried again first).
     let onsubmit = {
-        let state = state.clone();
+        let (state, portal, rule) = (state.clone(), config.id.clone(), rule.clone());
         Callback::from(move |e: SubmitEvent| {
-            if state.captcha.solving {
+            // The fields are checked first: a mistake is said at once, not after the check.
+            let unsolved = Err(Problem::Api(ErrorCode::CaptchaRequired));
+            if state.prepare(&portal, &rule, method) == unsolved {
                 e.prevent_default();
                 state.dispatch(Action::CaptchaQueue);
             } else {

@@ -92,15 +92,19 @@ impl PartialEq for PrefillSlot {
 
 impl PasswordLogin {
     /// The form's first state: empty, or what the first paint held.
-    pub fn from_prefill(prefill: Option<&Prefill>) -> PasswordLogin {
-        match prefill {
+    /// `captcha_always`: the offer's captcha step is asked at every login (due from the start,
+    /// so a first paint's pending submit waits for it).
+    pub fn from_prefill(prefill: Option<&Prefill>, captcha_always: bool) -> PasswordLogin {
+        let mut s = match prefill {
             Some(p) => PasswordLogin {
                 identifier: p.identifier.clone(),
                 password: p.password.clone(),
                 ..PasswordLogin::default()
             },
             None => PasswordLogin::default(),
-        }
+        };
+        s.captcha.due = captcha_always;
+        s
     }
 }
 
@@ -198,11 +202,22 @@ impl PasswordLogin {
             }
             Action::CaptchaFailed(code) => {
                 self.captcha.solving = false;
+                if self.captcha.queued {
+                    // The login the person asked for cannot go: said where errors are.
+                    self.submission.problem = Some(Problem::Api(code));
+                }
                 self.captcha.queued = false;
                 self.captcha.failed = Some(code);
             }
             Action::CaptchaRetry => self.captcha.failed = None,
-            Action::CaptchaQueue => self.captcha.queued = self.captcha.solving,
+            Action::CaptchaQueue => {
+                // "Log in" before the check is solved: solve (again, after a failure), then send.
+                if self.captcha.due && self.captcha.solution.is_none() {
+                    self.captcha.queued = true;
+                    self.captcha.failed = None;
+                    self.submission.problem = None;
+                }
+            }
             Action::Submit(step) => {
                 if !self.submission.apply(&step) {
                     return;
@@ -348,8 +363,24 @@ mod tests {
         assert!(!s.captcha.queued);
         s.apply(Action::CaptchaSolving);
         s.apply(Action::CaptchaQueue);
-        s.apply(Action::CaptchaFailed(ErrorCode::CaptchaUnavailable));
+        s.apply(Action::CaptchaFailed(ErrorCode::NetworkError));
         assert!(!s.captcha.queued, "a failure cancels the wait");
+        assert_eq!(
+            s.submission.problem,
+            Some(Problem::Api(ErrorCode::NetworkError)),
+            "and is said where errors are"
+        );
+        // Pressed again after a failure: the check is tried again, then the login sent.
+        s.apply(Action::CaptchaQueue);
+        assert!(s.captcha.queued && s.captcha.wants_solving());
+        assert_eq!(s.submission.problem, None);
+    }
+
+    #[test]
+    fn a_preset_asking_the_captcha_always_starts_with_it_due() {
+        let s = PasswordLogin::from_prefill(None, true);
+        assert!(s.captcha.due && s.captcha.wants_solving());
+        assert!(!PasswordLogin::from_prefill(None, false).captcha.due);
     }
 
     #[test]
@@ -428,11 +459,14 @@ mod tests {
         assert_ne!(slot, PrefillSlot::default());
         let taken = slot.take();
         assert_eq!(taken, Some(prefill));
-        let s = PasswordLogin::from_prefill(taken.as_ref());
+        let s = PasswordLogin::from_prefill(taken.as_ref(), false);
         assert_eq!(s.identifier, "12345");
         assert_eq!(s.password.expose(), "482915");
         assert_eq!(slot.take(), None, "a form shown again starts empty");
-        assert_eq!(PasswordLogin::from_prefill(None), PasswordLogin::default());
+        assert_eq!(
+            PasswordLogin::from_prefill(None, false),
+            PasswordLogin::default()
+        );
     }
 
     #[test]
