@@ -3,8 +3,11 @@
 //! and the host's configuration file.
 //!
 //! Linux and macOS: one JSON file per browser in the user's profile folders; after writing,
-//! each file is read back and checked. Windows needs registry keys: not supported yet (a clear
-//! error, no silent no-op). With `--module`, `install` also writes the host's configuration
+//! each file is read back and checked. Windows: the files go in `%APPDATA%\Sesame\
+//! NativeMessagingHosts\<browser>\`, and a key of the current user's registry names each
+//! ([`Browser::registry_key`]; Firefox's PKCS#11 module likewise), set and read back with
+//! `winreg` (compiled on Windows only: checked here with `cargo clippy --target
+//! x86_64-pc-windows-gnu`, not run). With `--module`, `install` also writes the host's configuration
 //! file ([`crate::module::config_path`], `host.json`) naming that PKCS#11 module and the
 //! variables it needs (`--module-env`), read back and checked too; `uninstall` without
 //! `--browser` removes it (with `--browser`, the other browsers' hosts still read it).
@@ -100,12 +103,38 @@ impl Browser {
                     "NativeMessagingHosts",
                 ),
             }
+        } else if cfg!(target_os = "windows") {
+            // The browser's own folder, and ours for the manifests (the registry points there).
+            let profile = match self {
+                Browser::Firefox => r"AppData\Roaming\Mozilla",
+                Browser::Chromium => r"AppData\Local\Chromium",
+                Browser::Chrome => r"AppData\Local\Google\Chrome",
+                Browser::Edge => r"AppData\Local\Microsoft\Edge",
+                Browser::Brave => r"AppData\Local\BraveSoftware\Brave-Browser",
+            };
+            let hosts = home
+                .join(r"AppData\Roaming\Sesame\NativeMessagingHosts")
+                .join(self.name());
+            return Some((home.join(profile), hosts));
         } else {
             return None;
         };
         let profile = home.join(profile);
         let hosts = profile.join(hosts);
         Some((profile, hosts))
+    }
+
+    /// Windows: the current user's registry key (under `HKEY_CURRENT_USER`) whose default value
+    /// names this browser's manifest of the host.
+    pub fn registry_key(self) -> String {
+        let vendor = match self {
+            Browser::Firefox => r"Software\Mozilla",
+            Browser::Chromium => r"Software\Chromium",
+            Browser::Chrome => r"Software\Google\Chrome",
+            Browser::Edge => r"Software\Microsoft\Edge",
+            Browser::Brave => r"Software\BraveSoftware\Brave-Browser",
+        };
+        format!(r"{vendor}\NativeMessagingHosts\{HOST_NAME}")
     }
 
     /// The manifest's path under `home`.
@@ -120,6 +149,11 @@ impl Browser {
     pub fn pkcs11_manifest_path(self, home: &Path) -> Option<PathBuf> {
         if self != Browser::Firefox {
             return None;
+        }
+        if cfg!(target_os = "windows") {
+            // Ours, named by the registry key [`PKCS11_REGISTRY_KEY`].
+            let (_, hosts) = self.dirs(home)?;
+            return Some(hosts.join(format!("{FIREFOX_PKCS11_NAME}.json")));
         }
         let (profile, _) = self.dirs(home)?;
         let folder = if cfg!(target_os = "macos") {
@@ -175,9 +209,51 @@ fn targets(home: &Path, chosen: &[Browser]) -> Result<Vec<Browser>, String> {
 }
 
 fn unsupported_os() -> String {
-    "installing the native messaging manifests is not supported on this OS yet (Windows needs \
-     registry keys): install them by hand"
+    "installing the native messaging manifests is not supported on this OS: install them by hand"
         .into()
+}
+
+/// Windows: the registry key naming Firefox's PKCS#11 module manifest.
+pub const PKCS11_REGISTRY_KEY: &str = r"Software\Mozilla\PKCS11Modules\sesame_cps";
+
+/// Windows: sets `key`'s default value to `manifest` and reads it back.
+#[cfg(windows)]
+fn register(key: &str, manifest: &Path) -> Result<(), String> {
+    let hkcu = winreg::RegKey::predef(winreg::enums::HKEY_CURRENT_USER);
+    let (k, _) = hkcu
+        .create_subkey(key)
+        .map_err(|e| format!(r"HKCU\{key}: {e}"))?;
+    let value = manifest.display().to_string();
+    k.set_value("", &value)
+        .map_err(|e| format!(r"HKCU\{key}: {e}"))?;
+    let read: String = k.get_value("").map_err(|e| format!(r"HKCU\{key}: {e}"))?;
+    if read == value {
+        Ok(())
+    } else {
+        Err(format!(r"HKCU\{key}: not the value written"))
+    }
+}
+
+/// Elsewhere the manifest's place is the registration.
+#[cfg(not(windows))]
+fn register(_key: &str, _manifest: &Path) -> Result<(), String> {
+    Ok(())
+}
+
+/// Windows: removes `key` (absent is fine).
+#[cfg(windows)]
+fn unregister(key: &str) -> Result<(), String> {
+    let hkcu = winreg::RegKey::predef(winreg::enums::HKEY_CURRENT_USER);
+    match hkcu.delete_subkey_all(key) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!(r"HKCU\{key}: {e}")),
+    }
+}
+
+#[cfg(not(windows))]
+fn unregister(_key: &str) -> Result<(), String> {
+    Ok(())
 }
 
 /// Writes the manifest for each target browser, starting `exe`, then reads each back and
@@ -211,6 +287,7 @@ pub fn install(
         let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
         std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
         check(&path, &manifest)?;
+        register(&b.registry_key(), &path)?;
         report.push(format!("{}: {} (checked)", b.name(), path.display()));
         let module = config
             .and_then(|(_, c)| c.module.clone())
@@ -218,6 +295,7 @@ pub fn install(
         if let (Some(pkcs11), Some(module)) = (b.pkcs11_manifest_path(home), module) {
             let m = pkcs11_manifest(&module);
             write_json(&pkcs11, &m)?;
+            register(PKCS11_REGISTRY_KEY, &pkcs11)?;
             report.push(format!(
                 "{}: {} (the card's module {}, for Firefox's TLS client authentication)",
                 b.name(),
@@ -309,9 +387,13 @@ pub fn uninstall(home: &Path, chosen: &[Browser], config: Option<&Path>) -> Resu
         if path.exists() {
             return Err(format!("{}: still there", path.display()));
         }
+        unregister(&b.registry_key())?;
         if let Some(pkcs11) = b.pkcs11_manifest_path(home) {
             match std::fs::remove_file(&pkcs11) {
-                Ok(()) => report.push(format!("{}: removed {}", b.name(), pkcs11.display())),
+                Ok(()) => {
+                    unregister(PKCS11_REGISTRY_KEY)?;
+                    report.push(format!("{}: removed {}", b.name(), pkcs11.display()))
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(format!("{}: {e}", pkcs11.display())),
             }
@@ -388,6 +470,7 @@ pub fn main(subcommand: &str, args: &[String]) -> Result<Report, String> {
     }
     let o = parse(subcommand, args)?;
     let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE").filter(|_| cfg!(windows)))
         .map(PathBuf::from)
         .ok_or("HOME is not set")?;
     let var = |name: &str| -> Option<OsString> { std::env::var_os(name) };
@@ -528,6 +611,23 @@ mod tests {
             .unwrap()
             .is_empty());
         std::fs::remove_dir_all(&home).unwrap();
+    }
+
+    #[test]
+    fn windows_registry_keys_name_each_browser_and_the_host() {
+        assert_eq!(
+            Browser::Firefox.registry_key(),
+            r"Software\Mozilla\NativeMessagingHosts\fr.sesame.host"
+        );
+        assert_eq!(
+            Browser::Chrome.registry_key(),
+            r"Software\Google\Chrome\NativeMessagingHosts\fr.sesame.host"
+        );
+        assert_eq!(
+            Browser::Edge.registry_key(),
+            r"Software\Microsoft\Edge\NativeMessagingHosts\fr.sesame.host"
+        );
+        assert!(PKCS11_REGISTRY_KEY.ends_with(FIREFOX_PKCS11_NAME));
     }
 
     #[test]
