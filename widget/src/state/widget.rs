@@ -150,6 +150,8 @@ impl WidgetState {
                 if self.methods.contains(&method) && self.code.is_none() {
                     self.chosen = Some(method);
                     self.problem = None;
+                    // The chooser's button is gone: the keyboard goes on in the method's form.
+                    self.focus = Some(Focus::LoginForm);
                 }
             }
             Action::BackToChooser => {
@@ -298,6 +300,7 @@ mod tests {
         );
         s.apply(Action::Choose(Method::Otp));
         assert_eq!(s.view(), View::Method(Method::Otp));
+        assert_eq!(s.focus, Some(Focus::LoginForm), "the form takes the focus");
         assert!(s.can_go_back());
         s.apply(Action::BackToChooser);
         assert_eq!(s.view(), View::Chooser);
