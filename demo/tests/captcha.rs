@@ -83,19 +83,6 @@ async fn test_portals_app() -> TestApp {
 }
 
 impl TestApp {
-    async fn challenge(&self) -> CaptchaChallenge {
-        let answer = self
-            .post_json("/api/login/captcha/challenge", "", None)
-            .await;
-        assert_eq!(
-            answer.status,
-            200,
-            "{}",
-            String::from_utf8_lossy(&answer.body)
-        );
-        serde_json::from_value(answer.json()).unwrap()
-    }
-
     async fn login_captcha(
         &self,
         (portal, identifier, password): (&str, &str, &str),

@@ -120,19 +120,20 @@ pub async fn login_cps(
     let Some(slot) = state.ip_limiter.try_reserve(ip, now) else {
         return Err(ErrorCode::RateLimited.into());
     };
+    // One audit row per try: a refusal (no account known yet), or the account logged in.
+    let audit = async |identifier: &str, outcome: AuditOutcome| {
+        let entry = Entry {
+            at: now,
+            event: AuditEvent::LoginCps,
+            portal: portal.id.as_str(),
+            identifier,
+            ip,
+            outcome,
+        };
+        audit::record(&state.db, entry).await
+    };
     let fail = async |outcome: AuditOutcome, error: AppError| -> Result<Response, AppError> {
-        audit::record(
-            &state.db,
-            Entry {
-                at: now,
-                event: AuditEvent::LoginCps,
-                portal: portal.id.as_str(),
-                identifier: "",
-                ip,
-                outcome,
-            },
-        )
-        .await?;
+        audit("", outcome).await?;
         Err(error)
     };
 
@@ -227,18 +228,7 @@ pub async fn login_cps(
         session::token_from(&headers, dev_mode).as_deref(),
     )
     .await?;
-    audit::record(
-        &state.db,
-        Entry {
-            at: now,
-            event: AuditEvent::LoginCps,
-            portal: portal.id.as_str(),
-            identifier: &info.identifier,
-            ip,
-            outcome: AuditOutcome::Success,
-        },
-    )
-    .await?;
+    audit(&info.identifier, AuditOutcome::Success).await?;
     let cookies = AppendHeaders([
         (header::SET_COOKIE, session::set_cookie(&token, dev_mode)),
         (header::SET_COOKIE, cps::clear_cookie(dev_mode)),

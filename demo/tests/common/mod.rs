@@ -180,6 +180,20 @@ impl TestApp {
             .await
     }
 
+    /// `POST /api/login/captcha/challenge`: a new proof-of-work challenge.
+    pub(crate) async fn challenge(&self) -> sesame_core::captcha::CaptchaChallenge {
+        let answer = self
+            .post_json("/api/login/captcha/challenge", "", None)
+            .await;
+        assert_eq!(
+            answer.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        serde_json::from_value(answer.json()).unwrap()
+    }
+
     /// For a preset whose offer of `method` asks the captcha at every login (Entr'Actes), a
     /// new challenge solved as a browser would (core's `solve`, `payload`), in `body`.
     pub(crate) async fn solve_captcha_if_always(
@@ -188,7 +202,7 @@ impl TestApp {
         method: &str,
         body: &mut serde_json::Value,
     ) {
-        use sesame_core::captcha::{CaptchaChallenge, CaptchaRequired};
+        use sesame_core::captcha::CaptchaRequired;
         let Some(config) = sesame_core::PortalConfig::preset(portal) else {
             return;
         };
@@ -203,10 +217,7 @@ impl TestApp {
         if !(always && offered) {
             return;
         }
-        let answer = self
-            .post_json("/api/login/captcha/challenge", "", None)
-            .await;
-        let challenge: CaptchaChallenge = serde_json::from_slice(&answer.body).unwrap();
+        let challenge = self.challenge().await;
         let number = challenge.solve().expect("a challenge that has a number");
         body["captcha"] = challenge.payload(number).into();
     }

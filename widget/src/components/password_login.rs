@@ -159,8 +159,15 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
                     let (state, onerror) = (state_.clone(), onerror.clone());
                     spawn_local(async move {
                         let tell = state.clone();
-                        let progress =
-                            move |p: f64| tell.dispatch(Action::CaptchaProgress((p * 100.0) as u8));
+                        // Each dispatch re-renders the form: every 5 points, not every batch.
+                        let shown = std::cell::Cell::new(0u8);
+                        let progress = move |p: f64| {
+                            let percent = (p * 100.0) as u8;
+                            if percent >= shown.get().saturating_add(5) {
+                                shown.set(percent);
+                                tell.dispatch(Action::CaptchaProgress(percent));
+                            }
+                        };
                         match captcha::proof_of_work(&api, progress).await {
                             Ok(solution) => state.dispatch(Action::CaptchaSolved(solution)),
                             Err(code) => {

@@ -123,8 +123,6 @@ pub enum Action {
     ToggleForgot,
     /// A step of the login request (rejected before sending: see [`PasswordLogin::prepare`]).
     Submit(Step<LoginOutcome>),
-    /// The captcha step is asked from the start (the preset says "always").
-    CaptchaDue,
     /// A challenge is being solved.
     CaptchaSolving,
     /// How far the solving is, in percent.
@@ -188,7 +186,6 @@ impl PasswordLogin {
             Action::ToggleShow => self.show_password = !self.show_password,
             Action::CapsLock(on) => self.caps_lock = on,
             Action::ToggleForgot => self.forgot_open = !self.forgot_open,
-            Action::CaptchaDue => self.captcha.due = true,
             Action::CaptchaSolving => {
                 self.captcha.solving = true;
                 self.captcha.progress = 0;
@@ -315,7 +312,7 @@ mod tests {
         assert!(!s.captcha.wants_solving(), "not asked");
         let body = s.prepare(&portal(), &digits, Method::Password).unwrap();
         assert_eq!(body.captcha, None);
-        s.apply(Action::CaptchaDue);
+        s.captcha.due = true;
         assert!(s.captcha.wants_solving());
         assert_eq!(
             s.prepare(&portal(), &digits, Method::Password),
@@ -350,7 +347,7 @@ mod tests {
         let mut s = typed("12345", "482915");
         s.apply(Action::CaptchaQueue);
         assert!(!s.captcha.queued, "nothing to wait for");
-        s.apply(Action::CaptchaDue);
+        s.captcha.due = true;
         s.apply(Action::CaptchaSolving);
         s.apply(Action::CaptchaQueue);
         assert!(s.captcha.queued);
