@@ -36,6 +36,31 @@ pub mod paths {
     /// the card's signature over [`to_be_signed`](crate::host::to_be_signed)`(origin, nonce)`,
     /// checked; the session cookie set.
     pub const LOGIN_CPS: &str = "/login/cps";
+    /// `POST` [`QrCreateRequest`](crate::qr::QrCreateRequest) → [`QrCode`](crate::qr::QrCode):
+    /// a QR code to approve on an enrolled phone, bound to this browser (the QR cookie, set or
+    /// kept). Renewing is asking again.
+    pub const LOGIN_QR: &str = "/login/qr";
+    /// `POST` [`QrStatusRequest`](crate::qr::QrStatusRequest) → [`QrStatus`](crate::qr::QrStatus):
+    /// where the code is, for the browser holding its QR cookie (any other: `404 qr_unknown`);
+    /// an approved code is claimed by this answer (`approved`, the session cookie set), once.
+    pub const LOGIN_QR_STATUS: &str = "/login/qr/status";
+    /// `GET ?id=<QrCode::id>` → `text/event-stream` of `status` events (a
+    /// [`QrStatus`](crate::qr::QrStatus) as JSON) until a final one; an approval arrives as
+    /// `approved_pending_claim`: claim it with [`LOGIN_QR_STATUS`]. Cookie-bound as the poll.
+    pub const LOGIN_QR_EVENTS: &str = "/login/qr/events";
+    /// `POST` [`QrPayloadRequest`](crate::qr::QrPayloadRequest) →
+    /// [`QrRequestInfo`](crate::qr::QrRequestInfo): the phone reads what a login request shows.
+    pub const PHONE_REQUEST: &str = "/phone/request";
+    /// `POST` [`QrApproveRequest`](crate::qr::QrApproveRequest) → 204: the phone approves.
+    pub const PHONE_APPROVE: &str = "/phone/approve";
+    /// `POST` [`QrDeclineRequest`](crate::qr::QrDeclineRequest) → 204: the phone declines.
+    pub const PHONE_DECLINE: &str = "/phone/decline";
+    /// `POST` (no body, a session needed) → [`QrEnrolment`](crate::qr::QrEnrolment): a one-time
+    /// enrolment code for the logged-in account.
+    pub const PHONE_ENROLMENT: &str = "/phone/enrolment";
+    /// `POST` [`QrEnrolRequest`](crate::qr::QrEnrolRequest) → [`QrDevice`](crate::qr::QrDevice):
+    /// the phone registers its public key and PIN.
+    pub const PHONE_ENROL: &str = "/phone/enrol";
     /// `POST` (no body) → 204: ends the session.
     pub const LOGOUT: &str = "/logout";
     /// `GET` → [`SessionInfo`](super::SessionInfo), or `204 No Content` when there is no session.

@@ -90,6 +90,31 @@ pub enum ErrorCode {
     /// The "not a robot" provider could not be reached or did not answer in time: try again in
     /// a moment. The password was not checked.
     CaptchaUnavailable,
+    /// QR login: no such code for this browser — never asked for here, already forgotten, or
+    /// another browser's (which is not told apart). Ask for a new code.
+    QrUnknown,
+    /// QR login: the code's life is over (or the approved login was not collected in time).
+    /// Ask for a new code.
+    QrExpired,
+    /// QR login: the code was declined on the phone; it cannot be approved any more.
+    QrDeclined,
+    /// QR login: the code was already approved (and its session started): a replay.
+    QrAlreadyUsed,
+    /// QR login, on the phone: the app PIN is wrong. After a few more the device is locked.
+    QrPinWrong,
+    /// QR login, on the phone: too many wrong PINs; the device is locked until enrolled again.
+    QrPinLocked,
+    /// QR login, on the phone: the device's signature does not verify (another key, or signed
+    /// for another origin, portal or code).
+    QrSignatureInvalid,
+    /// QR login, on the phone: the device is not enrolled for this portal (or was removed).
+    QrDeviceUnknown,
+    /// QR login, on the phone: the digits picked are not the page's; the code is cancelled.
+    QrDigitsWrong,
+    /// QR enrolment: the enrolment code is unknown, already used or expired.
+    QrEnrolmentInvalid,
+    /// QR enrolment: the PIN chosen is too easy to guess (1234, 0000, a date…).
+    QrPinWeak,
 
     // --- limits ---
     /// Too many attempts from this connection: wait, then try again.
@@ -109,7 +134,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 42] = [
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -136,6 +161,17 @@ impl ErrorCode {
         ErrorCode::CaptchaInvalid,
         ErrorCode::CaptchaExpired,
         ErrorCode::CaptchaUnavailable,
+        ErrorCode::QrUnknown,
+        ErrorCode::QrExpired,
+        ErrorCode::QrDeclined,
+        ErrorCode::QrAlreadyUsed,
+        ErrorCode::QrPinWrong,
+        ErrorCode::QrPinLocked,
+        ErrorCode::QrSignatureInvalid,
+        ErrorCode::QrDeviceUnknown,
+        ErrorCode::QrDigitsWrong,
+        ErrorCode::QrEnrolmentInvalid,
+        ErrorCode::QrPinWeak,
         ErrorCode::RateLimited,
         ErrorCode::ServerBusy,
         ErrorCode::NetworkError,
@@ -173,6 +209,17 @@ impl ErrorCode {
             ErrorCode::CaptchaInvalid => "captcha_invalid",
             ErrorCode::CaptchaExpired => "captcha_expired",
             ErrorCode::CaptchaUnavailable => "captcha_unavailable",
+            ErrorCode::QrUnknown => "qr_unknown",
+            ErrorCode::QrExpired => "qr_expired",
+            ErrorCode::QrDeclined => "qr_declined",
+            ErrorCode::QrAlreadyUsed => "qr_already_used",
+            ErrorCode::QrPinWrong => "qr_pin_wrong",
+            ErrorCode::QrPinLocked => "qr_pin_locked",
+            ErrorCode::QrSignatureInvalid => "qr_signature_invalid",
+            ErrorCode::QrDeviceUnknown => "qr_device_unknown",
+            ErrorCode::QrDigitsWrong => "qr_digits_wrong",
+            ErrorCode::QrEnrolmentInvalid => "qr_enrolment_invalid",
+            ErrorCode::QrPinWeak => "qr_pin_weak",
             ErrorCode::ServerBusy => "server_busy",
             ErrorCode::NetworkError => "network_error",
             ErrorCode::InternalError => "internal_error",
@@ -186,7 +233,16 @@ impl ErrorCode {
             ErrorCode::InvalidRequest | ErrorCode::UnknownPortal => 400,
             ErrorCode::PasswordRulesNotMet
             | ErrorCode::MethodNotAvailable
-            | ErrorCode::CodeMalformed => 422,
+            | ErrorCode::CodeMalformed
+            | ErrorCode::QrPinWeak => 422,
+            // Not found for this browser: whether it exists elsewhere is not said.
+            ErrorCode::QrUnknown => 404,
+            // Gone: the code's life is over.
+            ErrorCode::QrExpired => 410,
+            // Conflict: the code's state forbids it (declined, or used already).
+            ErrorCode::QrDeclined | ErrorCode::QrAlreadyUsed => 409,
+            // Locked: the device, until enrolled again.
+            ErrorCode::QrPinLocked => 423,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::BodyTooLarge => 413,
             ErrorCode::NotFound => 404,
@@ -202,7 +258,12 @@ impl ErrorCode {
             | ErrorCode::CpsCertificateRefused
             | ErrorCode::CpsSignatureInvalid
             | ErrorCode::CaptchaInvalid
-            | ErrorCode::CaptchaExpired => 401,
+            | ErrorCode::CaptchaExpired
+            | ErrorCode::QrPinWrong
+            | ErrorCode::QrSignatureInvalid
+            | ErrorCode::QrDeviceUnknown
+            | ErrorCode::QrDigitsWrong
+            | ErrorCode::QrEnrolmentInvalid => 401,
             // "Precondition Required": the step must be done before the login is looked at.
             ErrorCode::CaptchaRequired => 428,
             // "Failed Dependency": the provider failed us. Not a 5xx: the portal is fine, and
@@ -394,6 +455,87 @@ impl ErrorCode {
                  l'assistance.",
                 "The \"I am not a robot\" check service does not answer. Try again in a \
                  moment; if it goes on, contact support.",
+            ),
+            ErrorCode::QrUnknown => pick(
+                lang,
+                "Ce QR code n'est pas (ou plus) valable sur ce navigateur. Affichez un nouveau \
+                 QR code et scannez-le.",
+                "This QR code is not (or no longer) valid in this browser. Show a new QR code \
+                 and scan it.",
+            ),
+            ErrorCode::QrExpired => pick(
+                lang,
+                "Ce QR code a expiré. Affichez-en un nouveau sur l'ordinateur, puis scannez-le \
+                 et validez sans attendre.",
+                "This QR code has expired. Show a new one on the computer, then scan it and \
+                 approve without waiting.",
+            ),
+            ErrorCode::QrDeclined => pick(
+                lang,
+                "Cette connexion a été refusée sur le téléphone. Si c'était bien vous, \
+                 affichez un nouveau QR code et recommencez.",
+                "This login was declined on the phone. If it was you, show a new QR code and \
+                 start again.",
+            ),
+            ErrorCode::QrAlreadyUsed => pick(
+                lang,
+                "Ce QR code a déjà servi à une connexion. Pour vous connecter à nouveau, \
+                 affichez un nouveau QR code.",
+                "This QR code was already used to log in. To log in again, show a new QR code.",
+            ),
+            ErrorCode::QrPinWrong => pick(
+                lang,
+                "Code PIN de l'application incorrect. Vérifiez-le et réessayez\u{a0}: après \
+                 plusieurs erreurs, ce téléphone sera bloqué.",
+                "Wrong app PIN. Check it and try again: after several mistakes this phone will \
+                 be locked.",
+            ),
+            ErrorCode::QrPinLocked => pick(
+                lang,
+                "Trop de codes PIN incorrects\u{a0}: ce téléphone est bloqué pour la connexion \
+                 par QR code. Connectez-vous autrement, puis enregistrez à nouveau le téléphone.",
+                "Too many wrong PINs: this phone is locked for QR code login. Log in another \
+                 way, then enrol the phone again.",
+            ),
+            ErrorCode::QrSignatureInvalid => pick(
+                lang,
+                "Le téléphone n'a pas pu prouver qu'il est bien celui enregistré pour ce \
+                 portail, ou la demande venait d'un autre site. Scannez à nouveau le QR code \
+                 affiché par le portail\u{a0}; si cela continue, enregistrez à nouveau le \
+                 téléphone.",
+                "The phone could not prove it is the one enrolled for this portal, or the \
+                 request came from another site. Scan the QR code the portal shows again; if it \
+                 goes on, enrol the phone again.",
+            ),
+            ErrorCode::QrDeviceUnknown => pick(
+                lang,
+                "Ce téléphone n'est pas enregistré pour ce portail. Connectez-vous autrement, \
+                 puis enregistrez le téléphone depuis votre compte.",
+                "This phone is not enrolled for this portal. Log in another way, then enrol \
+                 the phone from your account.",
+            ),
+            ErrorCode::QrDigitsWrong => pick(
+                lang,
+                "Les chiffres choisis ne sont pas ceux affichés à côté du QR code\u{a0}: par \
+                 sécurité, cette connexion est annulée. Si c'était bien vous, affichez un \
+                 nouveau QR code et choisissez les chiffres affichés.",
+                "The digits picked are not the ones shown beside the QR code: for your safety \
+                 this login is cancelled. If it was you, show a new QR code and pick the digits \
+                 shown.",
+            ),
+            ErrorCode::QrEnrolmentInvalid => pick(
+                lang,
+                "Ce code d'enregistrement n'est pas valable (expiré ou déjà utilisé). Affichez \
+                 un nouveau code d'enregistrement depuis votre compte.",
+                "This enrolment code is not valid (expired or already used). Show a new \
+                 enrolment code from your account.",
+            ),
+            ErrorCode::QrPinWeak => pick(
+                lang,
+                "Ce code PIN est trop facile à deviner (suite, répétition ou date). Choisissez \
+                 4 chiffres sans logique apparente.",
+                "This PIN is too easy to guess (a run, a repetition or a date). Choose 4 digits \
+                 with no obvious pattern.",
             ),
             ErrorCode::ServerBusy => pick(
                 lang,

@@ -5,7 +5,7 @@
 //! their presets ([`password`]), identifier rules ([`identifier`]), login methods and their
 //! assurance levels and steps ([`method`]), one-time codes ([`otp`]), the "not a robot" step
 //! ([`captcha`]), portal presets ([`portal`]), the brute-force schedule
-//! ([`lockout`]), the page ↔ extension bridge ([`bridge`]) and the extension ↔ native host wire
+//! ([`lockout`]), the QR-code login approved on a phone ([`qr`]), the page ↔ extension bridge ([`bridge`]) and the extension ↔ native host wire
 //! with the bytes a CPS card signs ([`host`]).
 //!
 //! **Architecture invariant:** this crate knows nothing of browsers, servers, databases or
@@ -24,6 +24,7 @@ pub mod method;
 pub mod otp;
 pub mod password;
 pub mod portal;
+pub mod qr;
 pub mod secret;
 pub mod wire;
 
