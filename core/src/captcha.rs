@@ -89,6 +89,107 @@ impl CaptchaProvider {
     }
 }
 
+/// The browser side of the hosted providers: the script the widget loads on demand (explicit
+/// render, `onload` callback), the global it then calls (`render(container, {sitekey, callback,
+/// "expired-callback", "error-callback"})`, `reset(id)`: the same shape for all three), and the
+/// Content-Security-Policy sources a portal page needs for it. One table, read by the widget,
+/// the demo's CSP and the README.
+impl CaptchaProvider {
+    /// The provider's documented script URL (`None` for the proof of work, which needs none).
+    pub fn script_url(&self) -> Option<&'static str> {
+        Some(match self {
+            CaptchaProvider::ProofOfWork => return None,
+            CaptchaProvider::Recaptcha { .. } => "https://www.google.com/recaptcha/api.js",
+            CaptchaProvider::Hcaptcha { .. } => "https://js.hcaptcha.com/1/api.js",
+            CaptchaProvider::Turnstile { .. } => {
+                "https://challenges.cloudflare.com/turnstile/v0/api.js"
+            }
+        })
+    }
+
+    /// The global object the script defines (`grecaptcha`, `hcaptcha`, `turnstile`).
+    pub fn global(&self) -> Option<&'static str> {
+        Some(match self {
+            CaptchaProvider::ProofOfWork => return None,
+            CaptchaProvider::Recaptcha { .. } => "grecaptcha",
+            CaptchaProvider::Hcaptcha { .. } => "hcaptcha",
+            CaptchaProvider::Turnstile { .. } => "turnstile",
+        })
+    }
+
+    /// Whether the language goes in the script URL (`hl=fr`: reCAPTCHA, hCaptcha) rather than
+    /// in the render parameters (`language: "fr"`: Turnstile).
+    pub fn language_in_url(&self) -> bool {
+        matches!(
+            self,
+            CaptchaProvider::Recaptcha { .. } | CaptchaProvider::Hcaptcha { .. }
+        )
+    }
+
+    /// The Content-Security-Policy sources the provider's documentation asks for, as
+    /// `(directive, sources)`; none for the proof of work (its worker is same-origin).
+    pub fn csp_sources(&self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            CaptchaProvider::ProofOfWork => &[],
+            CaptchaProvider::Recaptcha { .. } => &[
+                (
+                    "script-src",
+                    "https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/",
+                ),
+                (
+                    "frame-src",
+                    "https://www.google.com/recaptcha/ https://recaptcha.google.com/recaptcha/",
+                ),
+            ],
+            CaptchaProvider::Hcaptcha { .. } => &[
+                ("script-src", "https://hcaptcha.com https://*.hcaptcha.com"),
+                ("frame-src", "https://hcaptcha.com https://*.hcaptcha.com"),
+                ("style-src", "https://hcaptcha.com https://*.hcaptcha.com"),
+                ("connect-src", "https://hcaptcha.com https://*.hcaptcha.com"),
+            ],
+            CaptchaProvider::Turnstile { .. } => &[
+                ("script-src", "https://challenges.cloudflare.com"),
+                ("frame-src", "https://challenges.cloudflare.com"),
+            ],
+        }
+    }
+
+    /// The hosted provider named `kind` ([`CaptchaProvider::as_str`]) with `site_key`; `None`
+    /// for another name or the proof of work.
+    pub fn hosted(kind: &str, site_key: String) -> Option<CaptchaProvider> {
+        Some(match kind {
+            "recaptcha" => CaptchaProvider::Recaptcha { site_key },
+            "hcaptcha" => CaptchaProvider::Hcaptcha { site_key },
+            "turnstile" => CaptchaProvider::Turnstile { site_key },
+            _ => return None,
+        })
+    }
+}
+
+/// What the widget is given when the step is due (`POST /login/captcha/challenge?portal=…`):
+/// a proof-of-work challenge to solve, or the hosted provider to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum CaptchaStart {
+    /// The portal's own proof of work.
+    ProofOfWork(CaptchaChallenge),
+    /// reCAPTCHA, hCaptcha or Turnstile: render it, send its token as the login's `captcha`.
+    Hosted(HostedCaptcha),
+}
+
+/// A hosted provider, as the widget loads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HostedCaptcha {
+    /// `recaptcha`, `hcaptcha` or `turnstile`, with the public site key.
+    #[serde(flatten)]
+    pub provider: CaptchaProvider,
+    /// The script to load: the provider's own ([`CaptchaProvider::script_url`]) unless the
+    /// portal serves it from elsewhere (reCAPTCHA's `www.recaptcha.net`, a proxy).
+    pub script: String,
+}
+
 /// When the captcha step is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -90,6 +90,10 @@ pub enum ErrorCode {
     /// The "not a robot" provider could not be reached or did not answer in time: try again in
     /// a moment. The password was not checked.
     CaptchaUnavailable,
+    /// Said by the widget, never by a server: the hosted provider's script (reCAPTCHA, hCaptcha,
+    /// Turnstile) did not load on this page — no network, or a content blocker or the page's
+    /// Content-Security-Policy stopped it. Allow it, then check again.
+    CaptchaBlocked,
     /// QR login: no such code for this browser — never asked for here, already forgotten, or
     /// another browser's (which is not told apart). Ask for a new code.
     QrUnknown,
@@ -134,7 +138,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 42] = [
+    pub const ALL: [ErrorCode; 43] = [
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -161,6 +165,7 @@ impl ErrorCode {
         ErrorCode::CaptchaInvalid,
         ErrorCode::CaptchaExpired,
         ErrorCode::CaptchaUnavailable,
+        ErrorCode::CaptchaBlocked,
         ErrorCode::QrUnknown,
         ErrorCode::QrExpired,
         ErrorCode::QrDeclined,
@@ -209,6 +214,7 @@ impl ErrorCode {
             ErrorCode::CaptchaInvalid => "captcha_invalid",
             ErrorCode::CaptchaExpired => "captcha_expired",
             ErrorCode::CaptchaUnavailable => "captcha_unavailable",
+            ErrorCode::CaptchaBlocked => "captcha_blocked",
             ErrorCode::QrUnknown => "qr_unknown",
             ErrorCode::QrExpired => "qr_expired",
             ErrorCode::QrDeclined => "qr_declined",
@@ -268,7 +274,7 @@ impl ErrorCode {
             ErrorCode::CaptchaRequired => 428,
             // "Failed Dependency": the provider failed us. Not a 5xx: the portal is fine, and
             // the person can try again at once.
-            ErrorCode::CaptchaUnavailable => 424,
+            ErrorCode::CaptchaUnavailable | ErrorCode::CaptchaBlocked => 424,
             ErrorCode::RateLimited | ErrorCode::ResendTooSoon | ErrorCode::TooManySends => 429,
             ErrorCode::ServerBusy | ErrorCode::SendFailed => 503,
             ErrorCode::NetworkError | ErrorCode::InternalError | ErrorCode::UnknownError => 500,
@@ -455,6 +461,16 @@ impl ErrorCode {
                  l'assistance.",
                 "The \"I am not a robot\" check service does not answer. Try again in a \
                  moment; if it goes on, contact support.",
+            ),
+            ErrorCode::CaptchaBlocked => pick(
+                lang,
+                "La vérification «\u{a0}Je ne suis pas un robot\u{a0}» n'a pas pu s'afficher\u{a0}: \
+                 le réseau ou un bloqueur de contenus l'en empêche. Vérifiez votre connexion, \
+                 autorisez ce service pour ce portail, puis appuyez sur «\u{a0}Refaire la \
+                 vérification\u{a0}». Si cela continue, contactez l'assistance.",
+                "The \"I am not a robot\" check could not be shown: the network or a content \
+                 blocker stops it. Check your connection, allow this service for this portal, \
+                 then press \"Check again\". If it goes on, contact support.",
             ),
             ErrorCode::QrUnknown => pick(
                 lang,

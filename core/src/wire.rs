@@ -16,7 +16,7 @@ use crate::api::{
     ChangePasswordRequest, CodeStep, CpsLoginRequest, Enrolment, LoginPasswordBody,
     LoginPasswordRequest, SendCodeRequest, SessionInfo, VerifyCodeRequest,
 };
-use crate::captcha::CaptchaChallenge;
+use crate::captcha::{CaptchaChallenge, CaptchaProvider, CaptchaStart, HostedCaptcha};
 use crate::error::{ApiError, ErrorCode};
 use crate::method::{AssuranceLevel, Method, Step};
 use crate::otp::OtpChannel;
@@ -194,6 +194,20 @@ impl CaptchaChallenge {
             salt: string(v, "salt")?,
             signature: string(v, "signature")?,
         })
+    }
+}
+
+impl CaptchaStart {
+    /// Reads what the step starts with: a hosted provider when the answer names its `kind`,
+    /// else a proof-of-work challenge.
+    pub fn read<J: JsonValue>(v: &J) -> Option<CaptchaStart> {
+        match string(v, "kind") {
+            Some(kind) => Some(CaptchaStart::Hosted(HostedCaptcha {
+                provider: CaptchaProvider::hosted(&kind, string(v, "site_key")?)?,
+                script: string(v, "script")?,
+            })),
+            None => CaptchaChallenge::read(v).map(CaptchaStart::ProofOfWork),
+        }
     }
 }
 
@@ -546,6 +560,47 @@ mod tests {
             w[key] = bad;
             assert_eq!(CaptchaChallenge::read(&w), None, "{key}: {w}");
         }
+    }
+
+    #[test]
+    fn the_captcha_step_starts_as_serde_writes_it() {
+        let c = CaptchaChallenge {
+            algorithm: crate::captcha::ALGORITHM.into(),
+            challenge: "aa".repeat(32),
+            maxnumber: 1000,
+            salt: "3065d108b2314f5ecc7e1207?expires=1767225900&".into(),
+            signature: "bb".repeat(32),
+        };
+        let pow = CaptchaStart::ProofOfWork(c);
+        assert_eq!(
+            CaptchaStart::read(&serde_json::to_value(&pow).unwrap()),
+            Some(pow)
+        );
+        for provider in [
+            CaptchaProvider::Recaptcha {
+                site_key: "6LeIxAcT".into(),
+            },
+            CaptchaProvider::Hcaptcha {
+                site_key: "10000000-ffff".into(),
+            },
+            CaptchaProvider::Turnstile {
+                site_key: "1x00000000000000000000AA".into(),
+            },
+        ] {
+            let script = provider.script_url().unwrap().to_owned();
+            let hosted = CaptchaStart::Hosted(HostedCaptcha { provider, script });
+            let v = serde_json::to_value(&hosted).unwrap();
+            assert!(v["kind"].is_string() && v["site_key"].is_string(), "{v}");
+            assert_eq!(CaptchaStart::read(&v), Some(hosted));
+        }
+        // An unknown provider, a hosted one without its key: nothing to show.
+        let v = serde_json::json!({"kind": "captchaland", "site_key": "k", "script": "https://x"});
+        assert_eq!(CaptchaStart::read(&v), None);
+        let v = serde_json::json!({"kind": "recaptcha", "script": "https://x"});
+        assert_eq!(CaptchaStart::read(&v), None);
+        let v =
+            serde_json::json!({"kind": "proof_of_work", "site_key": "k", "script": "https://x"});
+        assert_eq!(CaptchaStart::read(&v), None);
     }
 
     #[test]

@@ -27,7 +27,7 @@ use base64::Engine;
 use ring::hmac;
 use sesame_core::captcha::{
     hash_of, salt_expiry, CaptchaChallenge, CaptchaProvider, CaptchaRequired, CaptchaSolution,
-    ALGORITHM, CHALLENGE_LIFE_SECS, DEFAULT_MAX_NUMBER, MAX_SOLUTION_LEN,
+    HostedCaptcha, ALGORITHM, CHALLENGE_LIFE_SECS, DEFAULT_MAX_NUMBER, MAX_SOLUTION_LEN,
 };
 use sesame_core::{ErrorCode, PortalConfig};
 use std::net::IpAddr;
@@ -53,6 +53,11 @@ pub struct Hosted {
     pub secret: Option<String>,
     /// The siteverify URL (`SESAME_<PROVIDER>_VERIFY_URL`, default the provider's).
     pub verify_url: String,
+    /// The public site key (`SESAME_<PROVIDER>_SITE_KEY`), needed to choose the provider.
+    pub site_key: Option<String>,
+    /// Where browsers load its script (`SESAME_<PROVIDER>_SCRIPT_URL`, default the
+    /// provider's, [`CaptchaProvider::script_url`]).
+    pub script_url: Option<String>,
 }
 
 impl std::fmt::Debug for Hosted {
@@ -60,6 +65,8 @@ impl std::fmt::Debug for Hosted {
         f.debug_struct("Hosted")
             .field("secret", &self.secret.as_ref().map(|_| "***"))
             .field("verify_url", &self.verify_url)
+            .field("site_key", &self.site_key)
+            .field("script_url", &self.script_url)
             .finish()
     }
 }
@@ -84,6 +91,10 @@ pub struct CaptchaConfig {
     pub turnstile: Hosted,
     /// How long a siteverify call may take (`SESAME_CAPTCHA_TIMEOUT_MS`, default 5000).
     pub timeout: Duration,
+    /// The hosted provider every portal's captcha step uses instead of the proof of work
+    /// (`SESAME_CAPTCHA_PROVIDER=recaptcha|hcaptcha|turnstile`, with that provider's
+    /// `…_SITE_KEY` and `…_SECRET`); `None`: the presets' own (the proof of work).
+    pub provider: Option<CaptchaProvider>,
 }
 
 /// A string whose `Debug` is `***`.
@@ -101,6 +112,8 @@ impl Default for CaptchaConfig {
         let hosted = |url: &str| Hosted {
             secret: None,
             verify_url: url.to_owned(),
+            site_key: None,
+            script_url: None,
         };
         CaptchaConfig {
             key: None,
@@ -109,6 +122,7 @@ impl Default for CaptchaConfig {
             hcaptcha: hosted(HCAPTCHA_VERIFY_URL),
             turnstile: hosted(TURNSTILE_VERIFY_URL),
             timeout: DEFAULT_VERIFY_TIMEOUT,
+            provider: None,
         }
     }
 }
@@ -159,8 +173,92 @@ impl CaptchaConfig {
                 );
                 hosted.verify_url = url;
             }
+            if let Some(key) = lookup(&format!("SESAME_{name}_SITE_KEY")) {
+                hosted.site_key = Some(key.trim().to_owned()).filter(|k| !k.is_empty());
+            }
+            if let Some(url) = lookup(&format!("SESAME_{name}_SCRIPT_URL")) {
+                anyhow::ensure!(
+                    origin_of(&url).is_some(),
+                    "SESAME_{name}_SCRIPT_URL={url:?} is not an http(s) URL"
+                );
+                hosted.script_url = Some(url);
+            }
+        }
+        if let Some(kind) = lookup("SESAME_CAPTCHA_PROVIDER") {
+            let kind = kind.trim();
+            if kind != "proof_of_work" {
+                let unknown = || {
+                    anyhow!(
+                        "SESAME_CAPTCHA_PROVIDER={kind:?}: proof_of_work, recaptcha, hcaptcha \
+                         or turnstile"
+                    )
+                };
+                let probe = CaptchaProvider::hosted(kind, String::new()).ok_or_else(unknown)?;
+                let hosted = c.hosted(&probe).ok_or_else(unknown)?;
+                let name = kind.to_ascii_uppercase();
+                let site_key = hosted.site_key.clone().with_context(|| {
+                    format!("SESAME_CAPTCHA_PROVIDER={kind} needs SESAME_{name}_SITE_KEY")
+                })?;
+                anyhow::ensure!(
+                    hosted.secret.is_some(),
+                    "SESAME_CAPTCHA_PROVIDER={kind} needs SESAME_{name}_SECRET"
+                );
+                c.provider = CaptchaProvider::hosted(kind, site_key);
+            }
         }
         Ok(c)
+    }
+
+    /// `portal` as this server runs it: its captcha step with [`CaptchaConfig::provider`]
+    /// when one is configured.
+    pub fn apply(&self, mut portal: PortalConfig) -> PortalConfig {
+        if let (Some(settings), Some(provider)) = (portal.captcha.as_mut(), &self.provider) {
+            settings.provider = provider.clone();
+        }
+        portal
+    }
+
+    /// What a browser needs to start `provider`'s step: the hosted provider and its script;
+    /// `None` for the proof of work.
+    pub fn hosted_start(&self, provider: &CaptchaProvider) -> Option<HostedCaptcha> {
+        let script = self
+            .hosted(provider)?
+            .script_url
+            .clone()
+            .or_else(|| provider.script_url().map(str::to_owned))?;
+        Some(HostedCaptcha {
+            provider: provider.clone(),
+            script,
+        })
+    }
+
+    /// The Content-Security-Policy sources pages need for the configured provider: its
+    /// documented ones, and the origin of a script served from elsewhere.
+    pub fn csp_sources(&self) -> Vec<(&'static str, String)> {
+        let Some(provider) = &self.provider else {
+            return Vec::new();
+        };
+        let mut sources: Vec<(&'static str, String)> = provider
+            .csp_sources()
+            .iter()
+            .map(|(d, s)| (*d, (*s).to_owned()))
+            .collect();
+        if let Some(origin) = self
+            .hosted(provider)
+            .and_then(|h| h.script_url.as_deref())
+            .and_then(origin_of)
+        {
+            for directive in ["script-src", "frame-src"] {
+                match sources.iter_mut().find(|(d, _)| *d == directive) {
+                    Some((_, s)) => {
+                        s.push(' ');
+                        s.push_str(&origin);
+                    }
+                    None => sources.push((directive, origin.clone())),
+                }
+            }
+        }
+        sources
     }
 
     fn hosted(&self, provider: &CaptchaProvider) -> Option<&Hosted> {
@@ -490,6 +588,12 @@ async fn failures_of(
     Ok(u32::try_from(account.failures).unwrap_or(u32::MAX))
 }
 
+/// `scheme://host[:port]` of an http(s) URL.
+fn origin_of(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    matches!(url.scheme(), "http" | "https").then(|| url.origin().ascii_serialization())
+}
+
 fn from_hex(text: &str) -> anyhow::Result<Zeroizing<[u8; KEY_BYTES]>> {
     let bytes = Zeroizing::new(hex::decode(text.trim()).map_err(|_| anyhow!("not hexadecimal"))?);
     let mut key = Zeroizing::new([0u8; KEY_BYTES]);
@@ -577,6 +681,70 @@ mod tests {
     }
 
     #[test]
+    fn a_configured_hosted_provider_replaces_the_proof_of_work_and_widens_the_csp() {
+        let env = |k: &str| match k {
+            "SESAME_CAPTCHA_PROVIDER" => Some("recaptcha".to_owned()),
+            "SESAME_RECAPTCHA_SITE_KEY" => Some("6LcSite".to_owned()),
+            "SESAME_RECAPTCHA_SECRET" => Some("6LcSecret".to_owned()),
+            _ => None,
+        };
+        let c = CaptchaConfig::from_lookup(&env).unwrap();
+        let recaptcha = CaptchaProvider::Recaptcha {
+            site_key: "6LcSite".into(),
+        };
+        assert_eq!(c.provider, Some(recaptcha.clone()));
+        let entractes = PortalConfig::preset("entractes").unwrap();
+        let run = c.apply(entractes.clone());
+        assert_eq!(run.captcha.as_ref().map(|s| &s.provider), Some(&recaptcha));
+        assert_eq!(
+            run.captcha.as_ref().map(|s| s.required),
+            entractes.captcha.as_ref().map(|s| s.required),
+            "when it is due stays the preset's"
+        );
+        let spico = PortalConfig::preset("spico").unwrap();
+        assert_eq!(
+            c.apply(spico.clone()),
+            spico,
+            "a portal without the step is left alone"
+        );
+        let start = c.hosted_start(&recaptcha).unwrap();
+        assert_eq!(start.script, "https://www.google.com/recaptcha/api.js");
+        assert_eq!(c.hosted_start(&CaptchaProvider::ProofOfWork), None);
+        assert_eq!(
+            c.csp_sources(),
+            recaptcha
+                .csp_sources()
+                .iter()
+                .map(|(d, s)| (*d, (*s).to_owned()))
+                .collect::<Vec<_>>()
+        );
+        // Served from elsewhere (a proxy, www.recaptcha.net): that origin is allowed too.
+        let c = CaptchaConfig::from_lookup(&|k| match k {
+            "SESAME_RECAPTCHA_SCRIPT_URL" => {
+                Some("https://www.recaptcha.net/recaptcha/api.js".into())
+            }
+            k => env(k),
+        })
+        .unwrap();
+        assert_eq!(
+            c.hosted_start(&recaptcha).unwrap().script,
+            "https://www.recaptcha.net/recaptcha/api.js"
+        );
+        let sources = c.csp_sources();
+        for directive in ["script-src", "frame-src"] {
+            let (_, s) = sources.iter().find(|(d, _)| *d == directive).unwrap();
+            assert!(s.ends_with(" https://www.recaptcha.net"), "{directive} {s}");
+        }
+        // The proof of work by name, or nothing: the presets' own.
+        let pow = CaptchaConfig::from_lookup(&|k| {
+            (k == "SESAME_CAPTCHA_PROVIDER").then(|| "proof_of_work".to_owned())
+        })
+        .unwrap();
+        assert_eq!(pow.provider, None);
+        assert!(pow.csp_sources().is_empty());
+    }
+
+    #[test]
     fn config_from_the_environment() {
         let c = CaptchaConfig::from_lookup(&|_| None).unwrap();
         assert_eq!(c, CaptchaConfig::default());
@@ -604,6 +772,10 @@ mod tests {
             ("SESAME_CAPTCHA_MAXNUMBER", "100000000"),
             ("SESAME_CAPTCHA_TIMEOUT_MS", "soon"),
             ("SESAME_TURNSTILE_VERIFY_URL", "file:///etc/passwd"),
+            ("SESAME_TURNSTILE_SCRIPT_URL", "javascript:alert(1)"),
+            ("SESAME_CAPTCHA_PROVIDER", "captchaland"),
+            // A hosted provider needs its site key and secret.
+            ("SESAME_CAPTCHA_PROVIDER", "recaptcha"),
         ] {
             assert!(
                 CaptchaConfig::from_lookup(&|key| (key == k).then(|| v.to_owned())).is_err(),

@@ -136,7 +136,14 @@ pub fn app(state: AppState) -> Router {
                 ))
                 .timeout(REQUEST_TIMEOUT),
         );
-    security_headers::add(router, state.config.dev_mode).with_state(state)
+    // The CSP, widened for a hosted captcha's script and frames when one is configured (its
+    // sources are the provider's documented ones and a URL's parsed origin: valid header text).
+    let csp = security_headers::content_security_policy(&state.config.captcha.csp_sources());
+    let csp = axum::http::HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+        tracing::error!("the captcha's CSP sources are not header text; left out");
+        axum::http::HeaderValue::from_static(security_headers::CONTENT_SECURITY_POLICY)
+    });
+    security_headers::add(router, state.config.dev_mode, csp).with_state(state)
 }
 
 /// Sets up logging to stderr (`RUST_LOG`, default `sesame_demo=info,tower_http=info`). Calling

@@ -6,7 +6,7 @@ use sesame_core::api::{
     ChangePasswordRequest, CodeStep, CpsLoginRequest, CpsNonce, Enrolment, LoginPasswordBody,
     LoginPasswordRequest, SendCodeRequest, SessionInfo, VerifyCodeRequest,
 };
-use sesame_core::captcha::CaptchaChallenge;
+use sesame_core::captcha::{CaptchaChallenge, CaptchaStart, HostedCaptcha};
 use sesame_core::otp::OtpChannel;
 use sesame_core::password::RuleOutcome;
 use sesame_core::{ApiError, AssuranceLevel, ErrorCode, Method, Step};
@@ -43,6 +43,8 @@ use utoipa::OpenApi;
         LoginPasswordRequest,
         LoginPasswordBody,
         CaptchaChallenge,
+        CaptchaStart,
+        HostedCaptcha,
         CodeStep,
         Enrolment,
         SendCodeRequest,

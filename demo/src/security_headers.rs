@@ -12,11 +12,36 @@ pub const CONTENT_SECURITY_POLICY: &str =
 style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
 base-uri 'none'; form-action 'self'";
 
+/// [`CONTENT_SECURITY_POLICY`] with `extra` sources added to their directives (a directive it
+/// lacks starts from `'self'`): a hosted captcha's script and frames
+/// ([`CaptchaConfig::csp_sources`](crate::captcha::CaptchaConfig::csp_sources)).
+pub fn content_security_policy(extra: &[(&str, String)]) -> String {
+    let mut directives: Vec<String> = CONTENT_SECURITY_POLICY
+        .split("; ")
+        .map(str::to_owned)
+        .collect();
+    for (directive, sources) in extra {
+        let prefix = [directive, " "].concat();
+        match directives.iter_mut().find(|d| d.starts_with(&prefix)) {
+            Some(d) => {
+                d.push(' ');
+                d.push_str(sources);
+            }
+            None => directives.push([&prefix, "'self' ", sources].concat()),
+        }
+    }
+    directives.join("; ")
+}
+
 /// The `Strict-Transport-Security` sent outside dev mode.
 pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
 
-/// Adds the security headers to every response of `router`.
-pub fn add<S: Clone + Send + Sync + 'static>(router: Router<S>, dev_mode: bool) -> Router<S> {
+/// Adds the security headers to every response of `router`, the CSP being `csp`.
+pub fn add<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    dev_mode: bool,
+    csp: HeaderValue,
+) -> Router<S> {
     let router = if dev_mode {
         router
     } else {
@@ -28,7 +53,7 @@ pub fn add<S: Clone + Send + Sync + 'static>(router: Router<S>, dev_mode: bool) 
     router
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            csp,
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -38,4 +63,24 @@ pub fn add<S: Clone + Send + Sync + 'static>(router: Router<S>, dev_mode: bool) 
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hosted_captcha_widens_only_its_directives() {
+        assert_eq!(content_security_policy(&[]), CONTENT_SECURITY_POLICY);
+        let csp = content_security_policy(&[
+            ("script-src", "https://www.google.com/recaptcha/".into()),
+            ("frame-src", "https://www.google.com/recaptcha/".into()),
+        ]);
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' https://www.google.com/recaptcha/;")
+        );
+        assert!(csp.ends_with("; frame-src 'self' https://www.google.com/recaptcha/"));
+        assert!(csp.contains("connect-src 'self';"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    }
 }

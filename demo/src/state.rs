@@ -55,8 +55,10 @@ impl AppState {
     /// Builds the state. The database must already be migrated (see [`crate::db::connect`]).
     /// The portals are core's five presets.
     pub fn new(config: Config, pool: Db, clock: Clock) -> AppState {
+        // Core's presets, with the configured captcha provider when there is one.
         let portals = PortalConfig::presets()
             .into_iter()
+            .map(|p| config.captcha.apply(p))
             .map(|p| (p.id.clone(), p))
             .collect();
         let allowed_origins = config.effective_origins();

@@ -502,3 +502,62 @@ async fn the_challenge_endpoint_needs_the_csrf_header_and_is_in_the_openapi_docu
         assert!(login[status].is_object(), "{status}");
     }
 }
+
+#[tokio::test]
+async fn a_hosted_portal_starts_its_step_with_the_provider_and_its_script() {
+    let recaptcha = CaptchaProvider::Recaptcha {
+        site_key: "6LcSiteKey".into(),
+    };
+    let mut c = config();
+    c.captcha.recaptcha.secret = Some("6LcSecret".into());
+    c.captcha.recaptcha.site_key = Some("6LcSiteKey".into());
+    c.captcha.provider = Some(recaptcha.clone());
+    let app = app_with(c, vec![entractes_with_captcha(), spico_hosted(recaptcha)]).await;
+    let start = app
+        .post_json("/api/login/captcha/challenge?portal=spico", "", None)
+        .await;
+    assert_eq!(start.status, 200);
+    assert_eq!(
+        start.json(),
+        serde_json::json!({
+            "kind": "recaptcha",
+            "site_key": "6LcSiteKey",
+            "script": "https://www.google.com/recaptcha/api.js",
+        })
+    );
+    // A portal of the proof of work, or none named: a challenge.
+    for path in [
+        "/api/login/captcha/challenge?portal=entractes",
+        "/api/login/captcha/challenge",
+        "/api/login/captcha/challenge?portal=nowhere",
+    ] {
+        let answer = app.post_json(path, "", None).await;
+        assert_eq!(answer.status, 200, "{path}");
+        let challenge: CaptchaChallenge = serde_json::from_value(answer.json()).unwrap();
+        assert_eq!(challenge.maxnumber, TEST_MAX_NUMBER, "{path}");
+    }
+    for bad in [
+        "?portal=Not%20a%20portal",
+        "?portal=%ZZ",
+        "?portal=a&portal=b",
+    ] {
+        let path = ["/api/login/captcha/challenge", bad].concat();
+        app.post_json(&path, "", None)
+            .await
+            .assert_error(ErrorCode::InvalidRequest);
+    }
+    // Pages may load Google's script and frames, and nothing else more.
+    let csp = start.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval' https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/;"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("frame-src 'self' https://www.google.com/recaptcha/"),
+        "{csp}"
+    );
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+}
