@@ -10,9 +10,9 @@ use sesame_core::api::{
     paths, ChangePasswordRequest, CodeStep, CpsLoginRequest, LoginPasswordBody, SendCodeRequest,
     SessionInfo, VerifyCodeRequest, CSRF_HEADER,
 };
-use sesame_core::captcha::CaptchaChallenge;
+use sesame_core::captcha::CaptchaStart;
 use sesame_core::wire::{Fields, JsonValue};
-use sesame_core::{ApiError, ErrorCode};
+use sesame_core::{ApiError, ErrorCode, PortalId};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -67,10 +67,12 @@ impl Api {
         read_ok(parse(&body), SessionInfo::read)
     }
 
-    /// A new proof-of-work challenge for the "not a robot" step.
-    pub async fn captcha_challenge(&self) -> Result<CaptchaChallenge, ApiError> {
-        let body = post(self, paths::LOGIN_CAPTCHA_CHALLENGE, None).await?;
-        read_ok(parse(&body), CaptchaChallenge::read)
+    /// What `portal`'s "not a robot" step starts with: a new proof-of-work challenge, or the
+    /// hosted provider to show.
+    pub async fn captcha_start(&self, portal: &PortalId) -> Result<CaptchaStart, ApiError> {
+        let path = [paths::LOGIN_CAPTCHA_CHALLENGE, "?portal=", portal.as_str()].concat();
+        let body = post(self, &path, None).await?;
+        read_ok(parse(&body), CaptchaStart::read)
     }
 
     /// A one-time nonce for a CPS card login, bound to this browser.

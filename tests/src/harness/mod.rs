@@ -12,7 +12,8 @@
 //!   the session's browser;
 //! - [`axe`] — the accessibility check run after each step of each journey;
 //! - [`runner`] — [`in_each_browser`]: one journey in Chromium, then in Firefox
-//!   ([`in_each_browser_with_extension`]: with the extension installed).
+//!   ([`in_each_browser_with_extension`]: with the extension installed; [`in_each_browser_on`]:
+//!   on a portal configured otherwise).
 
 pub mod axe;
 pub mod card;
@@ -25,7 +26,7 @@ pub mod session;
 
 pub use page::{visible, WAIT};
 pub use portal::Portal;
-pub use runner::{in_each_browser, in_each_browser_with_extension};
+pub use runner::{in_each_browser, in_each_browser_on, in_each_browser_with_extension};
 pub use session::{Browser, Session};
 
 use std::path::{Path, PathBuf};

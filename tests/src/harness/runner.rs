@@ -16,7 +16,17 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 /// fails, and panics with every failure. A journey that ran no accessibility check
 /// ([`Session::check_accessibility`]) fails.
 pub async fn in_each_browser(test: &str, journey: impl AsyncFn(&Session, &Portal) -> Result<()>) {
-    in_each(test, false, journey).await
+    in_each(test, false, &|_| {}, journey).await
+}
+
+/// [`in_each_browser`] on a portal whose configuration `adjust` changed first (a hosted
+/// captcha provider, say).
+pub async fn in_each_browser_on(
+    test: &str,
+    adjust: &dyn Fn(&mut sesame_demo::Config),
+    journey: impl AsyncFn(&Session, &Portal) -> Result<()>,
+) {
+    in_each(test, false, adjust, journey).await
 }
 
 /// [`in_each_browser`], each browser with the extension installed from
@@ -26,19 +36,20 @@ pub async fn in_each_browser_with_extension(
     test: &str,
     journey: impl AsyncFn(&Session, &Portal) -> Result<()>,
 ) {
-    in_each(test, true, journey).await
+    in_each(test, true, &|_| {}, journey).await
 }
 
 async fn in_each(
     test: &str,
     with_extension: bool,
+    adjust: &dyn Fn(&mut sesame_demo::Config),
     journey: impl AsyncFn(&Session, &Portal) -> Result<()>,
 ) {
     let _one = ONE_AT_A_TIME.lock().await;
     let mut failures = Vec::new();
     for browser in Browser::ALL {
         let started = Instant::now();
-        let result = run_one(test, browser, with_extension, &journey).await;
+        let result = run_one(test, browser, with_extension, adjust, &journey).await;
         let secs = started.elapsed().as_secs_f64();
         match result {
             Ok(checks) => eprintln!(
@@ -63,9 +74,10 @@ async fn run_one(
     test: &str,
     browser: Browser,
     with_extension: bool,
+    adjust: &dyn Fn(&mut sesame_demo::Config),
     journey: &impl AsyncFn(&Session, &Portal) -> Result<()>,
 ) -> Result<usize> {
-    let portal = Portal::start().await?;
+    let portal = Portal::start_with(adjust).await?;
     let session = if with_extension {
         Session::start_with_extension(browser, test, &extension::unpacked_dir(browser)?).await?
     } else {

@@ -14,7 +14,7 @@ use crate::state::password_login::{Action, PasswordLogin, Prefill, PrefillSlot};
 use crate::state::problem::Problem;
 use crate::submit_flow::submit_flow;
 use crate::texts::T;
-use sesame_core::captcha::{CaptchaProvider, CaptchaRequired};
+use sesame_core::captcha::{CaptchaRequired, CaptchaStart};
 use sesame_core::{ApiError, ErrorCode, Lang, Method, PortalConfig, Secret, Step};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -74,21 +74,30 @@ fn dispatch_retry(state: &UseReducerHandle<PasswordLogin>) -> Callback<MouseEven
     Callback::from(move |_: MouseEvent| state.dispatch(Action::CaptchaRetry))
 }
 
-/// The "not a robot" step: what it is, its progress, and its outcome in a polite region; after
-/// a failure, why and a button to do it again.
+/// The "not a robot" step: what it is, the hosted provider's box (`into`, filled by its
+/// script), the progress of a proof of work, and the outcome in a polite region; after a
+/// failure, why and a button to do it again.
 #[inline(never)]
-fn captcha_status(state: &PasswordLogin, lang: Lang, onretry: Callback<MouseEvent>) -> Html {
+fn captcha_status(
+    state: &PasswordLogin,
+    lang: Lang,
+    into: NodeRef,
+    onretry: Callback<MouseEvent>,
+) -> Html {
     let c = &state.captcha;
-    let said = match (c.failed, c.solving, c.solution.is_some()) {
-        (Some(code), _, _) => code.text(lang),
-        (None, true, _) => T::CaptchaChecking.get(lang),
-        (None, false, true) => T::CaptchaDone.get(lang),
-        (None, false, false) => "",
+    let said = match (c.failed, c.solving, c.expired, c.solution.is_some()) {
+        (Some(code), ..) => code.text(lang),
+        (None, true, ..) => T::CaptchaChecking.get(lang),
+        (None, false, true, _) => ErrorCode::CaptchaExpired.text(lang),
+        (None, false, false, true) => T::CaptchaDone.get(lang),
+        (None, false, false, false) => "",
     };
     html! {
         <div class={dom::class::CAPTCHA}>
             <p class="sesame-captcha-title">{T::NotARobot.get(lang)}</p>
-            if c.solving {
+            // Left to the provider's script: Yew renders no children here.
+            <div class="sesame-captcha-box" ref={into}></div>
+            if c.solving && c.progress > 0 {
                 <progress max="100" value={c.progress.to_string()}
                     aria-label={T::CaptchaChecking.get(lang)}></progress>
             }
@@ -115,15 +124,17 @@ pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
 pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
     // Held until the first effect, which drops it: the typed password does not outlive its use.
     let prefill = use_mut_ref(|| props.prefill.take());
-    // The portal's own proof of work, asked at every login: due from the start, solved while
-    // the person types. (reCAPTCHA, hCaptcha and Turnstile are not in the widget yet.)
+    // A captcha asked at every login is due from the start: a proof of work is solved while
+    // the person types, a hosted box shown at once. (Which of the two, the portal says.)
     let captcha_always = props
         .config
         .offer(props.method)
         .is_some_and(|o| o.steps().contains(&Step::Captcha))
-        && props.config.captcha.as_ref().is_some_and(|c| {
-            c.required == CaptchaRequired::Always && c.provider == CaptchaProvider::ProofOfWork
-        });
+        && props
+            .config
+            .captcha
+            .as_ref()
+            .is_some_and(|c| c.required == CaptchaRequired::Always);
     let state =
         use_reducer(|| PasswordLogin::from_prefill(prefill.borrow().as_ref(), captcha_always));
     let uid = use_uid();
@@ -148,28 +159,72 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
     let rule = &config.identifier.rule;
     let method = props.method;
     let offer = config.offer(method);
+    let captcha_box = use_node_ref();
+    // The hosted provider's box once rendered: reset for each new login, not rendered again.
+    let hosted = use_mut_ref(|| None::<captcha::Hosted>);
     {
         // A challenge whenever one is wanted: at first, after each login sent, after a retry.
         let (state_, api, onerror) = (state.clone(), props.api.clone(), props.onerror.clone());
+        let (portal, lang, into, hosted) = (
+            props.config.id.clone(),
+            props.lang,
+            captcha_box.clone(),
+            hosted.clone(),
+        );
         use_effect_on(
             state.captcha.wants_solving(),
             Box::new(move |wanted: &bool| {
                 if *wanted {
+                    if let Some(shown) = hosted.borrow().as_ref() {
+                        shown.reset();
+                        state_.dispatch(Action::CaptchaShown);
+                        return Box::new(());
+                    }
                     state_.dispatch(Action::CaptchaSolving);
                     let (state, onerror) = (state_.clone(), onerror.clone());
                     spawn_local(async move {
-                        let tell = state.clone();
-                        // Each dispatch re-renders the form: every 5 points, not every batch.
-                        let shown = std::cell::Cell::new(0u8);
-                        let progress = move |p: f64| {
-                            let percent = (p * 100.0) as u8;
-                            if percent >= shown.get().saturating_add(5) {
-                                shown.set(percent);
-                                tell.dispatch(Action::CaptchaProgress(percent));
+                        let solved = match api.captcha_start(&portal).await {
+                            Err(e) => Err(e.code),
+                            Ok(CaptchaStart::ProofOfWork(challenge)) => {
+                                let tell = state.clone();
+                                // Each dispatch re-renders the form: every 5 points, not
+                                // every batch.
+                                let shown = std::cell::Cell::new(0u8);
+                                let progress = move |p: f64| {
+                                    let percent = (p * 100.0) as u8;
+                                    if percent >= shown.get().saturating_add(5) {
+                                        shown.set(percent);
+                                        tell.dispatch(Action::CaptchaProgress(percent));
+                                    }
+                                };
+                                captcha::proof_of_work(challenge, progress)
+                                    .await
+                                    .map(Action::CaptchaSolved)
+                            }
+                            Ok(CaptchaStart::Hosted(provider)) => {
+                                let (tell, box_) = (state.clone(), into.cast::<Element>());
+                                let on = move |said| {
+                                    tell.dispatch(match said {
+                                        captcha::Said::Token(t) => Action::CaptchaSolved(t),
+                                        captcha::Said::Expired => Action::CaptchaExpired,
+                                        captcha::Said::Failed => {
+                                            Action::CaptchaFailed(ErrorCode::CaptchaUnavailable)
+                                        }
+                                    })
+                                };
+                                match box_ {
+                                    Some(box_) => captcha::hosted(&provider, &box_, lang, on)
+                                        .await
+                                        .map(|shown| {
+                                            *hosted.borrow_mut() = Some(shown);
+                                            Action::CaptchaShown
+                                        }),
+                                    None => Err(ErrorCode::CaptchaUnavailable),
+                                }
                             }
                         };
-                        match captcha::proof_of_work(&api, progress).await {
-                            Ok(solution) => state.dispatch(Action::CaptchaSolved(solution)),
+                        match solved {
+                            Ok(action) => state.dispatch(action),
                             Err(code) => {
                                 state.dispatch(Action::CaptchaFailed(code));
                                 // The page hears it as it hears a refused login.
@@ -177,6 +232,19 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
                             }
                         }
                     });
+                }
+                Box::new(())
+            }),
+        );
+    }
+    {
+        // An expired token: the box is cleared and asks again.
+        let hosted = hosted.clone();
+        use_effect_on(
+            state.captcha.expired,
+            Box::new(move |expired: &bool| {
+                if let (true, Some(shown)) = (*expired, hosted.borrow().as_ref()) {
+                    shown.reset();
                 }
                 Box::new(())
             }),
@@ -208,7 +276,7 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             // The fields are checked first: a mistake is said at once, not after the check.
             let unsolved = Err(Problem::Api(ErrorCode::CaptchaRequired));
-            if state.prepare(&portal, &rule, method) == unsolved {
+            if !state.captcha.hosted && state.prepare(&portal, &rule, method) == unsolved {
                 e.prevent_default();
                 state.dispatch(Action::CaptchaQueue);
             } else {
@@ -294,7 +362,7 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
                 lang,
             })}
             if state.captcha.due {
-                {captcha_status(&state, lang, dispatch_retry(&state))}
+                {captcha_status(&state, lang, captcha_box, dispatch_retry(&state))}
             }
             if let Some(problem) = &state.submission.problem {
                 {error_message(problem, lang, Some(&config.support))}

@@ -26,8 +26,9 @@ pub struct PasswordLogin {
     pub captcha: Captcha,
 }
 
-/// The "not a robot" step of the login form (the portal's proof of work, solved in a worker
-/// while the person types).
+/// The "not a robot" step of the login form: the portal's proof of work, solved in a worker
+/// while the person types, or a hosted provider's box (reCAPTCHA, hCaptcha, Turnstile) that the
+/// person ticks.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Captcha {
     /// The step is asked: always (the preset says so), or since the portal answered
@@ -43,12 +44,22 @@ pub struct Captcha {
     pub failed: Option<ErrorCode>,
     /// "Log in" was pressed while solving: the login goes as soon as it is solved.
     pub queued: bool,
+    /// A hosted provider's box is on the page (the person does the step; nothing to queue).
+    pub hosted: bool,
+    /// The box is shown and waits for the person.
+    pub waiting: bool,
+    /// The box's token expired before the login was sent (said; the box asks again).
+    pub expired: bool,
 }
 
 impl Captcha {
     /// Whether a new challenge should be solved now.
     pub fn wants_solving(&self) -> bool {
-        self.due && !self.solving && self.solution.is_none() && self.failed.is_none()
+        self.due
+            && !self.solving
+            && !self.waiting
+            && self.solution.is_none()
+            && self.failed.is_none()
     }
 }
 
@@ -135,6 +146,10 @@ pub enum Action {
     CaptchaRetry,
     /// "Log in" pressed while the check is being solved: send when it is.
     CaptchaQueue,
+    /// A hosted provider's box is shown (again), waiting for the person.
+    CaptchaShown,
+    /// The hosted provider's token expired unused: the box asks again.
+    CaptchaExpired,
 }
 
 impl From<Step<LoginOutcome>> for Action {
@@ -194,11 +209,14 @@ impl PasswordLogin {
             Action::CaptchaProgress(p) => self.captcha.progress = p.min(100),
             Action::CaptchaSolved(solution) => {
                 self.captcha.solving = false;
+                self.captcha.waiting = false;
+                self.captcha.expired = false;
                 self.captcha.progress = 100;
                 self.captcha.solution = Some(solution);
             }
             Action::CaptchaFailed(code) => {
                 self.captcha.solving = false;
+                self.captcha.waiting = false;
                 if self.captcha.queued {
                     // The login the person asked for cannot go: said where errors are.
                     self.submission.problem = Some(Problem::Api(code));
@@ -207,9 +225,21 @@ impl PasswordLogin {
                 self.captcha.failed = Some(code);
             }
             Action::CaptchaRetry => self.captcha.failed = None,
+            Action::CaptchaShown => {
+                self.captcha.solving = false;
+                self.captcha.hosted = true;
+                self.captcha.waiting = true;
+                self.captcha.expired = false;
+            }
+            Action::CaptchaExpired => {
+                self.captcha.solution = None;
+                self.captcha.waiting = true;
+                self.captcha.expired = true;
+            }
             Action::CaptchaQueue => {
                 // "Log in" before the check is solved: solve (again, after a failure), then send.
-                if self.captcha.due && self.captcha.solution.is_none() {
+                // A hosted box is the person's to tick: the form says so instead.
+                if self.captcha.due && self.captcha.solution.is_none() && !self.captcha.hosted {
                     self.captcha.queued = true;
                     self.captcha.failed = None;
                     self.submission.problem = None;
@@ -371,6 +401,49 @@ mod tests {
         s.apply(Action::CaptchaQueue);
         assert!(s.captcha.queued && s.captcha.wants_solving());
         assert_eq!(s.submission.problem, None);
+    }
+
+    #[test]
+    fn a_hosted_box_waits_for_the_person_and_asks_again_when_its_token_expires() {
+        let digits = IdentifierRule::Digits { len: 5 };
+        let mut s = typed("12345", "482915");
+        s.captcha.due = true;
+        s.apply(Action::CaptchaSolving);
+        s.apply(Action::CaptchaShown);
+        assert!(s.captcha.hosted && s.captcha.waiting);
+        assert!(!s.captcha.wants_solving(), "shown once, not loaded again");
+        s.apply(Action::CaptchaQueue);
+        assert!(
+            !s.captcha.queued,
+            "the box is the person's to tick, not a wait"
+        );
+        assert_eq!(
+            s.prepare(&portal(), &digits, Method::Password),
+            Err(Problem::Api(ErrorCode::CaptchaRequired)),
+            "the form says the check is needed"
+        );
+        s.apply(Action::CaptchaSolved("03AFcWeA".into()));
+        assert!(!s.captcha.waiting);
+        s.apply(Action::CaptchaExpired);
+        assert!(s.captcha.expired && s.captcha.waiting && s.captcha.solution.is_none());
+        assert!(!s.captcha.wants_solving(), "the box asks again by itself");
+        s.apply(Action::CaptchaSolved("03AFcWeB".into()));
+        assert!(!s.captcha.expired);
+        let body = s.prepare(&portal(), &digits, Method::Password).unwrap();
+        assert_eq!(body.captcha.as_deref(), Some("03AFcWeB"));
+        s.apply(Action::Submit(Step::Submitting));
+        s.apply(Action::Submit(Step::Failed(ApiError::new(
+            ErrorCode::InvalidCredentials,
+        ))));
+        assert!(
+            s.captcha.wants_solving(),
+            "a token is good once: the box is reset"
+        );
+        s.apply(Action::CaptchaShown);
+        s.apply(Action::CaptchaFailed(ErrorCode::CaptchaUnavailable));
+        assert!(!s.captcha.waiting && !s.captcha.wants_solving());
+        s.apply(Action::CaptchaRetry);
+        assert!(s.captcha.wants_solving());
     }
 
     #[test]
