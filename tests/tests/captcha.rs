@@ -94,7 +94,8 @@ async fn entractes_with_recaptcha_ticked_expired_ticked_again_then_logged_in() {
             let code =
                 journey::receive_code(s, portal, &entractes, &karim, OtpChannel::Sms).await?;
             journey::enter_code(s, &code).await?;
-            journey::expect_session_by(s, &karim, Method::Password).await?;
+            let steps = journey::steps(&entractes, Method::Password)?;
+            journey::expect_session_after(s, &karim, &steps).await?;
             ensure!(
                 provider.requests("/siteverify")? == verified + 1,
                 "the portal verified the token once"
