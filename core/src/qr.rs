@@ -505,6 +505,9 @@ pub struct QrCode {
     pub id: String,
     /// The QR code of the [login payload](QrPayload), an SVG document rendered by the server.
     pub svg: String,
+    /// The login payload itself (`sesame-qr://…?k=…&c=…`): for a link on a phone, or to paste
+    /// into the phone simulator.
+    pub payload: String,
     /// The two digits to show beside the code; the phone asks the person to pick them.
     #[cfg_attr(feature = "openapi", schema(example = "47"))]
     pub digits: String,

@@ -20,6 +20,14 @@ pub enum AuditEvent {
     LoginCode,
     /// `POST /api/login/cps` (a CPS card).
     LoginCps,
+    /// `POST /api/login/qr/status` claimed an approved QR code: the session started.
+    LoginQr,
+    /// `POST /api/phone/enrol` (a phone enrolled for QR login).
+    QrEnrol,
+    /// `POST /api/phone/approve`.
+    QrApprove,
+    /// `POST /api/phone/decline`.
+    QrDecline,
 }
 
 impl AuditEvent {
@@ -32,6 +40,10 @@ impl AuditEvent {
             AuditEvent::SendCode => "send_code",
             AuditEvent::LoginCode => "login_code",
             AuditEvent::LoginCps => "login_cps",
+            AuditEvent::LoginQr => "login_qr",
+            AuditEvent::QrEnrol => "qr_enrol",
+            AuditEvent::QrApprove => "qr_approve",
+            AuditEvent::QrDecline => "qr_decline",
         }
     }
 }
@@ -75,6 +87,26 @@ pub enum AuditOutcome {
     SignatureInvalid,
     /// CPS: a valid card whose holder has no account on the portal.
     HolderUnknown,
+    /// QR: no such code (or not this challenge).
+    UnknownCode,
+    /// QR: the code's life is over.
+    Expired,
+    /// QR: the code was declined (or is now).
+    Declined,
+    /// QR: the code was used already (a replay).
+    AlreadyUsed,
+    /// QR: the device is not enrolled for the portal.
+    DeviceUnknown,
+    /// QR: the app PIN is wrong.
+    PinWrong,
+    /// QR: the device is locked after too many wrong PINs.
+    PinLocked,
+    /// QR: the digits picked are not the page's (the code is cancelled).
+    DigitsWrong,
+    /// QR enrolment: unknown, used or expired enrolment code.
+    EnrolmentInvalid,
+    /// QR enrolment: a PIN too easy to guess.
+    PinWeak,
 }
 
 impl AuditOutcome {
@@ -99,6 +131,16 @@ impl AuditOutcome {
             AuditOutcome::CertificateRefused => "certificate_refused",
             AuditOutcome::SignatureInvalid => "signature_invalid",
             AuditOutcome::HolderUnknown => "holder_unknown",
+            AuditOutcome::UnknownCode => "unknown_code",
+            AuditOutcome::Expired => "expired",
+            AuditOutcome::Declined => "declined",
+            AuditOutcome::AlreadyUsed => "already_used",
+            AuditOutcome::DeviceUnknown => "device_unknown",
+            AuditOutcome::PinWrong => "pin_wrong",
+            AuditOutcome::PinLocked => "pin_locked",
+            AuditOutcome::DigitsWrong => "digits_wrong",
+            AuditOutcome::EnrolmentInvalid => "enrolment_invalid",
+            AuditOutcome::PinWeak => "pin_weak",
         }
     }
 }

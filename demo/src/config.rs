@@ -54,6 +54,9 @@ pub struct Config {
     /// `SESAME_HCAPTCHA_SECRET`, `SESAME_TURNSTILE_SECRET` and their `…_VERIFY_URL`); see
     /// [`CaptchaConfig`]. Secrets are shown redacted.
     pub captcha: CaptchaConfig,
+    /// How long a QR login code may be approved, in seconds (`SESAME_QR_LIFE_SECS`, 1 to 600;
+    /// default core's `QR_LIFE_SECS`, 30): tests shorten it to see codes expire.
+    pub qr_life_secs: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -71,6 +74,7 @@ impl std::fmt::Debug for Config {
             .field("smtp", &self.smtp)
             .field("mail_from", &self.mail_from)
             .field("captcha", &self.captcha)
+            .field("qr_life_secs", &self.qr_life_secs)
             .finish()
     }
 }
@@ -103,6 +107,7 @@ impl Default for Config {
             smtp: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             captcha: CaptchaConfig::default(),
+            qr_life_secs: sesame_core::qr::QR_LIFE_SECS,
         }
     }
 }
@@ -183,6 +188,16 @@ impl Config {
             config.mail_from = from;
         }
         config.captcha = CaptchaConfig::from_lookup(&lookup)?;
+        if let Some(life) = lookup("SESAME_QR_LIFE_SECS") {
+            config.qr_life_secs = life
+                .trim()
+                .parse()
+                .ok()
+                .filter(|secs| (1..=600).contains(secs))
+                .with_context(|| {
+                    format!("SESAME_QR_LIFE_SECS={life:?}: a number of seconds from 1 to 600")
+                })?;
+        }
         Ok(config)
     }
 
@@ -320,6 +335,14 @@ mod tests {
         assert!(from(&[("SESAME_OTP_KEY", "abc")]).is_err());
         assert!(from(&[("SESAME_SMTP_URL", "mail.local")]).is_err());
         assert!(from(&[("SESAME_MAIL_FROM", "not an address")]).is_err());
+        assert_eq!(from(&[]).unwrap().qr_life_secs, 30);
+        assert_eq!(
+            from(&[("SESAME_QR_LIFE_SECS", "3")]).unwrap().qr_life_secs,
+            3
+        );
+        for bad in ["0", "601", "soon"] {
+            assert!(from(&[("SESAME_QR_LIFE_SECS", bad)]).is_err(), "{bad}");
+        }
         let c = from(&[("DATABASE_URL", "postgres://u:hunter2@db/sesame")]).unwrap();
         assert!(!format!("{c:?}").contains("hunter2"));
         assert!(

@@ -23,6 +23,8 @@ pub mod error;
 pub mod json;
 pub mod openapi;
 pub mod password_hash;
+pub mod phone;
+pub mod qr;
 pub mod rate_limit;
 pub mod reservation;
 pub mod routes;
@@ -76,6 +78,14 @@ pub fn app(state: AppState) -> Router {
         .route(paths::LOGIN_CODE, post(routes::code::verify_code))
         .route(paths::LOGIN_CPS_NONCE, post(routes::cps::nonce))
         .route(paths::LOGIN_CPS, post(routes::cps::login_cps))
+        .route(paths::LOGIN_QR, post(routes::qr::create))
+        .route(paths::LOGIN_QR_STATUS, post(routes::qr::status))
+        .route(paths::LOGIN_QR_EVENTS, get(routes::qr::events))
+        .route(paths::PHONE_REQUEST, post(routes::qr::request_info))
+        .route(paths::PHONE_APPROVE, post(routes::qr::approve))
+        .route(paths::PHONE_DECLINE, post(routes::qr::decline))
+        .route(paths::PHONE_ENROLMENT, post(routes::qr::enrolment))
+        .route(paths::PHONE_ENROL, post(routes::qr::enrol))
         .route(paths::LOGOUT, post(routes::logout::logout))
         .route(paths::SESSION, get(routes::session::current_session))
         .route(
@@ -106,6 +116,18 @@ pub fn app(state: AppState) -> Router {
             get(routes::outbox::outbox_page),
         );
     }
+    // The phone simulator (QR login): what a phone app would show.
+    router = router.route_service(
+        "/phone",
+        tower_http::services::ServeFile::new(
+            state
+                .config
+                .page_dir
+                .join("demo")
+                .join("page")
+                .join("phone.html"),
+        ),
+    );
     let router = router
         .nest("/api", api)
         .merge(static_files::router(&state.config))

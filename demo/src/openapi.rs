@@ -1,6 +1,6 @@
 //! The OpenAPI document of the portal API, generated from core's wire types.
 
-use crate::routes::{captcha, change_password, code, cps, login, logout, session};
+use crate::routes::{captcha, change_password, code, cps, login, logout, qr, session};
 use axum::Json;
 use sesame_core::api::{
     ChangePasswordRequest, CodeStep, CpsLoginRequest, CpsNonce, Enrolment, LoginPasswordBody,
@@ -9,6 +9,10 @@ use sesame_core::api::{
 use sesame_core::captcha::{CaptchaChallenge, CaptchaStart, HostedCaptcha};
 use sesame_core::otp::OtpChannel;
 use sesame_core::password::RuleOutcome;
+use sesame_core::qr::{
+    QrApproveRequest, QrCode, QrCreateRequest, QrDeclineRequest, QrDevice, QrEnrolRequest,
+    QrEnrolment, QrPayloadRequest, QrRequestInfo, QrStatus, QrStatusRequest,
+};
 use sesame_core::{ApiError, AssuranceLevel, ErrorCode, Method, Step};
 use utoipa::OpenApi;
 
@@ -34,6 +38,14 @@ use utoipa::OpenApi;
         code::verify_code,
         cps::nonce,
         cps::login_cps,
+        qr::create,
+        qr::status,
+        qr::events,
+        qr::request_info,
+        qr::approve,
+        qr::decline,
+        qr::enrolment,
+        qr::enrol,
         logout::logout,
         session::current_session,
         change_password::change_password,
@@ -51,6 +63,17 @@ use utoipa::OpenApi;
         VerifyCodeRequest,
         CpsNonce,
         CpsLoginRequest,
+        QrCreateRequest,
+        QrCode,
+        QrStatusRequest,
+        QrStatus,
+        QrPayloadRequest,
+        QrRequestInfo,
+        QrApproveRequest,
+        QrDeclineRequest,
+        QrEnrolment,
+        QrEnrolRequest,
+        QrDevice,
         OtpChannel,
         Step,
         ChangePasswordRequest,
@@ -61,7 +84,10 @@ use utoipa::OpenApi;
         Method,
         AssuranceLevel
     )),
-    tags((name = "session", description = "Log in (password, then a one-time code where the method has one; or a CPS card), log out, session, password change"))
+    tags(
+        (name = "session", description = "Log in (password, then a one-time code where the method has one; or a CPS card), log out, session, password change"),
+        (name = "qr", description = "QR-code login (QR-CONTRACT.md): the browser asks for a code bound to its QR cookie (`__Host-sesame-qr`, `sesame-qr` in dev mode) and polls its status or listens to its events; an enrolled phone reads the request and approves (signature, digits, PIN) or declines; a logged-in session asks for an enrolment code")
+    )
 )]
 pub struct ApiDoc;
 

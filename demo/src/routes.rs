@@ -7,4 +7,5 @@ pub mod cps;
 pub mod login;
 pub mod logout;
 pub mod outbox;
+pub mod qr;
 pub mod session;
