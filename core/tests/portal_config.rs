@@ -211,12 +211,49 @@ fn one_time_codes_follow_the_seeds() {
     );
     for p in [&paaco, &spico, &PortalConfig::nexus()] {
         let offer = p.offer(Method::Otp).expect("an otp offer");
-        assert_eq!(offer.steps(), [Step::Password, Step::Code], "{}", p.id);
+        assert_eq!(
+            offer.steps(),
+            [Step::Password, Step::Captcha, Step::Code],
+            "{}",
+            p.id
+        );
         assert_eq!(Step::assurance(offer.steps()), AssuranceLevel::Strong);
-        // The password offer keeps its one step: a weak session, as before.
+        // The password offer: the password (and the captcha after failures), a weak session.
         let password = p.offer(Method::Password).unwrap();
-        assert_eq!(password.steps(), [Step::Password]);
+        assert_eq!(password.steps(), [Step::Password, Step::Captcha]);
         assert_eq!(Step::assurance(password.steps()), AssuranceLevel::Weak);
+    }
+    // Every portal but Entr'Actes asks the captcha only after failures (the ANS référentiel's
+    // restriction measure); the proof of work, nothing sent to a third party.
+    for p in [
+        paaco.clone(),
+        spico.clone(),
+        PortalConfig::nexus(),
+        PortalConfig::parceo(),
+    ] {
+        let captcha = p.captcha.as_ref().expect("captcha settings");
+        assert_eq!(
+            captcha.required,
+            sesame_core::captcha::CaptchaRequired::AfterFailures(
+                sesame_core::captcha::DEFAULT_AFTER_FAILURES
+            ),
+            "{}",
+            p.id
+        );
+        assert_eq!(
+            captcha.provider,
+            sesame_core::captcha::CaptchaProvider::ProofOfWork
+        );
+        for offer in &p.methods {
+            let steps = offer.steps();
+            assert_eq!(
+                steps.first() == Some(&Step::Password),
+                steps.get(1) == Some(&Step::Captcha),
+                "{} {}: the captcha right after any password",
+                p.id,
+                offer.method.as_str()
+            );
+        }
     }
     // Entr'Actes: its one way in is password → captcha (always) → code by SMS or e-mail.
     let entractes = PortalConfig::entractes();

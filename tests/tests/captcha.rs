@@ -6,6 +6,7 @@
 
 use anyhow::{ensure, Context, Result};
 use fantoccini::key::Key;
+use sesame_core::captcha::DEFAULT_AFTER_FAILURES;
 use sesame_core::otp::OtpChannel;
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 use sesame_e2e::captcha_provider::StandIn;
@@ -14,6 +15,7 @@ use sesame_e2e::journey::{self, sel};
 use sesame_widget::dom::{self, action, class, widget};
 
 const ENTRACTES: &str = "entractes";
+const SPICO: &str = "spico";
 
 /// The hosted provider's box, as the stand-in renders it.
 const BOX: &str = "input.stand-in-captcha";
@@ -137,6 +139,55 @@ async fn a_blocked_provider_script_is_said_with_a_retry() {
             says(s, ErrorCode::CaptchaBlocked, "still blocked").await?;
             s.wait_for(&retry()).await?;
             s.check_accessibility("blocked again").await
+        },
+    )
+    .await;
+}
+
+/// Marie, on SPICO, mistypes her password three times; her fourth try, right, is first met
+/// by the portal's "not a robot" step (after 3 failures, the proof of work): the widget solves
+/// it with nothing asked of her and sends the same login again — a session, keyboard only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_three_failures_the_proof_of_work_comes_and_the_login_goes_through() {
+    in_each_browser_on(
+        "captcha-after-failures",
+        &|_| {},
+        async |s: &Session, portal: &Portal| {
+            let marie = journey::account(SPICO);
+            journey::open(s, portal, &format!("/?preset={SPICO}")).await?;
+            journey::open_method_form(s, Method::Password).await?;
+            let refused = visible(ErrorCode::InvalidCredentials.text(Lang::Fr));
+            for attempt in 1..=DEFAULT_AFTER_FAILURES {
+                s.tab_to(&sel::IDENTIFIER, 40).await?;
+                s.clear_focused().await?;
+                s.keys(marie.identifier).await?;
+                s.tab_to(&sel::PASSWORD, 5).await?;
+                s.clear_focused().await?;
+                s.keys(&format!("Pas-le-bon-{attempt}!")).await?;
+                s.press(Key::Enter).await?;
+                s.wait_for_text(&sel::ERROR, |t| t.contains(&refused))
+                    .await
+                    .with_context(|| format!("wrong password {attempt} refused"))?;
+                s.wait_until("the form offered again", async || {
+                    Ok(journey::aria_disabled(s, &sel::SUBMIT)
+                        .await?
+                        .is_none()
+                        .then_some(()))
+                })
+                .await?;
+            }
+            ensure!(
+                !s.exists(&widget(&dom::class(class::CAPTCHA))).await?,
+                "no captcha before the failures"
+            );
+            s.tab_to(&sel::PASSWORD, 10).await?;
+            s.clear_focused().await?;
+            s.keys(marie.password).await?;
+            s.press(Key::Enter).await?;
+            s.wait_for(&widget(&dom::class(class::CAPTCHA)))
+                .await
+                .context("the step appears once the portal asks for it")?;
+            journey::expect_session(s, &marie).await
         },
     )
     .await;

@@ -4,7 +4,7 @@
 //! "forgotten password" link in its guide, the widget points to the support contact instead.
 
 use super::{IdentifierField, Links, MethodOffer, PortalConfig, PortalId, Support, Theme};
-use crate::captcha::{CaptchaProvider, CaptchaRequired, CaptchaSettings};
+use crate::captcha::{CaptchaProvider, CaptchaRequired, CaptchaSettings, DEFAULT_AFTER_FAILURES};
 use crate::i18n::Text;
 use crate::identifier::IdentifierRule;
 use crate::method::{Method, Step};
@@ -17,6 +17,29 @@ fn offer(method: Method, fr: &str, en: &str) -> MethodOffer {
         label: Text::new(fr, en),
         notice: None,
         steps: Vec::new(),
+    }
+}
+
+impl PortalConfig {
+    /// The "not a robot" step after [`DEFAULT_AFTER_FAILURES`] failed logins of the account or
+    /// the address, in every offer that starts with the password (right after it): one of the
+    /// ANS référentiel's restriction measures for password logins, the proof of work (nothing
+    /// sent to a third party). The seeds of these portals show no captcha: a person who types
+    /// their password right never sees it.
+    fn with_captcha_after_failures(mut self) -> PortalConfig {
+        for offer in &mut self.methods {
+            let steps = offer.steps();
+            if steps.first() == Some(&Step::Password) && !steps.contains(&Step::Captcha) {
+                let mut with = steps.to_vec();
+                with.insert(1, Step::Captcha);
+                offer.steps = with;
+            }
+        }
+        self.captcha = Some(CaptchaSettings {
+            provider: CaptchaProvider::ProofOfWork,
+            required: CaptchaRequired::AfterFailures(DEFAULT_AFTER_FAILURES),
+        });
+        self
     }
 }
 
@@ -119,6 +142,7 @@ impl PortalConfig {
             otp: Some(OtpSettings::new(60, vec![OtpChannel::App])),
             captcha: None,
         }
+        .with_captcha_after_failures()
     }
 
     /// SPICO (e-santé Occitanie, through the PASS portal).
@@ -191,6 +215,7 @@ impl PortalConfig {
             )),
             captcha: None,
         }
+        .with_captcha_after_failures()
     }
 
     /// Nexus (ESEA): its logins go through the ESEA chooser, whose last option is
@@ -246,6 +271,7 @@ impl PortalConfig {
             otp: Some(OtpSettings::new(30, vec![OtpChannel::Email])),
             captcha: None,
         }
+        .with_captcha_after_failures()
     }
 
     /// Parcéo (Pulsy, Grand-Est).
@@ -295,6 +321,7 @@ impl PortalConfig {
             otp: None,
             captcha: None,
         }
+        .with_captcha_after_failures()
     }
 
     /// Entr'Actes: 5-digit identifier, 6-digit password, captcha, then a verification code.

@@ -107,8 +107,41 @@ pub(crate) async fn test_app() -> TestApp {
     test_app_with(test_config()).await
 }
 
+/// An app on core's presets, except that the "not a robot" step the presets ask after
+/// failures is left out: the brute-force tests count failures that the step (after 3) would
+/// otherwise stop before the password is checked. The step after failures is tested on its
+/// own in `captcha.rs`; Entr'Actes' (always) stays.
 pub(crate) async fn test_app_with(config: Config) -> TestApp {
-    test_app_custom(config, |state| state).await
+    test_app_custom(config, |state| {
+        state.with_portals(presets_without_captcha_after_failures())
+    })
+    .await
+}
+
+/// Core's presets without their captcha step after failures.
+pub(crate) fn presets_without_captcha_after_failures() -> Vec<sesame_core::PortalConfig> {
+    use sesame_core::captcha::CaptchaRequired;
+    sesame_core::PortalConfig::presets()
+        .into_iter()
+        .map(|mut p| {
+            if p.captcha
+                .as_ref()
+                .is_some_and(|c| c.required != CaptchaRequired::Always)
+            {
+                p.captcha = None;
+                for offer in &mut p.methods {
+                    let steps: Vec<_> = offer
+                        .steps()
+                        .iter()
+                        .copied()
+                        .filter(|s| *s != sesame_core::Step::Captcha)
+                        .collect();
+                    offer.steps = steps;
+                }
+            }
+            p
+        })
+        .collect()
 }
 
 /// An app whose state `adjust` changes (senders, portals…).

@@ -257,6 +257,12 @@ impl PasswordLogin {
                 if let Step::Failed(error) = &step {
                     if error.code == ErrorCode::CaptchaRequired {
                         self.captcha.due = true;
+                        if !self.captcha.hosted {
+                            // The proof of work needs nothing from the person: solved, then
+                            // the same login sent again, as if "log in" had waited for it.
+                            self.captcha.queued = true;
+                            self.submission.problem = None;
+                        }
                     }
                 }
                 match step {
@@ -462,7 +468,33 @@ mod tests {
         ))));
         assert!(s.captcha.due);
         assert!(s.captcha.wants_solving());
-        assert_eq!(s.password.expose(), "482915", "kept for the next press");
+        assert_eq!(
+            s.password.expose(),
+            "482915",
+            "kept for the login sent again"
+        );
+        assert!(
+            s.captcha.queued && s.submission.problem.is_none(),
+            "nothing for the person to do: sent again once solved"
+        );
+        s.apply(Action::CaptchaSolving);
+        s.apply(Action::CaptchaSolved("eyJ".into()));
+        assert!(
+            s.captcha.queued && s.captcha.solution.is_some(),
+            "the form sends now"
+        );
+        // With a hosted box, the person ticks it: said, not queued.
+        let mut s = typed("12345", "482915");
+        s.captcha.hosted = true;
+        s.apply(Action::Submit(Step::Submitting));
+        s.apply(Action::Submit(Step::Failed(ApiError::new(
+            ErrorCode::CaptchaRequired,
+        ))));
+        assert!(!s.captcha.queued);
+        assert_eq!(
+            s.submission.problem,
+            Some(Problem::Api(ErrorCode::CaptchaRequired))
+        );
     }
 
     #[test]
