@@ -13,3 +13,4 @@ pub mod captcha_provider;
 pub mod codes;
 pub mod harness;
 pub mod journey;
+pub mod qr;

@@ -1,6 +1,11 @@
 //! The demo portal, started in this process on a free port with a fresh SQLite database, and
 //! [`Portal::get`]: the tests' one HTTP GET, for what WebDriver cannot see (status, response
 //! headers) and the demo's test-only JSON (the outbox, [`Portal::get_json`]).
+//!
+//! The portal runs on a Tokio runtime of its own, as a server apart from the test: stopping it
+//! ([`Portal::stop`], [`Portal::restart`]) ends the listener *and* every open connection (a
+//! browser's keep-alive connections, an event stream), as a real restart does — aborting the
+//! accept loop alone would leave the connections already accepted served by the old process.
 
 use super::workspace_root;
 use anyhow::{ensure, Context, Result};
@@ -9,14 +14,52 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use tempfile::TempDir;
+use tokio::runtime::Runtime;
+
+/// Worker threads of the portal's own runtime.
+const SERVER_THREADS: usize = 2;
 
 /// The demo portal, started in this process on a free port with a fresh SQLite database.
 pub struct Portal {
-    /// Its address.
+    /// Its address (the same after a [`Portal::restart`]).
     pub addr: SocketAddr,
-    server: tokio::task::AbortHandle,
+    /// The configuration it was started with, bound to [`Portal::addr`]: what a restart
+    /// starts it with again.
+    config: sesame_demo::Config,
+    /// The runtime the server runs on; `None` while stopped.
+    server: Mutex<Option<Runtime>>,
     _db: TempDir,
+}
+
+/// Starts the demo with `config` on a runtime of its own: the bound address and the runtime
+/// (shut it down with [`Runtime::shutdown_background`]: a runtime cannot be dropped in the
+/// test's asynchronous context).
+async fn serve(config: sesame_demo::Config) -> Result<(SocketAddr, Runtime)> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(SERVER_THREADS)
+        .thread_name("sesame-demo")
+        .enable_all()
+        .build()
+        .context("the portal's runtime")?;
+    // The server's task and each connection's are spawned on the portal's runtime.
+    let started = runtime.spawn(async move {
+        let (addr, _task) = sesame_demo::spawn(config).await?;
+        anyhow::Ok(addr)
+    });
+    match started.await {
+        Ok(Ok(addr)) => Ok((addr, runtime)),
+        Ok(Err(e)) => {
+            runtime.shutdown_background();
+            Err(e)
+        }
+        Err(e) => {
+            runtime.shutdown_background();
+            Err(e).context("the portal's start panicked")
+        }
+    }
 }
 
 impl Portal {
@@ -62,14 +105,76 @@ impl Portal {
         };
         let mut config = config;
         adjust(&mut config);
-        let (addr, handle) = sesame_demo::spawn(config)
+        let (addr, runtime) = serve(config.clone())
             .await
             .context("starting the demo portal")?;
+        // Restarts bind the same port again.
+        config.bind = addr;
         Ok(Portal {
             addr,
-            server: handle.abort_handle(),
+            config,
+            server: Mutex::new(Some(runtime)),
             _db: db,
         })
+    }
+
+    /// Stops the portal as a killed process stops: the listener and every open connection
+    /// closed at once, nothing answered any more. What it stored stays in its database (and the
+    /// keys beside it). Start it again with [`Portal::start_again`].
+    pub fn stop(&self) {
+        let runtime = self
+            .server
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(runtime) = runtime {
+            runtime.shutdown_background();
+        }
+    }
+
+    /// Starts the stopped portal again with the same configuration, database and address
+    /// (waiting, at most [`WAIT`](super::WAIT), for the old listener to be closed). Does
+    /// nothing to a portal that runs.
+    pub async fn start_again(&self) -> Result<()> {
+        if self
+            .server
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_some()
+        {
+            return Ok(());
+        }
+        let start = Instant::now();
+        let runtime = loop {
+            match serve(self.config.clone()).await {
+                Ok((addr, runtime)) => {
+                    if addr != self.addr {
+                        runtime.shutdown_background();
+                        anyhow::bail!("the portal came back on {addr}, not {}", self.addr);
+                    }
+                    break runtime;
+                }
+                // The stopped runtime closes its listener on its own threads, soon.
+                Err(e) if start.elapsed() < super::WAIT && is_address_in_use(&e) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => {
+                    return Err(e.context(format!("starting the portal again on {}", self.addr)))
+                }
+            }
+        };
+        *self
+            .server
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(runtime);
+        Ok(())
+    }
+
+    /// Restarts the portal: [`Portal::stop`], then [`Portal::start_again`] on the same
+    /// database and address. Codes, sessions and devices stored before are there after.
+    pub async fn restart(&self) -> Result<()> {
+        self.stop();
+        self.start_again().await
     }
 
     /// The demo's CPS test CA (certificate, key), created beside its database when it
@@ -122,8 +227,17 @@ impl Portal {
 
 impl Drop for Portal {
     fn drop(&mut self) {
-        self.server.abort();
+        self.stop();
     }
+}
+
+/// Whether starting failed because the address is still taken.
+fn is_address_in_use(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse)
+    })
 }
 
 /// `SESAME_WIDGET_DIR`, checked: the e2e tests need the built widget and never skip silently.
