@@ -22,6 +22,7 @@ use crate::method::{AssuranceLevel, Method, Step};
 use crate::otp::OtpChannel;
 use crate::password::{Rule, RuleOutcome};
 use crate::portal::PortalId;
+use crate::qr::{QrCode, QrCreateRequest, QrStatus, QrStatusRequest};
 use crate::secret::Secret;
 
 /// A parsed JSON value, as the widget gets it from the browser (a `JsValue`) or a test from
@@ -211,6 +212,39 @@ impl CaptchaStart {
     }
 }
 
+impl QrCode {
+    /// Reads a new QR code (`POST /login/qr`).
+    pub fn read<J: JsonValue>(v: &J) -> Option<QrCode> {
+        Some(QrCode {
+            id: string(v, "id")?,
+            svg: string(v, "svg")?,
+            payload: string(v, "payload")?,
+            digits: string(v, "digits")?,
+            expires_in: whole(v, "expires_in", u32::MAX as f64)? as u32,
+            poll_ms: whole(v, "poll_ms", u32::MAX as f64)? as u32,
+        })
+    }
+}
+
+impl QrStatus {
+    /// Reads where a QR login is (a poll's answer, an event's data).
+    pub fn read<J: JsonValue>(v: &J) -> Option<QrStatus> {
+        Some(match string(v, "state")?.as_str() {
+            "pending" => QrStatus::Pending,
+            "slow_down" => QrStatus::SlowDown {
+                retry_ms: whole(v, "retry_ms", u32::MAX as f64)? as u32,
+            },
+            "declined" => QrStatus::Declined,
+            "expired" => QrStatus::Expired,
+            "approved_pending_claim" => QrStatus::ApprovedPendingClaim,
+            "approved" => QrStatus::Approved {
+                session: SessionInfo::read(&v.member("session")?)?,
+            },
+            _ => return None,
+        })
+    }
+}
+
 impl Rule {
     /// Reads a rule (`{"rule": "min_length", "min": 12}`).
     pub fn read<J: JsonValue>(v: &J) -> Option<Rule> {
@@ -322,6 +356,18 @@ impl Fields for ChangePasswordRequest {
             ("current_password", self.current_password.expose()),
             ("new_password", self.new_password.expose()),
         ]
+    }
+}
+
+impl Fields for QrCreateRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("portal", self.portal.as_str())]
+    }
+}
+
+impl Fields for QrStatusRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("id", &self.id)]
     }
 }
 
@@ -560,6 +606,58 @@ mod tests {
             w[key] = bad;
             assert_eq!(CaptchaChallenge::read(&w), None, "{key}: {w}");
         }
+    }
+
+    #[test]
+    fn qr_codes_and_statuses_read_back_what_serde_writes() {
+        let code = QrCode {
+            id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+            svg: "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".into(),
+            payload: "sesame-qr://127.0.0.1:8080/api?k=k&c=c".into(),
+            digits: "47".into(),
+            expires_in: 30,
+            poll_ms: 1000,
+        };
+        let v = serde_json::to_value(&code).unwrap();
+        assert_eq!(QrCode::read(&v), Some(code));
+        let mut w = v.clone();
+        w["expires_in"] = Value::from(-1);
+        assert_eq!(QrCode::read(&w), None);
+        for status in [
+            QrStatus::Pending,
+            QrStatus::SlowDown { retry_ms: 2000 },
+            QrStatus::Declined,
+            QrStatus::Expired,
+            QrStatus::ApprovedPendingClaim,
+            QrStatus::Approved {
+                session: session(Method::Qr, AssuranceLevel::Strong),
+            },
+        ] {
+            let v = serde_json::to_value(&status).unwrap();
+            assert_eq!(QrStatus::read(&v), Some(status), "{v}");
+        }
+        for bad in [
+            serde_json::json!({"state": "teleported"}),
+            serde_json::json!({"state": "approved"}),
+            serde_json::json!({"state": "slow_down"}),
+            serde_json::json!({}),
+        ] {
+            assert_eq!(QrStatus::read(&bad), None, "{bad}");
+        }
+        let create = QrCreateRequest {
+            portal: PortalId::new("paaco").unwrap(),
+        };
+        let fields: serde_json::Map<String, Value> = create
+            .fields()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), Value::from(v)))
+            .collect();
+        assert_eq!(
+            Value::Object(fields),
+            serde_json::to_value(&create).unwrap()
+        );
+        let poll = QrStatusRequest { id: "x_-".into() };
+        assert_eq!(poll.fields(), [("id", "x_-")]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use sesame_core::api::{
     SessionInfo, VerifyCodeRequest, CSRF_HEADER,
 };
 use sesame_core::captcha::CaptchaStart;
+use sesame_core::qr::{QrCode, QrCreateRequest, QrStatus, QrStatusRequest};
 use sesame_core::wire::{Fields, JsonValue};
 use sesame_core::{ApiError, ErrorCode, PortalId};
 use wasm_bindgen::JsCast;
@@ -85,6 +86,19 @@ impl Api {
     pub async fn login_cps(&self, request: &CpsLoginRequest) -> Result<SessionInfo, ApiError> {
         let body = post(self, paths::LOGIN_CPS, Some(request)).await?;
         read_ok(parse(&body), SessionInfo::read)
+    }
+
+    /// A new QR code for `portal`'s login, bound to this browser (its QR cookie).
+    pub async fn qr_code(&self, request: &QrCreateRequest) -> Result<QrCode, ApiError> {
+        let body = post(self, paths::LOGIN_QR, Some(request)).await?;
+        read_ok(parse(&body), QrCode::read)
+    }
+
+    /// Where the QR login of code `id` is; an approved code is claimed by this call (the
+    /// session cookie set).
+    pub async fn qr_status(&self, request: &QrStatusRequest) -> Result<QrStatus, ApiError> {
+        let body = post(self, paths::LOGIN_QR_STATUS, Some(request)).await?;
+        read_ok(parse(&body), QrStatus::read)
     }
 
     /// Ends the session.

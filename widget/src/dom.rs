@@ -39,6 +39,9 @@ pub mod action {
     pub const CAPTCHA_RETRY: &str = "captcha-retry";
     /// Log in with the CPS card (through the extension).
     pub const CPS_LOGIN: &str = "cps-login";
+    /// "Renouveler le QR code": a new code at once (the widget renews by itself up to five
+    /// times; then, and after a decline, only this).
+    pub const QR_RENEW: &str = "qr-renew";
 }
 
 /// `name` of each input.
@@ -87,6 +90,16 @@ pub mod class {
     pub const EXTENSION: &str = "sesame-extension";
     /// Its install link, when the extension is not there.
     pub const EXTENSION_INSTALL: &str = "sesame-extension-install";
+    /// The QR-code login step (a `section` with `data-state`: `loading`, `showing`, `renewing`,
+    /// `declined`, `expired`, `approved`, `failed`).
+    pub const QR: &str = "sesame-qr";
+    /// The QR code to scan: an `img` whose `src` is the server's SVG as a `data:` URL, present
+    /// only while the code can be approved (never an expired code).
+    pub const QR_CODE: &str = "sesame-qr-code";
+    /// The two digits to pick on the phone.
+    pub const QR_DIGITS: &str = "sesame-qr-digits";
+    /// The polite region saying where the QR login stands (not every second).
+    pub const QR_STATUS: &str = "sesame-qr-status";
 }
 
 /// `form[data-form="…"]`.

@@ -21,6 +21,7 @@ macro_rules! reducible_by_apply {
 pub mod change_password;
 pub mod code_entry;
 pub mod cps_login;
+pub mod qr_login;
 pub mod password_login;
 pub mod problem;
 pub mod submission;

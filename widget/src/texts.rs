@@ -151,6 +151,24 @@ pub enum T {
     CpsAtTheCard,
     /// CPS login: the portal checks the card's answer.
     CpsVerifying,
+    /// QR login: what to do with the phone.
+    QrScan,
+    /// QR login: the code image's text alternative.
+    QrAlt,
+    /// QR login: before the two digits to pick on the phone.
+    QrPick,
+    /// QR login: before the seconds left.
+    QrExpiresIn,
+    /// QR login: waiting for the phone.
+    QrWaiting,
+    /// QR login: a new code is coming.
+    QrNewCode,
+    /// QR login: the network is lost, trying again.
+    QrOffline,
+    /// QR login: expired after the automatic renewals.
+    QrExpired,
+    /// QR login: the renew button (the seed's words).
+    QrRenew,
 }
 
 impl T {
@@ -375,6 +393,39 @@ impl T {
                 "Le portail vérifie votre carte…",
                 "The portal is checking your card…",
             ),
+            QrScan => pick(
+                lang,
+                "Ouvrez l'application de votre téléphone et scannez ce QR code, puis choisissez \
+                 sur le téléphone le nombre affiché ici.",
+                "Open the app on your phone and scan this QR code, then pick on the phone the \
+                 number shown here.",
+            ),
+            QrAlt => pick(
+                lang,
+                "QR code à scanner avec l'application du téléphone",
+                "QR code to scan with the phone app",
+            ),
+            QrPick => pick(lang, "Nombre à choisir\u{a0}:", "Number to pick:"),
+            QrExpiresIn => pick(lang, "Ce code change dans", "This code changes in"),
+            QrWaiting => pick(
+                lang,
+                "En attente de votre accord sur le téléphone…",
+                "Waiting for your approval on the phone…",
+            ),
+            QrNewCode => pick(lang, "Nouveau QR code…", "New QR code…"),
+            QrOffline => pick(
+                lang,
+                "Connexion au portail perdue\u{a0}: nouvel essai dans quelques secondes…",
+                "Connection to the portal lost: trying again in a few seconds…",
+            ),
+            QrExpired => pick(
+                lang,
+                "Le QR code n'a pas été utilisé à temps. Appuyez sur «\u{a0}Renouveler le QR \
+                 code\u{a0}» quand vous avez votre téléphone en main.",
+                "The QR code was not used in time. Press \"Renew the QR code\" when you have \
+                 your phone at hand.",
+            ),
+            QrRenew => pick(lang, "Renouveler le QR code", "Renew the QR code"),
             UnknownPreset => pick(
                 lang,
                 "Portail inconnu pour le module de connexion Sésame\u{a0}:",

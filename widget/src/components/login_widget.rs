@@ -8,6 +8,7 @@ use super::extension_offer::ExtensionOfferProps;
 use super::method_chooser::method_chooser;
 use super::part::{part, Part};
 use super::password_login::PasswordLoginFormProps;
+use super::qr_login::QrLoginProps;
 use super::session_panel::SessionPanelProps;
 use super::support_contact::support_contact;
 use crate::api::{Api, LoginOutcome};
@@ -199,6 +200,19 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             api: (*api).clone(),
             label: config
                 .offer(Method::Cps)
+                .map(|o| AttrValue::from(o.label.get(lang).to_owned()))
+                .unwrap_or_default(),
+            support: support.clone(),
+            autofocus: state.focus == Some(Focus::LoginForm),
+            onlogin: logged_in.clone(),
+            onerror: report.clone(),
+        })),
+        View::Method(Method::Qr) => part(Part::Qr(QrLoginProps {
+            portal: config.id.clone(),
+            lang,
+            api: (*api).clone(),
+            label: config
+                .offer(Method::Qr)
                 .map(|o| AttrValue::from(o.label.get(lang).to_owned()))
                 .unwrap_or_default(),
             support: support.clone(),

@@ -1,5 +1,5 @@
 //! One Yew component type for the widget's stateful parts (the widget itself, the password
-//! form, the code step, the CPS card, the session panel, the change-password form, the
+//! form, the code step, the CPS card, the QR code, the session panel, the change-password form, the
 //! extension offer): each part
 //! is a hook returning `Html`, and this component runs the one its props name. Each component
 //! type brings its own copy of Yew's mounting, diffing and props code (BENCHMARKS.md); the
@@ -14,6 +14,7 @@ use super::cps_login::{use_cps_login, CpsLoginProps};
 use super::extension_offer::{use_extension_offer, ExtensionOfferProps};
 use super::login_widget::{use_login_widget, LoginWidgetProps};
 use super::password_login::{use_password_login, PasswordLoginFormProps};
+use super::qr_login::{use_qr_login, QrLoginProps};
 use super::session_panel::{use_session_panel, SessionPanelProps};
 use std::rc::Rc;
 use yew::functional::{Hook, HookContext};
@@ -27,6 +28,7 @@ pub(crate) enum Part {
     PasswordLogin(PasswordLoginFormProps),
     Code(CodeStepFormProps),
     Cps(CpsLoginProps),
+    Qr(QrLoginProps),
     Session(SessionPanelProps),
     ChangePassword(ChangePasswordFormProps),
     ExtensionOffer(ExtensionOfferProps),
@@ -50,6 +52,7 @@ impl Hook for RunPart<'_> {
             Part::PasswordLogin(p) => use_password_login(p).run(ctx),
             Part::Code(p) => use_code_step(p).run(ctx),
             Part::Cps(p) => use_cps_login(p).run(ctx),
+            Part::Qr(p) => use_qr_login(p).run(ctx),
             Part::Session(p) => use_session_panel(p).run(ctx),
             Part::ChangePassword(p) => use_change_password(p).run(ctx),
             Part::ExtensionOffer(p) => use_extension_offer(p).run(ctx),
@@ -76,6 +79,7 @@ pub(crate) fn part(part: Part) -> Html {
         Part::PasswordLogin(_) => "password",
         Part::Code(_) => "code",
         Part::Cps(_) => "cps",
+        Part::Qr(_) => "qr",
         Part::Session(_) => "session",
         Part::ChangePassword(_) => "change",
         Part::ExtensionOffer(_) => "extension",

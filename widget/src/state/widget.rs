@@ -5,7 +5,7 @@ use sesame_core::api::{CodeStep, SessionInfo};
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 
 /// The methods this version of the widget can carry out.
-pub const IMPLEMENTED: [Method; 3] = [Method::Password, Method::Otp, Method::Cps];
+pub const IMPLEMENTED: [Method; 4] = [Method::Password, Method::Otp, Method::Qr, Method::Cps];
 
 /// The portal's methods that this version can carry out, in the portal's order.
 pub fn working_methods(config: &PortalConfig) -> Vec<Method> {
