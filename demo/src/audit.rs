@@ -107,6 +107,10 @@ pub enum AuditOutcome {
     EnrolmentInvalid,
     /// QR enrolment: a PIN too easy to guess.
     PinWeak,
+    /// A login the "not a robot" step was due for came without a solution (nothing checked).
+    CaptchaMissing,
+    /// Its solution was refused (wrong, used, expired, or the provider failed); nothing checked.
+    CaptchaRefused,
 }
 
 impl AuditOutcome {
@@ -141,6 +145,8 @@ impl AuditOutcome {
             AuditOutcome::DigitsWrong => "digits_wrong",
             AuditOutcome::EnrolmentInvalid => "enrolment_invalid",
             AuditOutcome::PinWeak => "pin_weak",
+            AuditOutcome::CaptchaMissing => "captcha_missing",
+            AuditOutcome::CaptchaRefused => "captcha_refused",
         }
     }
 }

@@ -19,6 +19,7 @@
 //!   timeout; the answer's error codes, site key and host name decide the code. Never a 5xx:
 //!   a provider that fails or is silent is `captcha_unavailable`.
 
+use crate::audit::{self, AuditEvent, AuditOutcome, Entry};
 use crate::db;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -539,8 +540,23 @@ pub async fn gate(
         return Ok(());
     }
     let provider = settings.provider.as_str();
+    // The audit's row of a login stopped here: no identifier (no account was looked at).
+    let audit = |outcome| async move {
+        let entry = Entry {
+            at: state.now(),
+            event: AuditEvent::LoginPassword,
+            portal: portal.id.as_str(),
+            identifier: "",
+            ip,
+            outcome,
+        };
+        if let Err(e) = audit::record(&state.db, entry).await {
+            tracing::error!(error = %e, "cannot write the audit row of a captcha refusal");
+        }
+    };
     let Some(solution) = solution.filter(|s| !s.trim().is_empty()) else {
         tracing::info!(portal = %portal.id, %ip, provider, "captcha_required");
+        audit(AuditOutcome::CaptchaMissing).await;
         return Err(ErrorCode::CaptchaRequired.into());
     };
     let captcha = state.captcha()?;
@@ -555,6 +571,7 @@ pub async fn gate(
     };
     if let Err(AppError::Api(e)) = &outcome {
         tracing::info!(portal = %portal.id, %ip, provider, code = e.code.as_str(), "captcha refused");
+        audit(AuditOutcome::CaptchaRefused).await;
     }
     outcome
 }
