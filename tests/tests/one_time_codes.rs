@@ -83,8 +83,9 @@ async fn spico_code_by_email_opens_the_strong_services() {
     .await;
 }
 
-/// Dr Benali, on Entr'Actes, logs in with his identifier and password, then (the captcha step
-/// not built yet) asks for his verification code by SMS, reads it on his phone (the demo's
+/// Dr Benali, on Entr'Actes, logs in with his identifier and password (the proof of work of
+/// its "not a robot" step solved meanwhile by the widget), then asks for his verification code
+/// by SMS, reads it on his phone (the demo's
 /// outbox, at his seed number) and types it: a strong session.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entractes_password_then_sms_code() {
