@@ -138,16 +138,15 @@ impl CodeProblem {
             )
             .to_owned(),
             // Put together rather than `replace`d: a substring search costs 2 KB of wasm.
-            CodeProblem::WrongLength { expected } => [
+            CodeProblem::WrongLength { expected } => format!(
+                "{}{expected}{}",
                 pick(lang, "Le code doit comporter ", "The code has "),
-                &expected.to_string(),
                 pick(
                     lang,
                     "\u{a0}chiffres. Vérifiez-le et saisissez-le en entier.",
                     " digits. Check it and type all of it.",
                 ),
-            ]
-            .concat(),
+            ),
             CodeProblem::NotDigits => pick(
                 lang,
                 "Le code ne contient que des chiffres. Recopiez-le sans lettre ni autre signe.",

@@ -34,7 +34,7 @@ impl Api {
 
     /// The full URL of `path` (one of [`paths`]).
     pub fn url(&self, path: &str) -> String {
-        [self.base.trim_end_matches('/'), path].concat()
+        format!("{}{path}", self.base.trim_end_matches('/'))
     }
 
     /// The current session; `None` when there is none (the portal answers 204).

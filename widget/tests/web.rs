@@ -510,6 +510,38 @@ fn browser_lowercasing_judges_the_identifier_rule_as_the_server_does() {
     );
 }
 
+/// The upper- and lower-case letter rules are judged by the case mappings: the browser's
+/// `toLowerCase`/`toUpperCase` in the widget, Rust's on the server. Both must agree.
+#[wasm_bindgen_test]
+fn browser_case_mappings_judge_the_letter_rules_as_the_server_does() {
+    use sesame_core::password::Rule;
+    use sesame_widget::state::change_password::outcomes;
+    let policy = PasswordPolicy {
+        rules: vec![Rule::Uppercase, Rule::Lowercase],
+        ..PasswordPolicy::spico()
+    };
+    for password in [
+        "abc",
+        "ABC",
+        "éÉ",
+        "ÉCOLE-2026",
+        "école",
+        "ΣΟΦΙΑ",
+        "σοφία",
+        "ß",
+        "İ",
+        "ǅ",
+        "1234-!?",
+        "日本語",
+        "Ⅻ",
+        "ⓐ",
+    ] {
+        let server = check(password, &policy, CheckContext::new(""));
+        let widget = outcomes(password, &policy, "");
+        assert_eq!(widget, server, "{password}");
+    }
+}
+
 /// The code step as a person meets it: the authenticator's set-up (the server's QR code with a
 /// text alternative, the secret in groups of four), one code field the browser and password
 /// managers recognise, a slip caught before anything is sent (core's words), and the clock

@@ -190,6 +190,10 @@ pub(crate) const AXE_CORE_VERSION: &str = "4.14.1";
 /// The terser release that minifies the widget's JavaScript (npm).
 pub(crate) const TERSER_VERSION: &str = "5.51.4";
 
+/// The binaryen release whose `wasm-opt` shrinks the widget's wasm (npm: binaryen compiled to
+/// JavaScript and WebAssembly, run with `node`; no C++ build, no downloaded binary).
+pub(crate) const BINARYEN_VERSION: &str = "132.0.0";
+
 /// The web-ext release whose `lint` (Mozilla's addons-linter) checks the Firefox extension
 /// (npm).
 pub(crate) const WEB_EXT_VERSION: &str = "10.7.0";
@@ -243,6 +247,15 @@ pub(crate) fn ensure_terser(root: &Path) -> Result<PathBuf> {
     let script = ensure_npm_package(root, "terser", TERSER_VERSION)?
         .join("bin")
         .join("terser");
+    anyhow::ensure!(script.is_file(), "{} is missing", script.display());
+    Ok(script)
+}
+
+/// binaryen's `wasm-opt` command-line script (run with `node`).
+pub(crate) fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
+    let script = ensure_npm_package(root, "binaryen", BINARYEN_VERSION)?
+        .join("bin")
+        .join("wasm-opt");
     anyhow::ensure!(script.is_file(), "{} is missing", script.display());
     Ok(script)
 }

@@ -10,10 +10,9 @@
 //! server): the first `cargo xtask demo` needs no install; only `cargo xtask test` installs the
 //! CLI, for `wasm-bindgen-test-runner` (BENCHMARKS.md).
 //!
-//! No wasm-opt: Debian's binaryen 108 turns this module into one that fails to instantiate
-//! (`WebAssembly.Table.set(): Argument 1 is invalid for table` in `__wbindgen_init_externref_table`),
-//! and it saved nothing in brotli size anyway (BENCHMARKS.md). A current binaryen (the
-//! `wasm-opt` crate) builds from C++ sources for many minutes on 2 cores: not worth it today.
+//! wasm-opt runs on the widget's module ([`wasm_opt`]), from binaryen's npm package (pinned,
+//! run with `node`, like terser): not Debian's binaryen 108, which turned this module into one
+//! that fails to instantiate, nor the `wasm-opt` crate, many minutes of C++ on 2 cores.
 
 use crate::cmd::Cmd;
 use crate::compress;
@@ -61,6 +60,7 @@ pub(crate) fn build(root: &Path, std: Std) -> Result<PathBuf> {
     // Start clean so no stale file is served.
     clean_dir(&dist)?;
     bindgen_stripped(&wasm, OUT_NAME, &dist, true)?;
+    wasm_opt(root, &dist.join(format!("{OUT_NAME}_bg.wasm")))?;
     let assets = root.join("widget").join("assets");
     let entries = std::fs::read_dir(&assets)
         .with_context(|| format!("reading {} (the loader and CSS)", assets.display()))?;
@@ -239,6 +239,46 @@ fn rustflags_config(flags: &[String]) -> String {
         .map(|f| format!("\"{}\"", f.replace('\\', "\\\\").replace('"', "\\\"")))
         .collect();
     format!("target.{WASM_TARGET}.rustflags=[{}]", quoted.join(","))
+}
+
+/// wasm-opt's flags for the widget: the features rustc's wasm32 target enables (the module
+/// is checked against them), binaryen's default pipeline at `-O2` with shrink level 1 (`-s`
+/// after `-O2`: `-O2` resets it), and **no inlining** (`-aimfs`, `-fimfs`, `-ocimfs` at 0):
+/// binaryen's inlining makes the module smaller raw but larger in brotli. Measured against the
+/// module without wasm-opt (BENCHMARKS.md): these flags −2.1 KB brotli; `-Oz` +2.5 KB, `-O2`
+/// with binaryen's inlining +2.0 KB.
+const WASM_OPT_FLAGS: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+    "--enable-nontrapping-float-to-int",
+    "--enable-multivalue",
+    "--enable-mutable-globals",
+    "-O2",
+    "-s",
+    "1",
+    "-aimfs",
+    "0",
+    "-fimfs",
+    "0",
+    "-ocimfs",
+    "0",
+];
+
+/// Rewrites `wasm` through binaryen's `wasm-opt` ([`WASM_OPT_FLAGS`]).
+fn wasm_opt(root: &Path, wasm: &Path) -> Result<()> {
+    let script = tools::ensure_wasm_opt(root)?;
+    let tmp = wasm.with_extension("opt.wasm");
+    Cmd::new("node")
+        .arg(&script)
+        .args(WASM_OPT_FLAGS)
+        .arg(wasm)
+        .arg("-o")
+        .arg(&tmp)
+        .run()
+        .with_context(|| format!("wasm-opt on {}", wasm.display()))?;
+    std::fs::rename(&tmp, wasm)?;
+    Ok(())
 }
 
 /// Minifies the bundle's JavaScript (the loader and wasm-bindgen's glue) with terser: −2.7 KB

@@ -10,11 +10,14 @@ use serde::{Deserialize, Serialize};
 pub struct CheckContext<'a> {
     /// The account's identifier, for [`Rule::NotIdentifier`]; empty if not known yet.
     pub identifier: &'a str,
-    /// Unicode lower-casing, for [`Rule::NotIdentifier`]'s case-insensitive comparison:
-    /// [`str::to_lowercase`] by default. The widget passes the browser's `toLowerCase` (the same
-    /// Unicode default case mapping): Rust's would bring its case tables into the wasm
-    /// (BENCHMARKS.md, lever table).
+    /// Unicode lower-casing, for [`Rule::NotIdentifier`]'s case-insensitive comparison and
+    /// [`Rule::Uppercase`]: [`str::to_lowercase`] by default. The widget passes the browser's
+    /// `toLowerCase` (the same Unicode default case mapping): Rust's would bring its case tables
+    /// into the wasm (BENCHMARKS.md, lever table).
     pub lowercase: fn(&str) -> String,
+    /// Unicode upper-casing, for [`Rule::Lowercase`]: [`str::to_uppercase`] by default, the
+    /// browser's `toUpperCase` in the widget.
+    pub uppercase: fn(&str) -> String,
 }
 
 impl<'a> CheckContext<'a> {
@@ -23,6 +26,7 @@ impl<'a> CheckContext<'a> {
         CheckContext {
             identifier,
             lowercase: str::to_lowercase,
+            uppercase: str::to_uppercase,
         }
     }
 }
@@ -84,8 +88,10 @@ fn check_rule(rule: &Rule, password: &str, ctx: CheckContext<'_>) -> (bool, Stri
     match rule {
         Rule::MinLength { min } => (len >= *min, String::new()),
         Rule::MaxLength { max } => (len <= *max, String::new()),
-        Rule::Uppercase => (password.chars().any(char::is_uppercase), String::new()),
-        Rule::Lowercase => (password.chars().any(char::is_lowercase), String::new()),
+        // A letter with case, judged by the case mappings (the same in Rust and in browsers)
+        // rather than by `char::is_uppercase`, whose tables the widget's wasm does without.
+        Rule::Uppercase => ((ctx.lowercase)(password) != password, String::new()),
+        Rule::Lowercase => ((ctx.uppercase)(password) != password, String::new()),
         Rule::Digit => (password.chars().any(|c| c.is_ascii_digit()), String::new()),
         Rule::Special { allowed } => (password.chars().any(|c| has(allowed, c)), String::new()),
         Rule::Forbidden { chars } => {
@@ -183,6 +189,27 @@ mod tests {
         for c in ['é', 'e', '€', '\0'] {
             assert_eq!(has("café €", c), "café €".contains(c), "{c}");
         }
+    }
+
+    #[test]
+    fn letter_rules_follow_the_case_mappings() {
+        let policy = PasswordPolicy {
+            rules: vec![Rule::Uppercase, Rule::Lowercase],
+            ..PasswordPolicy::spico()
+        };
+        let met = |pw: &str| -> Vec<bool> {
+            check(pw, &policy, CheckContext::default())
+                .iter()
+                .map(|o| o.met)
+                .collect()
+        };
+        assert_eq!(met("école"), [false, true]);
+        assert_eq!(met("ÉCOLE"), [true, false]);
+        assert_eq!(met("Σοφία"), [true, true]);
+        assert_eq!(met("ß"), [false, true]);
+        // A title-case letter changes both ways; digits and CJK have no case.
+        assert_eq!(met("ǅ"), [true, true]);
+        assert_eq!(met("2026-日本"), [false, false]);
     }
 
     #[test]

@@ -18,9 +18,10 @@ pub enum Rule {
         /// Maximum number of characters.
         max: usize,
     },
-    /// At least one upper-case letter.
+    /// At least one upper-case letter: a character that lower-casing changes (Unicode's
+    /// default case mapping, as browsers do it).
     Uppercase,
-    /// At least one lower-case letter.
+    /// At least one lower-case letter: a character that upper-casing changes.
     Lowercase,
     /// At least one digit 0–9.
     Digit,

@@ -169,11 +169,10 @@ pub(crate) fn use_code_step(props: &CodeStepFormProps) -> Html {
         })
         .collect();
     let enrolment = step.enrol.as_ref().map(|enrol| {
-        let src: String = [
-            "data:image/svg+xml,",
-            &String::from(js_sys::encode_uri_component(&enrol.svg)),
-        ]
-        .concat();
+        let src = format!(
+            "data:image/svg+xml,{}",
+            String::from(js_sys::encode_uri_component(&enrol.svg))
+        );
         html! {
             <>
                 <p>{T::EnrolScan.get(lang)}</p>

@@ -64,7 +64,7 @@ pub(crate) fn use_cps_login(props: &CpsLoginProps) -> Html {
     let state = use_reducer(CpsLoginState::default);
     let button = use_focus_on_mount(props.autofocus);
     let uid = use_uid();
-    let hint_id = [uid.as_str(), "-cps"].concat();
+    let hint_id = format!("{uid}-cps");
     let onclick = {
         let state = state.clone();
         let (api, portal) = (props.api.clone(), props.portal.clone());

@@ -67,7 +67,7 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
 pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
     let config = props.config.clone();
     let state = use_reducer(|| WidgetState::new(working_methods(&config), props.lang));
-    let api = use_memo(props.api_base.clone(), |base| Api::new(base.clone()));
+    let api = Api::new(props.api_base.clone());
     let root = use_node_ref();
     let uid = use_uid();
     let lang = state.lang;
@@ -103,7 +103,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         // A session may already exist (page reload): show it, if it is this portal's.
         let (state, onlogin) = (state.clone(), props.onlogin.clone());
         let portal = config.id.clone();
-        use_effect_with(((*api).clone(), portal), move |(api, portal)| {
+        use_effect_with((api.clone(), portal), move |(api, portal)| {
             let (api, portal) = (api.clone(), portal.clone());
             spawn_local(async move {
                 if let Ok(Some(session)) = api.session().await {
@@ -142,7 +142,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             session: state.session.clone().expect("session view"),
             config: config.clone(),
             lang,
-            api: (*api).clone(),
+            api: api.clone(),
             changing: state.changing_password,
             autofocus: state.focus == Some(Focus::Session),
             ontogglechange: dispatcher.reform(|open| {
@@ -160,7 +160,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             part(Part::PasswordLogin(PasswordLoginFormProps {
                 config: config.clone(),
                 lang,
-                api: (*api).clone(),
+                api: api.clone(),
                 method,
                 autofocus: state.focus == Some(Focus::LoginForm),
                 prefill: props.prefill.clone(),
@@ -186,7 +186,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             part(Part::Code(CodeStepFormProps {
                 step: state.code.clone().expect("code view"),
                 lang,
-                api: (*api).clone(),
+                api: api.clone(),
                 support: support.clone(),
                 autofocus: state.focus == Some(Focus::CodeStep),
                 onlogin: logged_in,
@@ -197,7 +197,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         View::Method(Method::Cps) => part(Part::Cps(CpsLoginProps {
             portal: config.id.clone(),
             lang,
-            api: (*api).clone(),
+            api: api.clone(),
             label: config
                 .offer(Method::Cps)
                 .map(|o| AttrValue::from(o.label.get(lang).to_owned()))

@@ -22,7 +22,6 @@ use yew::prelude::*;
 use yew::virtual_dom::{Key, VComp};
 
 /// Which part, with its props.
-#[derive(PartialEq)]
 pub(crate) enum Part {
     Widget(LoginWidgetProps),
     PasswordLogin(PasswordLoginFormProps),
@@ -35,9 +34,19 @@ pub(crate) enum Part {
 }
 
 /// The one component's props.
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub(crate) struct PartProps {
     pub(crate) part: Part,
+}
+
+/// Never equal: a part re-renders whenever the widget does (a language switch, a session, a
+/// method chosen: rare, and a diff of a few elements), instead of comparing every part's props
+/// field by field (the portal's configuration included) — 0.7 KB of wasm less (BENCHMARKS.md).
+/// A part's own state changes re-render it alone, as before.
+impl PartialEq for PartProps {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
 /// The part's hook, run in the component's hook context.

@@ -52,7 +52,7 @@ pub struct PasswordLoginFormProps {
 fn take_over(prefill: Prefill, form: Element) {
     if let Some(name) = prefill.focus {
         let input = form
-            .query_selector(&["input[name=\"", name, "\"]"].concat())
+            .query_selector(&dom::field(name))
             .ok()
             .flatten()
             .and_then(|el| el.dyn_into::<HtmlInputElement>().ok());

@@ -70,6 +70,18 @@ fn lowercase(s: &str) -> String {
     s.to_lowercase()
 }
 
+/// Upper-casing by the browser (`toUpperCase`), for the lower-case letter rule.
+#[cfg(target_arch = "wasm32")]
+fn uppercase(s: &str) -> String {
+    js_sys::JsString::from(s).to_upper_case().into()
+}
+
+/// Natively, Rust's upper-casing.
+#[cfg(not(target_arch = "wasm32"))]
+fn uppercase(s: &str) -> String {
+    s.to_uppercase()
+}
+
 /// Every rule's state for `password`. Nothing typed yet: every rule is shown as not met
 /// (an empty password "contains no forbidden character", but saying so would mislead).
 pub fn outcomes(password: &str, policy: &PasswordPolicy, identifier: &str) -> Vec<RuleOutcome> {
@@ -79,6 +91,7 @@ pub fn outcomes(password: &str, policy: &PasswordPolicy, identifier: &str) -> Ve
         CheckContext {
             identifier,
             lowercase,
+            uppercase,
         },
     );
     if password.is_empty() {
