@@ -210,7 +210,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         View::Method(Method::Qr) => part(Part::Qr(QrLoginProps {
             portal: config.id.clone(),
             lang,
-            api: (*api).clone(),
+            api: api.clone(),
             label: config
                 .offer(Method::Qr)
                 .map(|o| AttrValue::from(o.label.get(lang).to_owned()))
