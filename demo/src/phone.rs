@@ -358,11 +358,22 @@ pub async fn run_cli(args: &[String]) -> anyhow::Result<String> {
         "approve" => {
             let pin = need_pin()?;
             let info = phone.request(payload).await?;
-            let mut out = describe(&info);
-            let digits = match digits {
-                Some(d) => d,
-                None => ask_digits(&info)?,
+            let (digits, mut out) = match digits {
+                Some(d) => (d.trim().to_owned(), describe(&info)),
+                // The prompt showed the request already.
+                None => (ask_digits(&info)?, String::new()),
             };
+            // As an app only offers the three pairs: anything else is a typing mistake, not a
+            // pick (sent, it would decline the login: one guess).
+            if !info.choices.contains(&digits) {
+                anyhow::bail!(
+                    "{digits:?} n'est pas l'un des choix proposés ({}) : rien n'a été envoyé, \
+                     recommencez avec les chiffres affichés à côté du QR code. {digits:?} is \
+                     not one of the choices offered: nothing was sent, try again with the \
+                     digits shown beside the QR code.",
+                    info.choices.join(", ")
+                );
+            }
             phone.approve_shown(payload, &info, &digits, &pin).await?;
             out.push_str("Connexion approuvée. Login approved.");
             Ok(out)
