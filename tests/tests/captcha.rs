@@ -192,3 +192,59 @@ async fn after_three_failures_the_proof_of_work_comes_and_the_login_goes_through
     )
     .await;
 }
+
+/// While the proof of work is solved (a hard one here: up to 2 000 000 hashes, seconds of
+/// work), the page stays responsive: its timers keep firing (the hashing is in a worker, not on
+/// the main thread), the progress bar is there with its name, and the identifier can be typed.
+/// A challenge whose number happens to be small is solved before the look: the page is opened
+/// again, at most five times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_stays_responsive_while_the_proof_of_work_is_solved() {
+    in_each_browser_on(
+        "captcha-responsive",
+        &|c| c.captcha.max_number = 2_000_000,
+        async |s: &Session, portal: &Portal| {
+            let progress = widget(&[&dom::class(class::CAPTCHA), " progress[aria-label]"].concat());
+            let karim = journey::account(ENTRACTES);
+            for _ in 0..5 {
+                journey::open(s, portal, &format!("/?preset={ENTRACTES}")).await?;
+                s.wait_for(&progress)
+                    .await
+                    .context("the step shows its progress")?;
+                // Timers every 50 ms for one second; how many fired, and whether it is still
+                // being solved at the end.
+                let seen = s
+                    .client
+                    .execute_async(
+                        "const done = arguments[arguments.length - 1], sel = arguments[0];
+                         let ticks = 0;
+                         const t = setInterval(() => ticks++, 50);
+                         setTimeout(() => { clearInterval(t);
+                           done([ticks, document.querySelector(sel) !== null]); }, 1000);",
+                        vec![serde_json::Value::from(progress.as_str())],
+                    )
+                    .await?;
+                let ticks = seen[0].as_u64().unwrap_or(0);
+                if seen[1].as_bool() != Some(true) {
+                    continue;
+                }
+                ensure!(
+                    ticks >= 10,
+                    "the main thread is free while solving: {ticks} of 20 timer ticks fired"
+                );
+                s.tab_to(&sel::IDENTIFIER, 20).await?;
+                s.keys(karim.identifier).await?;
+                let typed = s.wait_for(&sel::IDENTIFIER).await?.prop("value").await?;
+                ensure!(
+                    typed.as_deref() == Some(karim.identifier),
+                    "typed while solving: {typed:?}"
+                );
+                return s
+                    .check_accessibility("the proof of work being solved")
+                    .await;
+            }
+            anyhow::bail!("five challenges in a row were solved within a second")
+        },
+    )
+    .await;
+}
