@@ -12,9 +12,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 use sesame_core::api::paths;
-use sesame_core::qr::{
-    describe_user_agent, QrCode, QrPayload, QrRequestInfo, QrStatus, QR_POLL_MS,
-};
+use sesame_core::qr::{describe_user_agent, QrCode, QrPayload, QrRequestInfo, QrStatus};
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 use sesame_demo::phone::Phone;
 use sesame_demo::seed::DemoAccount;
@@ -327,9 +325,17 @@ async fn the_portal_restarts_between_the_code_and_the_approval_and_the_widget_lo
         choose_qr(s, portal).await?;
         let before = scanned(s, portal, qr::shown_code(s).await).await?;
         portal.stop();
-        // Down for two poll periods: the widget's polls and its event stream fail meanwhile
-        // (the time the outage lasts, not something checked).
-        tokio::time::sleep(Duration::from_millis(2 * u64::from(QR_POLL_MS))).await;
+        // Down until the widget says so: its polls fail, it tells the person it is trying
+        // again (the code stays: it can still be approved once the portal is back).
+        let lost = visible(sesame_widget::texts::T::QrOffline.get(Lang::Fr));
+        s.wait_for_text(&qr::status(), |t| t.contains(&lost))
+            .await
+            .context("the lost connection is said")?;
+        ensure!(
+            s.exists(&qr::code_image()).await?,
+            "the code stays while the portal is away"
+        );
+        s.check_accessibility("the portal away").await?;
         portal.start_again().await?;
         let after = scanned(s, portal, qr::shown_code(s).await).await?;
         ensure!(
