@@ -84,7 +84,9 @@ async fn log_out_and_choose_qr(s: &Session) -> Result<ShownCode> {
     .await?;
     // The widget comes back on the password form, the method last used: "another way to
     // log in" leads to the chooser.
-    let other = sesame_widget::dom::widget("button.sesame-link-button:not([data-action])");
+    let other = sesame_widget::dom::widget(&sesame_widget::dom::action(
+        sesame_widget::dom::action::OTHER_METHOD,
+    ));
     let other_text = visible(T::OtherMethod.get(Lang::Fr));
     s.wait_for_text(&other, |t| t == other_text)
         .await

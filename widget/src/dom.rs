@@ -31,6 +31,8 @@ pub mod action {
     pub const CHANGE_PASSWORD: &str = "change-password";
     /// Send a one-time code (again); the button's `data-channel` says where (`sms`, `email`).
     pub const SEND_CODE: &str = "send-code";
+    /// "Autre mode de connexion": back to the method chooser.
+    pub const OTHER_METHOD: &str = "other-method";
     /// Leave the code step and start the login again.
     pub const RESTART: &str = "restart";
     /// Ask the extension for a bookmark to this portal.

@@ -249,6 +249,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             }
             if state.can_go_back() {
                 <button type="button" class="sesame-link-button"
+                    data-action={dom::action::OTHER_METHOD}
                     onclick={dispatcher.reform(|_: MouseEvent| Action::BackToChooser)}>
                     {T::OtherMethod.get(lang)}
                 </button>
