@@ -30,8 +30,10 @@ pub const QR_LIFE_SECS: u32 = 30;
 pub const QR_GRACE_SECS: u32 = 5;
 /// How long an approved code waits for its browser to claim the session, in seconds.
 pub const QR_CLAIM_SECS: u32 = 60;
-/// How often the browser should poll, in milliseconds.
-pub const QR_POLL_MS: u32 = 1000;
+/// How often the browser should poll, in milliseconds (the issue: every 2 s). The event stream
+/// brings an approval at once; polling is the fallback where there is none, and at 10 000
+/// codes shown at once, 5 000 polls a second is what a portal must carry.
+pub const QR_POLL_MS: u32 = 2000;
 /// Polls of one code answered within one second of the server's clock; more answer
 /// `slow_down`.
 pub const QR_MAX_POLLS_PER_SEC: u32 = 3;
