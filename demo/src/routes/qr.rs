@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::json::AppJson;
 use crate::openapi::CommonErrors;
 use crate::qr::{self as store, DeviceAlgorithm, QrRow};
-use crate::rate_limit::ClientIp;
+use crate::rate_limit::{ClientIp, Slot};
 use crate::session::{self, CurrentSession};
 use crate::state::AppState;
 use crate::{db, password_hash, token};
@@ -486,6 +486,39 @@ async fn signed_by_device(
     Ok(found)
 }
 
+/// What an approval and a decline share before they differ: the address's attempt reserved
+/// (released by the caller on success), the pending code the payload names, and the enrolled
+/// device whose signature over `sign(key, challenge, origin, portal)` is right. Each refusal
+/// is audited as `event` and returned.
+async fn signed_request(
+    state: &AppState,
+    ip: IpAddr,
+    event: AuditEvent,
+    (payload, device, signature): (&str, &str, &str),
+    sign: fn(&str, &str, &str, &str) -> Vec<u8>,
+) -> Result<(Slot, QrRow, store::DeviceRow), AppError> {
+    let slot = state
+        .ip_limiter
+        .try_reserve(ip, state.now())
+        .ok_or(ErrorCode::RateLimited)?;
+    let (row, key) = match pending_code(state, payload).await {
+        Ok(found) => found,
+        Err(e) => {
+            audit_phone(state, event, "", "", ip, outcome_of(e.code())).await?;
+            return Err(e);
+        }
+    };
+    let portal = row.portal.as_str();
+    let signed = sign(&key, &row.challenge, &row.origin, portal);
+    match signed_by_device(state, &row, device, signature, &signed).await {
+        Ok(device) => Ok((slot, row, device)),
+        Err((outcome, e)) => {
+            audit_phone(state, event, portal, "", ip, outcome).await?;
+            Err(e)
+        }
+    }
+}
+
 /// The phone approves a login.
 #[utoipa::path(
     post,
@@ -509,28 +542,10 @@ pub async fn approve(
     AppJson(request): AppJson<QrApproveRequest>,
 ) -> Result<StatusCode, AppError> {
     let now = state.now();
-    let slot = state
-        .ip_limiter
-        .try_reserve(ip, now)
-        .ok_or(ErrorCode::RateLimited)?;
     let event = AuditEvent::QrApprove;
-    let (row, key) = match pending_code(&state, &request.payload).await {
-        Ok(found) => found,
-        Err(e) => {
-            audit_phone(&state, event, "", "", ip, outcome_of(e.code())).await?;
-            return Err(e);
-        }
-    };
+    let signed = (&*request.payload, &*request.device, &*request.signature);
+    let (slot, row, device) = signed_request(&state, ip, event, signed, to_be_signed).await?;
     let portal = row.portal.as_str();
-    let signed = to_be_signed(&key, &row.challenge, &row.origin, portal);
-    let device =
-        match signed_by_device(&state, &row, &request.device, &request.signature, &signed).await {
-            Ok(device) => device,
-            Err((outcome, e)) => {
-                audit_phone(&state, event, portal, "", ip, outcome).await?;
-                return Err(e);
-            }
-        };
     let who = device.identifier.as_str();
     if device.locked() {
         audit_phone(&state, event, portal, who, ip, AuditOutcome::PinLocked).await?;
@@ -621,28 +636,11 @@ pub async fn decline(
     AppJson(request): AppJson<QrDeclineRequest>,
 ) -> Result<StatusCode, AppError> {
     let now = state.now();
-    let slot = state
-        .ip_limiter
-        .try_reserve(ip, now)
-        .ok_or(ErrorCode::RateLimited)?;
     let event = AuditEvent::QrDecline;
-    let (row, key) = match pending_code(&state, &request.payload).await {
-        Ok(found) => found,
-        Err(e) => {
-            audit_phone(&state, event, "", "", ip, outcome_of(e.code())).await?;
-            return Err(e);
-        }
-    };
+    let signed = (&*request.payload, &*request.device, &*request.signature);
+    let (slot, row, device) =
+        signed_request(&state, ip, event, signed, to_be_signed_decline).await?;
     let portal = row.portal.as_str();
-    let signed = to_be_signed_decline(&key, &row.challenge, &row.origin, portal);
-    let device =
-        match signed_by_device(&state, &row, &request.device, &request.signature, &signed).await {
-            Ok(device) => device,
-            Err((outcome, e)) => {
-                audit_phone(&state, event, portal, "", ip, outcome).await?;
-                return Err(e);
-            }
-        };
     let next = transition(QrPhase::Pending, QrEvent::Decline)?;
     if !store::move_state(&state.db, &row.id_hash, QrState::Pending, next, now, None).await? {
         audit_phone(&state, event, portal, "", ip, AuditOutcome::AlreadyUsed).await?;
