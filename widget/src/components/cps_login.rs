@@ -21,12 +21,14 @@ use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-/// Props of [`CpsLogin`].
+/// Props of a method that is one step on the page, [`CpsLogin`] and
+/// [`QrLoginStep`](super::qr_login::QrLoginStep): one type, so the widget builds them in one
+/// place and Yew's props code is instantiated once.
 #[derive(Properties, PartialEq)]
-pub struct CpsLoginProps {
+pub struct MethodStepProps {
     /// The portal the account belongs to.
     pub portal: PortalId,
-    /// The button's text: the method's label in the portal's words.
+    /// The method's label in the portal's words (the CPS button, the QR step's title).
     pub label: AttrValue,
     /// Interface language.
     pub lang: Lang,
@@ -34,13 +36,16 @@ pub struct CpsLoginProps {
     pub api: Api,
     /// The support contact, shown with failures the person cannot fix alone.
     pub support: Rc<Support>,
-    /// Focus the button when shown.
+    /// Focus the step when shown.
     pub autofocus: bool,
     /// Logged in.
     pub onlogin: Callback<SessionInfo>,
     /// The portal refused (for the page's `sesame-error` event).
     pub onerror: Callback<ApiError>,
 }
+
+/// Props of [`CpsLogin`].
+pub type CpsLoginProps = MethodStepProps;
 
 /// The card's answer, as the extension gives it.
 fn field(answer: &Js, name: &str) -> String {

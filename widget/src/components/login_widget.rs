@@ -2,13 +2,12 @@
 //! method that works, then the session panel. The Yew API of Sésame.
 
 use super::code_step::CodeStepFormProps;
-use super::cps_login::CpsLoginProps;
+use super::cps_login::MethodStepProps;
 use super::error_message::error_message;
 use super::extension_offer::ExtensionOfferProps;
 use super::method_chooser::method_chooser;
 use super::part::{part, Part};
 use super::password_login::PasswordLoginFormProps;
-use super::qr_login::QrLoginProps;
 use super::session_panel::SessionPanelProps;
 use super::support_contact::support_contact;
 use crate::api::{Api, LoginOutcome};
@@ -194,32 +193,26 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 onrestart: dispatcher.reform(|()| Action::AttemptEnded(None)),
             }))
         }
-        View::Method(Method::Cps) => part(Part::Cps(CpsLoginProps {
-            portal: config.id.clone(),
-            lang,
-            api: api.clone(),
-            label: config
-                .offer(Method::Cps)
-                .map(|o| AttrValue::from(o.label.get(lang).to_owned()))
-                .unwrap_or_default(),
-            support: support.clone(),
-            autofocus: state.focus == Some(Focus::LoginForm),
-            onlogin: logged_in.clone(),
-            onerror: report.clone(),
-        })),
-        View::Method(Method::Qr) => part(Part::Qr(QrLoginProps {
-            portal: config.id.clone(),
-            lang,
-            api: api.clone(),
-            label: config
-                .offer(Method::Qr)
-                .map(|o| AttrValue::from(o.label.get(lang).to_owned()))
-                .unwrap_or_default(),
-            support: support.clone(),
-            autofocus: state.focus == Some(Focus::LoginForm),
-            onlogin: logged_in.clone(),
-            onerror: report.clone(),
-        })),
+        View::Method(method @ (Method::Cps | Method::Qr)) => {
+            let props = MethodStepProps {
+                portal: config.id.clone(),
+                lang,
+                api: api.clone(),
+                label: config
+                    .offer(method)
+                    .map(|o| AttrValue::from(o.label.get(lang).to_owned()))
+                    .unwrap_or_default(),
+                support: support.clone(),
+                autofocus: state.focus == Some(Focus::LoginForm),
+                onlogin: logged_in.clone(),
+                onerror: report.clone(),
+            };
+            part(if method == Method::Cps {
+                Part::Cps(props)
+            } else {
+                Part::Qr(props)
+            })
+        }
         // Methods of later versions; `working_methods` never yields them yet.
         View::Method(_) | View::NoMethod => html! {
             <div class="sesame-no-method">

@@ -10,11 +10,11 @@
 
 use super::change_password::{use_change_password, ChangePasswordFormProps};
 use super::code_step::{use_code_step, CodeStepFormProps};
-use super::cps_login::{use_cps_login, CpsLoginProps};
+use super::cps_login::{use_cps_login, MethodStepProps};
 use super::extension_offer::{use_extension_offer, ExtensionOfferProps};
 use super::login_widget::{use_login_widget, LoginWidgetProps};
 use super::password_login::{use_password_login, PasswordLoginFormProps};
-use super::qr_login::{use_qr_login, QrLoginProps};
+use super::qr_login::use_qr_login;
 use super::session_panel::{use_session_panel, SessionPanelProps};
 use std::rc::Rc;
 use yew::functional::{Hook, HookContext};
@@ -26,8 +26,8 @@ pub(crate) enum Part {
     Widget(LoginWidgetProps),
     PasswordLogin(PasswordLoginFormProps),
     Code(CodeStepFormProps),
-    Cps(CpsLoginProps),
-    Qr(QrLoginProps),
+    Cps(MethodStepProps),
+    Qr(MethodStepProps),
     Session(SessionPanelProps),
     ChangePassword(ChangePasswordFormProps),
     ExtensionOffer(ExtensionOfferProps),

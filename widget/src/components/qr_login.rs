@@ -16,9 +16,8 @@ use crate::texts::T;
 use gloo_timers::callback::Interval;
 use js_sys::{Function, Promise};
 use sesame_core::api::{paths, SessionInfo};
-use sesame_core::portal::{PortalId, Support};
 use sesame_core::qr::{QrCreateRequest, QrStatus, QrStatusRequest};
-use sesame_core::{ApiError, ErrorCode, Lang};
+use sesame_core::{ApiError, ErrorCode};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -26,26 +25,8 @@ use wasm_bindgen_futures::JsFuture;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-/// Props of [`QrLoginStep`].
-#[derive(Properties, PartialEq)]
-pub struct QrLoginProps {
-    /// The portal the account belongs to.
-    pub portal: PortalId,
-    /// The step's title: the method's label in the portal's words.
-    pub label: AttrValue,
-    /// Interface language.
-    pub lang: Lang,
-    /// The portal API.
-    pub api: Api,
-    /// The support contact, shown with failures the person cannot fix alone.
-    pub support: Rc<Support>,
-    /// Move the focus to the step when shown.
-    pub autofocus: bool,
-    /// Logged in.
-    pub onlogin: Callback<SessionInfo>,
-    /// The portal refused (for the page's `sesame-error` event).
-    pub onerror: Callback<ApiError>,
-}
+/// Props of [`QrLoginStep`] (its `label` titles the step).
+pub type QrLoginProps = super::cps_login::MethodStepProps;
 
 /// Errors worth trying again: the network, or a portal that is restarting or busy.
 fn passing(code: ErrorCode) -> bool {
@@ -80,11 +61,7 @@ type Stream = (web_sys::EventSource, Closure<dyn Fn(web_sys::MessageEvent)>);
 
 /// The portal's event stream for code `id`: any news but "pending" wakes the poll at once
 /// (which then claims an approval). `None` where the browser has no `EventSource`.
-fn listen(
-    api: &Api,
-    id: &str,
-    wake: Rc<RefCell<Option<Function>>>,
-) -> Option<Stream> {
+fn listen(api: &Api, id: &str, wake: Rc<RefCell<Option<Function>>>) -> Option<Stream> {
     let url = [&api.url(paths::LOGIN_QR_EVENTS), "?id=", id].concat();
     let events = web_sys::EventSource::new(&url).ok()?;
     let news = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
