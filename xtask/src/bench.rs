@@ -1,8 +1,10 @@
 //! `cargo xtask bench`: the widget's bundle sizes, raw and as browsers download them (gzip
 //! level 9, brotli quality 11), then the demo's login latency by outcome
 //! (`demo/benches/login_timing.rs`) and code step, the time to a usable form
-//! (`tests/benches/first_paint.rs`) and the machine's part of a CPS-card login
-//! (`tests/benches/cps_latency.rs`), printed as markdown tables for BENCHMARKS.md.
+//! (`tests/benches/first_paint.rs`), the QR-code login's latency and load
+//! (`tests/benches/qr_latency.rs`, `demo/benches/qr_load.rs`) and the machine's part of a
+//! CPS-card login (`tests/benches/cps_latency.rs`), printed as markdown tables for
+//! BENCHMARKS.md.
 
 use crate::cmd::Cmd;
 use crate::compress;
@@ -168,6 +170,20 @@ pub(crate) fn run(root: &Path) -> Result<()> {
         ])
         .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
         .env("SESAME_PAGE_DIR", root)
+        .run()?;
+
+    // The QR-code login, approval → logged in, by push and by polling, beside a tiqr-like
+    // polling client: the e2e crate's bench, in Chromium and Firefox.
+    Cmd::cargo()
+        .args(["bench", "-q", "-p", "sesame-e2e", "--bench", "qr_latency"])
+        .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
+        .env("SESAME_PAGE_DIR", root)
+        .run()?;
+
+    // The demo holding 10,000 pending QR codes with open event streams: its own process's
+    // memory and the polls per second it answers meanwhile.
+    Cmd::cargo()
+        .args(["bench", "-q", "-p", "sesame-demo", "--bench", "qr_load"])
         .run()?;
 
     // The machine's part of a CPS-card login: the e2e crate's bench, in Chromium and Firefox,
