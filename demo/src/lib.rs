@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod password_hash;
 pub mod phone;
 pub mod qr;
+pub mod qr_watch;
 pub mod rate_limit;
 pub mod reservation;
 pub mod routes;

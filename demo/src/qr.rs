@@ -237,6 +237,23 @@ impl QrRow {
     pub fn phase(&self, now: i64) -> sesame_core::qr::QrPhase {
         sesame_core::qr::phase(self.state(), self.times(), now)
     }
+
+    /// The next second after `now` at which the phase may change by time alone (the code's
+    /// expiry, the grace's end, the claim window's end), if any: a stream waits for it or for
+    /// a move of the state, whichever comes first.
+    pub fn next_time_change(&self, now: i64) -> Option<i64> {
+        let times = self.times();
+        let end = times.expires_at();
+        let decided = self.decided_at.unwrap_or(self.created_at);
+        [
+            end,
+            end.saturating_add(i64::from(sesame_core::qr::QR_GRACE_SECS)),
+            decided.saturating_add(i64::from(QR_CLAIM_SECS)),
+        ]
+        .into_iter()
+        .filter(|t| *t > now)
+        .min()
+    }
 }
 
 /// A code's columns, then `$where` (static SQL: sqlx takes no built strings).
@@ -372,7 +389,9 @@ pub async fn store_poll(db: &Db, id_hash: &str, at: i64, polls: u32) -> sqlx::Re
 }
 
 /// Moves a code from `from` to `to` at `now` (with the approving device and account, if any):
-/// one conditional statement, so of two racing moves one wins. Whether this one did.
+/// one conditional statement, so of two racing moves one wins. Whether this one did. The move
+/// is stamped (`changed_at`, wall-clock milliseconds) for the streams' watcher
+/// ([`crate::qr_watch`]), whichever instance wrote it.
 pub async fn move_state(
     db: &Db,
     id_hash: &str,
@@ -383,8 +402,8 @@ pub async fn move_state(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE qr_sessions SET state = $1, decided_at = COALESCE(decided_at, $2), \
-         device_id = COALESCE($3, device_id), identifier = COALESCE($4, identifier) \
-         WHERE id_hash = $5 AND state = $6",
+         device_id = COALESCE($3, device_id), identifier = COALESCE($4, identifier), \
+         changed_at = $7 WHERE id_hash = $5 AND state = $6",
     )
     .bind(to.as_str())
     .bind(now)
@@ -392,6 +411,7 @@ pub async fn move_state(
     .bind(approver.map(|(_, identifier)| identifier))
     .bind(id_hash)
     .bind(from.as_str())
+    .bind(crate::qr_watch::wall_millis())
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::cps::Trust;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::qr_watch::QrWatch;
 use crate::rate_limit::IpLimiter;
 use crate::sender::{Senders, Smtp};
 use crate::totp::SecretBox;
@@ -49,6 +50,7 @@ pub struct AppState {
     captcha: Option<Arc<Captcha>>,
     /// Who delivers codes by SMS and e-mail.
     pub senders: Senders,
+    qr_watch: QrWatch,
 }
 
 impl AppState {
@@ -95,6 +97,7 @@ impl AppState {
             // ones (see `with_cps_trust`).
             cps_trust: Arc::new(Trust::default()),
             senders,
+            qr_watch: QrWatch::new(pool.clone()),
             config: Arc::new(config),
             db: pool,
             clock,
@@ -172,6 +175,11 @@ impl AppState {
     pub fn with_portals(mut self, portals: impl IntoIterator<Item = PortalConfig>) -> AppState {
         self.portals = Arc::new(portals.into_iter().map(|p| (p.id.clone(), p)).collect());
         self
+    }
+
+    /// The process's watcher of QR codes for their event streams.
+    pub fn qr_watch(&self) -> &QrWatch {
+        &self.qr_watch
     }
 
     /// Now, in Unix seconds, from the injected clock.

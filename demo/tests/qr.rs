@@ -530,6 +530,76 @@ async fn the_event_stream_ends_on_a_decline_or_expiry() {
     assert!(text.contains(r#"data: {"state":"expired"}"#), "{text}");
 }
 
+/// The first frame of an open event stream's body, as text (`None` once it ended).
+async fn next_frame(body: &mut Body) -> Option<String> {
+    use http_body_util::BodyExt;
+    let frame = body.frame().await?.unwrap();
+    Some(String::from_utf8_lossy(&frame.into_data().unwrap()).into_owned())
+}
+
+#[tokio::test]
+async fn a_move_wakes_only_its_codes_stream_and_a_dropped_stream_unregisters() {
+    use futures_util::FutureExt;
+    use tower::ServiceExt;
+    let mut watch = None;
+    let app = common::test_app_custom(test_config(), |state| {
+        watch = Some(state.qr_watch().clone());
+        state.with_portals(common::presets_without_captcha_after_failures())
+    })
+    .await;
+    let watch = watch.unwrap();
+    let phone = enrolled_phone(&app).await;
+    let (a, cookie_a) = new_code(&app, None).await;
+    let (b, cookie_b) = new_code(&app, None).await;
+    let open = |id: &str, cookie: &str| {
+        Request::get(format!("/api/login/qr/events?id={id}"))
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let answer = app.router.clone().oneshot(open(&a.id, &cookie_a)).await;
+    let mut stream_a = answer.unwrap().into_body();
+    let answer = app.router.clone().oneshot(open(&b.id, &cookie_b)).await;
+    let mut stream_b = answer.unwrap().into_body();
+    let pending = r#"data: {"state":"pending"}"#;
+    assert!(next_frame(&mut stream_a).await.unwrap().contains(pending));
+    assert!(next_frame(&mut stream_b).await.unwrap().contains(pending));
+    let (hash_a, hash_b) = (
+        sesame_demo::token::hash(&a.id),
+        sesame_demo::token::hash(&b.id),
+    );
+    assert_eq!(
+        (watch.streams_for(&hash_a), watch.streams_for(&hash_b)),
+        (1, 1)
+    );
+    assert_eq!(watch.wakes(), 0);
+
+    // A's code moves: its stream is woken (once), says so and ends; B's is not woken.
+    assert_eq!(approve(&app, &phone, &a, PIN).await.status, 204);
+    let approved = next_frame(&mut stream_a).await.unwrap();
+    assert!(
+        approved.contains(r#"data: {"state":"approved_pending_claim"}"#),
+        "{approved}"
+    );
+    assert!(
+        next_frame(&mut stream_a).await.is_none(),
+        "A's stream ended"
+    );
+    assert_eq!(watch.wakes(), 1, "only A's stream was woken");
+    assert_eq!(watch.streams_for(&hash_a), 0, "an ended stream unregisters");
+    assert_eq!(watch.streams_for(&hash_b), 1);
+    assert!(
+        next_frame(&mut stream_b).now_or_never().is_none(),
+        "B's stream sends nothing new"
+    );
+
+    // The browser goes away: its stream's registration goes with it.
+    drop(stream_b);
+    assert_eq!(watch.streams_for(&hash_b), 0);
+    assert_eq!(watch.streams(), 0);
+    drop(stream_a);
+}
+
 #[tokio::test]
 async fn codes_and_devices_survive_a_restart_and_are_shared_by_instances() {
     let dir = tempfile::tempdir().unwrap();
@@ -548,7 +618,18 @@ async fn codes_and_devices_survive_a_restart_and_are_shared_by_instances() {
     let second = test_app_with(config.clone()).await;
     assert_eq!(status(&second, &code.id, &cookie).await, QrStatus::Pending);
     let third = test_app_with(config).await;
+    // A stream on one instance learns of an approval written by another (the database's
+    // `changed_at`, read by the instance's watcher).
+    let watcher = second.clone_handle();
+    let (id, browser) = (code.id.clone(), cookie.clone());
+    let stream = tokio::spawn(async move { body(&events(&watcher, &id, Some(&browser)).await) });
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     assert_eq!(approve(&third, &phone, &code, PIN).await.status, 204);
+    let text = stream.await.unwrap();
+    assert!(
+        text.contains(r#"data: {"state":"approved_pending_claim"}"#),
+        "{text}"
+    );
     assert!(matches!(
         status(&second, &code.id, &cookie).await,
         QrStatus::Approved { .. }

@@ -41,8 +41,9 @@ use std::convert::Infallible;
 use std::net::IpAddr;
 use std::time::Duration;
 
-/// How often the event stream reads the code from the database.
-pub const EVENTS_POLL: Duration = Duration::from_millis(150);
+/// After its code's time runs out (expiry, grace), a stream re-reads its row this much later:
+/// the clock counts whole seconds.
+pub const EVENTS_TIME_MARGIN: Duration = Duration::from_millis(50);
 
 /// The origin the page asked from: its `Origin` header (the CSRF check already refused one
 /// that is not the portal's), else the portal's first allowed origin.
@@ -279,14 +280,18 @@ pub async fn events(
     let life = u64::from(state.config.qr_life_secs);
     let deadline =
         tokio::time::Instant::now() + Duration::from_secs(life + u64::from(QR_GRACE_SECS) + 10);
+    // Registered before the first read: a move between the two still wakes the stream.
+    let moved = state.qr_watch().subscribe(&row.id_hash);
     let start = Watch {
         state,
         id_hash: row.id_hash,
         browser_hash,
+        moved,
         last: None,
         done: false,
         first: true,
         deadline,
+        time_change: deadline,
     };
     let stream = futures_util::stream::unfold(start, |mut watch| async move {
         let event = watch.next_event().await?;
@@ -297,15 +302,20 @@ pub async fn events(
         .into_response())
 }
 
-/// One event stream's reading of its code.
+/// One event stream's reading of its code: at once, then each time the process's watcher
+/// ([`crate::qr_watch`]) sees the code move, or its time runs out.
 struct Watch {
     state: AppState,
     id_hash: String,
     browser_hash: String,
+    /// The stream's registration with the watcher (dropped with the stream).
+    moved: crate::qr_watch::Subscription,
     last: Option<QrStatusKind>,
     done: bool,
     first: bool,
     deadline: tokio::time::Instant,
+    /// When the code's phase changes by time alone (or the deadline).
+    time_change: tokio::time::Instant,
 }
 
 impl Watch {
@@ -318,7 +328,11 @@ impl Watch {
                 return None;
             }
             if !self.first {
-                tokio::time::sleep(EVENTS_POLL).await;
+                let wake = self.time_change.min(self.deadline);
+                tokio::select! {
+                    () = self.moved.changed() => {}
+                    () = tokio::time::sleep_until(wake) => {}
+                }
             }
             self.first = false;
             let row =
@@ -331,7 +345,17 @@ impl Watch {
                         return None;
                     }
                 };
-            let phase = row.map_or(QrPhase::Expired, |r| r.phase(self.state.now()));
+            let now = self.state.now();
+            self.time_change = row
+                .as_ref()
+                .and_then(|r| r.next_time_change(now))
+                .and_then(|at| u64::try_from(at.saturating_sub(now)).ok())
+                .map_or(self.deadline, |secs| {
+                    tokio::time::Instant::now()
+                        .checked_add(Duration::from_secs(secs) + EVENTS_TIME_MARGIN)
+                        .unwrap_or(self.deadline)
+                });
+            let phase = row.map_or(QrPhase::Expired, |r| r.phase(now));
             let Some(kind) = push_answer(phase) else {
                 self.done = true;
                 let error = ApiError::new(ErrorCode::QrAlreadyUsed);
