@@ -80,11 +80,7 @@ type Stream = (web_sys::EventSource, Closure<dyn Fn(web_sys::MessageEvent)>);
 
 /// The portal's event stream for code `id`: any news but "pending" wakes the poll at once
 /// (which then claims an approval). `None` where the browser has no `EventSource`.
-fn listen(
-    api: &Api,
-    id: &str,
-    wake: Rc<RefCell<Option<Function>>>,
-) -> Option<Stream> {
+fn listen(api: &Api, id: &str, wake: Rc<RefCell<Option<Function>>>) -> Option<Stream> {
     let url = [&api.url(paths::LOGIN_QR_EVENTS), "?id=", id].concat();
     let events = web_sys::EventSource::new(&url).ok()?;
     let news = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
