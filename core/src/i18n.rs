@@ -1,4 +1,11 @@
 //! Languages and bilingual texts. French first, English second.
+//!
+//! **English on demand** (feature `english-on-demand`, which the widget turns on for its wasm
+//! only): [`pick`] and [`Text::new`] drop their English side, so no English text is compiled
+//! into the bundle, and English is looked up at run time, by the French text, in the table the
+//! widget installs with [`set_english`] (xtask writes it from these very calls:
+//! `sesame-en.json`). Until then, and for a text the table lacks, English falls back to the
+//! French text, never to an empty one. Natively (server, extension, tests) nothing changes.
 
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +64,7 @@ pub struct Text {
 
 impl Text {
     /// Builds a text from its French and English forms.
+    #[cfg(not(all(feature = "english-on-demand", target_arch = "wasm32")))]
     pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Text {
         Text {
             fr: fr.into(),
@@ -64,21 +72,85 @@ impl Text {
         }
     }
 
+    /// Builds a text from its French form alone: the English one is looked up when asked for
+    /// (English on demand; the widget's wasm).
+    #[cfg(all(feature = "english-on-demand", target_arch = "wasm32"))]
+    pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Text {
+        let _ = en;
+        Text {
+            fr: fr.into(),
+            en: String::new(),
+        }
+    }
+
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Fr => &self.fr,
+            #[cfg(all(feature = "english-on-demand", target_arch = "wasm32"))]
+            Lang::En if self.en.is_empty() => english(&self.fr).unwrap_or(self.fr.as_str()),
             Lang::En => &self.en,
         }
     }
 }
 
 /// Picks the French or English form of a static text.
+#[cfg(not(all(feature = "english-on-demand", target_arch = "wasm32")))]
 pub const fn pick(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Fr => fr,
         Lang::En => en,
     }
+}
+
+/// Picks the French form of a static text, or its English twin from the table installed at run
+/// time (the French one until then): `en` is not compiled in. Inlined, so that no call passes
+/// `en`; the lookup itself is one function (inlined at each call site it cost 0.6 KB brotli).
+#[cfg(all(feature = "english-on-demand", target_arch = "wasm32"))]
+#[inline(always)]
+pub fn pick(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+    let _ = en;
+    french_or_english(lang, fr)
+}
+
+/// `fr`, or its English twin in `lang` English.
+#[cfg(all(feature = "english-on-demand", target_arch = "wasm32"))]
+#[inline(never)]
+fn french_or_english(lang: Lang, fr: &'static str) -> &'static str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => english(fr).unwrap_or(fr),
+    }
+}
+
+#[cfg(all(feature = "english-on-demand", target_arch = "wasm32"))]
+thread_local! {
+    /// The English texts by their French twins, as installed by [`set_english`].
+    static ENGLISH: std::cell::RefCell<Vec<(&'static str, &'static str)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The English twin of a French text, from the installed table.
+#[cfg(all(feature = "english-on-demand", target_arch = "wasm32"))]
+fn english(fr: &str) -> Option<&'static str> {
+    ENGLISH.with_borrow(|table| table.iter().find(|(f, _)| *f == fr).map(|(_, en)| *en))
+}
+
+/// Installs the English texts, `(french, english)` pairs, replacing any before (English on
+/// demand; natively English is compiled in and this does nothing).
+pub fn set_english(pairs: Vec<(&'static str, &'static str)>) {
+    #[cfg(all(feature = "english-on-demand", target_arch = "wasm32"))]
+    ENGLISH.set(pairs);
+    #[cfg(not(all(feature = "english-on-demand", target_arch = "wasm32")))]
+    drop(pairs);
+}
+
+/// Whether English texts are there: always natively, once installed with English on demand.
+pub fn english_loaded() -> bool {
+    #[cfg(all(feature = "english-on-demand", target_arch = "wasm32"))]
+    return ENGLISH.with_borrow(|table| !table.is_empty());
+    #[cfg(not(all(feature = "english-on-demand", target_arch = "wasm32")))]
+    true
 }
 
 #[cfg(test)]

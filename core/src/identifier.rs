@@ -1,6 +1,6 @@
 //! What an identifier looks like on a portal.
 
-use crate::i18n::{Lang, Text};
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 /// The shape of a portal's identifiers.
@@ -51,14 +51,10 @@ impl IdentifierRule {
     pub fn hint(&self, lang: Lang) -> Option<String> {
         match self {
             IdentifierRule::Free => None,
-            IdentifierRule::Digits { len } => Some(
-                Text::new(
-                    format!("{len} chiffres, reçus à l'inscription"),
-                    format!("{len} digits, received when you signed up"),
-                )
-                .get(lang)
-                .to_owned(),
-            ),
+            IdentifierRule::Digits { len } => Some(match lang {
+                Lang::Fr => format!("{len} chiffres, reçus à l'inscription"),
+                Lang::En => format!("{len} digits, received when you signed up"),
+            }),
         }
     }
 

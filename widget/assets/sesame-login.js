@@ -14,7 +14,20 @@ const FIRST_PAINT = {"presets":{"entractes":{"accent":"#0b5cad","identifier":{"e
 
 // Imported, not `import`ed at the top: a static import would hold this script (and so the
 // first paint) until the glue has downloaded.
-const ready = import('./sesame_widget.js').then((glue) => glue.default().then(() => glue.mount));
+const glue = import('./sesame_widget.js').then((g) => g.default().then(() => g));
+const ready = glue.then((g) => g.mount);
+
+// English on demand: the wasm holds the French texts only; the English ones are fetched once per
+// page, when an element starts in English (beside the wasm: the first paint stays meanwhile) or
+// when a person presses the language switch (the widget waits for them), and handed to the wasm.
+// Always resolves: the widget checks whether English came, and retries on the next request.
+const EN_URL = new URL('sesame-en.json', import.meta.url);
+let english = null;
+const loadEnglish = () => (english ??= Promise.all([
+  glue, fetch(EN_URL).then((r) => (r.ok ? r.json() : null)),
+]).then(([g, table]) => {
+  if (!g.english(table)) english = null;
+}, () => { english = null; }));
 let instances = 0;
 
 const lang = (el) => (el.getAttribute('lang')?.toLowerCase().startsWith('en') ? 'en' : 'fr');
@@ -142,14 +155,14 @@ class SesameLogin extends HTMLElement {
   #schedule() {
     if (this.#pending) return;
     this.#pending = true;
-    ready.then((mount) => {
+    (lang(this) === 'en' ? loadEnglish().then(() => ready) : ready).then((mount) => {
       this.#pending = false;
       if (!this.isConnected) return;
       const typed = this.#handle ? null : this.#typed();
       this.#queued = false;
       this.#unmount();
       this.replaceChildren();
-      this.#handle = mount(this, typed);
+      this.#handle = mount(this, typed, loadEnglish);
     }, (error) => {
       // The WebAssembly could not load (old browser, blocked file): say so in the page.
       this.#pending = false;

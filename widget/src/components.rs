@@ -4,7 +4,6 @@
 pub mod change_password;
 pub mod code_step;
 pub mod cps_login;
-pub mod qr_login;
 pub mod error_message;
 pub mod extension_offer;
 pub mod forgot_password;
@@ -14,5 +13,6 @@ pub(crate) mod part;
 pub mod password_field;
 pub mod password_login;
 pub mod password_rules;
+pub mod qr_login;
 pub mod session_panel;
 pub mod support_contact;

@@ -156,14 +156,21 @@ fn read_prefill(typed: &JsValue) -> Option<Prefill> {
 /// Renders the widget into `host`, reading its `preset` (default `paaco`), `api` (default
 /// `/api`), `lang` (default French) and `extension` (none) attributes. An unknown preset renders an error naming it.
 /// `typed` is what the loader's first paint held (`null` when there was none): the password
-/// form starts from it.
+/// form starts from it. `english` is the loader's function that fetches the English texts and
+/// hands them to [`english`](crate::english::english) (English on demand; anything else: none).
 #[wasm_bindgen]
-pub fn mount(host: Element, typed: JsValue) -> WidgetHandle {
+pub fn mount(host: Element, typed: JsValue, english: JsValue) -> WidgetHandle {
+    crate::english::set_loader(english);
     let attr = |name: &str| host.get_attribute(name).filter(|v| !v.trim().is_empty());
     let preset = attr("preset").map(|p| p.trim().to_owned());
     let preset = preset.as_deref().unwrap_or(DEFAULT_PRESET);
     let lang = attr("lang").map(|t| Lang::from_tag(&t)).unwrap_or_default();
     let Some(config) = PortalConfig::preset(preset) else {
+        let lang = if crate::english::loaded() {
+            lang
+        } else {
+            Lang::Fr
+        };
         let error = unknown_preset(&host, preset, lang);
         return WidgetHandle { app: None, error };
     };

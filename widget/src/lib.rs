@@ -18,6 +18,7 @@ pub mod captcha;
 pub mod components;
 pub mod dom;
 pub mod element;
+pub mod english;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod first_paint;
 pub mod hooks;
@@ -28,6 +29,7 @@ pub mod texts;
 pub use components::login_widget::{LoginWidget, LoginWidgetProps};
 pub use components::password_rules::{PasswordRules, PasswordRulesProps};
 pub use element::{mount, WidgetHandle};
+pub use english::english;
 
 /// The allocator: talc instead of Rust's default dlmalloc, smaller in the wasm (BENCHMARKS.md,
 /// lever table) and faster. Single-threaded wasm (no `atomics`) only.

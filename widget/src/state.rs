@@ -21,8 +21,8 @@ macro_rules! reducible_by_apply {
 pub mod change_password;
 pub mod code_entry;
 pub mod cps_login;
-pub mod qr_login;
 pub mod password_login;
 pub mod problem;
+pub mod qr_login;
 pub mod submission;
 pub mod widget;

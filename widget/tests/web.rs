@@ -10,7 +10,7 @@ use sesame_widget::components::change_password::{ChangePasswordForm, ChangePassw
 use sesame_widget::components::error_message::error_message;
 use sesame_widget::dom;
 use sesame_widget::state::problem::Problem;
-use sesame_widget::texts::rules_met;
+use sesame_widget::texts::{rules_met, T};
 use sesame_widget::{LoginWidget, LoginWidgetProps, PasswordRules, PasswordRulesProps};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,7 +24,7 @@ use yew::{component, props, Callback, Html, Renderer};
 
 mod common;
 
-use common::{container, settle, wait_for};
+use common::{container, english, english_table, settle, wait_for};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -161,6 +161,7 @@ async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
 
 #[wasm_bindgen_test]
 async fn the_language_switch_changes_the_text() {
+    english();
     let root = mount_widget(spico_password_only(), Callback::noop());
     wait_for(&root, &dom::form(dom::form::PASSWORD)).await;
     let password_id = find(&root, &dom::field(dom::field::PASSWORD)).id();
@@ -178,7 +179,12 @@ async fn the_language_switch_changes_the_text() {
         .offer(Method::Password)
         .and_then(|o| o.notice.clone())
         .expect("SPICO's password offer has its notice");
-    assert!(text(&root, ".sesame-notice").ends_with(&notice.en));
+    assert!(text(&root, ".sesame-notice").ends_with(notice.get(Lang::En)));
+    assert_ne!(
+        notice.get(Lang::En),
+        notice.fr,
+        "English came from the table"
+    );
     click(&root, &dom::action(dom::action::SWITCH_LANG)).await;
     wait_for_text(&root, &label, "Mot de passe").await;
 }
@@ -361,6 +367,7 @@ async fn errors_render_in_french_from_core_with_the_support_contact() {
 
 #[wasm_bindgen_test]
 async fn the_element_mounts_presets_fires_events_and_unmounts() {
+    english();
     let host = container();
     host.set_attribute("preset", "entractes").unwrap();
     host.set_attribute("lang", "en").unwrap();
@@ -374,7 +381,7 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
     };
     host.add_event_listener_with_callback("sesame-error", listener.as_ref().unchecked_ref())
         .unwrap();
-    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
+    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, JsValue::UNDEFINED);
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     assert_eq!(text(&host, &dom::class(dom::class::PORTAL)), "Entr'Actes");
     assert_eq!(
@@ -406,7 +413,7 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
     assert_eq!(host.child_element_count(), 0);
 
     host.set_attribute("preset", "nowhere").unwrap();
-    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
+    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, JsValue::UNDEFINED);
     let alert = wait_for(&host, "[role=\"alert\"]").await;
     assert!(alert
         .text_content()
@@ -443,7 +450,7 @@ async fn the_element_takes_over_the_first_paint() {
     ] {
         js_sys::Reflect::set(&typed, &key.into(), &value).unwrap();
     }
-    let mut handle = sesame_widget::mount(host.clone(), typed.into());
+    let mut handle = sesame_widget::mount(host.clone(), typed.into(), JsValue::UNDEFINED);
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     let value = |name: &str| {
         find(&host, &format!("input[name=\"{name}\"]"))
@@ -471,7 +478,7 @@ async fn the_element_takes_over_the_first_paint() {
     let host = container();
     host.set_attribute("preset", "entractes").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
-    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL);
+    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, JsValue::UNDEFINED);
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     settle().await;
     assert!(host.query_selector("[role=\"alert\"]").unwrap().is_none());
@@ -617,4 +624,56 @@ async fn the_code_step_enrols_the_app_and_catches_a_slip_before_sending() {
         None,
         "caught here: nothing was sent"
     );
+}
+
+/// English on demand: the switch waits for the English texts the loader fetches (busy
+/// meanwhile), then shows English; a failed fetch says so and French stays.
+#[wasm_bindgen_test]
+async fn english_is_fetched_when_asked_for_and_a_failure_stays_french() {
+    sesame_widget::english(JsValue::NULL); // none yet
+    let host = container();
+    host.set_attribute("preset", "entractes").unwrap();
+    host.set_attribute("api", DEAD_API).unwrap();
+    let failing = js_sys::Function::new_no_args("return Promise.resolve()");
+    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, failing.into());
+    wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
+    let switch = dom::action(dom::action::SWITCH_LANG);
+    click(&host, &switch).await;
+    wait_for(&host, "p.sesame-notice[role=\"status\"] span[lang=\"en\"]").await;
+    assert_eq!(
+        find(&host, "section.sesame")
+            .get_attribute("lang")
+            .as_deref(),
+        Some("fr")
+    );
+    assert_eq!(text(&host, &switch), "English");
+    handle.destroy();
+
+    // A loader that takes its time: the switch is busy, the texts stay French, then English.
+    let host = container();
+    host.set_attribute("preset", "entractes").unwrap();
+    host.set_attribute("api", DEAD_API).unwrap();
+    let slow = Closure::<dyn FnMut() -> js_sys::Promise>::new(|| {
+        wasm_bindgen_futures::future_to_promise(async {
+            yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
+            sesame_widget::english(english_table());
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, slow.into_js_value());
+    wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
+    click(&host, &switch).await;
+    let busy = wait_for(&host, "button[aria-busy=\"true\"]").await;
+    assert_eq!(busy.text_content().as_deref(), Some("English"));
+    wait_for_text(&host, &switch, "Français").await;
+    assert_eq!(
+        find(&host, "section.sesame")
+            .get_attribute("lang")
+            .as_deref(),
+        Some("en")
+    );
+    assert!(host.query_selector("[aria-busy]").unwrap().is_none());
+    assert!(text(&host, "form").contains(T::LogIn.get(Lang::En)));
+    assert_eq!(T::LogIn.get(Lang::En), "Log in");
+    handle.destroy();
 }

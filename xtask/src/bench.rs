@@ -8,6 +8,7 @@
 
 use crate::cmd::Cmd;
 use crate::compress;
+use crate::english;
 use crate::{tools, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -101,6 +102,10 @@ pub(crate) fn report_sizes(dist: &Path) -> Result<(usize, bool)> {
             }
         }
     }
+    // The English texts are fetched on demand (English pages, the language switch): not part of
+    // what every page loads, so not counted against the budget, but reported.
+    let (english, mut files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(n, _)| n == english::FILE);
     // wasm first, then JS, then CSS.
     files.sort_by_key(|(n, _)| (!n.ends_with(".wasm"), !n.ends_with(".js"), n.clone()));
     let wasm_name = files
@@ -125,6 +130,14 @@ pub(crate) fn report_sizes(dist: &Path) -> Result<(usize, bool)> {
         kb(served),
         if over { "OVER the budget" } else { "within the budget" }
     );
+    for (name, bytes) in &english {
+        let s = sizes(bytes)?;
+        println!(
+            "On demand, not counted: `{name}` (the English texts) {} raw, {} brotli.",
+            kb(s.raw),
+            kb(s.brotli)
+        );
+    }
     Ok((served, over))
 }
 

@@ -13,6 +13,7 @@ mod card;
 mod cmd;
 mod compress;
 mod demo;
+mod english;
 mod extension;
 mod fuzz;
 mod setup;

@@ -16,6 +16,7 @@
 
 use crate::cmd::Cmd;
 use crate::compress;
+use crate::english;
 use crate::tools::{self, WASM_TARGET};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -71,6 +72,9 @@ pub(crate) fn build(root: &Path, std: Std) -> Result<PathBuf> {
                 .with_context(|| format!("copying {}", entry.path().display()))?;
         }
     }
+    // The English texts, fetched on demand: written from the sources now, so never stale.
+    let table = english::pairs(root)?;
+    std::fs::write(dist.join(english::FILE), english::json(&table))?;
     minify(root, &dist)?;
     compress::precompress_dir(&dist)?;
     println!(

@@ -11,10 +11,10 @@ use crate::method::{Method, Step};
 use crate::otp::{OtpChannel, OtpSettings};
 use crate::password::PasswordPolicy;
 
-fn offer(method: Method, fr: &str, en: &str) -> MethodOffer {
+fn offer(method: Method, label: Text) -> MethodOffer {
     MethodOffer {
         method,
-        label: Text::new(fr, en),
+        label,
         notice: None,
         steps: Vec::new(),
     }
@@ -58,9 +58,9 @@ fn temporary_password_notice() -> Text {
     )
 }
 
-fn esea_support(name_fr: &str, name_en: &str, hours: Option<Text>) -> Support {
+fn esea_support(name: Text, hours: Option<Text>) -> Support {
     Support {
-        name: Text::new(name_fr, name_en),
+        name,
         phone: Some("05 64 090 090".into()),
         phone_note: None,
         email: Some("support@esea-na.fr".into()),
@@ -106,8 +106,7 @@ impl PortalConfig {
     pub fn paaco() -> PortalConfig {
         let mut password = offer(
             Method::Password,
-            "Par login / mot de passe",
-            "With login / password",
+            Text::new("Par login / mot de passe", "With login / password"),
         );
         password.notice = Some(temporary_password_notice());
         PortalConfig {
@@ -119,13 +118,24 @@ impl PortalConfig {
             ),
             methods: vec![
                 password,
-                offer(Method::Otp, "Par login / OTP", "With login / one-time code"),
-                offer(Method::Qr, "Avec Wamewa (QR code)", "With Wamewa (QR code)"),
-                offer(Method::Cps, "Avec ma carte CPS", "With my CPS card"),
+                offer(
+                    Method::Otp,
+                    Text::new("Par login / OTP", "With login / one-time code"),
+                ),
+                offer(
+                    Method::Qr,
+                    Text::new("Avec Wamewa (QR code)", "With Wamewa (QR code)"),
+                ),
+                offer(
+                    Method::Cps,
+                    Text::new("Avec ma carte CPS", "With my CPS card"),
+                ),
                 offer(
                     Method::RegionalSso,
-                    "Via le service sécurisé ESEA",
-                    "Through the ESEA secure service",
+                    Text::new(
+                        "Via le service sécurisé ESEA",
+                        "Through the ESEA secure service",
+                    ),
                 ),
             ],
             identifier: IdentifierField {
@@ -134,7 +144,10 @@ impl PortalConfig {
             },
             password: PasswordPolicy::nist_alone(),
             links: Links::default(),
-            support: esea_support("Assistance technique ESEA", "ESEA technical support", None),
+            support: esea_support(
+                Text::new("Assistance technique ESEA", "ESEA technical support"),
+                None,
+            ),
             theme: Theme {
                 accent: "#00695c".into(),
             },
@@ -149,8 +162,10 @@ impl PortalConfig {
     pub fn spico() -> PortalConfig {
         let mut password = offer(
             Method::Password,
-            "S'identifier avec identifiant et mot de passe",
-            "Log in with identifier and password",
+            Text::new(
+                "S'identifier avec identifiant et mot de passe",
+                "Log in with identifier and password",
+            ),
         );
         password.notice = Some(Text::new(
             "Ce mode ne donne pas accès à SPICO, qui demande une authentification forte \
@@ -168,13 +183,17 @@ impl PortalConfig {
             methods: vec![
                 offer(
                     Method::Otp,
-                    "Authentification par code à usage unique (SMS ou e-mail)",
-                    "One-time code (SMS or e-mail)",
+                    Text::new(
+                        "Authentification par code à usage unique (SMS ou e-mail)",
+                        "One-time code (SMS or e-mail)",
+                    ),
                 ),
                 offer(
                     Method::ProSanteConnect,
-                    "S'identifier avec Pro Santé Connect",
-                    "Log in with Pro Santé Connect",
+                    Text::new(
+                        "S'identifier avec Pro Santé Connect",
+                        "Log in with Pro Santé Connect",
+                    ),
                 ),
                 password,
             ],
@@ -223,8 +242,7 @@ impl PortalConfig {
     pub fn nexus() -> PortalConfig {
         let mut password = offer(
             Method::Password,
-            "Identifiant - Mot de passe",
-            "Identifier - Password",
+            Text::new("Identifiant - Mot de passe", "Identifier - Password"),
         );
         password.notice = Some(temporary_password_notice());
         PortalConfig {
@@ -232,21 +250,18 @@ impl PortalConfig {
             name: "Nexus".into(),
             tagline: Text::new("Plateforme Nexus — ESEA", "Nexus platform — ESEA"),
             methods: vec![
-                offer(Method::Cps, "Carte CPS", "CPS card"),
+                offer(Method::Cps, Text::new("Carte CPS", "CPS card")),
                 offer(
                     Method::Otp,
-                    "OTP (code par e-mail)",
-                    "One-time code by e-mail",
+                    Text::new("OTP (code par e-mail)", "One-time code by e-mail"),
                 ),
                 offer(
                     Method::ProSanteConnect,
-                    "Pro Santé Connect",
-                    "Pro Santé Connect",
+                    Text::new("Pro Santé Connect", "Pro Santé Connect"),
                 ),
                 offer(
                     Method::Qr,
-                    "Application TIQR (QR code)",
-                    "TIQR app (QR code)",
+                    Text::new("Application TIQR (QR code)", "TIQR app (QR code)"),
                 ),
                 password,
             ],
@@ -257,8 +272,7 @@ impl PortalConfig {
             password: PasswordPolicy::nist_alone(),
             links: Links::default(),
             support: esea_support(
-                "Assistance aux utilisateurs ESEA",
-                "ESEA user support",
+                Text::new("Assistance aux utilisateurs ESEA", "ESEA user support"),
                 Some(Text::new(
                     "Heures et jours ouvrés",
                     "Working hours and days",
@@ -286,11 +300,16 @@ impl PortalConfig {
             methods: vec![
                 offer(
                     Method::ProSanteConnect,
-                    "Pro Santé Connect (carte CPS ou e-CPS)",
-                    "Pro Santé Connect (CPS card or e-CPS)",
+                    Text::new(
+                        "Pro Santé Connect (carte CPS ou e-CPS)",
+                        "Pro Santé Connect (CPS card or e-CPS)",
+                    ),
                 ),
-                offer(Method::Cps, "Carte CPS", "CPS card"),
-                offer(Method::Password, "Identifiants Pulsy", "Pulsy identifiers"),
+                offer(Method::Cps, Text::new("Carte CPS", "CPS card")),
+                offer(
+                    Method::Password,
+                    Text::new("Identifiants Pulsy", "Pulsy identifiers"),
+                ),
             ],
             identifier: IdentifierField {
                 label: Text::new(
@@ -326,7 +345,7 @@ impl PortalConfig {
 
     /// Entr'Actes: 5-digit identifier, 6-digit password, captcha, then a verification code.
     pub fn entractes() -> PortalConfig {
-        let mut password = offer(Method::Password, "Se connecter", "Log in");
+        let mut password = offer(Method::Password, Text::new("Se connecter", "Log in"));
         password.notice = Some(Text::new(
             "Identifiant à 5 chiffres et mot de passe à 6 chiffres reçus d'Entr'Actes.",
             "The 5-digit identifier and 6-digit password Entr'Actes sent you.",

@@ -12,6 +12,7 @@ use super::session_panel::SessionPanelProps;
 use super::support_contact::support_contact;
 use crate::api::{Api, LoginOutcome};
 use crate::dom;
+use crate::english;
 use crate::hooks::use_accent::use_accent;
 use crate::hooks::use_uid::use_uid;
 use crate::state::password_login::PrefillSlot;
@@ -65,7 +66,13 @@ pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
 #[hook]
 pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
     let config = props.config.clone();
-    let state = use_reducer(|| WidgetState::new(working_methods(&config), props.lang));
+    // English on demand: French until the English texts are there (`set_lang` fetches them).
+    let start = if english::loaded() {
+        props.lang
+    } else {
+        Lang::Fr
+    };
+    let state = use_reducer(|| WidgetState::new(working_methods(&config), start));
     let api = Api::new(props.api_base.clone());
     let root = use_node_ref();
     let uid = use_uid();
@@ -73,9 +80,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
 
     {
         let state = state.clone();
-        use_effect_with(props.lang, move |lang| {
-            state.dispatch(Action::SetLang(*lang))
-        });
+        use_effect_with(props.lang, move |lang| set_lang(&state, *lang));
     }
     {
         let state = state.clone();
@@ -133,7 +138,14 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         })
     };
     let dispatcher: Callback<Action> = state.dispatcher().into();
-    let switch_lang = dispatcher.reform(|_: MouseEvent| Action::SwitchLang);
+    let switch_lang = {
+        let (state, other) = (state.clone(), lang.other());
+        Callback::from(move |_: MouseEvent| {
+            if !state.english_pending {
+                set_lang(&state, other)
+            }
+        })
+    };
     let support = Rc::new(config.support.clone());
 
     let body = match state.view() {
@@ -233,10 +245,17 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                     <p class="sesame-tagline">{config.tagline.get(lang)}</p>
                 </div>
                 <button type="button" class="sesame-lang" data-action={dom::action::SWITCH_LANG}
-                    lang={lang.other().tag()} onclick={switch_lang}>
+                    lang={lang.other().tag()} aria-busy={state.english_pending.then_some("true")}
+                    onclick={switch_lang}>
                     {T::OtherLanguage.get(lang)}
                 </button>
             </header>
+            if state.english_failed {
+                <p class="sesame-notice" role="status">
+                    <span lang="en">{"English could not be loaded."}</span>
+                    {" La version anglaise n'a pas pu être chargée\u{a0}; réessayez plus tard."}
+                </p>
+            }
             if let Some(problem) = &state.problem {
                 {error_message(problem, lang, Some(&*support))}
             }
@@ -257,4 +276,22 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             }
         </section>
     }
+}
+
+/// Sets the language. English waits for its texts (English on demand: fetched on the first
+/// request, the switch marked busy meanwhile); if they cannot come, French stays and the widget
+/// says so.
+fn set_lang(state: &UseReducerHandle<WidgetState>, lang: Lang) {
+    if lang == Lang::Fr || english::loaded() {
+        return state.dispatch(Action::SetLang(lang));
+    }
+    state.dispatch(Action::EnglishPending);
+    let state = state.clone();
+    spawn_local(async move {
+        state.dispatch(if english::load().await {
+            Action::SetLang(Lang::En)
+        } else {
+            Action::EnglishFailed
+        })
+    });
 }

@@ -62,6 +62,10 @@ pub struct WidgetState {
     pub problem: Option<Problem>,
     /// Where focus goes when the new view mounts.
     pub focus: Option<Focus>,
+    /// The English texts are being fetched, for a switch to English (English on demand).
+    pub english_pending: bool,
+    /// They could not be fetched: the widget stays in French and says so.
+    pub english_failed: bool,
 }
 
 /// What can happen to the widget.
@@ -69,8 +73,12 @@ pub struct WidgetState {
 pub enum Action {
     /// The language switch was pressed.
     SwitchLang,
-    /// The host set the language.
+    /// The host set the language (for English, once its texts are there).
     SetLang(Lang),
+    /// English was asked for and its texts are being fetched (the language stays meanwhile).
+    EnglishPending,
+    /// The English texts could not be fetched: French stays.
+    EnglishFailed,
     /// A method was chosen.
     Choose(Method),
     /// Back to the chooser.
@@ -118,6 +126,8 @@ impl WidgetState {
             changing_password: false,
             problem: None,
             focus: None,
+            english_pending: false,
+            english_failed: false,
         }
     }
 
@@ -145,7 +155,20 @@ impl WidgetState {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::SwitchLang => self.lang = self.lang.other(),
-            Action::SetLang(lang) => self.lang = lang,
+            Action::SetLang(lang) => {
+                self.lang = lang;
+                self.english_pending = false;
+                self.english_failed = false;
+            }
+            Action::EnglishPending => {
+                self.english_pending = true;
+                self.english_failed = false;
+            }
+            Action::EnglishFailed => {
+                self.lang = Lang::Fr;
+                self.english_pending = false;
+                self.english_failed = true;
+            }
             Action::Choose(method) => {
                 if self.methods.contains(&method) && self.code.is_none() {
                     self.chosen = Some(method);
@@ -331,6 +354,21 @@ mod tests {
         assert_eq!(s.lang, Lang::Fr);
         s.apply(Action::SetLang(Lang::En));
         assert_eq!(s.lang, Lang::En);
+    }
+
+    #[test]
+    fn english_waits_for_its_texts_and_a_failure_stays_french() {
+        let mut s = WidgetState::new(vec![Method::Password], Lang::Fr);
+        s.apply(Action::EnglishPending);
+        assert_eq!((s.lang, s.english_pending), (Lang::Fr, true));
+        s.apply(Action::EnglishFailed);
+        assert_eq!(s.lang, Lang::Fr);
+        assert!(s.english_failed && !s.english_pending);
+        s.apply(Action::EnglishPending);
+        assert!(!s.english_failed, "a new try clears the failure");
+        s.apply(Action::SetLang(Lang::En));
+        assert_eq!(s.lang, Lang::En);
+        assert!(!s.english_pending && !s.english_failed);
     }
 
     #[test]
