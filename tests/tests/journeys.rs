@@ -373,3 +373,31 @@ async fn every_preset_logs_in_with_its_demo_account() {
     })
     .await;
 }
+
+/// The language switch: on a French page, Enter on "English" brings the English texts (loaded
+/// on demand, `sesame-en.json`): the field's label and then a refusal in English, with no
+/// failure notice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_switch_brings_english_on_demand() {
+    in_each_browser("english", async |s: &Session, portal: &Portal| {
+        let karim = journey::account("entractes");
+        journey::open(s, portal, "/?preset=entractes").await?;
+        let switch = sesame_widget::dom::widget(&sesame_widget::dom::action(
+            sesame_widget::dom::action::SWITCH_LANG,
+        ));
+        s.tab_to(&switch, 30).await?;
+        s.press(Key::Enter).await?;
+        let label = visible(sesame_widget::texts::T::Password.get(Lang::En));
+        s.wait_for_text(&sesame_widget::dom::widget("label"), |t| t.contains(&label))
+            .await
+            .context("the form in English")?;
+        s.check_accessibility("the widget in English").await?;
+        journey::log_in(s, karim.identifier, "000000").await?;
+        let refused = visible(ErrorCode::InvalidCredentials.text(Lang::En));
+        s.wait_for_text(&sel::ERROR, |t| t.contains(&refused))
+            .await
+            .context("core's refusal in English")?;
+        s.check_accessibility("a refusal in English").await
+    })
+    .await;
+}
