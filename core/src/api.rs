@@ -4,6 +4,7 @@
 //! derives its OpenAPI document from them, and the widget sends and reads exactly them.
 
 use crate::method::{AssuranceLevel, Method, Step};
+use crate::oidc::{Establishment, Means};
 use crate::otp::OtpChannel;
 use crate::portal::PortalId;
 use crate::secret::Secret;
@@ -61,8 +62,24 @@ pub mod paths {
     /// `POST` [`QrEnrolRequest`](crate::qr::QrEnrolRequest) → [`QrDevice`](crate::qr::QrDevice):
     /// the phone registers its public key and PIN.
     pub const PHONE_ENROL: &str = "/phone/enrol";
-    /// `POST` (no body) → 204: ends the session.
+    /// `POST` [`OidcStartRequest`](crate::oidc::OidcStartRequest) →
+    /// [`OidcStart`](crate::oidc::OidcStart): where to send the browser for Pro Santé Connect
+    /// or the regional SSO (state, nonce and PKCE verifier kept by the portal, bound to this
+    /// browser by the OIDC cookie).
+    pub const LOGIN_OIDC_START: &str = "/login/oidc/start";
+    /// `GET ?code=…&state=…` (or `?error=…&state=…`), the provider's redirect: checked, then a
+    /// redirect to the page the login started from with
+    /// [`return_fragment`](crate::oidc::return_fragment) (and the session cookie on success).
+    /// `{provider}` is [`provider_name`](crate::oidc::provider_name): one callback per
+    /// provider, against mix-ups.
+    pub const LOGIN_OIDC_CALLBACK: &str = "/login/oidc/{provider}/callback";
+    /// `POST` (no body) → 204, or 200 [`ProviderLogout`](crate::oidc::ProviderLogout) when the
+    /// provider's own session should end too (Pro Santé Connect, the SSO): ends the session.
     pub const LOGOUT: &str = "/logout";
+    /// `POST` [`EstablishmentChoice`](crate::oidc::EstablishmentChoice) →
+    /// [`SessionInfo`](super::SessionInfo): the establishment this session works for, one of
+    /// the session's `establishments`.
+    pub const SESSION_ESTABLISHMENT: &str = "/session/establishment";
     /// `GET` → [`SessionInfo`](super::SessionInfo), or `204 No Content` when there is no session.
     pub const SESSION: &str = "/session";
     /// `POST` [`ChangePasswordRequest`](super::ChangePasswordRequest) → 204.
@@ -238,6 +255,16 @@ pub struct SessionInfo {
     pub assurance: AssuranceLevel,
     /// When the login happened, in Unix seconds.
     pub authenticated_at: i64,
+    /// How a Pro Santé Connect login was made (card or e-CPS), where the provider said it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub means: Option<Means>,
+    /// The establishment chosen for this session, if the identity has several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub establishment: Option<Establishment>,
+    /// The establishments to choose from before the session is ready; empty once chosen, or
+    /// when there was nothing to choose.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub establishments: Vec<Establishment>,
 }
 
 impl SessionInfo {
@@ -257,7 +284,15 @@ impl SessionInfo {
             method,
             assurance: method.assurance(),
             authenticated_at,
+            means: None,
+            establishment: None,
+            establishments: Vec::new(),
         }
+    }
+
+    /// Whether an establishment remains to be chosen before the session is ready.
+    pub fn choosing_establishment(&self) -> bool {
+        !self.establishments.is_empty()
     }
 }
 

@@ -119,6 +119,22 @@ pub enum ErrorCode {
     QrEnrolmentInvalid,
     /// QR enrolment: the PIN chosen is too easy to guess (1234, 0000, a date…).
     QrPinWeak,
+    /// Pro Santé Connect or the regional SSO: the person cancelled at the provider (or the
+    /// provider refused: `access_denied`). Choose again how to log in.
+    OidcCancelled,
+    /// Pro Santé Connect or the regional SSO: the provider's answer could not be accepted —
+    /// expired or already used, for another browser (state), or an ID token that does not
+    /// verify (issuer, audience, nonce, signature, `alg: none`, no `sub`, userinfo of another
+    /// subject). Start again.
+    OidcFailed,
+    /// Pro Santé Connect or the regional SSO cannot be reached (or is not configured on this
+    /// server): try again later or log in another way.
+    OidcUnavailable,
+    /// The provider vouched for the person, but no account of this portal is linked to that
+    /// identity.
+    OidcAccountUnknown,
+    /// The provider's level of assurance (`acr`) is missing or not one the portal accepts.
+    OidcAssuranceRefused,
 
     // --- limits ---
     /// Too many attempts from this connection: wait, then try again.
@@ -138,7 +154,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 43] = [
+    pub const ALL: [ErrorCode; 48] = [
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -177,6 +193,11 @@ impl ErrorCode {
         ErrorCode::QrDigitsWrong,
         ErrorCode::QrEnrolmentInvalid,
         ErrorCode::QrPinWeak,
+        ErrorCode::OidcCancelled,
+        ErrorCode::OidcFailed,
+        ErrorCode::OidcUnavailable,
+        ErrorCode::OidcAccountUnknown,
+        ErrorCode::OidcAssuranceRefused,
         ErrorCode::RateLimited,
         ErrorCode::ServerBusy,
         ErrorCode::NetworkError,
@@ -226,6 +247,11 @@ impl ErrorCode {
             ErrorCode::QrDigitsWrong => "qr_digits_wrong",
             ErrorCode::QrEnrolmentInvalid => "qr_enrolment_invalid",
             ErrorCode::QrPinWeak => "qr_pin_weak",
+            ErrorCode::OidcCancelled => "oidc_cancelled",
+            ErrorCode::OidcFailed => "oidc_failed",
+            ErrorCode::OidcUnavailable => "oidc_unavailable",
+            ErrorCode::OidcAccountUnknown => "oidc_account_unknown",
+            ErrorCode::OidcAssuranceRefused => "oidc_assurance_refused",
             ErrorCode::ServerBusy => "server_busy",
             ErrorCode::NetworkError => "network_error",
             ErrorCode::InternalError => "internal_error",
@@ -253,9 +279,11 @@ impl ErrorCode {
             ErrorCode::BodyTooLarge => 413,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::CsrfRejected | ErrorCode::AccountBlocked | ErrorCode::CpsHolderUnknown => {
-                403
-            }
+            ErrorCode::CsrfRejected
+            | ErrorCode::AccountBlocked
+            | ErrorCode::CpsHolderUnknown
+            | ErrorCode::OidcAccountUnknown
+            | ErrorCode::OidcAssuranceRefused => 403,
             ErrorCode::NotAuthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidCode
@@ -269,12 +297,16 @@ impl ErrorCode {
             | ErrorCode::QrSignatureInvalid
             | ErrorCode::QrDeviceUnknown
             | ErrorCode::QrDigitsWrong
-            | ErrorCode::QrEnrolmentInvalid => 401,
+            | ErrorCode::QrEnrolmentInvalid
+            | ErrorCode::OidcCancelled
+            | ErrorCode::OidcFailed => 401,
             // "Precondition Required": the step must be done before the login is looked at.
             ErrorCode::CaptchaRequired => 428,
             // "Failed Dependency": the provider failed us. Not a 5xx: the portal is fine, and
             // the person can try again at once.
-            ErrorCode::CaptchaUnavailable | ErrorCode::CaptchaBlocked => 424,
+            ErrorCode::CaptchaUnavailable
+            | ErrorCode::CaptchaBlocked
+            | ErrorCode::OidcUnavailable => 424,
             ErrorCode::RateLimited | ErrorCode::ResendTooSoon | ErrorCode::TooManySends => 429,
             ErrorCode::ServerBusy | ErrorCode::SendFailed => 503,
             ErrorCode::NetworkError | ErrorCode::InternalError | ErrorCode::UnknownError => 500,
@@ -552,6 +584,43 @@ impl ErrorCode {
                  4 chiffres sans logique apparente.",
                 "This PIN is too easy to guess (a run, a repetition or a date). Choose 4 digits \
                  with no obvious pattern.",
+            ),
+            ErrorCode::OidcCancelled => pick(
+                lang,
+                "La connexion a été annulée sur le service d'identité (Pro Santé Connect ou le \
+                 service de votre région). Choisissez à nouveau comment vous connecter.",
+                "The login was cancelled at the identity service (Pro Santé Connect or your \
+                 region's service). Choose again how to log in.",
+            ),
+            ErrorCode::OidcFailed => pick(
+                lang,
+                "La réponse du service d'identité n'a pas pu être vérifiée (elle a peut-être \
+                 expiré). Recommencez la connexion\u{a0}; si cela se répète, contactez \
+                 l'assistance.",
+                "The identity service's answer could not be verified (it may have expired). \
+                 Start the login again; if it happens again, contact support.",
+            ),
+            ErrorCode::OidcUnavailable => pick(
+                lang,
+                "Le service d'identité ne répond pas pour le moment. Réessayez dans quelques \
+                 minutes, ou connectez-vous d'une autre façon.",
+                "The identity service is not answering right now. Try again in a few minutes, \
+                 or log in another way.",
+            ),
+            ErrorCode::OidcAccountUnknown => pick(
+                lang,
+                "Votre identité a bien été vérifiée, mais aucun compte de ce portail ne lui est \
+                 rattaché. Connectez-vous d'une autre façon, ou demandez à l'assistance de \
+                 rattacher votre compte.",
+                "Your identity was verified, but no account of this portal is linked to it. Log \
+                 in another way, or ask support to link your account.",
+            ),
+            ErrorCode::OidcAssuranceRefused => pick(
+                lang,
+                "Ce moyen d'identification n'est pas assez sûr pour ce portail. Reconnectez-vous \
+                 avec votre carte CPS ou l'application e-CPS.",
+                "This means of identification is not secure enough for this portal. Log in \
+                 again with your CPS card or the e-CPS app.",
             ),
             ErrorCode::ServerBusy => pick(
                 lang,

@@ -24,6 +24,7 @@ pub mod method;
 pub mod otp;
 pub mod password;
 pub mod portal;
+pub mod oidc;
 pub mod qr;
 pub mod secret;
 pub mod wire;

@@ -19,6 +19,7 @@ use crate::api::{
 use crate::captcha::{CaptchaChallenge, CaptchaProvider, CaptchaStart, HostedCaptcha};
 use crate::error::{ApiError, ErrorCode};
 use crate::method::{AssuranceLevel, Method, Step};
+use crate::oidc::{Establishment, EstablishmentChoice, Means, OidcStartRequest};
 use crate::otp::OtpChannel;
 use crate::password::{Rule, RuleOutcome};
 use crate::portal::PortalId;
@@ -118,6 +119,29 @@ impl SessionInfo {
             method: Method::parse(&string(v, "method")?)?,
             assurance: AssuranceLevel::parse(&string(v, "assurance")?)?,
             authenticated_at: (at.fract() == 0.0).then_some(at as i64)?,
+            // A means or establishment this version cannot read is left out, as unknown
+            // members are.
+            means: string(v, "means").and_then(|m| Means::parse(&m)),
+            establishment: v
+                .member("establishment")
+                .and_then(|e| Establishment::read(&e)),
+            establishments: v
+                .member("establishments")
+                .and_then(|e| e.items())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Establishment::read)
+                .collect(),
+        })
+    }
+}
+
+impl Establishment {
+    /// Reads an establishment.
+    pub fn read<J: JsonValue>(v: &J) -> Option<Establishment> {
+        Some(Establishment {
+            id: string(v, "id")?,
+            name: string(v, "name")?,
         })
     }
 }
@@ -371,6 +395,22 @@ impl Fields for QrStatusRequest {
     }
 }
 
+impl Fields for OidcStartRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("portal", self.portal.as_str()),
+            ("method", self.method.as_str()),
+            ("return_to", &self.return_to),
+        ]
+    }
+}
+
+impl Fields for EstablishmentChoice {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("id", &self.id)]
+    }
+}
+
 impl Fields for CpsLoginRequest {
     fn fields(&self) -> Vec<(&'static str, &str)> {
         vec![
@@ -398,6 +438,9 @@ mod tests {
             method,
             assurance,
             authenticated_at: 1_795_000_000,
+            means: None,
+            establishment: None,
+            establishments: Vec::new(),
         }
     }
 
@@ -410,6 +453,45 @@ mod tests {
                 assert_eq!(SessionInfo::read(&v), Some(s));
             }
         }
+        let place = |id: &str| Establishment {
+            id: id.into(),
+            name: format!("Maison de santé «\u{a0}{id}\u{a0}»"),
+        };
+        for means in [None, Some(Means::Card), Some(Means::ECps)] {
+            let mut s = session(Method::ProSanteConnect, AssuranceLevel::Strong);
+            s.means = means;
+            s.establishments = vec![place("R1"), place("R2")];
+            let v = serde_json::to_value(&s).unwrap();
+            assert_eq!(SessionInfo::read(&v), Some(s.clone()));
+            s.establishments.clear();
+            s.establishment = Some(place("R2"));
+            let v = serde_json::to_value(&s).unwrap();
+            assert_eq!(SessionInfo::read(&v), Some(s));
+        }
+    }
+
+    #[test]
+    fn oidc_bodies_are_serde_s() {
+        let start = OidcStartRequest {
+            portal: PortalId::new("nexus").unwrap(),
+            method: Method::ProSanteConnect,
+            return_to: "/?preset=nexus&x=\"y\"".into(),
+        };
+        let written = serde_json::to_value(&start).unwrap();
+        let fields: serde_json::Map<String, Value> = start
+            .fields()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), Value::from(v)))
+            .collect();
+        assert_eq!(Value::Object(fields), written);
+        let choice = EstablishmentChoice {
+            id: "R10000002".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&choice).unwrap(),
+            serde_json::json!({"id": "R10000002"})
+        );
+        assert_eq!(choice.fields(), vec![("id", "R10000002")]);
     }
 
     #[test]

@@ -28,6 +28,12 @@ pub enum AuditEvent {
     QrApprove,
     /// `POST /api/phone/decline`.
     QrDecline,
+    /// A return from Pro Santé Connect (`GET /api/login/oidc/psc/callback`).
+    LoginProSanteConnect,
+    /// A return from the regional SSO (`GET /api/login/oidc/sso/callback`).
+    LoginRegionalSso,
+    /// `POST /api/session/establishment`.
+    ChooseEstablishment,
 }
 
 impl AuditEvent {
@@ -44,6 +50,9 @@ impl AuditEvent {
             AuditEvent::QrEnrol => "qr_enrol",
             AuditEvent::QrApprove => "qr_approve",
             AuditEvent::QrDecline => "qr_decline",
+            AuditEvent::LoginProSanteConnect => "login_pro_sante_connect",
+            AuditEvent::LoginRegionalSso => "login_regional_sso",
+            AuditEvent::ChooseEstablishment => "choose_establishment",
         }
     }
 }
@@ -111,6 +120,16 @@ pub enum AuditOutcome {
     CaptchaMissing,
     /// Its solution was refused (wrong, used, expired, or the provider failed); nothing checked.
     CaptchaRefused,
+    /// OpenID Connect: the person cancelled at the provider (or it answered `access_denied`).
+    Cancelled,
+    /// OpenID Connect: the return's state is unknown, used, expired or another browser's.
+    StateInvalid,
+    /// OpenID Connect: the provider's answer did not verify (code, ID token, userinfo).
+    TokenRefused,
+    /// OpenID Connect: the provider could not be reached.
+    ProviderUnavailable,
+    /// OpenID Connect: the `acr` is not one the portal accepts.
+    AssuranceRefused,
 }
 
 impl AuditOutcome {
@@ -147,6 +166,11 @@ impl AuditOutcome {
             AuditOutcome::PinWeak => "pin_weak",
             AuditOutcome::CaptchaMissing => "captcha_missing",
             AuditOutcome::CaptchaRefused => "captcha_refused",
+            AuditOutcome::Cancelled => "cancelled",
+            AuditOutcome::StateInvalid => "state_invalid",
+            AuditOutcome::TokenRefused => "token_refused",
+            AuditOutcome::ProviderUnavailable => "provider_unavailable",
+            AuditOutcome::AssuranceRefused => "assurance_refused",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The server's configuration, read from the environment by the binary.
 
 use crate::captcha::CaptchaConfig;
+use crate::oidc::OidcConfig;
 use crate::sender::SmtpRelay;
 use anyhow::Context;
 use ipnet::IpNet;
@@ -57,6 +58,10 @@ pub struct Config {
     /// How long a QR login code may be approved, in seconds (`SESAME_QR_LIFE_SECS`, 1 to 600;
     /// default core's `QR_LIFE_SECS`, 30): tests shorten it to see codes expire.
     pub qr_life_secs: u32,
+    /// Pro Santé Connect and the regional SSO (`SESAME_PSC_*`, `SESAME_SSO_*`: issuer,
+    /// client id and secret, what another `acr` gives); see [`OidcConfig`]. Secrets are shown
+    /// redacted.
+    pub oidc: OidcConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -75,6 +80,7 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("captcha", &self.captcha)
             .field("qr_life_secs", &self.qr_life_secs)
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -108,6 +114,7 @@ impl Default for Config {
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             captcha: CaptchaConfig::default(),
             qr_life_secs: sesame_core::qr::QR_LIFE_SECS,
+            oidc: OidcConfig::default(),
         }
     }
 }
@@ -188,6 +195,7 @@ impl Config {
             config.mail_from = from;
         }
         config.captcha = CaptchaConfig::from_lookup(&lookup)?;
+        config.oidc = OidcConfig::from_lookup(&lookup)?;
         if let Some(life) = lookup("SESAME_QR_LIFE_SECS") {
             config.qr_life_secs = life
                 .trim()

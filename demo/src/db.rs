@@ -447,13 +447,15 @@ pub async fn trust_device(
     tx.commit().await
 }
 
-/// Stores a new session (ending the session `replaced`, and every expired one).
+/// Stores a new session (ending the session `replaced`, and every expired one); `id_token`
+/// is the provider's, for a login through OpenID Connect.
 pub async fn create_session(
     db: &Db,
     token_hash: &str,
     replaced: Option<&str>,
     info: &SessionInfo,
     expires_at: i64,
+    id_token: Option<&str>,
 ) -> sqlx::Result<()> {
     let now = info.authenticated_at;
     let mut tx = db.begin().await?;
@@ -462,9 +464,12 @@ pub async fn create_session(
         .bind(replaced.unwrap_or(""))
         .execute(&mut *tx)
         .await?;
+    // Only what differs from the method's own assurance is stored.
+    let assurance = (info.assurance != info.method.assurance()).then(|| info.assurance.as_str());
     sqlx::query(
-        "INSERT INTO sessions (token_hash, portal, identifier, method, authenticated_at, expires_at, last_seen) \
-         VALUES ($1, $2, $3, $4, $5, $6, $5)",
+        "INSERT INTO sessions (token_hash, portal, identifier, method, authenticated_at, expires_at, last_seen, \
+         assurance, means, establishment, establishments, id_token) \
+         VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8, $9, $10, $11)",
     )
     .bind(token_hash)
     .bind(info.portal.as_str())
@@ -472,9 +477,51 @@ pub async fn create_session(
     .bind(info.method.as_str())
     .bind(now)
     .bind(expires_at)
+    .bind(assurance)
+    .bind(info.means.map(|m| m.as_str()))
+    .bind(json_of(&info.establishment)?)
+    .bind(json_of(&Some(&info.establishments).filter(|e| !e.is_empty()))?)
+    .bind(id_token)
     .execute(&mut *tx)
     .await?;
     tx.commit().await
+}
+
+/// `value` as JSON text, `None` stays NULL.
+fn json_of<T: serde::Serialize>(value: &Option<T>) -> sqlx::Result<Option<String>> {
+    value
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+/// The establishment of session `token_hash` is `chosen` (one of those it offered, checked by
+/// the caller): stored, and nothing left to choose. Whether the session was there.
+pub async fn choose_establishment(
+    db: &Db,
+    token_hash: &str,
+    chosen: &sesame_core::oidc::Establishment,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sessions SET establishment = $1, establishments = NULL \
+         WHERE token_hash = $2 AND establishments IS NOT NULL",
+    )
+    .bind(json_of(&Some(chosen))?)
+    .bind(token_hash)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The provider's ID token of session `token_hash`, if it came through OpenID Connect.
+pub async fn session_id_token(db: &Db, token_hash: &str) -> sqlx::Result<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT id_token FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.and_then(|(t,)| t))
 }
 
 /// A live session, as read by [`touch_session`].
@@ -490,6 +537,14 @@ pub struct SessionRow {
     pub authenticated_at: i64,
     /// The account's name.
     pub display_name: String,
+    /// The assurance, when not the method's.
+    pub assurance: Option<String>,
+    /// How a PSC login was made.
+    pub means: Option<String>,
+    /// The establishment chosen (JSON).
+    pub establishment: Option<String>,
+    /// The establishments to choose from (JSON).
+    pub establishments: Option<String>,
 }
 
 /// The session `token_hash` if it has not expired and was seen after `idle_since`; marks it
@@ -513,7 +568,8 @@ pub async fn touch_session(
         return Ok(None);
     }
     sqlx::query_as::<_, SessionRow>(
-        "SELECT s.portal, s.identifier, s.method, s.authenticated_at, a.display_name \
+        "SELECT s.portal, s.identifier, s.method, s.authenticated_at, a.display_name, \
+         s.assurance, s.means, s.establishment, s.establishments \
          FROM sessions s JOIN accounts a ON a.portal = s.portal AND a.identifier = s.identifier \
          WHERE s.token_hash = $1",
     )
@@ -945,6 +1001,114 @@ pub async fn consume_cps_nonce(
     .fetch_optional(db)
     .await?;
     Ok(row.is_some())
+}
+
+/// A login sent to an OpenID provider, as stored until it returns.
+#[derive(Debug, sqlx::FromRow)]
+pub struct OidcRequestRow {
+    /// `pro_sante_connect` or `regional_sso`.
+    pub method: String,
+    /// The portal.
+    pub portal: String,
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// The PKCE verifier for the code exchange.
+    pub pkce_verifier: String,
+    /// The page to come back to (a safe path).
+    pub return_to: String,
+}
+
+/// Stores a login sent to a provider (and forgets those older than `stale_before`).
+pub async fn insert_oidc_request(
+    db: &Db,
+    state_hash: &str,
+    browser_hash: &str,
+    request: &OidcRequestRow,
+    now: i64,
+    stale_before: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM oidc_requests WHERE created_at < $1")
+        .bind(stale_before)
+        .execute(db)
+        .await?;
+    sqlx::query(
+        "INSERT INTO oidc_requests (state_hash, browser_hash, method, portal, nonce, pkce_verifier, return_to, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(state_hash)
+    .bind(browser_hash)
+    .bind(&request.method)
+    .bind(&request.portal)
+    .bind(&request.nonce)
+    .bind(&request.pkce_verifier)
+    .bind(&request.return_to)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes the login of `state_hash` back: one statement that deletes it, so a return is
+/// accepted once — from the browser that started it, for `method`, created at or after
+/// `fresh_since`.
+pub async fn take_oidc_request(
+    db: &Db,
+    state_hash: &str,
+    browser_hash: &str,
+    method: &str,
+    fresh_since: i64,
+) -> sqlx::Result<Option<OidcRequestRow>> {
+    sqlx::query_as::<_, OidcRequestRow>(
+        "DELETE FROM oidc_requests \
+         WHERE state_hash = $1 AND browser_hash = $2 AND method = $3 AND created_at >= $4 \
+         RETURNING method, portal, nonce, pkce_verifier, return_to",
+    )
+    .bind(state_hash)
+    .bind(browser_hash)
+    .bind(method)
+    .bind(fresh_since)
+    .fetch_optional(db)
+    .await
+}
+
+/// Links the identity `subject` at `provider` to an account of `portal`.
+pub async fn upsert_oidc_account(
+    db: &Db,
+    provider: &str,
+    subject: &str,
+    portal: &str,
+    identifier: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO oidc_accounts (provider, subject, portal, identifier) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (provider, subject, portal) DO UPDATE SET identifier = excluded.identifier",
+    )
+    .bind(provider)
+    .bind(subject)
+    .bind(portal)
+    .bind(identifier)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The account of `portal` that the identity `subject` at `provider` opens.
+pub async fn find_oidc_account(
+    db: &Db,
+    provider: &str,
+    subject: &str,
+    portal: &str,
+) -> sqlx::Result<Option<Account>> {
+    sqlx::query_as::<_, Account>(
+        "SELECT a.portal, a.identifier, a.display_name, a.password_hash, a.failures, a.last_failure \
+         FROM oidc_accounts o JOIN accounts a ON a.portal = o.portal AND a.identifier = o.identifier \
+         WHERE o.provider = $1 AND o.subject = $2 AND o.portal = $3",
+    )
+    .bind(provider)
+    .bind(subject)
+    .bind(portal)
+    .fetch_optional(db)
+    .await
 }
 
 /// Links the card holder `national_id` to an account of `portal` (replacing the holder's

@@ -21,6 +21,7 @@ pub mod db;
 pub mod device;
 pub mod error;
 pub mod json;
+pub mod oidc;
 pub mod openapi;
 pub mod password_hash;
 pub mod phone;
@@ -87,6 +88,12 @@ pub fn app(state: AppState) -> Router {
         .route(paths::PHONE_DECLINE, post(routes::qr::decline))
         .route(paths::PHONE_ENROLMENT, post(routes::qr::enrolment))
         .route(paths::PHONE_ENROL, post(routes::qr::enrol))
+        .route(paths::LOGIN_OIDC_START, post(routes::oidc::start))
+        .route(paths::LOGIN_OIDC_CALLBACK, get(routes::oidc::callback))
+        .route(
+            paths::SESSION_ESTABLISHMENT,
+            post(routes::oidc::choose_establishment),
+        )
         .route(paths::LOGOUT, post(routes::logout::logout))
         .route(paths::SESSION, get(routes::session::current_session))
         .route(

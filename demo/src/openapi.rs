@@ -1,12 +1,15 @@
 //! The OpenAPI document of the portal API, generated from core's wire types.
 
-use crate::routes::{captcha, change_password, code, cps, login, logout, qr, session};
+use crate::routes::{captcha, change_password, code, cps, login, logout, oidc, qr, session};
 use axum::Json;
 use sesame_core::api::{
     ChangePasswordRequest, CodeStep, CpsLoginRequest, CpsNonce, Enrolment, LoginPasswordBody,
     LoginPasswordRequest, SendCodeRequest, SessionInfo, VerifyCodeRequest,
 };
 use sesame_core::captcha::{CaptchaChallenge, CaptchaStart, HostedCaptcha};
+use sesame_core::oidc::{
+    Establishment, EstablishmentChoice, Means, OidcStart, OidcStartRequest, ProviderLogout,
+};
 use sesame_core::otp::OtpChannel;
 use sesame_core::password::RuleOutcome;
 use sesame_core::qr::{
@@ -46,6 +49,9 @@ use utoipa::OpenApi;
         qr::decline,
         qr::enrolment,
         qr::enrol,
+        oidc::start,
+        oidc::callback,
+        oidc::choose_establishment,
         logout::logout,
         session::current_session,
         change_password::change_password,
@@ -78,6 +84,12 @@ use utoipa::OpenApi;
         Step,
         ChangePasswordRequest,
         SessionInfo,
+        Means,
+        Establishment,
+        EstablishmentChoice,
+        OidcStartRequest,
+        OidcStart,
+        ProviderLogout,
         ApiError,
         ErrorCode,
         RuleOutcome,

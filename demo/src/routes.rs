@@ -6,6 +6,7 @@ pub mod code;
 pub mod cps;
 pub mod login;
 pub mod logout;
+pub mod oidc;
 pub mod outbox;
 pub mod qr;
 pub mod session;

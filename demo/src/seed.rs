@@ -101,6 +101,56 @@ pub const DEMO_CPS_HOLDERS: [CpsHolder; 1] = [CpsHolder {
     rpps: "10012345678",
 }];
 
+/// An identity at Pro Santé Connect or the regional SSO linked to a demo account: the local
+/// OpenID provider (`demo/oidc-provider/`, started by `cargo xtask demo`) knows it by the same
+/// subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OidcLink {
+    /// `psc` or `sso` (core's `oidc::provider_name`).
+    pub provider: &'static str,
+    /// PSC: the national identifier (SubjectNameID, "8" + RPPS); the SSO: its `sub`.
+    pub subject: &'static str,
+    /// Portal id (a core preset offering the provider).
+    pub portal: &'static str,
+    /// The account's identifier (one of [`DEMO_ACCOUNTS`]).
+    pub identifier: &'static str,
+    /// How to log in at the local provider, for the banner.
+    pub how: &'static str,
+}
+
+/// The demo's linked identities. Sam Leroy (RPPS 10000000009) is known to the local Pro Santé
+/// Connect but linked to no account: the "no account" path.
+pub const DEMO_OIDC_LINKS: [OidcLink; 4] = [
+    OidcLink {
+        provider: "psc",
+        subject: "810000000002",
+        portal: "spico",
+        identifier: "marie.dupont",
+        how: "RPPS 10000000002 (one establishment)",
+    },
+    OidcLink {
+        provider: "psc",
+        subject: "810000000003",
+        portal: "nexus",
+        identifier: "paul.bernard",
+        how: "RPPS 10000000003 (two establishments: the chooser)",
+    },
+    OidcLink {
+        provider: "psc",
+        subject: "810000000004",
+        portal: "parceo",
+        identifier: "lucie.petit",
+        how: "RPPS 10000000004 (one establishment)",
+    },
+    OidcLink {
+        provider: "sso",
+        subject: "esea-jeanne-martin",
+        portal: "paaco",
+        identifier: "jeanne.martin",
+        how: "ESEA login jeanne.martin, password esea-demo",
+    },
+];
+
 /// Creates the demo accounts, or resets them (password, name, failure count) to the printed
 /// values: running it twice gives the same database.
 pub async fn seed(db: &Db) -> anyhow::Result<()> {
@@ -120,6 +170,11 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
         db::upsert_cps_holder(db, h.portal, h.national_id, h.identifier)
             .await
             .with_context(|| format!("cannot link the demo card holder {}", h.name))?;
+    }
+    for l in DEMO_OIDC_LINKS {
+        db::upsert_oidc_account(db, l.provider, l.subject, l.portal, l.identifier)
+            .await
+            .with_context(|| format!("cannot link the demo identity {}", l.subject))?;
     }
     Ok(())
 }
@@ -143,6 +198,20 @@ pub fn banner(url: &str) -> String {
             "\nCPS card (test CA, SoftHSM2 token from `cargo xtask setup`, PIN 1234): {} \
              (RPPS {}) opens {}/{}\n",
             h.name, h.rpps, h.portal, h.identifier
+        ));
+    }
+    out.push_str(
+        "\nPro Santé Connect and ESEA (the local OpenID provider of `cargo xtask demo`):\n",
+    );
+    for l in DEMO_OIDC_LINKS {
+        let name = if l.provider == "psc" {
+            "Pro Santé Connect"
+        } else {
+            "ESEA"
+        };
+        out.push_str(&format!(
+            "  {:<10} {:<14} {name}: {}\n",
+            l.portal, l.identifier, l.how
         ));
     }
     out

@@ -8,12 +8,13 @@ use crate::db;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::token;
-use anyhow::anyhow;
+use anyhow::{anyhow, Context};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use sesame_core::api::SessionInfo;
-use sesame_core::{ErrorCode, Method, PortalId};
+use sesame_core::oidc::Means;
+use sesame_core::{AssuranceLevel, ErrorCode, Method, PortalId};
 
 /// The cookie's name in dev mode (plain HTTP); outside it, with the `__Host-` prefix.
 pub const COOKIE_NAME: &str = "sesame_session";
@@ -76,6 +77,17 @@ pub async fn create(
     info: &SessionInfo,
     replaced: Option<&str>,
 ) -> Result<String, AppError> {
+    create_with_id_token(state, info, replaced, None).await
+}
+
+/// [`create`] for a login through OpenID Connect: the provider's ID token is kept, to end
+/// its session too at logout.
+pub async fn create_with_id_token(
+    state: &AppState,
+    info: &SessionInfo,
+    replaced: Option<&str>,
+    id_token: Option<&str>,
+) -> Result<String, AppError> {
     let token = token::new_token()?;
     let now = info.authenticated_at;
     db::create_session(
@@ -84,6 +96,7 @@ pub async fn create(
         replaced.map(token::hash).as_deref(),
         info,
         now.saturating_add(SESSION_SECONDS),
+        id_token,
     )
     .await?;
     Ok(token)
@@ -112,15 +125,27 @@ impl FromRequestParts<AppState> for CurrentSession {
         let method = Method::parse(&row.method)
             .ok_or_else(|| anyhow!("session with unknown method {:?}", row.method))?;
         let portal = PortalId::new(&row.portal).map_err(|e| anyhow!("stored portal: {e}"))?;
+        let mut info = SessionInfo::new(
+            portal,
+            row.identifier,
+            row.display_name,
+            method,
+            row.authenticated_at,
+        );
+        if let Some(level) = row.assurance.as_deref() {
+            info.assurance = AssuranceLevel::parse(level)
+                .ok_or_else(|| anyhow!("session with unknown assurance {level:?}"))?;
+        }
+        info.means = row.means.as_deref().and_then(Means::parse);
+        if let Some(json) = &row.establishment {
+            info.establishment = Some(serde_json::from_str(json).context("stored establishment")?);
+        }
+        if let Some(json) = &row.establishments {
+            info.establishments = serde_json::from_str(json).context("stored establishments")?;
+        }
         Ok(CurrentSession {
             token_hash: hash,
-            info: SessionInfo::new(
-                portal,
-                row.identifier,
-                row.display_name,
-                method,
-                row.authenticated_at,
-            ),
+            info,
         })
     }
 }

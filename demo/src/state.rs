@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::cps::Trust;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::oidc::RelyingParty;
 use crate::qr_watch::QrWatch;
 use crate::rate_limit::IpLimiter;
 use crate::sender::{Senders, Smtp};
@@ -51,6 +52,8 @@ pub struct AppState {
     /// Who delivers codes by SMS and e-mail.
     pub senders: Senders,
     qr_watch: QrWatch,
+    /// Pro Santé Connect and the regional SSO.
+    pub(crate) oidc: RelyingParty,
 }
 
 impl AppState {
@@ -98,6 +101,7 @@ impl AppState {
             cps_trust: Arc::new(Trust::default()),
             senders,
             qr_watch: QrWatch::new(pool.clone()),
+            oidc: RelyingParty::new(config.oidc.clone()),
             config: Arc::new(config),
             db: pool,
             clock,

@@ -11,6 +11,7 @@ use sesame_core::api::{
     SessionInfo, VerifyCodeRequest, CSRF_HEADER,
 };
 use sesame_core::captcha::CaptchaStart;
+use sesame_core::oidc::{EstablishmentChoice, OidcStartRequest};
 use sesame_core::qr::{QrCode, QrCreateRequest, QrStatus, QrStatusRequest};
 use sesame_core::wire::{Fields, JsonValue};
 use sesame_core::{ApiError, ErrorCode, PortalId};
@@ -101,9 +102,26 @@ impl Api {
         read_ok(parse(&body), QrStatus::read)
     }
 
-    /// Ends the session.
-    pub async fn logout(&self) -> Result<(), ApiError> {
-        post(self, paths::LOGOUT, None).await.map(drop)
+    /// Ends the session; for a session from Pro Santé Connect or the SSO, where the browser
+    /// goes to end the provider's too.
+    pub async fn logout(&self) -> Result<Option<String>, ApiError> {
+        let body = post(self, paths::LOGOUT, None).await?;
+        Ok(parse(&body).and_then(|b| b.member("end_session_url")?.string()))
+    }
+
+    /// Where to go for a login with Pro Santé Connect or the regional SSO.
+    pub async fn oidc_start(&self, request: &OidcStartRequest) -> Result<String, ApiError> {
+        let body = post(self, paths::LOGIN_OIDC_START, Some(request)).await?;
+        read_ok(parse(&body), |b| b.member("authorize_url")?.string())
+    }
+
+    /// The establishment this session works for.
+    pub async fn choose_establishment(
+        &self,
+        choice: &EstablishmentChoice,
+    ) -> Result<SessionInfo, ApiError> {
+        let body = post(self, paths::SESSION_ESTABLISHMENT, Some(choice)).await?;
+        read_ok(parse(&body), SessionInfo::read)
     }
 
     /// Changes the logged-in account's password.

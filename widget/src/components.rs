@@ -9,6 +9,7 @@ pub mod extension_offer;
 pub mod forgot_password;
 pub mod login_widget;
 pub mod method_chooser;
+pub mod oidc_step;
 pub(crate) mod part;
 pub mod password_field;
 pub mod password_login;

@@ -15,6 +15,8 @@ pub mod form {
     pub const CHANGE_PASSWORD: &str = "change-password";
     /// The one-time code step (after the password).
     pub const CODE: &str = "code";
+    /// The establishment chooser, after a Pro Santé Connect login.
+    pub const ESTABLISHMENT: &str = "establishment";
 }
 
 /// `data-action` of each button that does something other than submit a form.
@@ -44,6 +46,10 @@ pub mod action {
     /// "Renouveler le QR code": a new code at once (the widget renews by itself up to five
     /// times; then, and after a decline, only this).
     pub const QR_RENEW: &str = "qr-renew";
+    /// Go to Pro Santé Connect or the regional SSO (the step's one button).
+    pub const OIDC_START: &str = "oidc-start";
+    /// Confirm the establishment chosen after a Pro Santé Connect login.
+    pub const CHOOSE_ESTABLISHMENT: &str = "choose-establishment";
 }
 
 /// `name` of each input.
@@ -58,6 +64,9 @@ pub mod field {
     pub const NEW_PASSWORD: &str = "new-password";
     /// The one-time code.
     pub const CODE: &str = "code";
+    /// The establishment chosen after a Pro Santé Connect login (radio buttons, `value` = its
+    /// id).
+    pub const ESTABLISHMENT: &str = "establishment";
 }
 
 /// Classes that are part of the contract.
@@ -102,6 +111,12 @@ pub mod class {
     pub const QR_DIGITS: &str = "sesame-qr-digits";
     /// The polite region saying where the QR login stands (not every second).
     pub const QR_STATUS: &str = "sesame-qr-status";
+    /// The Pro Santé Connect / regional SSO step (`data-method` says which).
+    pub const OIDC: &str = "sesame-oidc";
+    /// The establishment chooser after a Pro Santé Connect login (a `fieldset`).
+    pub const ESTABLISHMENTS: &str = "sesame-establishments";
+    /// The session panel's establishment, once chosen.
+    pub const ESTABLISHMENT: &str = "sesame-establishment";
 }
 
 /// `form[data-form="…"]`.

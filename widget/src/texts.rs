@@ -151,6 +151,20 @@ pub enum T {
     CpsAtTheCard,
     /// CPS login: the portal checks the card's answer.
     CpsVerifying,
+    /// Pro Santé Connect: what happens when the button is pressed.
+    PscHint,
+    /// Regional SSO: what happens when the button is pressed.
+    SsoHint,
+    /// Pro Santé Connect / SSO: on the way to the provider.
+    OidcLeaving,
+    /// The establishment chooser's legend.
+    ChooseEstablishment,
+    /// Its button.
+    Continue,
+    /// Its error when nothing is chosen.
+    EstablishmentMissing,
+    /// Session panel: the establishment.
+    EstablishmentLabel,
     /// QR login: what to do with the phone.
     QrScan,
     /// QR login: the code image's text alternative.
@@ -382,6 +396,33 @@ impl T {
                 "Insert your CPS card in the reader. The PIN is typed in the Sésame window that \
                  will open, never on this page.",
             ),
+            PscHint => pick(
+                lang,
+                "Vous allez quitter cette page pour vous identifier sur Pro Santé Connect, avec \
+                 votre carte CPS ou l'application e-CPS, puis revenir ici.",
+                "You will leave this page to identify yourself on Pro Santé Connect, with your \
+                 CPS card or the e-CPS app, then come back here.",
+            ),
+            SsoHint => pick(
+                lang,
+                "Vous allez quitter cette page pour vous identifier sur le service de connexion \
+                 de votre région, puis revenir ici.",
+                "You will leave this page to identify yourself on your region's login service, \
+                 then come back here.",
+            ),
+            OidcLeaving => pick(lang, "Redirection en cours…", "Redirecting…"),
+            ChooseEstablishment => pick(
+                lang,
+                "Pour quel établissement travaillez-vous aujourd'hui\u{a0}?",
+                "Which establishment are you working for today?",
+            ),
+            Continue => pick(lang, "Continuer", "Continue"),
+            EstablishmentMissing => pick(
+                lang,
+                "Choisissez un établissement dans la liste, puis «\u{a0}Continuer\u{a0}».",
+                "Choose an establishment in the list, then \"Continue\".",
+            ),
+            EstablishmentLabel => pick(lang, "Établissement", "Establishment"),
             CpsAtTheCard => pick(
                 lang,
                 "Dans la fenêtre Sésame\u{a0}: vérifiez l'adresse du portail, puis tapez votre \

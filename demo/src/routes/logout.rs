@@ -1,14 +1,18 @@
-//! `POST /api/logout`: ends the session, if any.
+//! `POST /api/logout`: ends the session, if any (and says where the provider's ends, for a
+//! login through Pro Santé Connect or the regional SSO).
 
 use crate::audit::{self, AuditEvent, AuditOutcome, Entry};
 use crate::db;
 use crate::error::AppError;
 use crate::rate_limit::ClientIp;
+use crate::routes;
 use crate::session::{self, CurrentSession};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use sesame_core::oidc::ProviderLogout;
 use sesame_core::ApiError;
 
 /// Ends the session and removes its cookie. Answers 204 even without a session.
@@ -19,6 +23,7 @@ use sesame_core::ApiError;
     params(("x-sesame-csrf" = String, Header, description = "Must be `1` (CSRF protection)")),
     responses(
         (status = 204, description = "Logged out; the cookie is removed"),
+        (status = 200, description = "Logged out here; the session came from Pro Santé Connect or the regional SSO: go to `end_session_url` to end the provider's session too", body = ProviderLogout),
         (status = 403, description = "`csrf_rejected`", body = ApiError),
     )
 )]
@@ -27,7 +32,9 @@ pub async fn logout(
     ClientIp(ip): ClientIp,
     current: Option<CurrentSession>,
 ) -> Result<Response, AppError> {
+    let mut provider = None;
     if let Some(current) = current {
+        provider = routes::oidc::provider_logout(&state, &current).await;
         db::delete_session(&state.db, &current.token_hash).await?;
         audit::record(
             &state.db,
@@ -42,6 +49,12 @@ pub async fn logout(
         )
         .await?;
     }
-    let cookie = session::clear_cookie(state.config.dev_mode);
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+    let cookie = [(
+        header::SET_COOKIE,
+        session::clear_cookie(state.config.dev_mode),
+    )];
+    Ok(match provider {
+        Some(end_session_url) => (cookie, Json(ProviderLogout { end_session_url })).into_response(),
+        None => (StatusCode::NO_CONTENT, cookie).into_response(),
+    })
 }

@@ -6,6 +6,7 @@ use super::cps_login::MethodStepProps;
 use super::error_message::error_message;
 use super::extension_offer::ExtensionOfferProps;
 use super::method_chooser::method_chooser;
+use super::oidc_step::{oidc_step, return_to, take_return};
 use super::part::{part, Part};
 use super::password_login::PasswordLoginFormProps;
 use super::session_panel::SessionPanelProps;
@@ -19,6 +20,7 @@ use crate::state::password_login::PrefillSlot;
 use crate::state::widget::{working_methods, Action, Focus, View, WidgetState};
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
+use sesame_core::oidc::OidcStartRequest;
 use sesame_core::{ApiError, ErrorCode, Lang, Method, PortalConfig};
 use std::rc::Rc;
 use yew::platform::spawn_local;
@@ -104,7 +106,17 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         })
     };
     {
-        // A session may already exist (page reload): show it, if it is this portal's.
+        // Back from Pro Santé Connect or the SSO without a session: that step, saying why.
+        let state = state.clone();
+        use_effect_with((), move |()| {
+            if let Some((method, code)) = take_return() {
+                state.dispatch(Action::Returned(method, code));
+            }
+        });
+    }
+    {
+        // A session may already exist (page reload, back from a provider): show it, if it is
+        // this portal's. The page hears of it once it is ready (an establishment chosen).
         let (state, onlogin) = (state.clone(), props.onlogin.clone());
         let portal = config.id.clone();
         use_effect_with((api.clone(), portal), move |(api, portal)| {
@@ -113,7 +125,9 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 if let Ok(Some(session)) = api.session().await {
                     if session.portal == portal {
                         state.dispatch(Action::SessionFound(session.clone()));
-                        onlogin.emit(session);
+                        if !session.choosing_establishment() {
+                            onlogin.emit(session);
+                        }
                     }
                 }
             });
@@ -147,6 +161,18 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         })
     };
     let support = Rc::new(config.support.clone());
+    // The provider step is a function, not a part: its button takes focus from here when the
+    // step replaces the chooser's button that had it.
+    let oidc_button = use_node_ref();
+    {
+        let oidc_button = oidc_button.clone();
+        let focus = state.focus == Some(Focus::LoginForm);
+        use_effect_with((state.view(), focus), move |(_, focus)| {
+            if let (true, Some(button)) = (*focus, oidc_button.cast::<web_sys::HtmlElement>()) {
+                let _ = button.focus();
+            }
+        });
+    }
 
     let body = match state.view() {
         View::Session => part(Part::Session(SessionPanelProps {
@@ -164,6 +190,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 }
             }),
             onlogout: logged_out,
+            onchosen: logged_in.clone(),
             onerror: session_error(Action::Failed),
             onchangeerror: session_error(Action::ChangePasswordFailed),
         })),
@@ -225,8 +252,42 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 Part::Qr(props)
             })
         }
-        // Methods of later versions; `working_methods` never yields them yet.
-        View::Method(_) | View::NoMethod => html! {
+        View::Method(method @ (Method::ProSanteConnect | Method::RegionalSso)) => {
+            let onstart = {
+                let (state, api, report) = (state.clone(), api.clone(), report.clone());
+                let portal = config.id.clone();
+                Callback::from(move |_: MouseEvent| {
+                    if state.leaving {
+                        return;
+                    }
+                    state.dispatch(Action::Leaving);
+                    let request = OidcStartRequest {
+                        portal: portal.clone(),
+                        method,
+                        return_to: return_to(),
+                    };
+                    let (state, api, report) = (state.clone(), api.clone(), report.clone());
+                    spawn_local(async move {
+                        match api.oidc_start(&request).await {
+                            Ok(url) => go_to(&url),
+                            Err(e) => {
+                                state.dispatch(Action::Failed(e.code));
+                                report.emit(e);
+                            }
+                        }
+                    });
+                })
+            };
+            oidc_step(
+                method,
+                config.method_label(method, lang),
+                lang,
+                state.leaving,
+                &onstart,
+                oidc_button.clone(),
+            )
+        }
+        View::NoMethod => html! {
             <div class="sesame-no-method">
                 <p>{T::NoMethod.get(lang)}</p>
                 {support_contact(&support, lang)}
@@ -275,6 +336,13 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 }))}
             }
         </section>
+    }
+}
+
+/// Sends the page to `url` (a provider's login page, or its logout).
+pub(crate) fn go_to(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(url);
     }
 }
 

@@ -1,6 +1,7 @@
 //! After login: who, how, at which assurance level; log out; change password.
 
 use super::change_password::ChangePasswordFormProps;
+use super::login_widget::go_to;
 use super::part::{part, Part};
 use crate::api::Api;
 use crate::dom;
@@ -8,6 +9,7 @@ use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
+use sesame_core::oidc::EstablishmentChoice;
 use sesame_core::{ApiError, Lang, PortalConfig};
 use std::rc::Rc;
 use web_sys::HtmlElement;
@@ -34,6 +36,8 @@ pub struct SessionPanelProps {
     pub ontogglechange: Callback<bool>,
     /// Logged out.
     pub onlogout: Callback<()>,
+    /// The establishment was chosen: the session, ready.
+    pub onchosen: Callback<SessionInfo>,
     /// Logging out failed.
     pub onerror: Callback<ApiError>,
     /// Changing the password failed (the form shows it; the widget's reducer decides whether
@@ -82,7 +86,13 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
             let (api, onlogout, onerror) = (api.clone(), onlogout.clone(), onerror.clone());
             spawn_local(async move {
                 match api.logout().await {
-                    Ok(()) => onlogout.emit(()),
+                    Ok(provider) => {
+                        onlogout.emit(());
+                        // A session from Pro Santé Connect or the SSO: end the provider's too.
+                        if let Some(url) = provider {
+                            go_to(&url);
+                        }
+                    }
                     Err(error) => onerror.emit(error),
                 }
             });
@@ -90,24 +100,93 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
     };
     let changing = props.changing;
     let toggle = props.ontogglechange.reform(move |_: MouseEvent| !changing);
+    let choice = use_state(|| None::<String>);
+    let missing = use_state(|| false);
+    let choose = {
+        let (choice, missing) = (choice.clone(), missing.clone());
+        let (api, onchosen, onerror) = (
+            props.api.clone(),
+            props.onchosen.clone(),
+            props.onerror.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(id) = (*choice).clone() else {
+                return missing.set(true);
+            };
+            let (api, onchosen, onerror) = (api.clone(), onchosen.clone(), onerror.clone());
+            spawn_local(async move {
+                match api.choose_establishment(&EstablishmentChoice { id }).await {
+                    Ok(session) => onchosen.emit(session),
+                    Err(error) => onerror.emit(error),
+                }
+            });
+        })
+    };
+    let choosing = session.choosing_establishment();
+    let places = session.establishments.iter().map(|place| {
+        let checked = choice.as_deref() == Some(place.id.as_str());
+        let (choice, missing, id) = (choice.clone(), missing.clone(), place.id.clone());
+        let onchange = Callback::from(move |_: Event| {
+            choice.set(Some(id.clone()));
+            missing.set(false);
+        });
+        html! {
+            <li><label>
+                <input type="radio" name={dom::field::ESTABLISHMENT} value={place.id.clone()}
+                    {checked} {onchange}/>
+                {" "}{&place.name}
+            </label></li>
+        }
+    });
     html! {
         <div class={dom::class::SESSION}>
             <p class="sesame-who" tabindex="-1" ref={who}>
                 {T::ConnectedAs.get(lang)}{" "}<strong>{&session.display_name}</strong>
             </p>
+            if choosing {
+                <form class="sesame-form" data-form={dom::form::ESTABLISHMENT} onsubmit={choose} novalidate=true>
+                    <fieldset class={dom::class::ESTABLISHMENTS}>
+                        <legend>{T::ChooseEstablishment.get(lang)}</legend>
+                        <ul>{for places}</ul>
+                    </fieldset>
+                    <p class={dom::class::ERROR} role="alert">
+                        {if *missing { T::EstablishmentMissing.get(lang) } else { "" }}
+                    </p>
+                    <button type="submit" class="sesame-primary" data-action={dom::action::CHOOSE_ESTABLISHMENT}>
+                        {T::Continue.get(lang)}
+                    </button>
+                </form>
+            }
             <dl class="sesame-session-facts">
-                <div><dt>{T::MethodLabel.get(lang)}</dt><dd data-method={session.method.as_str()}>{method}</dd></div>
+                <div>
+                    <dt>{T::MethodLabel.get(lang)}</dt>
+                    <dd data-method={session.method.as_str()}>
+                        {method}
+                        if let Some(means) = session.means {
+                            {" ("}{means.label(lang)}{")"}
+                        }
+                    </dd>
+                </div>
                 <div>
                     <dt>{T::AssuranceLabel.get(lang)}</dt>
                     <dd data-assurance={session.assurance.as_str()}>{session.assurance.label(lang)}</dd>
                 </div>
+                if let Some(place) = &session.establishment {
+                    <div>
+                        <dt>{T::EstablishmentLabel.get(lang)}</dt>
+                        <dd class={dom::class::ESTABLISHMENT} data-id={place.id.clone()}>{&place.name}</dd>
+                    </div>
+                }
             </dl>
             <div class="sesame-actions">
-                <button type="button" class="sesame-secondary" data-action={dom::action::CHANGE_PASSWORD}
-                    ref={change_button}
-                    aria-expanded={changing.to_string()} onclick={toggle}>
-                    {T::ChangePassword.get(lang)}
-                </button>
+                if !choosing {
+                    <button type="button" class="sesame-secondary" data-action={dom::action::CHANGE_PASSWORD}
+                        ref={change_button}
+                        aria-expanded={changing.to_string()} onclick={toggle}>
+                        {T::ChangePassword.get(lang)}
+                    </button>
+                }
                 <button type="button" class="sesame-secondary" data-action={dom::action::LOGOUT} onclick={logout}>
                     {T::LogOut.get(lang)}
                 </button>

@@ -314,6 +314,9 @@ mod tests {
             method: Method::Password,
             assurance: AssuranceLevel::Weak,
             authenticated_at: 0,
+            means: None,
+            establishment: None,
+            establishments: Vec::new(),
         })
     }
 

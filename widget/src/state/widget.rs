@@ -5,7 +5,14 @@ use sesame_core::api::{CodeStep, SessionInfo};
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 
 /// The methods this version of the widget can carry out.
-pub const IMPLEMENTED: [Method; 4] = [Method::Password, Method::Otp, Method::Qr, Method::Cps];
+pub const IMPLEMENTED: [Method; 6] = [
+    Method::Password,
+    Method::Otp,
+    Method::Qr,
+    Method::Cps,
+    Method::ProSanteConnect,
+    Method::RegionalSso,
+];
 
 /// The portal's methods that this version can carry out, in the portal's order.
 pub fn working_methods(config: &PortalConfig) -> Vec<Method> {
@@ -66,6 +73,8 @@ pub struct WidgetState {
     pub english_pending: bool,
     /// They could not be fetched: the widget stays in French and says so.
     pub english_failed: bool,
+    /// On the way to Pro Santé Connect or the SSO (the page is about to change).
+    pub leaving: bool,
 }
 
 /// What can happen to the widget.
@@ -108,6 +117,11 @@ pub enum Action {
     ChangePasswordFailed(ErrorCode),
     /// The portal's configuration changed: these methods work now.
     Configure(Vec<Method>),
+    /// On the way to the provider of Pro Santé Connect or the SSO.
+    Leaving,
+    /// Back from the provider of `Method` without a session, for this reason: that method's
+    /// step again, saying why.
+    Returned(Method, ErrorCode),
 }
 
 impl WidgetState {
@@ -128,6 +142,7 @@ impl WidgetState {
             focus: None,
             english_pending: false,
             english_failed: false,
+            leaving: false,
         }
     }
 
@@ -233,7 +248,15 @@ impl WidgetState {
                     self.apply(Action::Failed(code));
                 }
             }
+            Action::Leaving => self.leaving = true,
+            Action::Returned(method, code) => {
+                if self.methods.contains(&method) && self.session.is_none() {
+                    self.chosen = Some(method);
+                    self.problem = Some(Problem::Api(code));
+                }
+            }
             Action::Failed(code) => {
+                self.leaving = false;
                 if code == ErrorCode::NotAuthenticated {
                     // The session ended on the server: back to the login form, saying why.
                     self.session = None;
@@ -260,6 +283,9 @@ mod tests {
             method: Method::Password,
             assurance: AssuranceLevel::Weak,
             authenticated_at: 0,
+            means: None,
+            establishment: None,
+            establishments: Vec::new(),
         }
     }
 
@@ -292,15 +318,42 @@ mod tests {
         }
         assert_eq!(
             working_methods(&PortalConfig::spico()),
-            [Method::Otp, Method::Password],
-            "SPICO's order: its strong method first"
+            [Method::Otp, Method::ProSanteConnect, Method::Password],
+            "SPICO's order: its strong methods first"
         );
-        let mut later_only = PortalConfig::parceo();
-        later_only
-            .methods
-            .retain(|o| !IMPLEMENTED.contains(&o.method));
-        assert!(!later_only.methods.is_empty());
-        assert!(working_methods(&later_only).is_empty());
+        // Every method of core is carried out now.
+        assert!(Method::ALL.iter().all(|m| IMPLEMENTED.contains(m)));
+    }
+
+    #[test]
+    fn back_from_a_provider_without_a_session_shows_its_step_and_why() {
+        let methods = working_methods(&PortalConfig::nexus());
+        let mut s = WidgetState::new(methods, Lang::Fr);
+        assert_eq!(s.view(), View::Chooser);
+        s.apply(Action::Returned(
+            Method::ProSanteConnect,
+            ErrorCode::OidcCancelled,
+        ));
+        assert_eq!(s.view(), View::Method(Method::ProSanteConnect));
+        assert_eq!(s.problem, Some(Problem::Api(ErrorCode::OidcCancelled)));
+        // Leaving again, then a failure to start: the button is back, the reason shown.
+        s.apply(Action::Leaving);
+        assert!(s.leaving);
+        s.apply(Action::Failed(ErrorCode::OidcUnavailable));
+        assert!(!s.leaving);
+        assert_eq!(s.problem, Some(Problem::Api(ErrorCode::OidcUnavailable)));
+        // A provider the portal does not offer (the SSO on Nexus) changes nothing.
+        let mut s = WidgetState::new(working_methods(&PortalConfig::nexus()), Lang::Fr);
+        s.apply(Action::Returned(Method::RegionalSso, ErrorCode::OidcFailed));
+        assert_eq!(s.view(), View::Chooser);
+        assert_eq!(s.problem, None);
+        // Nor does a return once logged in.
+        s.apply(Action::LoggedIn(session()));
+        s.apply(Action::Returned(
+            Method::ProSanteConnect,
+            ErrorCode::OidcFailed,
+        ));
+        assert_eq!(s.view(), View::Session);
     }
 
     #[test]

@@ -1,0 +1,66 @@
+//! Pro Santé Connect and the regional SSO: one button that leaves for the provider. The portal
+//! says where to go (state, nonce and PKCE stay on the server), the page goes there, and the
+//! provider sends the person back to this page, where the widget reads how it went
+//! ([`read_return`]): a session (the session cookie, found as on any page load), or the reason
+//! it did not happen, shown on this step.
+
+use crate::dom;
+use crate::texts::T;
+use sesame_core::oidc::read_return;
+use sesame_core::{ErrorCode, Lang, Method};
+use yew::prelude::*;
+
+/// `div.sesame-oidc`: what will happen, and the button in the portal's words (`label`, its
+/// element in `button`); while `leaving`, the button is busy and a polite region says so. A function, not a component: see
+/// [`error_message`](super::error_message::error_message).
+#[inline(never)]
+pub fn oidc_step(
+    method: Method,
+    label: &str,
+    lang: Lang,
+    leaving: bool,
+    onstart: &Callback<MouseEvent>,
+    button: NodeRef,
+) -> Html {
+    let hint = if method == Method::ProSanteConnect {
+        T::PscHint
+    } else {
+        T::SsoHint
+    };
+    html! {
+        <div class={classes!("sesame-form", dom::class::OIDC)} data-method={method.as_str()}>
+            <p class="sesame-hint">{hint.get(lang)}</p>
+            <button type="button" class="sesame-primary" data-action={dom::action::OIDC_START} ref={button}
+                aria-disabled={leaving.then_some("true")} onclick={onstart}>
+                {label.to_owned()}
+            </button>
+            <p role="status">{if leaving { T::OidcLeaving.get(lang) } else { "" }}</p>
+        </div>
+    }
+}
+
+/// The page's own address without its fragment: where the provider sends the person back.
+pub fn return_to() -> String {
+    let Some(location) = location() else {
+        return "/".into();
+    };
+    let path = location.pathname().unwrap_or_default();
+    let search = location.search().unwrap_or_default();
+    [path, search].concat()
+}
+
+/// How a return from a provider went, read once from the page's fragment, which is then
+/// removed (so a reload does not say it again): the method and the reason it failed. `None`
+/// when the page was not opened by such a return, or when it succeeded (the session says it).
+pub fn take_return() -> Option<(Method, ErrorCode)> {
+    let (method, error) = read_return(&location()?.hash().ok()?)?;
+    if let Ok(history) = web_sys::window()?.history() {
+        let _ =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&return_to()));
+    }
+    Some((method, error?))
+}
+
+fn location() -> Option<web_sys::Location> {
+    web_sys::window().map(|w| w.location())
+}
