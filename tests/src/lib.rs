@@ -13,4 +13,5 @@ pub mod captcha_provider;
 pub mod codes;
 pub mod harness;
 pub mod journey;
+pub mod oidc_provider;
 pub mod qr;

@@ -1,12 +1,13 @@
 //! `cargo xtask demo`: set up the wasm toolchain, build the widget and the extension (whose
 //! packages the demo's install page offers), make the test CPS card and install the native host
 //! for it ([`card`]; after the widget, so the first run's wait for a usable demo stays short;
-//! without it the demo runs anyway), run the demo portal.
+//! without it the demo runs anyway), start the Pro Santé Connect and ESEA stand-in ([`oidc`];
+//! without it the demo runs without those logins), run the demo portal.
 //!
 //! Running it again is fine: the SQLite file persists and the demo's seeding is idempotent.
 
 use crate::cmd::Cmd;
-use crate::{card, extension, setup, widget};
+use crate::{card, extension, oidc, setup, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -36,6 +37,18 @@ pub(crate) fn run(root: &Path) -> Result<()> {
         .map_err(|_| anyhow::anyhow!("the portal's build thread panicked"))?
         .context("building the portal")?;
     let card = card::ensure(root);
+    // Killed when dropped, at the end of this function, however the portal ends (a terminal's
+    // Ctrl-C reaches it directly: same process group).
+    let stand_in = match oidc::spawn_for_demo(root) {
+        Ok(stand_in) => Some(stand_in),
+        Err(e) => {
+            println!(
+                "warning: the Pro Santé Connect / ESEA stand-in did not start ({e:#}); the demo \
+                 runs without those logins"
+            );
+            None
+        }
+    };
     println!("== demo: starting the portal (Ctrl-C to stop); it prints its demo accounts");
     if let Some(card) = &card {
         let url = std::env::var("SESAME_BIND")
@@ -49,10 +62,23 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     if let Some(dir) = extension_dir {
         run = run.env("SESAME_EXTENSION_DIR", dir);
     }
-    run.env("SESAME_WIDGET_DIR", &dist)
+    if let Some(stand_in) = &stand_in {
+        println!("{}", oidc::banner(root, stand_in));
+        run = run
+            .env("SESAME_PSC_ISSUER", &stand_in.psc_issuer)
+            .env("SESAME_PSC_CLIENT_ID", oidc::CLIENT_ID)
+            .env("SESAME_PSC_CLIENT_SECRET", oidc::CLIENT_SECRET)
+            .env("SESAME_SSO_ISSUER", &stand_in.sso_issuer)
+            .env("SESAME_SSO_CLIENT_ID", oidc::CLIENT_ID)
+            .env("SESAME_SSO_CLIENT_SECRET", oidc::CLIENT_SECRET);
+    }
+    let ran = run
+        .env("SESAME_WIDGET_DIR", &dist)
         .env("SESAME_PAGE_DIR", root)
         .env("SESAME_DEV_MODE", "1")
-        .run()
+        .run();
+    drop(stand_in);
+    ran
 }
 
 /// `cargo <verb> -p sesame-demo`. The dev profile, not --release: the hot

@@ -16,6 +16,7 @@ mod demo;
 mod english;
 mod extension;
 mod fuzz;
+mod oidc;
 mod setup;
 mod test;
 mod tidy;

@@ -12,7 +12,7 @@
 //! wasm toolchain, native tests, widget build.
 
 use crate::cmd::Cmd;
-use crate::{card, extension, fuzz, setup, tools, widget};
+use crate::{card, extension, fuzz, oidc, setup, tools, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::Instant;
@@ -187,12 +187,16 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
         ));
         r.stage("end-to-end tests (Chromium, Firefox)", needs, || {
             let axe = tools::ensure_axe(root)?;
+            // The PSC and ESEA stand-in: each test that needs it starts its own.
+            let oidc_modules = tools::ensure_oidc_provider(root)?;
             // The CPS journeys run the host as a browser would (installed with `--module`) and
             // make their SoftHSM2 cards with the tool, in processes of their own.
             let (host, test_card) = card::build_binaries(root)?;
             Cmd::cargo()
                 .args(["test", "-p", "sesame-e2e", "--no-fail-fast"])
                 .env("SESAME_AXE_JS", axe)
+                .env("SESAME_OIDC_PROVIDER_JS", oidc::script(root))
+                .env("SESAME_OIDC_PROVIDER_MODULES", oidc_modules)
                 .env("SESAME_WIDGET_DIR", widget::dist_dir(root))
                 .env("SESAME_EXTENSION_DIR", extension::dist_dir(root))
                 .env("SESAME_HOST_EXE", host)

@@ -198,6 +198,12 @@ pub(crate) const BINARYEN_VERSION: &str = "132.0.0";
 /// (npm).
 pub(crate) const WEB_EXT_VERSION: &str = "10.7.0";
 
+/// The oidc-provider release (panva's certified OpenID Connect provider, npm) the PSC and
+/// ESEA stand-in (`demo/oidc-provider/`) runs on. 8.8.1 is the last 8.x: it supports Node.js 18
+/// and later, while oidc-provider 9 warns "unsupported runtime" below Node.js 22 and this
+/// machine kind has Node.js 20.
+pub(crate) const OIDC_PROVIDER_VERSION: &str = "8.8.1";
+
 /// The oldest Node.js web-ext runs on: its undici 7 (through cheerio) needs 20.18.1, in every
 /// web-ext release since 9 at least. This machine kind has Node.js 20; Debian 12's own
 /// `nodejs` (18) is too old for it, though not for terser and axe-core.
@@ -240,6 +246,17 @@ pub(crate) fn ensure_axe(root: &Path) -> Result<PathBuf> {
     let script = ensure_npm_package(root, "axe-core", AXE_CORE_VERSION)?.join("axe.min.js");
     anyhow::ensure!(script.is_file(), "{} is missing", script.display());
     Ok(script)
+}
+
+/// oidc-provider installed under `target/node/`; returns its `node_modules` folder (what
+/// `demo/oidc-provider/provider.mjs --modules` takes, and the e2e tests read from
+/// `SESAME_OIDC_PROVIDER_MODULES`).
+pub(crate) fn ensure_oidc_provider(root: &Path) -> Result<PathBuf> {
+    let package = ensure_npm_package(root, "oidc-provider", OIDC_PROVIDER_VERSION)?;
+    let modules = package
+        .parent()
+        .context("oidc-provider's folder has no parent")?;
+    Ok(modules.to_path_buf())
 }
 
 /// terser's command-line script (run with `node`).
