@@ -2,6 +2,8 @@
 //! the test moves.
 #![allow(dead_code)]
 
+pub(crate) mod fake_op;
+
 use axum::body::Body;
 use axum::extract::connect_info::{ConnectInfo, MockConnectInfo};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
