@@ -1,7 +1,9 @@
 //! Pro Santé Connect and the regional SSO: the portal as an OpenID Connect relying party, with
 //! the `openidconnect` crate (authorization code flow, PKCE S256, state, nonce; the ID token's
 //! issuer, audience, expiry, nonce and signature checked by the crate — `alg: none` refused —;
-//! userinfo as JSON or a signed JWT, its `sub` checked against the ID token's).
+//! userinfo as JSON or a signed JWT, its `sub` checked against the ID token's). A signed userinfo
+//! must be RS256 (what Pro Santé Connect signs with): the crate's userinfo verifier takes no
+//! other algorithm, so another one is refused (`oidc_failed`), never read unverified.
 //!
 //! Both providers are the same code with their own [`ProviderConfig`]; a portal offers them as
 //! `pro_sante_connect` / `regional_sso` (core's presets). The provider's metadata (discovery,
@@ -375,8 +377,11 @@ impl RelyingParty {
         let tokens = exchange.request_async(&self.http).await.map_err(|e| {
             tracing::warn!(provider = %provider.issuer, error = %e, "OpenID code exchange failed");
             match e {
-                openidconnect::RequestTokenError::ServerResponse(_) => ErrorCode::OidcFailed,
-                _ => ErrorCode::OidcUnavailable,
+                // Not reached, or not an answer at all: the provider is unavailable.
+                openidconnect::RequestTokenError::Request(_)
+                | openidconnect::RequestTokenError::Other(_) => ErrorCode::OidcUnavailable,
+                // Refused, or an answer that does not parse (an ID token without `sub`…).
+                _ => ErrorCode::OidcFailed,
             }
         })?;
         let id_token = tokens.id_token().ok_or_else(|| {

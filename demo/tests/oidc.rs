@@ -572,9 +572,21 @@ async fn userinfo_as_jwt(sign: fn(&FakeOp, &Value) -> String) {
 }
 
 #[tokio::test]
-async fn userinfo_as_a_jwt_signed_es256() {
-    // The provider's ID tokens are ES256: its userinfo too.
-    userinfo_as_jwt(FakeOp::sign).await;
+async fn userinfo_as_a_jwt_signed_es256_is_refused() {
+    // openidconnect 4.1 checks signed userinfo with RS256 only (its `UserInfoVerifier` takes no
+    // other algorithm); Pro Santé Connect signs RS256. An ES256 userinfo is refused plainly
+    // (demo/src/oidc.rs says so), never taken unverified.
+    let env = env().await;
+    let marie = link("psc", "spico");
+    let started = start(&env, "spico", Method::ProSanteConnect, "/").await;
+    let sub = psc_sub(marie.subject);
+    let mut userinfo = psc_userinfo(&sub, marie.subject, one_place());
+    userinfo["iss"] = env.psc.issuer.clone().into();
+    userinfo["aud"] = CLIENT_ID.into();
+    let jwt = env.psc.sign(&userinfo);
+    let id_token = env.psc.sign(&id_claims(&env.psc, &started, &sub));
+    let (answer, _) = finish(&env, &started, tokens(id_token), UserinfoAnswer::Jwt(jwt)).await;
+    assert_failed(&answer, "/", Method::ProSanteConnect, ErrorCode::OidcFailed);
 }
 
 #[tokio::test]

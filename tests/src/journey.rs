@@ -148,7 +148,7 @@ pub async fn open(s: &Session, portal: &Portal, path: &str) -> Result<()> {
 }
 
 /// Waits until the widget shows the password form (`true`) or the method chooser (`false`).
-async fn widget_ready(s: &Session) -> Result<bool> {
+pub async fn widget_ready(s: &Session) -> Result<bool> {
     s.wait_until("the password form or the method chooser", async || {
         if s.exists(&sel::PASSWORD_FORM).await? {
             return Ok(Some(true));

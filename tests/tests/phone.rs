@@ -94,7 +94,7 @@ async fn log_out_and_choose_qr(s: &Session) -> Result<ShownCode> {
     s.check_accessibility("logged out").await?;
     // It comes just before the step the focus is on: Shift+Tab (forward, the Tabs would leave
     // the page for Firefox's own toolbar before coming back).
-    shift_tab_to(s, &other, 10).await?;
+    s.shift_tab_to(&other, 10).await?;
     s.press(Key::Enter).await?;
     let button = sel::choose(Method::Qr);
     s.wait_for(&button)
@@ -106,28 +106,6 @@ async fn log_out_and_choose_qr(s: &Session) -> Result<ShownCode> {
     let code = qr::shown_code(s).await?;
     s.check_accessibility("the QR code shown").await?;
     Ok(code)
-}
-
-/// Presses Shift+Tab until the focus is on `css` (at most `max` times); fails otherwise.
-async fn shift_tab_to(s: &Session, css: &str, max: usize) -> Result<()> {
-    let (shift, tab) = (char::from(Key::Shift), char::from(Key::Tab));
-    for _ in 0..max {
-        if s.focus_is(css).await? {
-            return Ok(());
-        }
-        let back = KeyActions::new("keyboard".into())
-            .then(KeyAction::Down { value: shift })
-            .then(KeyAction::Down { value: tab })
-            .then(KeyAction::Up { value: tab })
-            .then(KeyAction::Up { value: shift });
-        s.client.perform_actions(back).await?;
-    }
-    ensure!(
-        s.focus_is(css).await?,
-        "`{css}` not reached with {max} Shift+Tabs; focus is on {}",
-        s.describe_focus().await?
-    );
-    Ok(())
 }
 
 /// Waits until the simulator's message says `text` (one of the page's own).

@@ -15,8 +15,6 @@ pub mod form {
     pub const CHANGE_PASSWORD: &str = "change-password";
     /// The one-time code step (after the password).
     pub const CODE: &str = "code";
-    /// The establishment chooser, after a Pro Santé Connect login.
-    pub const ESTABLISHMENT: &str = "establishment";
 }
 
 /// `data-action` of each button that does something other than submit a form.

@@ -422,7 +422,7 @@ impl T {
                 "Choisissez un établissement dans la liste, puis «\u{a0}Continuer\u{a0}».",
                 "Choose an establishment in the list, then \"Continue\".",
             ),
-            EstablishmentLabel => pick(lang, "Établissement", "Establishment"),
+            EstablishmentLabel => pick(lang, "Établissement\u{a0}:", "Establishment:"),
             CpsAtTheCard => pick(
                 lang,
                 "Dans la fenêtre Sésame\u{a0}: vérifiez l'adresse du portail, puis tapez votre \

@@ -198,6 +198,31 @@ impl Session {
         )
     }
 
+    /// Presses Shift+Tab until the focus is on `css` (at most `max` times); fails otherwise.
+    /// For what comes before the focus: forward, Firefox's Tabs leave the page for its own
+    /// toolbar before coming back, and keys pressed after that round trip may not activate
+    /// the page's buttons any more (seen with geckodriver).
+    pub async fn shift_tab_to(&self, css: &str, max: usize) -> Result<()> {
+        let (shift, tab) = (char::from(Key::Shift), char::from(Key::Tab));
+        for _ in 0..max {
+            if self.focus_is(css).await? {
+                return Ok(());
+            }
+            let back = KeyActions::new("keyboard".into())
+                .then(KeyAction::Down { value: shift })
+                .then(KeyAction::Down { value: tab })
+                .then(KeyAction::Up { value: tab })
+                .then(KeyAction::Up { value: shift });
+            self.client.perform_actions(back).await?;
+        }
+        ensure!(
+            self.focus_is(css).await?,
+            "`{css}` not reached with {max} Shift+Tabs; focus is on {}",
+            self.describe_focus().await?
+        );
+        Ok(())
+    }
+
     /// Scrolls the first element matching `css` to the middle of the window (before a
     /// screenshot).
     pub async fn scroll_to(&self, css: &str) -> Result<()> {

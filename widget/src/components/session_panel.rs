@@ -1,12 +1,14 @@
 //! After login: who, how, at which assurance level; log out; change password.
 
 use super::change_password::ChangePasswordFormProps;
+use super::error_message::error_message;
 use super::login_widget::go_to;
 use super::part::{part, Part};
 use crate::api::Api;
 use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
+use crate::state::problem::Problem;
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
 use sesame_core::oidc::EstablishmentChoice;
@@ -109,8 +111,7 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
             props.onchosen.clone(),
             props.onerror.clone(),
         );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Callback::from(move |_: MouseEvent| {
             let Some(id) = (*choice).clone() else {
                 return missing.set(true);
             };
@@ -145,18 +146,21 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
                 {T::ConnectedAs.get(lang)}{" "}<strong>{&session.display_name}</strong>
             </p>
             if choosing {
-                <form class="sesame-form" data-form={dom::form::ESTABLISHMENT} onsubmit={choose} novalidate=true>
+                <div class="sesame-form">
                     <fieldset class={dom::class::ESTABLISHMENTS}>
                         <legend>{T::ChooseEstablishment.get(lang)}</legend>
                         <ul>{for places}</ul>
                     </fieldset>
-                    <p class={dom::class::ERROR} role="alert">
-                        {if *missing { T::EstablishmentMissing.get(lang) } else { "" }}
-                    </p>
-                    <button type="submit" class="sesame-primary" data-action={dom::action::CHOOSE_ESTABLISHMENT}>
+                    <button type="button" class="sesame-primary" data-action={dom::action::CHOOSE_ESTABLISHMENT}
+                        onclick={choose}>
                         {T::Continue.get(lang)}
                     </button>
-                </form>
+                    // After the button, so that it stays the same element when the message
+                    // comes and goes (the keyboard's focus stays on it).
+                    if *missing {
+                        {error_message(&Problem::EstablishmentMissing, lang, None)}
+                    }
+                </div>
             }
             <dl class="sesame-session-facts">
                 <div>

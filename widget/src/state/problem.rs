@@ -22,6 +22,8 @@ pub enum Problem {
     Code(CodeProblem),
     /// The extension, its card program or the card said no (CPS login).
     Bridge(BridgeError),
+    /// "Continuer" with no establishment chosen (after a Pro Santé Connect login).
+    EstablishmentMissing,
 }
 
 impl Problem {
@@ -37,6 +39,7 @@ impl Problem {
             },
             Problem::Code(problem) => problem.text(lang),
             Problem::Bridge(e) => e.text(lang).to_owned(),
+            Problem::EstablishmentMissing => T::EstablishmentMissing.get(lang).to_owned(),
         }
     }
 
@@ -64,6 +67,7 @@ impl Problem {
                     | ErrorCode::AttemptExpired
                     | ErrorCode::ResendTooSoon
                     | ErrorCode::TooManySends
+                    | ErrorCode::OidcCancelled
             ),
             // The person can fix these alone: insert the card, plug the reader, try again.
             Problem::Bridge(e) => !matches!(
