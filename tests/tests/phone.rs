@@ -9,7 +9,6 @@
 //! text). The simulator's texts are the page's own (checked against `phone.js`/`phone.html`).
 
 use anyhow::{bail, ensure, Context, Result};
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::wd::WindowHandle;
 use sesame_core::qr::describe_user_agent;
@@ -295,7 +294,7 @@ async fn the_phone_simulator_enrols_then_approves_and_declines_a_qr_login() {
         s.press(Key::Enter).await?;
         phone_says(s, "Code PIN incorrect. Vérifiez-le et réessayez").await?;
         s.check_accessibility("a wrong PIN on the phone").await?;
-        shift_tab_to(s, page::LOGIN_PIN, 5).await?;
+        s.shift_tab_to(page::LOGIN_PIN, 5).await?;
         ensure!(
             focused_value(s).await?.is_empty(),
             "the wrong PIN is emptied"

@@ -144,7 +144,7 @@ async fn nexus_by_e_cps_then_the_establishment_chosen_with_the_keyboard() {
             let confirm = widget(&dom::action(action::CHOOSE_ESTABLISHMENT));
             s.tab_to(&confirm, 10).await?;
             s.press(Key::Enter).await?;
-            let missing = visible(&sesame_widget::texts::T::EstablishmentMissing.get(Lang::Fr));
+            let missing = visible(sesame_widget::texts::T::EstablishmentMissing.get(Lang::Fr));
             s.wait_for_text(&sel::ERROR, |t| t.contains(&missing))
                 .await
                 .context("nothing chosen: what to do")?;
