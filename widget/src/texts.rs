@@ -161,8 +161,6 @@ pub enum T {
     ChooseEstablishment,
     /// Its button.
     Continue,
-    /// Its error when nothing is chosen.
-    EstablishmentMissing,
     /// Session panel: the establishment.
     EstablishmentLabel,
     /// QR login: what to do with the phone.
@@ -413,15 +411,11 @@ impl T {
             OidcLeaving => pick(lang, "Redirection en cours…", "Redirecting…"),
             ChooseEstablishment => pick(
                 lang,
-                "Pour quel établissement travaillez-vous aujourd'hui\u{a0}?",
-                "Which establishment are you working for today?",
+                "Pour quel établissement travaillez-vous aujourd'hui\u{a0}? Choisissez-en un, \
+                 puis «\u{a0}Continuer\u{a0}».",
+                "Which establishment are you working for today? Choose one, then \"Continue\".",
             ),
             Continue => pick(lang, "Continuer", "Continue"),
-            EstablishmentMissing => pick(
-                lang,
-                "Choisissez un établissement dans la liste, puis «\u{a0}Continuer\u{a0}».",
-                "Choose an establishment in the list, then \"Continue\".",
-            ),
             EstablishmentLabel => pick(lang, "Établissement\u{a0}:", "Establishment:"),
             CpsAtTheCard => pick(
                 lang,

@@ -15,6 +15,7 @@ use crate::api::{Api, LoginOutcome};
 use crate::dom;
 use crate::english;
 use crate::hooks::use_accent::use_accent;
+use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_uid::use_uid;
 use crate::state::password_login::PrefillSlot;
 use crate::state::widget::{working_methods, Action, Focus, View, WidgetState};
@@ -108,11 +109,15 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
     {
         // Back from Pro Santé Connect or the SSO without a session: that step, saying why.
         let state = state.clone();
-        use_effect_with((), move |()| {
-            if let Some((method, code)) = take_return() {
-                state.dispatch(Action::Returned(method, code));
-            }
-        });
+        use_effect_on(
+            (),
+            Box::new(move |_: &()| {
+                if let Some((method, code)) = take_return() {
+                    state.dispatch(Action::Returned(method, code));
+                }
+                Box::new(())
+            }),
+        );
     }
     {
         // A session may already exist (page reload, back from a provider): show it, if it is
@@ -166,12 +171,20 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
     let oidc_button = use_node_ref();
     {
         let oidc_button = oidc_button.clone();
-        let focus = state.focus == Some(Focus::LoginForm);
-        use_effect_with((state.view(), focus), move |(_, focus)| {
-            if let (true, Some(button)) = (*focus, oidc_button.cast::<web_sys::HtmlElement>()) {
-                let _ = button.focus();
-            }
-        });
+        let take = state.focus == Some(Focus::LoginForm)
+            && matches!(
+                state.view(),
+                View::Method(Method::ProSanteConnect | Method::RegionalSso)
+            );
+        use_effect_on(
+            take,
+            Box::new(move |&take: &bool| {
+                if let (true, Some(button)) = (take, oidc_button.cast::<web_sys::HtmlElement>()) {
+                    let _ = button.focus();
+                }
+                Box::new(())
+            }),
+        );
     }
 
     let body = match state.view() {

@@ -1,20 +1,19 @@
 //! After login: who, how, at which assurance level; log out; change password.
 
 use super::change_password::ChangePasswordFormProps;
-use super::error_message::error_message;
 use super::login_widget::go_to;
 use super::part::{part, Part};
 use crate::api::Api;
 use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
-use crate::state::problem::Problem;
 use crate::texts::T;
 use sesame_core::api::SessionInfo;
 use sesame_core::oidc::EstablishmentChoice;
 use sesame_core::{ApiError, Lang, PortalConfig};
 use std::rc::Rc;
-use web_sys::HtmlElement;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -102,19 +101,35 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
     };
     let changing = props.changing;
     let toggle = props.ontogglechange.reform(move |_: MouseEvent| !changing);
-    let choice = use_state(|| None::<String>);
-    let missing = use_state(|| false);
+    // The establishment chooser keeps no state of its own: the browser holds which radio is
+    // checked, read when "Continuer" is pressed; nothing checked sends the keyboard to the
+    // places, under the legend that says what to do.
+    let places_ref = use_node_ref();
     let choose = {
-        let (choice, missing) = (choice.clone(), missing.clone());
+        let places_ref = places_ref.clone();
         let (api, onchosen, onerror) = (
             props.api.clone(),
             props.onchosen.clone(),
             props.onerror.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let Some(id) = (*choice).clone() else {
-                return missing.set(true);
+            let Some(places) = places_ref.cast::<web_sys::Element>() else {
+                return;
             };
+            let checked = places
+                .query_selector("input:checked")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+            let Some(input) = checked else {
+                if let Ok(Some(first)) = places.query_selector("input") {
+                    if let Ok(first) = first.dyn_into::<HtmlElement>() {
+                        let _ = first.focus();
+                    }
+                }
+                return;
+            };
+            let id = input.value();
             let (api, onchosen, onerror) = (api.clone(), onchosen.clone(), onerror.clone());
             spawn_local(async move {
                 match api.choose_establishment(&EstablishmentChoice { id }).await {
@@ -126,16 +141,9 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
     };
     let choosing = session.choosing_establishment();
     let places = session.establishments.iter().map(|place| {
-        let checked = choice.as_deref() == Some(place.id.as_str());
-        let (choice, missing, id) = (choice.clone(), missing.clone(), place.id.clone());
-        let onchange = Callback::from(move |_: Event| {
-            choice.set(Some(id.clone()));
-            missing.set(false);
-        });
         html! {
             <li><label>
-                <input type="radio" name={dom::field::ESTABLISHMENT} value={place.id.clone()}
-                    {checked} {onchange}/>
+                <input type="radio" name={dom::field::ESTABLISHMENT} value={place.id.clone()}/>
                 {" "}{&place.name}
             </label></li>
         }
@@ -147,7 +155,7 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
             </p>
             if choosing {
                 <div class="sesame-form">
-                    <fieldset class={dom::class::ESTABLISHMENTS}>
+                    <fieldset class={dom::class::ESTABLISHMENTS} ref={places_ref}>
                         <legend>{T::ChooseEstablishment.get(lang)}</legend>
                         <ul>{for places}</ul>
                     </fieldset>
@@ -155,11 +163,6 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
                         onclick={choose}>
                         {T::Continue.get(lang)}
                     </button>
-                    // After the button, so that it stays the same element when the message
-                    // comes and goes (the keyboard's focus stays on it).
-                    if *missing {
-                        {error_message(&Problem::EstablishmentMissing, lang, None)}
-                    }
                 </div>
             }
             <dl class="sesame-session-facts">

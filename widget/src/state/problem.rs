@@ -22,8 +22,6 @@ pub enum Problem {
     Code(CodeProblem),
     /// The extension, its card program or the card said no (CPS login).
     Bridge(BridgeError),
-    /// "Continuer" with no establishment chosen (after a Pro Santé Connect login).
-    EstablishmentMissing,
 }
 
 impl Problem {
@@ -39,7 +37,6 @@ impl Problem {
             },
             Problem::Code(problem) => problem.text(lang),
             Problem::Bridge(e) => e.text(lang).to_owned(),
-            Problem::EstablishmentMissing => T::EstablishmentMissing.get(lang).to_owned(),
         }
     }
 
