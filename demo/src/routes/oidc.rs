@@ -16,7 +16,8 @@
 //! 4. the account of the portal linked to the identity (`oidc_account_unknown`).
 //!
 //! The OIDC cookie is `SameSite=Lax`: the provider's redirect is a cross-site navigation,
-//! which a `Strict` cookie would not come back with.
+//! which a `Strict` cookie would not come back with. A return does not clear it (it ends with
+//! its `Max-Age`): two logins started in two tabs of one browser can both come back, each once.
 
 use crate::audit::{self, AuditEvent, AuditOutcome, Entry};
 use crate::db::{self, OidcRequestRow};
@@ -27,6 +28,7 @@ use crate::rate_limit::ClientIp;
 use crate::session::{self, read_cookie, CurrentSession};
 use crate::state::AppState;
 use crate::token;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -161,7 +163,7 @@ pub struct CallbackQuery {
         ("iss" = Option<String>, Query, description = "The issuer (RFC 9207)"),
     ),
     responses(
-        (status = 303, description = "Back to the page the login started from (`/` when unknown), with `#sesame-method=<method>` and, on failure, `sesame-error=<code>` (`oidc_cancelled`, `oidc_failed`, `oidc_unavailable`, `oidc_assurance_refused`, `oidc_account_unknown`); on success the session cookie is set. The OIDC cookie is cleared."),
+        (status = 303, description = "Back to the page the login started from (`/` when unknown), with `#sesame-method=<method>` and, on failure, `sesame-error=<code>` (`oidc_cancelled`, `oidc_failed`, `oidc_unavailable`, `oidc_assurance_refused`, `oidc_account_unknown`); on success the session cookie is set. A query that cannot be read goes back to `/` with `oidc_failed`."),
     )
 )]
 pub async fn callback(
@@ -169,7 +171,7 @@ pub async fn callback(
     ClientIp(ip): ClientIp,
     Path(provider): Path<String>,
     headers: HeaderMap,
-    Query(query): Query<CallbackQuery>,
+    query: Result<Query<CallbackQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let now = state.now();
     let dev_mode = state.config.dev_mode;
@@ -182,11 +184,12 @@ pub async fn callback(
     } else {
         AuditEvent::LoginRegionalSso
     };
+    // The OIDC cookie stays (it ends with its Max-Age): another login this browser started,
+    // in another tab, may still come back.
     let back = |return_to: &str, error: Option<ErrorCode>, cookies: Vec<HeaderValue>| {
         let location = format!("{return_to}#{}", oidc::return_fragment(method, error));
         let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
-        let clear = set_cookie("", 0, dev_mode);
-        for cookie in cookies.into_iter().chain([clear]) {
+        for cookie in cookies {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
         response
@@ -201,6 +204,12 @@ pub async fn callback(
             outcome,
         };
         audit::record(&state.db, entry).await
+    };
+
+    // A query that cannot be read (a parameter twice, say): no state to trust.
+    let Ok(Query(query)) = query else {
+        audit("", "", AuditOutcome::StateInvalid).await?;
+        return Ok(back("/", Some(ErrorCode::OidcFailed), Vec::new()));
     };
 
     // 1. The state, used once, by the browser that started the login.
