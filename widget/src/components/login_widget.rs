@@ -282,7 +282,10 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                     let (state, api, report) = (state.clone(), api.clone(), report.clone());
                     spawn_local(async move {
                         match api.oidc_start(&request).await {
-                            Ok(url) => go_to(&url),
+                            Ok(url) => {
+                                go_to(&url);
+                                state.dispatch(Action::Left);
+                            }
                             Err(e) => {
                                 state.dispatch(Action::Failed(e.code));
                                 report.emit(e);

@@ -11,8 +11,8 @@ use sesame_core::{ErrorCode, Lang, Method};
 use yew::prelude::*;
 
 /// `div.sesame-oidc`: what will happen, and the button in the portal's words (`label`, its
-/// element in `button`); while `leaving`, the button is busy and a polite region says so. A function, not a component: see
-/// [`error_message`](super::error_message::error_message).
+/// element in `button`); while `leaving`, the button is busy and a polite region says so. A
+/// function, not a component: see [`error_message`](super::error_message::error_message).
 #[inline(never)]
 pub fn oidc_step(
     method: Method,

@@ -5,14 +5,7 @@ use sesame_core::api::{CodeStep, SessionInfo};
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 
 /// The methods this version of the widget can carry out.
-pub const IMPLEMENTED: [Method; 6] = [
-    Method::Password,
-    Method::Otp,
-    Method::Qr,
-    Method::Cps,
-    Method::ProSanteConnect,
-    Method::RegionalSso,
-];
+pub const IMPLEMENTED: [Method; 6] = Method::ALL;
 
 /// The portal's methods that this version can carry out, in the portal's order.
 pub fn working_methods(config: &PortalConfig) -> Vec<Method> {
@@ -117,8 +110,11 @@ pub enum Action {
     ChangePasswordFailed(ErrorCode),
     /// The portal's configuration changed: these methods work now.
     Configure(Vec<Method>),
-    /// On the way to the provider of Pro Santé Connect or the SSO.
+    /// On the way to the provider of Pro Santé Connect or the SSO (its address asked for).
     Leaving,
+    /// The browser was sent there: the step is as before, so that a page the browser keeps and
+    /// shows again with "Back" has a working button.
+    Left,
     /// Back from the provider of `Method` without a session, for this reason: that method's
     /// step again, saying why.
     Returned(Method, ErrorCode),
@@ -249,6 +245,7 @@ impl WidgetState {
                 }
             }
             Action::Leaving => self.leaving = true,
+            Action::Left => self.leaving = false,
             Action::Returned(method, code) => {
                 if self.methods.contains(&method) && self.session.is_none() {
                     self.chosen = Some(method);
@@ -339,6 +336,12 @@ mod tests {
         // Leaving again, then a failure to start: the button is back, the reason shown.
         s.apply(Action::Leaving);
         assert!(s.leaving);
+        s.apply(Action::Left);
+        assert!(
+            !s.leaving,
+            "a page shown again by Back has a working button"
+        );
+        s.apply(Action::Leaving);
         s.apply(Action::Failed(ErrorCode::OidcUnavailable));
         assert!(!s.leaving);
         assert_eq!(s.problem, Some(Problem::Api(ErrorCode::OidcUnavailable)));
