@@ -15,19 +15,19 @@
 //! the nonce and PKCE verifier for the return, deleted by the return.
 
 use anyhow::Context;
-use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata,
-};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdToken};
 use openidconnect::{
     AdditionalClaims, AuthenticationContextClass, AuthorizationCode, ClientId, ClientSecret,
-    CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    CsrfToken, EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl,
+    LogoutRequest, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope, TokenResponse,
     UserInfoClaims,
 };
 use serde::{Deserialize, Serialize};
 use sesame_core::oidc::{self, Establishment, Means, OtherAcr, MAX_ESTABLISHMENTS};
 use sesame_core::{AssuranceLevel, ErrorCode, Method};
 use std::collections::HashMap;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
@@ -135,7 +135,7 @@ type Client = CoreClient<
 /// A provider's metadata and the client built from it.
 struct Discovered {
     client: Client,
-    end_session: Option<String>,
+    end_session: Option<EndSessionUrl>,
     fetched: Instant,
 }
 
@@ -291,13 +291,19 @@ impl RelyingParty {
         }
         let issuer =
             IssuerUrl::new(provider.issuer.clone()).map_err(|_| ErrorCode::OidcUnavailable)?;
-        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+        // With RP-initiated logout's `end_session_endpoint`: one fetch of the document.
+        let metadata = ProviderMetadataWithLogout::discover_async(issuer, &self.http)
             .await
             .map_err(|e| {
                 tracing::warn!(provider = %provider.issuer, error = %e, "OpenID discovery failed");
                 ErrorCode::OidcUnavailable
             })?;
-        let end_session = end_session_endpoint(&self.http, &provider.issuer).await;
+        // Only http(s): the browser is sent there.
+        let end_session = metadata
+            .additional_metadata()
+            .end_session_endpoint
+            .clone()
+            .filter(|url| matches!(url.url().scheme(), "https" | "http"));
         let client = CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(provider.client_id.clone()),
@@ -456,28 +462,14 @@ impl RelyingParty {
         post_logout_redirect_uri: &str,
     ) -> Option<String> {
         let discovered = self.discover(method).await.ok()?;
-        let endpoint = discovered.end_session.as_deref()?;
-        let client_id = self.config.provider(method)?.client_id.as_str();
-        let mut url = reqwest::Url::parse(endpoint).ok()?;
-        url.query_pairs_mut()
-            .append_pair("id_token_hint", id_token)
-            .append_pair("post_logout_redirect_uri", post_logout_redirect_uri)
-            .append_pair("client_id", client_id);
-        Some(url.to_string())
+        let endpoint = discovered.end_session.clone()?;
+        let client_id = self.config.provider(method)?.client_id.clone();
+        let id_token = CoreIdToken::from_str(id_token).ok()?;
+        let back = PostLogoutRedirectUrl::new(post_logout_redirect_uri.to_owned()).ok()?;
+        let request = LogoutRequest::from(endpoint)
+            .set_id_token_hint(&id_token)
+            .set_client_id(ClientId::new(client_id))
+            .set_post_logout_redirect_uri(back);
+        Some(request.http_get_url().to_string())
     }
-}
-
-/// The `end_session_endpoint` of the provider's discovery document (RP-initiated logout, not
-/// in the crate's core metadata).
-async fn end_session_endpoint(http: &reqwest::Client, issuer: &str) -> Option<String> {
-    let url = format!(
-        "{}/.well-known/openid-configuration",
-        issuer.trim_end_matches('/')
-    );
-    let body = http.get(url).send().await.ok()?.bytes().await.ok()?;
-    let doc: serde_json::Value = serde_json::from_slice(&body).ok()?;
-    let endpoint = doc.get("end_session_endpoint")?.as_str()?;
-    // Only http(s) URLs: a browser is sent there.
-    let parsed = reqwest::Url::parse(endpoint).ok()?;
-    matches!(parsed.scheme(), "https" | "http").then(|| endpoint.to_owned())
 }

@@ -44,9 +44,22 @@ pub fn clear_cookie(dev_mode: bool) -> HeaderValue {
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Path=/, and Secure outside dev mode.
 pub(crate) fn cookie_header(name: &str, token: &str, max_age: i64, dev_mode: bool) -> HeaderValue {
+    cookie_header_same_site(name, token, max_age, dev_mode, "Strict")
+}
+
+/// [`cookie_header`] with another `SameSite` (`Lax` for a cookie that must come back with a
+/// cross-site navigation: the OIDC cookie).
+pub(crate) fn cookie_header_same_site(
+    name: &str,
+    token: &str,
+    max_age: i64,
+    dev_mode: bool,
+    same_site: &str,
+) -> HeaderValue {
     let secure = if dev_mode { "" } else { "; Secure" };
-    let value =
-        format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
+    let value = format!(
+        "{name}={token}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"
+    );
     // Hex token and fixed text: always a valid header value.
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }

@@ -1182,6 +1182,28 @@ async fn logout_of_a_psc_session_ends_the_providers_too() {
 
 // --- audit ---
 
+/// A Pro Santé Connect login on SPICO for `sub`, its ID token changed by `adjust`, userinfo
+/// answered as JSON: where it started, the code, the ID token (the audit test's secrets).
+async fn spico_login(
+    env: &Env,
+    sub: &str,
+    userinfo: Value,
+    adjust: impl FnOnce(&mut Value),
+) -> (Started, String, String) {
+    let started = start(env, "spico", Method::ProSanteConnect, "/").await;
+    let mut claims = id_claims(&env.psc, &started, sub);
+    adjust(&mut claims);
+    let id_token = env.psc.sign(&claims);
+    let (_, code) = finish(
+        env,
+        &started,
+        tokens(id_token.clone()),
+        UserinfoAnswer::Json(userinfo),
+    )
+    .await;
+    (started, code, id_token)
+}
+
 #[tokio::test]
 async fn the_audit_has_each_outcome_and_no_secret() {
     let env = env().await;
@@ -1236,42 +1258,21 @@ async fn the_audit_has_each_outcome_and_no_secret() {
     // state_invalid (the same return again)
     callback(app, "psc", &query, Some(&started.cookie)).await;
     // token_refused (another nonce)
-    let started = start(&env, "spico", psc, "/").await;
-    let mut claims = id_claims(&env.psc, &started, &sub);
-    claims["nonce"] = "not-the-nonce".into();
-    let id_token = env.psc.sign(&claims);
-    let (_, code) = finish(
-        &env,
-        &started,
-        tokens(id_token.clone()),
-        UserinfoAnswer::Json(userinfo.clone()),
-    )
+    let (started, code, id_token) = spico_login(&env, &sub, userinfo.clone(), |claims| {
+        claims["nonce"] = "not-the-nonce".into();
+    })
     .await;
     remember(&started, &code, &id_token);
     // assurance_refused
-    let started = start(&env, "spico", psc, "/").await;
-    let mut claims = id_claims(&env.psc, &started, &sub);
-    claims["acr"] = "loa1".into();
-    let id_token = env.psc.sign(&claims);
-    let (_, code) = finish(
-        &env,
-        &started,
-        tokens(id_token.clone()),
-        UserinfoAnswer::Json(userinfo.clone()),
-    )
+    let (started, code, id_token) = spico_login(&env, &sub, userinfo, |claims| {
+        claims["acr"] = "loa1".into();
+    })
     .await;
     remember(&started, &code, &id_token);
     // unknown_account
-    let started = start(&env, "spico", psc, "/").await;
     let stranger = psc_sub("810000000009");
-    let id_token = env.psc.sign(&id_claims(&env.psc, &started, &stranger));
-    let (_, code) = finish(
-        &env,
-        &started,
-        tokens(id_token.clone()),
-        UserinfoAnswer::Json(psc_userinfo(&stranger, "810000000009", one_place())),
-    )
-    .await;
+    let stranger_info = psc_userinfo(&stranger, "810000000009", one_place());
+    let (started, code, id_token) = spico_login(&env, &stranger, stranger_info, |_| {}).await;
     remember(&started, &code, &id_token);
 
     let event = AuditEvent::LoginProSanteConnect.as_str();

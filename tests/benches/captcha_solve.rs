@@ -6,6 +6,7 @@
 
 use anyhow::{bail, Context, Result};
 use sesame_core::captcha::DEFAULT_MAX_NUMBER;
+use sesame_e2e::bench::percentile;
 use sesame_e2e::harness::{Browser, Portal, Session};
 use std::time::{Duration, Instant};
 
@@ -47,13 +48,6 @@ async fn solve_once(s: &Session, portal: &Portal) -> Result<f64> {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-}
-
-fn percentile(v: &mut [f64], p: usize) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() * p).div_ceil(100))
-        .saturating_sub(1)
-        .min(v.len() - 1)]
 }
 
 #[tokio::main]

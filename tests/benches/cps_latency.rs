@@ -18,6 +18,7 @@
 
 use anyhow::{bail, Context, Result};
 use serde_json::json;
+use sesame_e2e::bench::percentile;
 use sesame_e2e::harness::{card, Browser, Portal, Session};
 use sesame_widget::dom::{self, action};
 use std::time::{Duration, Instant};
@@ -106,13 +107,6 @@ async fn login(s: &Session, portal: &Portal) -> Result<(f64, f64, f64)> {
     // Logged out for the next run: the session's cookies dropped.
     s.client.delete_all_cookies().await?;
     Ok((ready - click, session - submitted, drawn))
-}
-
-fn percentile(v: &mut [f64], p: usize) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() * p).div_ceil(100))
-        .saturating_sub(1)
-        .min(v.len() - 1)]
 }
 
 async fn measure(browser: Browser, portal: &Portal) -> Result<Vec<(f64, f64, f64)>> {

@@ -26,6 +26,7 @@ use sesame_core::api::paths;
 use sesame_core::qr::{QrCode, QrStatus, QR_POLL_MS};
 use sesame_core::Method;
 use sesame_demo::phone::Phone;
+use sesame_e2e::bench::percentile;
 use sesame_e2e::harness::{Browser, Portal, Session};
 use sesame_e2e::journey::{self, sel};
 use sesame_e2e::qr::{self, ShownCode, PIN};
@@ -207,13 +208,6 @@ async fn measure_tiqr() -> Result<Vec<(f64, f64)>> {
         );
     }
     Ok(out)
-}
-
-fn percentile(v: &mut [f64], p: usize) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() * p).div_ceil(100))
-        .saturating_sub(1)
-        .min(v.len() - 1)]
 }
 
 fn row(client: &str, mode: &str, runs: &[(f64, f64)]) {

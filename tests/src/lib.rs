@@ -9,6 +9,7 @@
 //! widget and sets `SESAME_WIDGET_DIR` and `SESAME_AXE_JS`. Screenshots of every journey's last state (and the WebDriver servers'
 //! logs) are written to `target/e2e-screenshots/` for people to look at.
 
+pub mod bench;
 pub mod captcha_provider;
 pub mod codes;
 pub mod harness;

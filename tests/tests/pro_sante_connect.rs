@@ -11,7 +11,7 @@ use sesame_core::{ErrorCode, Lang, Method};
 use sesame_demo::oidc::ProviderConfig;
 use sesame_e2e::harness::{in_each_browser_on, visible, Portal, Session};
 use sesame_e2e::journey::{self, sel};
-use sesame_e2e::oidc_provider::{identities, OidcStandIn};
+use sesame_e2e::oidc_provider::{identities, OidcStandIn, PscIdentity};
 use sesame_widget::dom::{self, action, class, field, widget};
 use sesame_widget::texts::T;
 
@@ -31,6 +31,16 @@ fn configure(standin: &OidcStandIn) -> impl Fn(&mut sesame_demo::Config) + '_ {
         config.oidc.psc = Some(provider(&standin.psc_issuer));
         config.oidc.sso = Some(provider(&standin.sso_issuer));
     }
+}
+
+/// The stand-in's Pro Santé Connect identity with this RPPS number.
+fn psc_identity(rpps: &str) -> PscIdentity {
+    identities()
+        .expect("the stand-in's identities")
+        .psc
+        .into_iter()
+        .find(|p| p.rpps == rpps)
+        .unwrap_or_else(|| panic!("no identity with RPPS {rpps} in identities.json"))
 }
 
 fn start_button() -> String {
@@ -98,12 +108,7 @@ async fn session_text(s: &Session) -> Result<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nexus_by_e_cps_then_the_establishment_chosen_with_the_keyboard() {
     let standin = OidcStandIn::start().expect("the local OpenID provider starts");
-    let paul = identities()
-        .expect("the stand-in's identities")
-        .psc
-        .into_iter()
-        .find(|p| p.rpps == "10000000003")
-        .expect("Paul Bernard, two activities");
+    let paul = psc_identity("10000000003");
     in_each_browser_on(
         "psc-e-cps",
         &configure(&standin),
@@ -193,12 +198,7 @@ async fn nexus_by_e_cps_then_the_establishment_chosen_with_the_keyboard() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spico_by_card_then_logged_out_at_the_provider_too() {
     let standin = OidcStandIn::start().expect("the local OpenID provider starts");
-    let marie = identities()
-        .expect("the stand-in's identities")
-        .psc
-        .into_iter()
-        .find(|p| p.rpps == "10000000002")
-        .expect("Marie Dupont");
+    let marie = psc_identity("10000000002");
     in_each_browser_on(
         "psc-card",
         &configure(&standin),

@@ -53,11 +53,7 @@ fn cookie_name(dev_mode: bool) -> &'static str {
 
 /// The OIDC cookie: `SameSite=Lax` (see the module), HttpOnly, Path=/, for the request's life.
 fn set_cookie(token: &str, max_age: i64, dev_mode: bool) -> HeaderValue {
-    let secure = if dev_mode { "" } else { "; Secure" };
-    let name = cookie_name(dev_mode);
-    let value =
-        format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    session::cookie_header_same_site(cookie_name(dev_mode), token, max_age, dev_mode, "Lax")
 }
 
 /// The portal's address as the browser uses it: the first allowed origin.
