@@ -33,6 +33,16 @@ pub struct Config {
     /// Origins allowed to POST (`SESAME_ALLOWED_ORIGINS`, comma-separated). Empty means the
     /// default: `http://127.0.0.1:<port>` and `http://localhost:<port>` for the bound port.
     pub allowed_origins: Vec<String>,
+    /// The widget on another site than this API (`SESAME_CROSS_SITE=1|0`, default off; needs
+    /// `SESAME_ALLOWED_ORIGINS`): every cookie of the API goes `SameSite=None; Secure`, so that
+    /// the browser sends it with the widget's cross-site requests ([`crate::cross_origin`]).
+    /// The trade-off: the cookies no longer keep other sites' requests out by themselves; the
+    /// CSRF header and the `Origin` check (listed origins only) do.
+    pub cross_site: bool,
+    /// Other origins the pages served here may connect to (`SESAME_CONNECT_SRC`,
+    /// comma-separated origins): added to the CSP's `connect-src`, for a portal page whose
+    /// widget talks to an API elsewhere.
+    pub connect_sources: Vec<String>,
     /// Proxies whose `X-Forwarded-For` is believed (`SESAME_TRUSTED_PROXIES`, comma-separated
     /// addresses or CIDR blocks, e.g. `127.0.0.1,10.0.0.0/8`; default none). From any other
     /// peer the header is ignored and the connection's address is the client's.
@@ -74,6 +84,8 @@ impl std::fmt::Debug for Config {
             .field("page_dir", &self.page_dir)
             .field("dev_mode", &self.dev_mode)
             .field("allowed_origins", &self.allowed_origins)
+            .field("cross_site", &self.cross_site)
+            .field("connect_sources", &self.connect_sources)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("otp_key", &self.otp_key.as_ref().map(|_| "***"))
             .field("smtp", &self.smtp)
@@ -83,6 +95,51 @@ impl std::fmt::Debug for Config {
             .field("oidc", &self.oidc)
             .finish()
     }
+}
+
+/// `value`, a comma-separated list of origins (`https://host[:port]`, `http://` too), read
+/// for `name`: each checked, without a path or a trailing slash.
+fn origin_list(name: &str, value: &str) -> anyhow::Result<Vec<String>> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            if is_origin(origin) {
+                Ok(origin.to_owned())
+            } else {
+                anyhow::bail!(
+                    "{name}: {origin:?} is not an origin like https://portal.example or \
+                     http://127.0.0.1:8080 (scheme, host and port only)"
+                )
+            }
+        })
+        .collect()
+}
+
+/// `scheme://host[:port]`, as browsers send in `Origin`: http or https, a host of letters,
+/// digits, dots and hyphens (or an IPv6 address in brackets), an optional port.
+fn is_origin(origin: &str) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        v6.parse::<std::net::Ipv6Addr>().is_ok()
+    } else {
+        !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    };
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
+    host_ok && port_ok
 }
 
 /// The default sender of e-mailed codes.
@@ -108,6 +165,8 @@ impl Default for Config {
             page_dir: root,
             dev_mode: false,
             allowed_origins: Vec::new(),
+            cross_site: false,
+            connect_sources: Vec::new(),
             trusted_proxies: Vec::new(),
             otp_key: None,
             smtp: None,
@@ -152,12 +211,21 @@ impl Config {
             Some(other) => anyhow::bail!("SESAME_DEV_MODE={other:?}: use 1 or 0"),
         };
         if let Some(origins) = lookup("SESAME_ALLOWED_ORIGINS") {
-            config.allowed_origins = origins
-                .split(',')
-                .map(str::trim)
-                .filter(|o| !o.is_empty())
-                .map(str::to_owned)
-                .collect();
+            config.allowed_origins = origin_list("SESAME_ALLOWED_ORIGINS", &origins)?;
+        }
+        if let Some(origins) = lookup("SESAME_CONNECT_SRC") {
+            config.connect_sources = origin_list("SESAME_CONNECT_SRC", &origins)?;
+        }
+        config.cross_site = match lookup("SESAME_CROSS_SITE").as_deref() {
+            None | Some("") | Some("0" | "false" | "no" | "off") => false,
+            Some("1" | "true" | "yes" | "on") => true,
+            Some(other) => anyhow::bail!("SESAME_CROSS_SITE={other:?}: use 1 or 0"),
+        };
+        if config.cross_site && config.allowed_origins.is_empty() {
+            anyhow::bail!(
+                "SESAME_CROSS_SITE=1 needs SESAME_ALLOWED_ORIGINS: the origins of the pages that \
+                 embed the widget"
+            );
         }
         if let Some(proxies) = lookup("SESAME_TRUSTED_PROXIES") {
             config.trusted_proxies = proxies
@@ -358,5 +426,50 @@ mod tests {
                 .unwrap()
                 .dev_mode
         );
+    }
+
+    #[test]
+    fn origins_are_checked_and_cross_site_needs_them() {
+        let c = from(&[
+            (
+                "SESAME_ALLOWED_ORIGINS",
+                "https://portal.example, http://127.0.0.1:8080,http://[::1]:9000",
+            ),
+            ("SESAME_CONNECT_SRC", "https://api.example"),
+            ("SESAME_CROSS_SITE", "1"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.allowed_origins,
+            [
+                "https://portal.example",
+                "http://127.0.0.1:8080",
+                "http://[::1]:9000"
+            ]
+        );
+        assert_eq!(c.connect_sources, ["https://api.example"]);
+        assert!(c.cross_site);
+        for bad in [
+            "portal.example",
+            "https://portal.example/",
+            "https://portal.example/login",
+            "javascript:alert(1)",
+            "https://",
+            "https://host:0",
+            "https://host:99999",
+            "https://a b",
+            "ftp://portal.example",
+        ] {
+            let err = from(&[("SESAME_ALLOWED_ORIGINS", bad)]).unwrap_err();
+            assert!(
+                err.to_string().contains("SESAME_ALLOWED_ORIGINS"),
+                "{bad}: {err}"
+            );
+            assert!(from(&[("SESAME_CONNECT_SRC", bad)]).is_err(), "{bad}");
+        }
+        let err = from(&[("SESAME_CROSS_SITE", "1")]).unwrap_err();
+        assert!(err.to_string().contains("SESAME_ALLOWED_ORIGINS"), "{err}");
+        assert!(from(&[("SESAME_CROSS_SITE", "maybe")]).is_err());
+        assert!(!from(&[]).unwrap().cross_site);
     }
 }

@@ -16,6 +16,7 @@ pub mod captcha;
 pub mod config;
 pub mod cps;
 pub mod credentials;
+pub mod cross_origin;
 pub mod csrf;
 pub mod db;
 pub mod device;
@@ -117,6 +118,12 @@ pub fn app(state: AppState) -> Router {
     } else {
         api
     };
+    // The widget on another site (`cross_origin`): every cookie of the API cross-site.
+    let api = if state.config.cross_site {
+        api.layer(axum::middleware::from_fn(cross_origin::cross_site_cookies))
+    } else {
+        api
+    };
     let mut router = Router::new();
     if state.config.dev_mode {
         router = router.route(
@@ -168,12 +175,26 @@ pub fn app(state: AppState) -> Router {
         );
     // The CSP, widened for a hosted captcha's script and frames when one is configured (its
     // sources are the provider's documented ones and a URL's parsed origin: valid header text).
-    let csp = security_headers::content_security_policy(&state.config.captcha.csp_sources());
+    // and the other origins pages may connect to (`SESAME_CONNECT_SRC`: checked origins).
+    let mut csp_sources = state.config.captcha.csp_sources();
+    if !state.config.connect_sources.is_empty() {
+        csp_sources.push(("connect-src", state.config.connect_sources.join(" ")));
+    }
+    let csp = security_headers::content_security_policy(&csp_sources);
     let csp = axum::http::HeaderValue::from_str(&csp).unwrap_or_else(|_| {
         tracing::error!("the captcha's CSP sources are not header text; left out");
         axum::http::HeaderValue::from_static(security_headers::CONTENT_SECURITY_POLICY)
     });
-    security_headers::add(router, state.config.dev_mode, csp).with_state(state)
+    let router = security_headers::add(router, state.config.dev_mode, csp);
+    // CORS outermost, for the listed origins only: a preflight is answered before anything else
+    // runs, and every answer — a refusal, `server_busy` — carries its headers, so the widget on
+    // another origin can read why.
+    let router = if state.config.allowed_origins.is_empty() {
+        router
+    } else {
+        router.layer(cross_origin::cors(&state.config.allowed_origins))
+    };
+    router.with_state(state)
 }
 
 /// Sets up logging to stderr (`RUST_LOG`, default `sesame_demo=info,tower_http=info`). Calling

@@ -1,5 +1,6 @@
-//! The portal API client: same-origin credentials, the CSRF header on every `POST`, and every
-//! failure turned into an [`ApiError`] with a code the widget can explain.
+//! The portal API client: the API's cookies (same origin, or another origin that the API
+//! allows), the CSRF header on every `POST`, and every failure turned into an [`ApiError`] with
+//! a code the widget can explain.
 //!
 //! The browser's `fetch` is called through web-sys, not gloo-net: the widget sends a JSON body
 //! and reads a text answer, and gloo-net's request builder (URL and query handling, header
@@ -204,7 +205,8 @@ async fn post(api: &Api, path: &str, body: Option<&dyn Fields>) -> Result<String
     send("POST", &api.url(path), json).await
 }
 
-/// Sends with the page's cookies (same origin), the CSRF header on a `POST` and the JSON body
+/// Sends with the API's cookies (`credentials: include`: the API may be on another origin that
+/// allows this page's, see README "The API on another origin"), the CSRF header on a `POST` and the JSON body
 /// if any; the body of a 2xx answer, or the error.
 async fn send(method: &str, url: &str, json: Option<String>) -> Result<String, ApiError> {
     let network = |_| ApiError::new(ErrorCode::NetworkError);
@@ -215,7 +217,7 @@ async fn send(method: &str, url: &str, json: Option<String>) -> Result<String, A
     }
     let init = RequestInit::new();
     init.set_method(method);
-    init.set_credentials(RequestCredentials::SameOrigin);
+    init.set_credentials(RequestCredentials::Include);
     if let Some(json) = &json {
         headers.push(("content-type", "application/json"));
         init.set_body(&JsValue::from_str(json));

@@ -63,7 +63,10 @@ type Stream = (web_sys::EventSource, Closure<dyn Fn(web_sys::MessageEvent)>);
 /// (which then claims an approval). `None` where the browser has no `EventSource`.
 fn listen(api: &Api, id: &str, wake: Rc<RefCell<Option<Function>>>) -> Option<Stream> {
     let url = [&api.url(paths::LOGIN_QR_EVENTS), "?id=", id].concat();
-    let events = web_sys::EventSource::new(&url).ok()?;
+    // With the API's cookies when it is on another origin (`withCredentials`, as `fetch` does).
+    let init = web_sys::EventSourceInit::new();
+    init.set_with_credentials(true);
+    let events = web_sys::EventSource::new_with_event_source_init_dict(&url, &init).ok()?;
     let news = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
         let status = e
             .data()
