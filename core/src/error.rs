@@ -33,6 +33,9 @@ pub enum ErrorCode {
     UnknownPortal,
     /// The login method is not offered by this portal or server.
     MethodNotAvailable,
+    /// The widget's own portal configuration (`<sesame-login config="…">`) could not be
+    /// loaded or is invalid: the portal's setup, not the person's doing.
+    InvalidPortalConfig,
 
     // --- security ---
     /// The request did not come from the portal's own page (CSRF protection).
@@ -154,7 +157,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 48] = [
+    pub const ALL: [ErrorCode; 49] = [
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -162,6 +165,7 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::UnknownPortal,
         ErrorCode::MethodNotAvailable,
+        ErrorCode::InvalidPortalConfig,
         ErrorCode::CsrfRejected,
         ErrorCode::NotAuthenticated,
         ErrorCode::InvalidCredentials,
@@ -215,6 +219,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::UnknownPortal => "unknown_portal",
             ErrorCode::MethodNotAvailable => "method_not_available",
+            ErrorCode::InvalidPortalConfig => "invalid_portal_config",
             ErrorCode::CsrfRejected => "csrf_rejected",
             ErrorCode::NotAuthenticated => "not_authenticated",
             ErrorCode::InvalidCredentials => "invalid_credentials",
@@ -275,6 +280,8 @@ impl ErrorCode {
             ErrorCode::QrDeclined | ErrorCode::QrAlreadyUsed => 409,
             // Locked: the device, until enrolled again.
             ErrorCode::QrPinLocked => 423,
+            // The widget's own: no server answers it; a server error if one ever did.
+            ErrorCode::InvalidPortalConfig => 500,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::BodyTooLarge => 413,
             ErrorCode::NotFound => 404,
@@ -348,6 +355,13 @@ impl ErrorCode {
                  Rechargez la page\u{a0}; si cela recommence, contactez l'assistance.",
                 "The login page could not talk to the portal properly. Reload the page; \
                  if it happens again, contact support.",
+            ),
+            ErrorCode::InvalidPortalConfig => pick(
+                lang,
+                "Le module de connexion de ce portail est mal configuré. Prévenez l'assistance \
+                 de votre portail\u{a0}; en attendant, vous ne pouvez pas vous connecter ici.",
+                "This portal's login module is misconfigured. Tell your portal's support; until \
+                 then you cannot log in here.",
             ),
             ErrorCode::MethodNotAvailable => pick(
                 lang,

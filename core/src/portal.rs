@@ -4,6 +4,7 @@
 //! ([`PortalConfig::from_json`]).
 
 mod presets;
+mod read;
 mod validate;
 
 use crate::captcha::CaptchaSettings;

@@ -39,6 +39,8 @@ pub trait JsonValue: Sized {
     fn number(&self) -> Option<f64>;
     /// The items of an array.
     fn items(&self) -> Option<Vec<Self>>;
+    /// The member names of an object (`None` if it is not one).
+    fn keys(&self) -> Option<Vec<String>>;
 }
 
 /// serde_json's values read the same way: for native tests of code written against
@@ -58,6 +60,9 @@ impl JsonValue for serde_json::Value {
     }
     fn items(&self) -> Option<Vec<serde_json::Value>> {
         self.as_array().cloned()
+    }
+    fn keys(&self) -> Option<Vec<String>> {
+        self.as_object().map(|o| o.keys().cloned().collect())
     }
 }
 

@@ -1,4 +1,5 @@
 // <sesame-login preset="spico" api="/api" lang="fr"></sesame-login>
+// <sesame-login config="/portal.json" api="/api"></sesame-login>  (a portal's own configuration)
 //
 // Defines the custom element and hands it to the WebAssembly widget. No inline script, no eval:
 // works under CSP `script-src 'self' 'wasm-unsafe-eval'`. Light DOM: the page's stylesheet
@@ -30,6 +31,22 @@ const loadEnglish = () => (english ??= Promise.all([
 }, () => { english = null; }));
 let instances = 0;
 
+// A portal's own configuration (`config="/portal.json"`): fetched once per URL and parsed by
+// the browser; the wasm reads and checks it. What could not be had is said in words instead.
+const configs = new Map();
+const loadConfig = (el) => {
+  const attr = el.getAttribute('config')?.trim();
+  if (!attr) return Promise.resolve(null);
+  const url = new URL(attr, document.baseURI).href;
+  if (!configs.has(url)) {
+    configs.set(url, fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then((r) => (r.ok ? r.json().catch(() => `${attr}: not JSON`) : `${attr}: HTTP ${r.status}`),
+        () => `${attr}: unreachable`)
+      .then((c) => { if (typeof c === 'string') configs.delete(url); return c; }));
+  }
+  return configs.get(url);
+};
+
 const lang = (el) => (el.getAttribute('lang')?.toLowerCase().startsWith('en') ? 'en' : 'fr');
 
 function node(tag, attrs, ...children) {
@@ -41,7 +58,7 @@ function node(tag, attrs, ...children) {
 
 class SesameLogin extends HTMLElement {
   static get observedAttributes() {
-    return ['preset', 'api', 'lang'];
+    return ['preset', 'config', 'api', 'lang'];
   }
 
   #pending = false;
@@ -70,7 +87,8 @@ class SesameLogin extends HTMLElement {
     const l = lang(this);
     const t = (text) => text?.[l] ?? '';
     const texts = FIRST_PAINT.texts ?? {};
-    const presetId = this.getAttribute('preset')?.trim() || 'paaco';
+    // A portal's own configuration has no first-paint labels here: the loading line alone.
+    const presetId = this.getAttribute('config')?.trim() ? '' : (this.getAttribute('preset')?.trim() || 'paaco');
     const preset = FIRST_PAINT.presets?.[presetId];
     const served = this.querySelector(':scope > .sesame-first-paint');
     if (served && served.dataset.preset === presetId && served.getAttribute('lang') === l) {
@@ -155,14 +173,16 @@ class SesameLogin extends HTMLElement {
   #schedule() {
     if (this.#pending) return;
     this.#pending = true;
-    (lang(this) === 'en' ? loadEnglish().then(() => ready) : ready).then((mount) => {
+    Promise.all([
+      lang(this) === 'en' ? loadEnglish().then(() => ready) : ready, loadConfig(this),
+    ]).then(([mount, config]) => {
       this.#pending = false;
       if (!this.isConnected) return;
       const typed = this.#handle ? null : this.#typed();
       this.#queued = false;
       this.#unmount();
       this.replaceChildren();
-      this.#handle = mount(this, typed, loadEnglish);
+      this.#handle = mount(this, typed, loadEnglish, config);
     }, (error) => {
       // The WebAssembly could not load (old browser, blocked file): say so in the page.
       this.#pending = false;

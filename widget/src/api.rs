@@ -176,6 +176,14 @@ impl JsonValue for Js {
     fn items(&self) -> Option<Vec<Js>> {
         Array::is_array(&self.0).then(|| Array::from(&self.0).iter().map(Js).collect())
     }
+    fn keys(&self) -> Option<Vec<String>> {
+        (self.0.is_object() && !Array::is_array(&self.0)).then(|| {
+            Object::keys(self.0.unchecked_ref::<Object>())
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect()
+        })
+    }
 }
 
 /// `text` parsed by the browser; `None` if it is not JSON.

@@ -11,7 +11,7 @@ use crate::texts::T;
 use sesame_core::api::SessionInfo;
 use sesame_core::wire::JsonValue;
 use sesame_core::Secret;
-use sesame_core::{ApiError, Lang, PortalConfig};
+use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element};
@@ -51,9 +51,11 @@ fn login_detail(session: &SessionInfo, method_label: &str, assurance_label: &str
     detail.into()
 }
 
-/// The unknown-preset error, where the widget would be: `section.sesame > p[role=alert]`, built
-/// with the DOM (a Yew component for it would bring its own copy of Yew's mounting code).
-fn unknown_preset(host: &Element, preset: &str, lang: Lang) -> Option<Element> {
+/// A failure where the widget would be — an unknown preset, a portal configuration that could
+/// not be loaded or read —: `section.sesame > p[role=alert][data-code]`, built with the DOM (a
+/// Yew component for it would bring its own copy of Yew's mounting code); a `sesame-error` event
+/// with the same code and text, for the portal team.
+fn failure(host: &Element, lang: Lang, code: ErrorCode, parts: &[&str]) -> Option<Element> {
     // Only DOM calls Yew's own code already imports: no more JS glue.
     let document = web_sys::window()?.document()?;
     let element = |name: &str, attributes: &[(&str, &str)]| {
@@ -69,14 +71,18 @@ fn unknown_preset(host: &Element, preset: &str, lang: Lang) -> Option<Element> {
         &[
             ("role", "alert"),
             ("class", "sesame-error"),
-            ("data-code", "unknown_portal"),
+            ("data-code", code.as_str()),
         ],
     )?;
-    for text in [T::UnknownPreset.get(lang), " «\u{a0}", preset, "\u{a0}»"] {
-        let _ = alert.insert_before(&document.create_text_node(text), None);
+    let mut message = String::new();
+    for part in parts {
+        message.push_str(part);
     }
+    let _ = alert.insert_before(&document.create_text_node(&message), None);
     let _ = section.insert_before(&alert, None);
     let _ = host.insert_before(&section, None);
+    let detail = object(&[("code", code.as_str()), ("message", &message)]);
+    fire(host, "sesame-error", &detail);
     Some(section)
 }
 
@@ -114,7 +120,7 @@ fn widget_props(config: Rc<PortalConfig>, host: &Element, lang: Lang) -> LoginWi
 #[wasm_bindgen]
 pub struct WidgetHandle {
     app: Option<AppHandle<PartComponent>>,
-    /// The unknown-preset error instead of the widget.
+    /// The unknown-preset or configuration error instead of the widget.
     error: Option<Element>,
 }
 
@@ -155,24 +161,65 @@ fn read_prefill(typed: &JsValue) -> Option<Prefill> {
 
 /// Renders the widget into `host`, reading its `preset` (default `paaco`), `api` (default
 /// `/api`), `lang` (default French) and `extension` (none) attributes. An unknown preset renders an error naming it.
+/// `config` is the portal's own configuration when the element has a `config` attribute: the
+/// JSON the loader fetched and the browser parsed, read and checked as core's JSON loading does
+/// ([`PortalConfig::read`]), or the loader's words for why it could not be had (a string); it
+/// replaces the preset. A configuration that cannot be used renders an error naming the field.
 /// `typed` is what the loader's first paint held (`null` when there was none): the password
 /// form starts from it. `english` is the loader's function that fetches the English texts and
 /// hands them to [`english`](crate::english::english) (English on demand; anything else: none).
 #[wasm_bindgen]
-pub fn mount(host: Element, typed: JsValue, english: JsValue) -> WidgetHandle {
+pub fn mount(host: Element, typed: JsValue, english: JsValue, config: JsValue) -> WidgetHandle {
     crate::english::set_loader(english);
     let attr = |name: &str| host.get_attribute(name).filter(|v| !v.trim().is_empty());
     let preset = attr("preset").map(|p| p.trim().to_owned());
     let preset = preset.as_deref().unwrap_or(DEFAULT_PRESET);
     let lang = attr("lang").map(|t| Lang::from_tag(&t)).unwrap_or_default();
-    let Some(config) = PortalConfig::preset(preset) else {
-        let lang = if crate::english::loaded() {
-            lang
-        } else {
-            Lang::Fr
-        };
-        let error = unknown_preset(&host, preset, lang);
-        return WidgetHandle { app: None, error };
+    // The failure's own texts are French until the English ones have come.
+    let failure_lang = if crate::english::loaded() {
+        lang
+    } else {
+        Lang::Fr
+    };
+    let config = if config.is_undefined() || config.is_null() {
+        PortalConfig::preset(preset).ok_or_else(|| {
+            failure(
+                &host,
+                failure_lang,
+                ErrorCode::UnknownPortal,
+                &[
+                    T::UnknownPreset.get(failure_lang),
+                    " «\u{a0}",
+                    preset,
+                    "\u{a0}»",
+                ],
+            )
+        })
+    } else {
+        let said = ErrorCode::InvalidPortalConfig.text(failure_lang);
+        match config.as_string() {
+            Some(why) => Err(why),
+            // (`push_str`, not a slice's `concat`: see BENCHMARKS.md, the lever table.)
+            None => PortalConfig::read(&Js(config)).map_err(|e| {
+                let mut why = String::from("portal configuration, ");
+                for part in [e.at.as_str(), ": ", e.message.as_str()] {
+                    why.push_str(part);
+                }
+                why
+            }),
+        }
+        .map_err(|why| {
+            failure(
+                &host,
+                failure_lang,
+                ErrorCode::InvalidPortalConfig,
+                &[said, " (", &why, ")"],
+            )
+        })
+    };
+    let config = match config {
+        Ok(config) => config,
+        Err(error) => return WidgetHandle { app: None, error },
     };
     let props = LoginWidgetProps {
         api_base: attr("api").unwrap_or_else(|| DEFAULT_API.into()).into(),

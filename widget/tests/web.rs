@@ -381,7 +381,12 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
     };
     host.add_event_listener_with_callback("sesame-error", listener.as_ref().unchecked_ref())
         .unwrap();
-    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, JsValue::UNDEFINED);
+    let mut handle = sesame_widget::mount(
+        host.clone(),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    );
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     assert_eq!(text(&host, &dom::class(dom::class::PORTAL)), "Entr'Actes");
     assert_eq!(
@@ -413,7 +418,12 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
     assert_eq!(host.child_element_count(), 0);
 
     host.set_attribute("preset", "nowhere").unwrap();
-    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, JsValue::UNDEFINED);
+    let mut handle = sesame_widget::mount(
+        host.clone(),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    );
     let alert = wait_for(&host, "[role=\"alert\"]").await;
     assert!(alert
         .text_content()
@@ -429,6 +439,94 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
             .as_deref(),
         Some("en")
     );
+    handle.destroy();
+    settle().await;
+    assert_eq!(host.child_element_count(), 0);
+}
+
+/// `<sesame-login config="…">`: the portal's own configuration (JSON the loader fetched and
+/// the browser parsed) replaces the preset; a broken one, or one that could not be fetched,
+/// shows the portal team's error naming the field, and fires `sesame-error`.
+#[wasm_bindgen_test]
+async fn the_element_takes_its_own_configuration() {
+    let host = container();
+    host.set_attribute("preset", "nowhere").unwrap();
+    host.set_attribute("api", DEAD_API).unwrap();
+    let events = Rc::new(RefCell::new(Vec::<JsValue>::new()));
+    let listener = {
+        let events = events.clone();
+        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+            events.borrow_mut().push(e.detail())
+        })
+    };
+    host.add_event_listener_with_callback("sesame-error", listener.as_ref().unchecked_ref())
+        .unwrap();
+    let mut own = serde_json::to_value(PortalConfig::preset("entractes").unwrap()).unwrap();
+    own["id"] = "ceviane".into();
+    own["name"] = "Céviane".into();
+    let parsed = |v: &serde_json::Value| js_sys::JSON::parse(&v.to_string()).unwrap();
+    // The configuration errors among the events (the dead API's own may come too).
+    let config_errors = || {
+        events
+            .borrow()
+            .iter()
+            .filter(|d| {
+                js_sys::Reflect::get(d, &"code".into())
+                    .ok()
+                    .and_then(|c| c.as_string())
+                    .as_deref()
+                    == Some("invalid_portal_config")
+            })
+            .count()
+    };
+
+    let mut handle = sesame_widget::mount(
+        host.clone(),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        parsed(&own),
+    );
+    wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
+    assert_eq!(text(&host, &dom::class(dom::class::PORTAL)), "Céviane");
+    assert_eq!(config_errors(), 0);
+    handle.destroy();
+    settle().await;
+
+    own["methods"][0]["method"] = "telepathy".into();
+    let mut handle = sesame_widget::mount(
+        host.clone(),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        parsed(&own),
+    );
+    let alert = wait_for(&host, "[role=\"alert\"]").await;
+    let said = alert.text_content().unwrap();
+    assert!(
+        said.starts_with(ErrorCode::InvalidPortalConfig.text(Lang::Fr)),
+        "{said}"
+    );
+    assert!(said.contains("methods[0].method"), "{said}");
+    assert_eq!(
+        alert.get_attribute("data-code").as_deref(),
+        Some("invalid_portal_config")
+    );
+    assert_eq!(config_errors(), 1, "a sesame-error event");
+    handle.destroy();
+    settle().await;
+
+    // The loader could not fetch it: its words, in the same error.
+    let mut handle = sesame_widget::mount(
+        host.clone(),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        JsValue::from_str("/portal.json: HTTP 404"),
+    );
+    let alert = wait_for(&host, "[role=\"alert\"]").await;
+    assert!(alert
+        .text_content()
+        .unwrap()
+        .contains("/portal.json: HTTP 404"));
+    assert_eq!(config_errors(), 2);
     handle.destroy();
     settle().await;
     assert_eq!(host.child_element_count(), 0);
@@ -450,7 +548,12 @@ async fn the_element_takes_over_the_first_paint() {
     ] {
         js_sys::Reflect::set(&typed, &key.into(), &value).unwrap();
     }
-    let mut handle = sesame_widget::mount(host.clone(), typed.into(), JsValue::UNDEFINED);
+    let mut handle = sesame_widget::mount(
+        host.clone(),
+        typed.into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    );
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     let value = |name: &str| {
         find(&host, &format!("input[name=\"{name}\"]"))
@@ -478,7 +581,12 @@ async fn the_element_takes_over_the_first_paint() {
     let host = container();
     host.set_attribute("preset", "entractes").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
-    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, JsValue::UNDEFINED);
+    let mut handle = sesame_widget::mount(
+        host.clone(),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    );
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     settle().await;
     assert!(host.query_selector("[role=\"alert\"]").unwrap().is_none());
@@ -635,7 +743,12 @@ async fn english_is_fetched_when_asked_for_and_a_failure_stays_french() {
     host.set_attribute("preset", "entractes").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
     let failing = js_sys::Function::new_no_args("return Promise.resolve()");
-    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, failing.into());
+    let mut handle = sesame_widget::mount(
+        host.clone(),
+        JsValue::NULL,
+        failing.into(),
+        JsValue::UNDEFINED,
+    );
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     let switch = dom::action(dom::action::SWITCH_LANG);
     click(&host, &switch).await;
@@ -660,7 +773,12 @@ async fn english_is_fetched_when_asked_for_and_a_failure_stays_french() {
             Ok(JsValue::UNDEFINED)
         })
     });
-    let mut handle = sesame_widget::mount(host.clone(), JsValue::NULL, slow.into_js_value());
+    let mut handle = sesame_widget::mount(
+        host.clone(),
+        JsValue::NULL,
+        slow.into_js_value(),
+        JsValue::UNDEFINED,
+    );
     wait_for(&host, &dom::form(dom::form::PASSWORD)).await;
     click(&host, &switch).await;
     let busy = wait_for(&host, "button[aria-busy=\"true\"]").await;

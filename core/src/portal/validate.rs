@@ -5,7 +5,6 @@ use crate::captcha::CaptchaRequired;
 use crate::method::Step;
 use crate::otp::{OtpChannel, CODE_DIGITS, TOTP_PERIODS};
 use crate::password::Rule;
-use std::collections::HashSet;
 
 /// Why a JSON configuration was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,9 +68,10 @@ impl PortalConfig {
             if steps[0] != Step::Password {
                 return Err(err(&at, "must start with the password"));
             }
-            let mut seen = HashSet::new();
-            for step in steps {
-                if !seen.insert(*step) {
+            // (A slice's `contains`, not a `HashSet`: a few items, and no hashing code in the
+            // widget, which runs these checks on a portal's own configuration.)
+            for (i, step) in steps.iter().enumerate() {
+                if steps[..i].contains(step) {
                     return Err(err(&at, format!("{} is listed twice", step.as_str())));
                 }
             }
@@ -93,7 +93,7 @@ impl PortalConfig {
                 if !ok {
                     return Err(err(
                         "captcha.provider.site_key",
-                        format!("{key:?} is not a site key (letters, digits, - and _)"),
+                        format!("\"{key}\" is not a site key (letters, digits, - and _)"),
                     ));
                 }
             }
@@ -131,9 +131,8 @@ impl PortalConfig {
         if otp.channels.is_empty() {
             return Err(err("otp.channels", "must list at least one channel"));
         }
-        let mut seen = HashSet::new();
-        for c in &otp.channels {
-            if !seen.insert(*c) {
+        for (i, c) in otp.channels.iter().enumerate() {
+            if otp.channels[..i].contains(c) {
                 return Err(err(
                     "otp.channels",
                     format!("{} is listed twice", c.as_str()),
@@ -173,9 +172,8 @@ impl PortalConfig {
         if self.methods.is_empty() {
             return Err(err("methods", "must offer at least one method"));
         }
-        let mut seen = HashSet::new();
         for (i, offer) in self.methods.iter().enumerate() {
-            if !seen.insert(offer.method) {
+            if self.methods[..i].iter().any(|o| o.method == offer.method) {
                 return Err(err(
                     &format!("methods[{i}].method"),
                     format!("{} is offered twice", offer.method.as_str()),
@@ -186,7 +184,7 @@ impl PortalConfig {
         if !is_hex_colour(&self.theme.accent) {
             return Err(err(
                 "theme.accent",
-                format!("{:?} is not a #rrggbb colour", self.theme.accent),
+                format!("\"{}\" is not a #rrggbb colour", self.theme.accent),
             ));
         }
         let links = [
@@ -200,7 +198,7 @@ impl PortalConfig {
                 if !is_safe_link(link) {
                     return Err(err(
                         at,
-                        format!("{link:?} must start with https:// or / and contain no spaces"),
+                        format!("\"{link}\" must start with https:// or / and contain no spaces"),
                     ));
                 }
             }
@@ -213,7 +211,7 @@ impl PortalConfig {
             if !ok {
                 return Err(err(
                     "support.phone",
-                    format!("{phone:?} is not a phone number"),
+                    format!("\"{phone}\" is not a phone number"),
                 ));
             }
         }
