@@ -3,6 +3,8 @@
 //! the five seed portals ([`PortalConfig::preset`]); any other portal loads one from JSON
 //! ([`PortalConfig::from_json`]).
 
+#[cfg(feature = "check")]
+mod check;
 mod presets;
 mod validate;
 
@@ -14,6 +16,8 @@ use crate::otp::OtpSettings;
 use crate::password::PasswordPolicy;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "check")]
+pub use check::ConfigProblem;
 pub use validate::ConfigError;
 
 /// A portal's short identifier: 1–32 characters among `a-z`, `0-9` and `-`.

@@ -366,10 +366,8 @@ fn check_password(policy: &PasswordPolicy, out: &mut Problems) {
             );
         }
     }
-    if has(&Rule::DigitsOnly) || has(&Rule::Digit) {
-        if ('0'..='9').all(|d| forbidden.contains(d)) {
-            out.add("password.rules", "forbidden refuses every digit");
-        }
+    if (has(&Rule::DigitsOnly) || has(&Rule::Digit)) && ('0'..='9').all(|d| forbidden.contains(d)) {
+        out.add("password.rules", "forbidden refuses every digit");
     }
     if let Some(allowed) = special {
         if let Some(c) = allowed.chars().find(|c| forbidden.contains(*c)) {
