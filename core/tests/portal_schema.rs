@@ -76,3 +76,14 @@ fn the_schema_refuses_what_serde_refuses() {
     assert!(validator.is_valid(&v), "{v}");
     assert!(PortalConfig::from_json(&v.to_string()).is_ok());
 }
+
+/// The README's sample sixth portal passes the schema and core's checks.
+#[test]
+fn the_sample_portal_passes_the_schema() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/portals/example.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(validator().is_valid(&json));
+    let portal = PortalConfig::check(&text).unwrap();
+    assert_eq!(portal.id.as_str(), "ceviane");
+}

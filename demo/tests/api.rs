@@ -484,7 +484,8 @@ async fn seeding_twice_resets_the_demo_accounts() {
         .fetch_one(&app.db)
         .await
         .unwrap();
-    assert_eq!(count, DEMO_ACCOUNTS.len() as i64);
+    let sample = sesame_demo::seed::SAMPLE_ACCOUNTS.len();
+    assert_eq!(count, (DEMO_ACCOUNTS.len() + sample) as i64);
     let (failures,): (i64,) = sqlx::query_as("SELECT failures FROM accounts WHERE identifier = $1")
         .bind(id)
         .fetch_one(&app.db)
@@ -492,7 +493,7 @@ async fn seeding_twice_resets_the_demo_accounts() {
         .unwrap();
     assert_eq!(failures, 0);
     assert_eq!(app.login(portal, id, pw).await.status, 200);
-    let banner = sesame_demo::seed::banner("http://127.0.0.1:8080");
+    let banner = sesame_demo::seed::banner("http://127.0.0.1:8080", &[]);
     for a in DEMO_ACCOUNTS {
         for field in [a.portal, a.identifier, a.password, a.display_name] {
             assert!(banner.contains(field), "{field} not printed");
