@@ -275,3 +275,20 @@ fn check_config_never_panics() {
     assert_eq!(code, 1);
     assert!(err.starts_with("usage: sesame-demo check-config FILE"));
 }
+
+/// README's "Your own portal" shows the sample as it is.
+#[test]
+fn the_readme_shows_the_sample() {
+    let readme =
+        std::fs::read_to_string(sesame_demo::config::repo_root().join("README.md")).unwrap();
+    let section = readme
+        .split("## Your own portal")
+        .nth(1)
+        .expect("README: Your own portal");
+    let shown = section
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the sample in a json block");
+    assert_eq!(shown, std::fs::read_to_string(sample_path()).unwrap());
+}

@@ -220,7 +220,7 @@ impl PortalConfig {
     }
 
     /// Every problem types alone cannot catch, each with its field path (`methods[2].steps`),
-    /// in the order of the fields; empty when the configuration is valid.
+    /// field by field; empty when the configuration is valid.
     pub fn problems(&self) -> Vec<ConfigError> {
         let mut out = Problems(Vec::new());
         if self.name.trim().is_empty() {
