@@ -81,9 +81,14 @@ fn offset_of(root: &Value<'_>, path: &str) -> usize {
     node.start()
 }
 
-/// 1-based line and column (in characters) of the byte `offset` of `text`.
+/// 1-based line and column (in characters) of the byte `offset` of `text` (past the end: the
+/// end; inside a character: that character).
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before
         .rsplit('\n')
@@ -212,5 +217,7 @@ mod tests {
         assert_eq!(line_column(text, text.find("1,").unwrap()), (2, 8));
         assert_eq!(line_column(text, text.find("2").unwrap()), (3, 8));
         assert_eq!(line_column(text, text.len() + 10), (4, 2));
+        let inside_e = text.find('é').unwrap() + 1;
+        assert_eq!(line_column(text, inside_e), (2, 4));
     }
 }
