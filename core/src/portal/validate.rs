@@ -39,6 +39,23 @@ fn is_hex_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// `x`^2.4 for `x` in [0, 1] with square roots only: `x`² times `x`^0.4, 0.4 taken from its
+/// binary expansion 0.0110 0110 0110 0110₂ (error under 10⁻⁵). Square roots are exact IEEE
+/// operations, one instruction in wasm: no `powf` from a maths library, the same result on
+/// every target.
+fn pow_2_4(x: f64) -> f64 {
+    const POINT_FOUR: u16 = 0b0110_0110_0110_0110;
+    let mut root = x;
+    let mut out = x * x;
+    for bit in (0..16).rev() {
+        root = root.sqrt(); // x^(1/2), x^(1/4)… for bits 15, 14…
+        if (POINT_FOUR >> bit) & 1 == 1 {
+            out *= root;
+        }
+    }
+    out
+}
+
 /// WCAG 2 contrast ratio of white text on `#rrggbb` (1 to 21).
 fn contrast_with_white(hex: &str) -> f64 {
     let channel = |i: usize| {
@@ -46,7 +63,7 @@ fn contrast_with_white(hex: &str) -> f64 {
         if c <= 0.039_28 {
             c / 12.92
         } else {
-            ((c + 0.055) / 1.055).powf(2.4)
+            pow_2_4((c + 0.055) / 1.055)
         }
     };
     let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
@@ -391,5 +408,27 @@ fn check_password(policy: &PasswordPolicy, out: &mut Problems) {
                 format!("max_length {max} leaves no room for the {kinds} kinds of character asked"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pow_2_4_is_powf_within_a_hundred_thousandth() {
+        for i in 0..=1000 {
+            let x = f64::from(i) / 1000.0;
+            assert!((pow_2_4(x) - x.powf(2.4)).abs() < 1e-5, "{x}");
+        }
+    }
+
+    #[test]
+    fn contrast_with_white_follows_wcag() {
+        assert!((contrast_with_white("#000000") - 21.0).abs() < 1e-3);
+        assert!((contrast_with_white("#ffffff") - 1.0).abs() < 1e-3);
+        // WebAIM's checker: #767676 on white is 4.54:1, #777777 4.48:1.
+        assert!((contrast_with_white("#767676") - 4.54).abs() < 0.01);
+        assert!(contrast_with_white("#777777") < MIN_CONTRAST);
     }
 }
