@@ -203,6 +203,7 @@ async fn prepare(
     let extra_portals = portals::load(&config.portal_files)?;
     let db = db::connect(&config.database_url).await?;
     seed::seed(&db).await?;
+    seed::seed_samples(&db, &extra_portals).await?;
     static_files::warn_if_missing(&config);
     let secret_box =
         totp::SecretBox::load(config.otp_key.as_deref(), config.otp_key_file().as_deref())?;

@@ -76,7 +76,7 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
 ];
 
 /// The accounts of the sample sixth portal, `ceviane` (`demo/portals/example.json`, loaded with
-/// `SESAME_PORTALS`): seeded always (harmless while the portal is not loaded), printed when it is.
+/// `SESAME_PORTALS`): seeded and printed when that portal is loaded ([`seed_samples`]).
 pub const SAMPLE_ACCOUNTS: [DemoAccount; 1] = [DemoAccount {
     portal: "ceviane",
     identifier: "claire.rousseau",
@@ -162,10 +162,12 @@ pub const DEMO_OIDC_LINKS: [OidcLink; 4] = [
     },
 ];
 
-/// Creates the demo accounts, or resets them (password, name, failure count) to the printed
-/// values: running it twice gives the same database.
-pub async fn seed(db: &Db) -> anyhow::Result<()> {
-    for a in DEMO_ACCOUNTS.iter().chain(&SAMPLE_ACCOUNTS).copied() {
+/// Creates `accounts`, or resets them (password, name, failure count) to the printed values.
+async fn seed_accounts(
+    db: &Db,
+    accounts: impl IntoIterator<Item = DemoAccount>,
+) -> anyhow::Result<()> {
+    for a in accounts {
         let hash = tokio::task::spawn_blocking(move || password_hash::hash(a.password)).await??;
         let contact = db::Contact {
             phone: Some(a.phone.to_owned()),
@@ -177,6 +179,22 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
                 format!("cannot seed the demo account {}/{}", a.portal, a.identifier)
             })?;
     }
+    Ok(())
+}
+
+/// The accounts of the sample portals among `loaded` (from `SESAME_PORTALS`), like
+/// [`seed`]'s.
+pub async fn seed_samples(db: &Db, loaded: &[sesame_core::PortalConfig]) -> anyhow::Result<()> {
+    let samples = SAMPLE_ACCOUNTS
+        .into_iter()
+        .filter(|a| loaded.iter().any(|p| p.id.as_str() == a.portal));
+    seed_accounts(db, samples).await
+}
+
+/// Creates the demo accounts, or resets them (password, name, failure count) to the printed
+/// values: running it twice gives the same database.
+pub async fn seed(db: &Db) -> anyhow::Result<()> {
+    seed_accounts(db, DEMO_ACCOUNTS).await?;
     for h in DEMO_CPS_HOLDERS {
         db::upsert_cps_holder(db, h.portal, h.national_id, h.identifier)
             .await

@@ -21,6 +21,9 @@ async fn the_sixth_portal_from_its_file_logs_in() {
         state.with_extra_portals(extra.clone()).unwrap()
     })
     .await;
+    sesame_demo::seed::seed_samples(&app.db, &extra)
+        .await
+        .unwrap();
     let account = SAMPLE_ACCOUNTS[0];
     assert_eq!(account.portal, "ceviane");
 
@@ -69,6 +72,11 @@ async fn the_sixth_portal_from_its_file_logs_in() {
 async fn without_the_file_the_sixth_portal_is_unknown() {
     let app = test_app_custom(test_config(), |state| state).await;
     let a = SAMPLE_ACCOUNTS[0];
+    // Its account alone does not make a portal.
+    let extra = portals::load(&[sample_path()]).unwrap();
+    sesame_demo::seed::seed_samples(&app.db, &extra)
+        .await
+        .unwrap();
     let answer = app.login(a.portal, a.identifier, a.password).await;
     assert_ne!(answer.status, 200);
 }
@@ -134,6 +142,42 @@ fn refused_files_stop_the_start_naming_file_line_and_column() {
     })
     .unwrap();
     assert_eq!(config.portal_files.len(), 2);
+}
+
+/// The way a portal team runs it: `SESAME_PORTALS` names the file, the server seeds its
+/// account and a password login answers over HTTP.
+#[tokio::test]
+async fn a_server_started_with_the_file_serves_the_sixth_portal() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sesame_demo::Config {
+        bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        database_url: format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("p.sqlite").display()
+        ),
+        dev_mode: true,
+        portal_files: vec![sample_path()],
+        ..sesame_demo::Config::default()
+    };
+    let (addr, server) = sesame_demo::spawn(config).await.expect("it starts");
+    let base = format!("http://{addr}");
+    let a = SAMPLE_ACCOUNTS[0];
+    let body = serde_json::json!({"portal": a.portal, "identifier": a.identifier,
+        "password": a.password});
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/api/login/password"))
+        .header("content-type", "application/json")
+        .header("x-sesame-csrf", "1")
+        .header("origin", &base)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let session: SessionInfo = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    assert_eq!(session.portal.as_str(), "ceviane");
+    assert_eq!(session.display_name, a.display_name);
+    server.abort();
 }
 
 #[tokio::test]
