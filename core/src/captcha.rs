@@ -43,6 +43,7 @@ pub const DEFAULT_AFTER_FAILURES: u32 = 3;
 pub const MAX_SOLUTION_LEN: usize = 4096;
 
 /// Who runs the "not a robot" check.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -191,6 +192,7 @@ pub struct HostedCaptcha {
 }
 
 /// When the captcha step is due.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -203,6 +205,7 @@ pub enum CaptchaRequired {
 }
 
 /// A portal's captcha: provider and when it is due.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaptchaSettings {

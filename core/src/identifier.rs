@@ -4,6 +4,7 @@ use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 /// The shape of a portal's identifiers.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]

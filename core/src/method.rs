@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A way of logging in. The default is [`Method::Password`] (what a login request without a
 /// method means).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -77,6 +78,7 @@ impl Method {
 }
 
 /// One step of a login method, as a portal's preset lists them ([`crate::portal::MethodOffer`]).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

@@ -29,6 +29,7 @@ pub const CODE_DIGITS: u8 = 6;
 pub const TOTP_PERIODS: [u32; 2] = [30, 60];
 
 /// Where a one-time code comes from.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -66,6 +67,7 @@ impl OtpChannel {
 }
 
 /// A portal's one-time code settings.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OtpSettings {

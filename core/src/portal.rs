@@ -3,8 +3,12 @@
 //! the five seed portals ([`PortalConfig::preset`]); any other portal loads one from JSON
 //! ([`PortalConfig::from_json`]).
 
+#[cfg(feature = "check")]
+mod check;
 mod presets;
 mod read;
+#[cfg(feature = "schema")]
+mod schema;
 mod validate;
 
 use crate::captcha::CaptchaSettings;
@@ -15,6 +19,10 @@ use crate::otp::OtpSettings;
 use crate::password::PasswordPolicy;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "check")]
+pub use check::ConfigProblem;
+#[cfg(feature = "schema")]
+pub use schema::SCHEMA_FILE;
 pub use validate::ConfigError;
 
 /// A portal's short identifier: 1–32 characters among `a-z`, `0-9` and `-`.
@@ -76,6 +84,7 @@ impl std::fmt::Display for PortalId {
 }
 
 /// One method as a portal offers it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MethodOffer {
@@ -105,6 +114,7 @@ impl MethodOffer {
 }
 
 /// How the identifier field looks.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdentifierField {
@@ -116,21 +126,26 @@ pub struct IdentifierField {
 }
 
 /// Links the widget shows. Absent links are not shown.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Links {
     /// Forgotten identifier.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = schema::LINK)))]
     pub forgot_identifier: Option<String>,
     /// Forgotten password.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = schema::LINK)))]
     pub forgot_password: Option<String>,
     /// Create an account.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = schema::LINK)))]
     pub create_account: Option<String>,
 }
 
 /// Who to call when it goes wrong.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Support {
@@ -150,18 +165,22 @@ pub struct Support {
     pub hours: Option<Text>,
     /// Online form.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = schema::LINK)))]
     pub form: Option<String>,
 }
 
 /// Colours.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
     /// Accent colour, `#rrggbb`; white text on it must stay readable (contrast ≥ 4.5:1).
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$")))]
     pub accent: String,
 }
 
 /// A portal's whole configuration.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PortalConfig {
@@ -172,6 +191,7 @@ pub struct PortalConfig {
     /// A line under the name.
     pub tagline: Text,
     /// Methods offered, in the portal's order.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub methods: Vec<MethodOffer>,
     /// The identifier field.
     pub identifier: IdentifierField,

@@ -355,3 +355,105 @@ fn code_steps_need_settings_a_server_can_run() {
     parceo["otp"] = serde_json::json!({"period_secs": 30, "channels": ["email"]});
     assert!(PortalConfig::from_json(&parceo.to_string()).is_ok());
 }
+
+/// The refusals issue 13 lists, each naming its field, and every problem of a configuration
+/// listed at once by `problems`.
+#[test]
+fn contradictions_and_unsafe_values_are_refused_naming_the_field() {
+    // A password policy no password can meet.
+    for (rules, at) in [
+        (
+            serde_json::json!([{"rule":"min_length","min":12},{"rule":"max_length","max":8}]),
+            "password.rules",
+        ),
+        (
+            serde_json::json!([{"rule":"digits_only"},{"rule":"uppercase"}]),
+            "password.rules",
+        ),
+        (
+            serde_json::json!([{"rule":"digits_only"},{"rule":"special","allowed":"!?"}]),
+            "password.rules",
+        ),
+        (
+            serde_json::json!([{"rule":"digit"},{"rule":"forbidden","chars":"0123456789"}]),
+            "password.rules",
+        ),
+        (
+            serde_json::json!([{"rule":"special","allowed":"!"},{"rule":"forbidden","chars":"!"}]),
+            "password.rules",
+        ),
+        (
+            serde_json::json!([{"rule":"uppercase"},{"rule":"lowercase"},{"rule":"digit"},
+                {"rule":"max_length","max":2}]),
+            "password.rules",
+        ),
+        (
+            serde_json::json!([{"rule":"min_length","min":8},{"rule":"max_length","max":0}]),
+            "password.rules[1]",
+        ),
+        (
+            serde_json::json!([{"rule":"digit"},{"rule":"digit"}]),
+            "password.rules[1]",
+        ),
+    ] {
+        let e = refused(&spico_json_with(|v| v["password"]["rules"] = rules.clone()));
+        assert_eq!(e.at, at, "{rules}: {e}");
+    }
+    // A theme colour that is not a colour, or too light for the white text on it.
+    for accent in ["red", "#12345", "#gggggg", "rgb(0,0,0)", "#ffff00"] {
+        let e = refused(&spico_json_with(|v| v["theme"]["accent"] = accent.into()));
+        assert_eq!(e.at, "theme.accent", "{accent}: {e}");
+    }
+    // Anything that becomes a link: no javascript:, data: or http:.
+    for (field, value) in [
+        ("forgot_identifier", "javascript:alert(1)"),
+        ("forgot_password", "JavaScript:alert(1)"),
+        ("create_account", "data:text/html,x"),
+        ("forgot_password", "http://portal.example/reset"),
+    ] {
+        let e = refused(&spico_json_with(|v| v["links"][field] = value.into()));
+        assert_eq!(e.at, format!("links.{field}"), "{value}: {e}");
+    }
+    let e = refused(&spico_json_with(|v| {
+        v["support"]["form"] = "javascript:alert(1)".into();
+    }));
+    assert_eq!(e.at, "support.form");
+    for email in [
+        "javascript:alert(1)",
+        "a@b.fr?subject=x",
+        "not an address",
+        "@x.fr",
+    ] {
+        let e = refused(&spico_json_with(|v| v["support"]["email"] = email.into()));
+        assert_eq!(e.at, "support.email", "{email}: {e}");
+    }
+    // Identifiers of zero digits.
+    let e = refused(&spico_json_with(|v| {
+        v["identifier"]["rule"] = serde_json::json!({"kind": "digits", "len": 0});
+    }));
+    assert_eq!(e.at, "identifier.rule.len");
+    // An unknown method (serde), a duplicated one, an empty list.
+    let e = refused(&spico_json_with(|v| {
+        v["methods"][1]["method"] = "carrier_pigeon".into()
+    }));
+    assert!(e.message.contains("carrier_pigeon"), "{e}");
+    let e = refused(&spico_json_with(|v| {
+        let first = v["methods"][0].clone();
+        v["methods"].as_array_mut().unwrap().push(first);
+    }));
+    let n = PortalConfig::spico().methods.len();
+    assert_eq!(e.at, format!("methods[{n}].method"), "{e}");
+
+    // All at once.
+    let mut bad: PortalConfig = PortalConfig::spico();
+    bad.theme.accent = "blue".into();
+    bad.links.forgot_password = Some("javascript:alert(1)".into());
+    bad.methods.push(bad.methods[0].clone());
+    let at: Vec<String> = bad.problems().into_iter().map(|p| p.at).collect();
+    let dup = format!("methods[{n}].method");
+    assert_eq!(at, [dup.as_str(), "links.forgot_password", "theme.accent"]);
+    assert_eq!(bad.validate().unwrap_err().at, dup);
+    for p in PortalConfig::presets() {
+        assert_eq!(p.problems(), [], "{}", p.id);
+    }
+}

@@ -72,6 +72,11 @@ pub struct Config {
     /// client id and secret, what another `acr` gives); see [`OidcConfig`]. Secrets are shown
     /// redacted.
     pub oidc: OidcConfig,
+    /// Portal configuration files served beside core's five presets (`SESAME_PORTALS`,
+    /// comma-separated files or folders of `*.json`; default none): read and checked at start
+    /// ([`crate::portals::load`]), every problem of a refused file a startup error with its
+    /// `file:line:column`.
+    pub portal_files: Vec<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -93,6 +98,7 @@ impl std::fmt::Debug for Config {
             .field("captcha", &self.captcha)
             .field("qr_life_secs", &self.qr_life_secs)
             .field("oidc", &self.oidc)
+            .field("portal_files", &self.portal_files)
             .finish()
     }
 }
@@ -174,6 +180,7 @@ impl Default for Config {
             captcha: CaptchaConfig::default(),
             qr_life_secs: sesame_core::qr::QR_LIFE_SECS,
             oidc: OidcConfig::default(),
+            portal_files: Vec::new(),
         }
     }
 }
@@ -261,6 +268,14 @@ impl Config {
             from.parse::<lettre::message::Mailbox>()
                 .with_context(|| format!("SESAME_MAIL_FROM={from:?} is not an address"))?;
             config.mail_from = from;
+        }
+        if let Some(files) = lookup("SESAME_PORTALS") {
+            config.portal_files = files
+                .split(',')
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(PathBuf::from)
+                .collect();
         }
         config.captcha = CaptchaConfig::from_lookup(&lookup)?;
         config.oidc = OidcConfig::from_lookup(&lookup)?;

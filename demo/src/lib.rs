@@ -26,6 +26,7 @@ pub mod oidc;
 pub mod openapi;
 pub mod password_hash;
 pub mod phone;
+pub mod portals;
 pub mod qr;
 pub mod qr_watch;
 pub mod rate_limit;
@@ -50,6 +51,7 @@ use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
 use sesame_core::api::paths;
+use sesame_core::PortalConfig;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -210,13 +212,19 @@ pub fn init_tracing() {
 }
 
 /// Binds, opens and migrates the database, seeds the demo accounts.
-async fn prepare(mut config: Config) -> anyhow::Result<(TcpListener, Router, Config)> {
+/// Returns the portals loaded from `SESAME_PORTALS` too, for the banner.
+async fn prepare(
+    mut config: Config,
+) -> anyhow::Result<(TcpListener, Router, Config, Vec<PortalConfig>)> {
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     config.bind = listener.local_addr()?;
+    // The portals' own configuration files first: a refused one stops the start, said plainly.
+    let extra_portals = portals::load(&config.portal_files)?;
     let db = db::connect(&config.database_url).await?;
     seed::seed(&db).await?;
+    seed::seed_samples(&db, &extra_portals).await?;
     static_files::warn_if_missing(&config);
     let secret_box =
         totp::SecretBox::load(config.otp_key.as_deref(), config.otp_key_file().as_deref())?;
@@ -225,14 +233,15 @@ async fn prepare(mut config: Config) -> anyhow::Result<(TcpListener, Router, Con
     let state = AppState::new(config.clone(), db, system_clock())
         .with_secret_box(secret_box)
         .with_captcha(captcha)
-        .with_cps_trust(cps_trust);
-    Ok((listener, app(state), config))
+        .with_cps_trust(cps_trust)
+        .with_extra_portals(extra_portals.clone())?;
+    Ok((listener, app(state), config, extra_portals))
 }
 
 /// Runs the server in the background; returns the bound address (useful with port 0) and the
 /// task (abort it to stop the server).
 pub async fn spawn(config: Config) -> anyhow::Result<(SocketAddr, JoinHandle<anyhow::Result<()>>)> {
-    let (listener, router, config) = prepare(config).await?;
+    let (listener, router, config, _) = prepare(config).await?;
     let task = tokio::spawn(async move {
         axum::serve(
             listener,
@@ -246,8 +255,8 @@ pub async fn spawn(config: Config) -> anyhow::Result<(SocketAddr, JoinHandle<any
 
 /// Runs the server until Ctrl-C, printing its URL and the demo accounts first.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let (listener, router, config) = prepare(config).await?;
-    println!("{}", seed::banner(&config.public_url()));
+    let (listener, router, config, extra) = prepare(config).await?;
+    println!("{}", seed::banner(&config.public_url(), &extra));
     tracing::info!(
         url = config.public_url(),
         dev_mode = config.dev_mode,

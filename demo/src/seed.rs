@@ -75,6 +75,17 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
     },
 ];
 
+/// The accounts of the sample sixth portal, `ceviane` (`demo/portals/example.json`, loaded with
+/// `SESAME_PORTALS`): seeded and printed when that portal is loaded ([`seed_samples`]).
+pub const SAMPLE_ACCOUNTS: [DemoAccount; 1] = [DemoAccount {
+    portal: "ceviane",
+    identifier: "claire.rousseau",
+    password: "Parcours-Soins-2026",
+    display_name: "Claire Rousseau",
+    phone: "06 12 34 56 07",
+    email: "claire.rousseau@exemple.fr",
+}];
+
 /// A card holder linked to a demo account: the subject's `serialNumber` of the CPS card's
 /// authentication certificate ("8" + the RPPS number) opens `identifier` on `portal`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,10 +162,12 @@ pub const DEMO_OIDC_LINKS: [OidcLink; 4] = [
     },
 ];
 
-/// Creates the demo accounts, or resets them (password, name, failure count) to the printed
-/// values: running it twice gives the same database.
-pub async fn seed(db: &Db) -> anyhow::Result<()> {
-    for a in DEMO_ACCOUNTS {
+/// Creates `accounts`, or resets them (password, name, failure count) to the printed values.
+async fn seed_accounts(
+    db: &Db,
+    accounts: impl IntoIterator<Item = DemoAccount>,
+) -> anyhow::Result<()> {
+    for a in accounts {
         let hash = tokio::task::spawn_blocking(move || password_hash::hash(a.password)).await??;
         let contact = db::Contact {
             phone: Some(a.phone.to_owned()),
@@ -166,6 +179,22 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
                 format!("cannot seed the demo account {}/{}", a.portal, a.identifier)
             })?;
     }
+    Ok(())
+}
+
+/// The accounts of the sample portals among `loaded` (from `SESAME_PORTALS`), like
+/// [`seed`]'s.
+pub async fn seed_samples(db: &Db, loaded: &[sesame_core::PortalConfig]) -> anyhow::Result<()> {
+    let samples = SAMPLE_ACCOUNTS
+        .into_iter()
+        .filter(|a| loaded.iter().any(|p| p.id.as_str() == a.portal));
+    seed_accounts(db, samples).await
+}
+
+/// Creates the demo accounts, or resets them (password, name, failure count) to the printed
+/// values: running it twice gives the same database.
+pub async fn seed(db: &Db) -> anyhow::Result<()> {
+    seed_accounts(db, DEMO_ACCOUNTS).await?;
     for h in DEMO_CPS_HOLDERS {
         db::upsert_cps_holder(db, h.portal, h.national_id, h.identifier)
             .await
@@ -179,19 +208,34 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The text printed at start: the URL and the demo accounts.
-pub fn banner(url: &str) -> String {
+/// The text printed at start: the URL and the demo accounts, with those of the portals loaded
+/// from configuration files (`extra`, `SESAME_PORTALS`).
+pub fn banner(url: &str, extra: &[sesame_core::PortalConfig]) -> String {
     let mut out = format!(
         "Sésame demo portal: {url}\n\nDemo accounts (one-time codes by SMS or e-mail arrive in \
          {url}/demo/outbox):\n"
     );
+    let loaded = |a: &&DemoAccount| extra.iter().any(|p| p.id.as_str() == a.portal);
     let rows = std::iter::once(["portal", "identifier", "password", "name"]).chain(
         DEMO_ACCOUNTS
             .iter()
+            .chain(SAMPLE_ACCOUNTS.iter().filter(loaded))
             .map(|a| [a.portal, a.identifier, a.password, a.display_name]),
     );
     for [portal, id, pw, name] in rows {
         out.push_str(&format!("  {portal:<10} {id:<14} {pw:<24} {name}\n"));
+    }
+    if !extra.is_empty() {
+        out.push_str("\nPortals from SESAME_PORTALS:");
+        for p in extra {
+            out.push_str(&format!(" {}", p.id));
+        }
+        out.push('\n');
+    } else {
+        out.push_str(
+            "\nA sixth portal from its own configuration: SESAME_PORTALS=demo/portals/example.json \
+             (ceviane)\n",
+        );
     }
     for h in DEMO_CPS_HOLDERS {
         out.push_str(&format!(

@@ -181,6 +181,27 @@ impl AppState {
         self
     }
 
+    /// Adds portals read from configuration files ([`crate::portals::load`]) to those the
+    /// server knows, with the configured captcha provider as the presets get it; a portal id
+    /// already known is refused.
+    pub fn with_extra_portals(
+        mut self,
+        extra: impl IntoIterator<Item = PortalConfig>,
+    ) -> anyhow::Result<AppState> {
+        let mut portals = (*self.portals).clone();
+        for portal in extra {
+            let portal = self.config.captcha.apply(portal);
+            anyhow::ensure!(
+                !portals.contains_key(&portal.id),
+                "portal {} is configured twice",
+                portal.id
+            );
+            portals.insert(portal.id.clone(), portal);
+        }
+        self.portals = Arc::new(portals);
+        Ok(self)
+    }
+
     /// The process's watcher of QR codes for their event streams.
     pub fn qr_watch(&self) -> &QrWatch {
         &self.qr_watch

@@ -492,7 +492,7 @@ async fn seeding_twice_resets_the_demo_accounts() {
         .unwrap();
     assert_eq!(failures, 0);
     assert_eq!(app.login(portal, id, pw).await.status, 200);
-    let banner = sesame_demo::seed::banner("http://127.0.0.1:8080");
+    let banner = sesame_demo::seed::banner("http://127.0.0.1:8080", &[]);
     for a in DEMO_ACCOUNTS {
         for field in [a.portal, a.identifier, a.password, a.display_name] {
             assert!(banner.contains(field), "{field} not printed");

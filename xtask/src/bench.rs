@@ -9,6 +9,7 @@
 use crate::cmd::Cmd;
 use crate::compress;
 use crate::english;
+use crate::schema;
 use crate::{tools, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -104,8 +105,11 @@ pub(crate) fn report_sizes(dist: &Path) -> Result<(usize, bool)> {
     }
     // The English texts are fetched on demand (English pages, the language switch): not part of
     // what every page loads, so not counted against the budget, but reported.
-    let (english, mut files): (Vec<_>, Vec<_>) =
+    let (english, files): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|(n, _)| n == english::FILE);
+    // The portal configuration's JSON Schema is for portal teams' tools: shipped, never loaded.
+    let (schema, mut files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(n, _)| n == schema::FILE);
     // wasm first, then JS, then CSS.
     files.sort_by_key(|(n, _)| (!n.ends_with(".wasm"), !n.ends_with(".js"), n.clone()));
     let wasm_name = files
@@ -134,6 +138,14 @@ pub(crate) fn report_sizes(dist: &Path) -> Result<(usize, bool)> {
         let s = sizes(bytes)?;
         println!(
             "On demand, not counted: `{name}` (the English texts) {} raw, {} brotli.",
+            kb(s.raw),
+            kb(s.brotli)
+        );
+    }
+    for (name, bytes) in &schema {
+        let s = sizes(bytes)?;
+        println!(
+            "Shipped, never loaded: `{name}` (the portal configuration's JSON Schema) {} raw, {} brotli.",
             kb(s.raw),
             kb(s.brotli)
         );

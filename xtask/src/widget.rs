@@ -17,8 +17,9 @@
 use crate::cmd::Cmd;
 use crate::compress;
 use crate::english;
+use crate::schema;
 use crate::tools::{self, WASM_TARGET};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The cargo profile for the widget's wasm (root Cargo.toml: small over fast).
@@ -71,6 +72,14 @@ pub(crate) fn build(root: &Path, std: Std) -> Result<PathBuf> {
             std::fs::copy(entry.path(), dist.join(entry.file_name()))
                 .with_context(|| format!("copying {}", entry.path().display()))?;
         }
+    }
+    // The portal configuration's JSON Schema came with the assets (committed, kept fresh by
+    // the schema module's test): shipped, not loaded by the widget.
+    if !dist.join(schema::FILE).is_file() {
+        bail!(
+            "widget/assets/{} is missing: run `cargo test -p xtask`",
+            schema::FILE
+        );
     }
     // The English texts, fetched on demand: written from the sources now, so never stale.
     let table = english::pairs(root)?;

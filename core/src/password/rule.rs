@@ -4,6 +4,7 @@ use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 /// One password rule. Rules are data: a portal's JSON configuration lists them.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
