@@ -11,7 +11,7 @@
 //!   so there the login works but the session is not found again after a reload: the widget
 //!   then shows the login form again, never an error. README says so.
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Context};
 use sesame_e2e::harness::{in_each_browser_on, Browser, Portal, Session};
 use sesame_e2e::journey::{account, log_in, sel, widget_ready};
 use std::net::{SocketAddr, TcpListener};

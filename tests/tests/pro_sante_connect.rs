@@ -227,6 +227,11 @@ async fn spico_by_card_then_logged_out_at_the_provider_too() {
             );
             s.check_accessibility("logged in by card").await?;
 
+            // This page is marked: the portal's home after the provider's logout is another
+            // document (checking the address alone passed before the page had even left).
+            s.client
+                .execute("window.sesameBeforeLogout = true;", vec![])
+                .await?;
             s.click(&widget(&dom::action(action::LOGOUT))).await?;
             // The provider's logout page, then back to the portal's home, logged out.
             let home = format!("http://{}/", portal.addr);
@@ -234,7 +239,14 @@ async fn spico_by_card_then_logged_out_at_the_provider_too() {
                 "back on the portal after the provider's logout",
                 async || {
                     let url = s.client.current_url().await?;
-                    Ok(url.as_str().starts_with(&home).then_some(()))
+                    if !url.as_str().starts_with(&home) {
+                        return Ok(None);
+                    }
+                    let fresh = s
+                        .client
+                        .execute("return window.sesameBeforeLogout === undefined;", vec![])
+                        .await?;
+                    Ok((fresh == serde_json::Value::Bool(true)).then_some(()))
                 },
             )
             .await?;

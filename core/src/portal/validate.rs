@@ -285,7 +285,10 @@ impl PortalConfig {
                     .chars()
                     .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-' | '(' | ')'));
             if !ok {
-                out.add("support.phone", format!("\"{phone}\" is not a phone number"));
+                out.add(
+                    "support.phone",
+                    format!("\"{phone}\" is not a phone number"),
+                );
             }
         }
         if let Some(email) = &self.support.email {
@@ -305,12 +308,16 @@ impl PortalConfig {
         } else {
             let ratio = contrast_with_white(accent);
             if ratio < MIN_CONTRAST {
+                // Tenths written as integers: no float formatting (several KB of the standard
+                // library) in the widget, which runs these checks.
+                let tenths = (ratio * 10.0) as u32;
                 out.add(
                     "theme.accent",
                     format!(
-                        "{accent} is too light for white text (contrast {:.1}:1, at least \
-                         {MIN_CONTRAST}:1)",
-                        (ratio * 10.0).floor() / 10.0
+                        "{accent} is too light for white text (contrast {}.{}:1, at least \
+                         4.5:1)",
+                        tenths / 10,
+                        tenths % 10
                     ),
                 );
             }
