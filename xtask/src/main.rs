@@ -17,6 +17,7 @@ mod english;
 mod extension;
 mod fuzz;
 mod oidc;
+mod postgres;
 mod schema;
 mod setup;
 mod test;

@@ -2,7 +2,9 @@
 //!
 //! Stages: setup → native tests (`cargo test --workspace`, e2e excluded: core, demo handlers,
 //! widget state machines, the native host against SoftHSM2 — installed by its own setup stage —,
-//! xtask's tidy check) → the widget's wasm tests in headless Chromium,
+//! xtask's tidy check) → the demo's tests again on PostgreSQL (a throwaway cluster of Debian's
+//! `postgresql`, `SESAME_TEST_POSTGRES_URL`: every handler test on a database of its own, and
+//! the two-instance tests) → the widget's wasm tests in headless Chromium,
 //! then Firefox (wasm-bindgen-test-runner) → widget bundle → extension: build + web-ext lint
 //! (npm; no error, no warning) → fuzz: host messages (cargo-fuzz on nightly, 30 s; skipped
 //! without a nightly toolchain) → end-to-end tests (sesame-e2e, both browsers, the extension's
@@ -12,10 +14,14 @@
 //! wasm toolchain, native tests, widget build.
 
 use crate::cmd::Cmd;
-use crate::{card, extension, fuzz, oidc, setup, tools, widget};
+use crate::{card, extension, fuzz, oidc, postgres, setup, tools, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::Instant;
+
+/// The PostgreSQL server the demo's tests use when set (`postgres://user@host:port`, no
+/// database: each test creates its own); read by `demo/tests/common/mod.rs`.
+const POSTGRES_URL_VAR: &str = "SESAME_TEST_POSTGRES_URL";
 
 /// How much to run.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -142,6 +148,15 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
             cmd = cmd.env("SESAME_SOFTHSM2_MODULE", tools::SOFTHSM2_MODULE);
         }
         cmd.run()
+    });
+    r.stage("demo handler tests on PostgreSQL", None, || {
+        let cluster = postgres::Cluster::start(root)?;
+        // Every test that makes its app with `tests/common`'s `test_app*` gets a database of
+        // its own on this server; the two-instance tests share one.
+        Cmd::cargo()
+            .args(["test", "-p", "sesame-demo", "--tests"])
+            .env(POSTGRES_URL_VAR, cluster.url())
+            .run()
     });
 
     if full {
