@@ -275,6 +275,30 @@ async fn a_qr_approval_through_one_instance_reaches_the_stream_on_the_other() {
     cookie(&cookies, sesame_demo::session::COOKIE_NAME);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_address_limit_holds_for_attempts_sent_in_parallel_to_two_instances() {
+    use sesame_demo::rate_limit::{IpLimiter, MAX_FAILURES_PER_IP};
+    let Some(server) = postgres_server() else {
+        eprintln!(
+            "skipped: {} is not set (cargo xtask test sets it for its PostgreSQL stage)",
+            common::POSTGRES_URL_VAR
+        );
+        return;
+    };
+    let url = common::new_postgres_database(&server);
+    let a = IpLimiter::new(sesame_demo::db::connect(&url).await.unwrap());
+    let b = IpLimiter::new(sesame_demo::db::connect(&url).await.unwrap());
+    let ip: std::net::IpAddr = "192.0.2.77".parse().unwrap();
+    let mut tries = tokio::task::JoinSet::new();
+    for i in 0..MAX_FAILURES_PER_IP + 30 {
+        let limiter = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tries.spawn(async move { limiter.try_reserve(ip, START).await.unwrap().is_some() });
+    }
+    let granted = tries.join_all().await.into_iter().filter(|g| *g).count();
+    assert_eq!(granted, MAX_FAILURES_PER_IP);
+    assert_eq!(b.recent(ip, START).await.unwrap(), MAX_FAILURES_PER_IP);
+}
+
 // ---------------------------------------------------------------------------------------------
 // No per-instance store.
 

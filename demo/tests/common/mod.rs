@@ -140,6 +140,15 @@ pub(crate) fn new_postgres_database(server: &str) -> String {
     url
 }
 
+/// A database several apps of one test open (a restart, two instances): the file `name` in
+/// `dir` on SQLite, a new database on PostgreSQL.
+pub(crate) fn shared_database_url(dir: &std::path::Path, name: &str) -> String {
+    match postgres_server() {
+        Some(server) => new_postgres_database(&server),
+        None => format!("sqlite://{}?mode=rwc", dir.join(name).display()),
+    }
+}
+
 pub(crate) fn test_config() -> Config {
     Config {
         database_url: test_database_url(),
