@@ -23,6 +23,29 @@ use std::time::Instant;
 /// database: each test creates its own); read by `demo/tests/common/mod.rs`.
 const POSTGRES_URL_VAR: &str = "SESAME_TEST_POSTGRES_URL";
 
+/// The stage running the demo's tests on PostgreSQL.
+const POSTGRES_STAGE: &str = "demo tests on PostgreSQL";
+
+/// The demo's tests on a throwaway PostgreSQL cluster: every test that makes its database with
+/// `tests/common` (`test_config`, `test_app*`) gets one of its own on this server, the
+/// restart and two-instance tests share one. The aiosmtpd relay's test too when set up.
+fn demo_on_postgres(root: &Path, smtp_ok: bool) -> Result<()> {
+    let cluster = postgres::Cluster::start(root)?;
+    let mut cmd = Cmd::cargo()
+        .args(["test", "-p", "sesame-demo", "--tests"])
+        .env(POSTGRES_URL_VAR, cluster.url());
+    if smtp_ok {
+        cmd = cmd.env("SESAME_AIOSMTPD_PATH", tools::aiosmtpd_dir(root));
+    } else {
+        cmd = cmd.args([
+            "--",
+            "--skip",
+            "codes_by_email_go_through_a_real_smtp_server",
+        ]);
+    }
+    cmd.run()
+}
+
 /// How much to run.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
@@ -30,6 +53,8 @@ pub(crate) enum Mode {
     Full,
     /// No browser: `cargo xtask test --fast`.
     Fast,
+    /// The demo's tests on PostgreSQL alone: `cargo xtask test --postgres`.
+    Postgres,
 }
 
 enum Outcome {
@@ -122,6 +147,13 @@ impl Report {
 pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     let full = mode == Mode::Full;
     let mut r = Report::default();
+    if mode == Mode::Postgres {
+        let smtp_ok = tools::ensure_aiosmtpd(root).is_ok();
+        r.stage(POSTGRES_STAGE, None, || demo_on_postgres(root, smtp_ok));
+        let (_, failed) = r.print();
+        anyhow::ensure!(failed == 0, "{failed} stage(s) failed");
+        return Ok(());
+    }
 
     let wasm_ok = r.stage("setup: wasm toolchain", None, || {
         setup::run(root, setup::Scope::Wasm)
@@ -149,15 +181,7 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
         }
         cmd.run()
     });
-    r.stage("demo handler tests on PostgreSQL", None, || {
-        let cluster = postgres::Cluster::start(root)?;
-        // Every test that makes its app with `tests/common`'s `test_app*` gets a database of
-        // its own on this server; the two-instance tests share one.
-        Cmd::cargo()
-            .args(["test", "-p", "sesame-demo", "--tests"])
-            .env(POSTGRES_URL_VAR, cluster.url())
-            .run()
-    });
+    r.stage(POSTGRES_STAGE, None, || demo_on_postgres(root, smtp_ok));
 
     if full {
         let needs = Some((
