@@ -23,27 +23,65 @@ use std::time::Instant;
 /// database: each test creates its own); read by `demo/tests/common/mod.rs`.
 const POSTGRES_URL_VAR: &str = "SESAME_TEST_POSTGRES_URL";
 
+/// What the native stage tests: the whole workspace but the e2e crate.
+const NATIVE_TEST_ARGS: [&str; 3] = ["--workspace", "--exclude", "sesame-e2e"];
+
 /// The stage running the demo's tests on PostgreSQL.
 const POSTGRES_STAGE: &str = "demo tests on PostgreSQL";
 
 /// The demo's tests on a throwaway PostgreSQL cluster: every test that makes its database with
 /// `tests/common` (`test_config`, `test_app*`) gets one of its own on this server, the
 /// restart and two-instance tests share one. The aiosmtpd relay's test too when set up.
-fn demo_on_postgres(root: &Path, smtp_ok: bool) -> Result<()> {
+///
+/// The test binaries are the ones cargo builds for `build_args` — in `cargo xtask test` the
+/// native stage's own selection, so that nothing is compiled again (a `-p sesame-demo` build
+/// would resolve features apart and rebuild the TLS stack and the demo) — run one by one.
+fn demo_on_postgres(root: &Path, smtp_ok: bool, build_args: &[&str]) -> Result<()> {
+    let built = Cmd::cargo()
+        .args(["test", "--no-run", "--message-format=json"])
+        .args(build_args)
+        .read()?;
+    let binaries: Vec<(String, String)> = built
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["profile"]["test"] == true)
+        .filter(|m| {
+            m["package_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("#sesame-demo@") || id.contains("sesame-demo#"))
+        })
+        .filter_map(|m| {
+            Some((
+                m["target"]["name"].as_str()?.to_owned(),
+                m["executable"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    anyhow::ensure!(
+        !binaries.is_empty(),
+        "no test binary of sesame-demo was built"
+    );
     let cluster = postgres::Cluster::start(root)?;
-    let mut cmd = Cmd::cargo()
-        .args(["test", "-p", "sesame-demo", "--tests"])
-        .env(POSTGRES_URL_VAR, cluster.url());
-    if smtp_ok {
-        cmd = cmd.env("SESAME_AIOSMTPD_PATH", tools::aiosmtpd_dir(root));
-    } else {
-        cmd = cmd.args([
-            "--",
-            "--skip",
-            "codes_by_email_go_through_a_real_smtp_server",
-        ]);
+    let mut failed = Vec::new();
+    for (name, exe) in &binaries {
+        let mut cmd = Cmd::new(exe)
+            .current_dir(&root.join("demo"))
+            .env(POSTGRES_URL_VAR, cluster.url());
+        if smtp_ok {
+            cmd = cmd.env("SESAME_AIOSMTPD_PATH", tools::aiosmtpd_dir(root));
+        } else {
+            cmd = cmd.args(["--skip", "codes_by_email_go_through_a_real_smtp_server"]);
+        }
+        if cmd.run().is_err() {
+            failed.push(name.as_str());
+        }
     }
-    cmd.run()
+    anyhow::ensure!(
+        failed.is_empty(),
+        "failed on PostgreSQL: {}",
+        failed.join(", ")
+    );
+    Ok(())
 }
 
 /// How much to run.
@@ -149,7 +187,9 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     let mut r = Report::default();
     if mode == Mode::Postgres {
         let smtp_ok = tools::ensure_aiosmtpd(root).is_ok();
-        r.stage(POSTGRES_STAGE, None, || demo_on_postgres(root, smtp_ok));
+        r.stage(POSTGRES_STAGE, None, || {
+            demo_on_postgres(root, smtp_ok, &["-p", "sesame-demo"])
+        });
         let (_, failed) = r.print();
         anyhow::ensure!(failed == 0, "{failed} stage(s) failed");
         return Ok(());
@@ -172,7 +212,7 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     });
     let softhsm_ok = r.stage("setup: softhsm2", None, tools::ensure_softhsm2);
     r.stage("native tests", None, || {
-        let mut cmd = Cmd::cargo().args(["test", "--workspace", "--exclude", "sesame-e2e"]);
+        let mut cmd = Cmd::cargo().arg("test").args(NATIVE_TEST_ARGS);
         if smtp_ok {
             cmd = cmd.env("SESAME_AIOSMTPD_PATH", tools::aiosmtpd_dir(root));
         }
@@ -181,7 +221,9 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
         }
         cmd.run()
     });
-    r.stage(POSTGRES_STAGE, None, || demo_on_postgres(root, smtp_ok));
+    r.stage(POSTGRES_STAGE, None, || {
+        demo_on_postgres(root, smtp_ok, &NATIVE_TEST_ARGS)
+    });
 
     if full {
         let needs = Some((
