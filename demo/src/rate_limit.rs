@@ -90,7 +90,26 @@ impl IpLimiter {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        // Now and then (one reservation in 256, by its random id), after the commit.
+        if id.starts_with("00") {
+            self.sweep().await;
+        }
         Ok((done.rows_affected() == 1).then_some(Slot { id }))
+    }
+
+    /// Removes the buckets without an attempt, so addresses seen once do not pile up; run by
+    /// one reservation in 256, holding no lock. A bucket removed while a reservation of it is
+    /// under way is made again by the next one; its attempts count all the same (they are in
+    /// `ip_attempts`). A failure is logged.
+    pub async fn sweep(&self) {
+        if let Err(e) = sqlx::query(
+            "DELETE FROM ip_buckets WHERE bucket NOT IN (SELECT bucket FROM ip_attempts)",
+        )
+        .execute(&self.db)
+        .await
+        {
+            tracing::error!(error = %e, "cannot sweep the address buckets");
+        }
     }
 
     /// How many attempts of `ip`'s bucket are counted now (failures in the window and attempts
@@ -210,6 +229,27 @@ mod tests {
                 .is_some(),
             "given back"
         );
+    }
+
+    #[tokio::test]
+    async fn the_sweep_removes_only_buckets_without_attempts() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let l = IpLimiter::new(db.clone());
+        let (old, live): (IpAddr, IpAddr) =
+            ("192.0.2.3".parse().unwrap(), "192.0.2.4".parse().unwrap());
+        let _ = l.try_reserve(old, 1000).await.unwrap().unwrap();
+        let _ = l
+            .try_reserve(live, 1000 + WINDOW_SECONDS)
+            .await
+            .unwrap()
+            .unwrap();
+        l.sweep().await;
+        let buckets: Vec<(String,)> = sqlx::query_as("SELECT bucket FROM ip_buckets")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        assert_eq!(buckets, vec![("192.0.2.4".to_owned(),)]);
+        assert_eq!(l.recent(live, 1000 + WINDOW_SECONDS).await.unwrap(), 1);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
