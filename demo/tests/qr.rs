@@ -491,6 +491,7 @@ async fn the_event_stream_pushes_the_approval_and_ends() {
         .to_str()
         .unwrap()
         .starts_with("text/event-stream"));
+    assert_eq!(stream.headers["x-accel-buffering"], "no");
     assert!(
         stream.cookie_named(SESSION_COOKIE).is_none(),
         "no session from a GET"

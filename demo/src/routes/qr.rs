@@ -295,9 +295,17 @@ pub async fn events(
         let event = watch.next_event().await?;
         Some((Ok::<Event, Infallible>(event), watch))
     });
-    Ok(Sse::new(stream)
+    // A comment every 15 s keeps proxies from closing an idle stream; `X-Accel-Buffering: no`
+    // asks nginx-like proxies to pass each event on at once (README, "Running several
+    // instances").
+    let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::default())
-        .into_response())
+        .into_response();
+    response.headers_mut().insert(
+        header::HeaderName::from_static("x-accel-buffering"),
+        header::HeaderValue::from_static("no"),
+    );
+    Ok(response)
 }
 
 /// One event stream's reading of its code: at once, then each time the process's watcher
