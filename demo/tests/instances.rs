@@ -424,8 +424,14 @@ const PROCESS_MEMORY: &[(&str, &str, usize, &str)] = &[
     (
         "password_hash.rs",
         "static ",
+        2,
+        "the dummy hash; argon2id's working memory pool",
+    ),
+    (
+        "password_hash.rs",
+        "Mutex<",
         1,
-        "the dummy hash, computed once",
+        "argon2id's working memory, pooled and wiped (no login state)",
     ),
 ];
 
