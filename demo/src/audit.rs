@@ -194,7 +194,7 @@ pub struct Entry<'a> {
 }
 
 /// Appends an entry.
-pub async fn record<'e>(db: impl sqlx::SqliteExecutor<'e>, entry: Entry<'_>) -> sqlx::Result<()> {
+pub async fn record<'e>(db: impl sqlx::AnyExecutor<'e>, entry: Entry<'_>) -> sqlx::Result<()> {
     tracing::info!(
         event = entry.event.as_str(),
         portal = entry.portal,

@@ -531,7 +531,8 @@ pub async fn gate(
         CaptchaRequired::Always => true,
         CaptchaRequired::AfterFailures(_) => {
             let now = state.now();
-            let address = u32::try_from(state.ip_limiter.recent(ip, now)).unwrap_or(u32::MAX);
+            let address =
+                u32::try_from(state.ip_limiter.recent(ip, now).await?).unwrap_or(u32::MAX);
             let account = failures_of(state, portal, identifier, device, now).await?;
             settings.is_due(account, address)
         }

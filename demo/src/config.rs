@@ -14,7 +14,8 @@ pub struct Config {
     /// Address to listen on (`SESAME_BIND`, default `127.0.0.1:8080`). Port 0 picks a free port
     /// (see [`crate::spawn`]).
     pub bind: SocketAddr,
-    /// sqlx database URL (`DATABASE_URL`, default `sqlite://sesame-demo.sqlite?mode=rwc`).
+    /// sqlx database URL (`DATABASE_URL`, default `sqlite://sesame-demo.sqlite?mode=rwc`; or
+    /// `postgres://user:password@host/database`).
     /// Shown only redacted ([`crate::db::redact`]): it may hold a password.
     pub database_url: String,
     /// The built widget (`SESAME_WIDGET_DIR`, default `<repo>/dist/widget`), served at `/widget`.

@@ -84,7 +84,7 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Verified, A
 
     // The address's attempt is counted now, before any check, and given back after a success.
     // A refusal here writes nothing to disk (it would let a flood fill the audit log).
-    let Some(ip_slot) = state.ip_limiter.try_reserve(attempt.ip, now) else {
+    let Some(ip_slot) = state.ip_limiter.try_reserve(attempt.ip, now).await? else {
         tracing::info!(event = attempt.event.as_str(), portal, ip = %attempt.ip, "rate_limited");
         return Err(ErrorCode::RateLimited.into());
     };
@@ -92,7 +92,7 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Verified, A
     let permit = match state.hash_permit().await {
         Ok(p) => p,
         Err(e) => {
-            state.ip_limiter.release(ip_slot);
+            state.ip_limiter.release(ip_slot).await;
             return Err(e);
         }
     };
@@ -163,7 +163,7 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Verified, A
             db::reset_counter(&mut *tx, &counter).await?;
             audit::record(&mut *tx, audit(AuditOutcome::Success)).await?;
             tx.commit().await?;
-            state.ip_limiter.release(ip_slot);
+            state.ip_limiter.release(ip_slot).await;
             return Ok(Verified {
                 account: a,
                 device: device.map(|d| d.token_hash),

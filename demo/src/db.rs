@@ -2,35 +2,105 @@
 //! failure counters, trusted devices, sessions, audit log; for one-time codes: authenticator
 //! secrets, login attempts, the outbox; the captcha solutions already used).
 //!
-//! Queries use `$n` placeholders and standard SQL so they stay valid for PostgreSQL.
+//! One pool type for both databases the demo runs on, chosen by `DATABASE_URL`: SQLite
+//! (`sqlite:…`) or PostgreSQL (`postgres://…`), through sqlx's `Any` driver. Every query is
+//! written once, for both: `$n` placeholders, `BIGINT` / `TEXT` columns (the types `Any`
+//! carries: i64, String, Option of those), `ON CONFLICT`, `RETURNING`, no `rowid`, no
+//! PRAGMA (but SQLite's foreign keys at connect), no date function (times are Unix seconds bound by the caller). The one
+//! PostgreSQL-only statement is the QR code's move with its `NOTIFY` ([`is_postgres`],
+//! `crate::qr::move_state`). The migrations of `demo/migrations/` run on both.
 
 use anyhow::Context;
 use sesame_core::api::SessionInfo;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyPool, ConnectOptions, Connection};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// The pool type.
-pub type Db = SqlitePool;
+/// The pool type: SQLite or PostgreSQL, as `DATABASE_URL` says.
+pub type Db = AnyPool;
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite:…`
+    Sqlite,
+    /// `postgres://…` or `postgresql://…`
+    Postgres,
+}
+
+impl Backend {
+    /// The database `url` names; an error naming the (redacted) URL otherwise.
+    pub fn of(url: &str) -> anyhow::Result<Backend> {
+        let scheme = url.split_once(':').map_or("", |(s, _)| s);
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => anyhow::bail!(
+                "DATABASE_URL {:?} is neither an SQLite (sqlite:…) nor a PostgreSQL \
+                 (postgres://…) URL",
+                redact(url)
+            ),
+        }
+    }
+}
+
+/// Whether the pool is on PostgreSQL (where a QR code's move also sends a `NOTIFY`).
+pub fn is_postgres(db: &Db) -> bool {
+    matches!(
+        db.connect_options().database_url.scheme(),
+        "postgres" | "postgresql"
+    )
+}
 
 /// Opens the database at `url` and applies the migrations of `demo/migrations/`.
-/// An in-memory URL (`sqlite::memory:`) gets a single, never-recycled connection, so every
-/// query sees the same database.
+/// SQLite: the file is created if missing, foreign keys are on, and an in-memory URL
+/// (`sqlite::memory:`) gets a single, never-recycled connection, so every query sees the same
+/// database. PostgreSQL: the database must exist (the tables are created by the migrations).
 pub async fn connect(url: &str) -> anyhow::Result<Db> {
-    let options = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("DATABASE_URL {:?} is not an SQLite URL", redact(url)))?
-        .create_if_missing(true)
-        .foreign_keys(true);
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    let mut pool = SqlitePoolOptions::new().acquire_timeout(Duration::from_secs(3));
-    pool = if in_memory {
-        pool.max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-    } else {
-        pool.max_connections(5)
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of(url)?;
+    let options = AnyConnectOptions::from_str(url)
+        .with_context(|| format!("DATABASE_URL {:?} cannot be read", redact(url)))?;
+    let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(3));
+    pool = match backend {
+        Backend::Sqlite => {
+            // `Any` opens SQLite from the URL alone: create the file first with the SQLite
+            // driver's own options (`create_if_missing`), then turn foreign keys on for every
+            // connection of the pool (sqlx's SQLite default, said explicitly).
+            let sqlite = SqliteConnectOptions::from_str(url)
+                .with_context(|| format!("DATABASE_URL {:?} is not an SQLite URL", redact(url)))?
+                .create_if_missing(true)
+                .foreign_keys(true);
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            if !in_memory {
+                sqlite
+                    .connect()
+                    .await
+                    .with_context(|| format!("cannot open the database {:?}", redact(url)))?
+                    .close()
+                    .await
+                    .ok();
+            }
+            let pool = pool.after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("PRAGMA foreign_keys = ON")
+                        .execute(conn)
+                        .await
+                        .map(drop)
+                })
+            });
+            if in_memory {
+                pool.max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+            } else {
+                pool.max_connections(5)
+            }
+        }
+        Backend::Postgres => pool.max_connections(10),
     };
     let db = pool
         .connect_with(options)
@@ -58,6 +128,13 @@ pub fn redact(url: &str) -> String {
         }
         None => url.to_owned(),
     }
+}
+
+/// Whether `text` can be stored and compared on both databases: PostgreSQL's text holds no
+/// NUL character (SQLite's does). Text from outside (an identifier, a subject) with one
+/// names no row: the lookups below answer "none" for it instead of a database error.
+pub fn storable(text: &str) -> bool {
+    !text.contains('\0')
 }
 
 /// An account row.
@@ -94,6 +171,9 @@ pub async fn find_account(
     portal: &str,
     identifier: &str,
 ) -> sqlx::Result<Option<Account>> {
+    if !storable(identifier) {
+        return Ok(None);
+    }
     sqlx::query_as::<_, Account>(
         "SELECT portal, identifier, display_name, password_hash, failures, last_failure \
          FROM accounts WHERE portal = $1 AND identifier = $2",
@@ -106,7 +186,7 @@ pub async fn find_account(
 
 /// Replaces an account's password hash.
 pub async fn set_password_hash<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::AnyExecutor<'e>,
     portal: &str,
     identifier: &str,
     hash: &str,
@@ -176,6 +256,9 @@ impl std::fmt::Debug for Contact {
 
 /// The account's phone and e-mail.
 pub async fn find_contact(db: &Db, portal: &str, identifier: &str) -> sqlx::Result<Contact> {
+    if !storable(identifier) {
+        return Ok(Contact::default());
+    }
     Ok(sqlx::query_as::<_, Contact>(
         "SELECT phone, email FROM accounts WHERE portal = $1 AND identifier = $2",
     )
@@ -332,6 +415,9 @@ pub async fn reserve_attempt(
     now: i64,
 ) -> sqlx::Result<Option<i64>> {
     let (table, failures, last, keys) = counter.place();
+    if !keys.iter().all(|(_, value)| storable(value)) {
+        return Ok(None);
+    }
     let sql = format!(
         "UPDATE {table} SET {failures} = {failures} + 1, {last} = $1 \
          WHERE {failures} = $2 AND {} RETURNING {failures}",
@@ -358,6 +444,9 @@ pub async fn write_decoy(db: &Db) -> sqlx::Result<()> {
 /// The counter as stored now.
 pub async fn read_counter(db: &Db, counter: &Counter) -> sqlx::Result<Option<Counter>> {
     let (table, failures, last, keys) = counter.place();
+    if !keys.iter().all(|(_, value)| storable(value)) {
+        return Ok(None);
+    }
     let sql = format!(
         "SELECT {failures}, {last} FROM {table} WHERE {}",
         key_condition(&keys, 1)
@@ -372,7 +461,7 @@ pub async fn read_counter(db: &Db, counter: &Counter) -> sqlx::Result<Option<Cou
 
 /// Sets the counter back to no failure (after a success).
 pub async fn reset_counter<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::AnyExecutor<'e>,
     counter: &Counter,
 ) -> sqlx::Result<()> {
     let (table, failures, last, keys) = counter.place();
@@ -589,7 +678,7 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> sqlx::Result<()> {
 
 /// Ends every session of an account except `keep`.
 pub async fn delete_other_sessions<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::AnyExecutor<'e>,
     portal: &str,
     identifier: &str,
     keep: &str,
@@ -605,12 +694,13 @@ pub async fn delete_other_sessions<'e>(
 
 /// Appends an audit row.
 pub async fn insert_audit<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::AnyExecutor<'e>,
     entry: &crate::audit::Entry<'_>,
     identifier: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (at, event, portal, identifier, ip, outcome) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_log (at, event, portal, identifier, ip, outcome, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_log))",
     )
     .bind(entry.at)
     .bind(entry.event.as_str())
@@ -680,7 +770,7 @@ pub async fn insert_pending_totp(
 /// accepted (RFC 6238 §5.2), in one conditional statement, so two requests carrying the same
 /// code cannot both pass — and confirms the secret. Whether it was accepted.
 pub async fn accept_totp_step<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::AnyExecutor<'e>,
     portal: &str,
     identifier: &str,
     sealed: &str,
@@ -865,7 +955,7 @@ pub async fn reserve_code_check(
 /// Ends the attempt with its right code: deletes it only if its code is still `code_hash`, so
 /// a code is used once. Whether it was.
 pub async fn use_sent_code<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::AnyExecutor<'e>,
     token_hash: &str,
     code_hash: &str,
 ) -> sqlx::Result<bool> {
@@ -879,7 +969,7 @@ pub async fn use_sent_code<'e>(
 
 /// Ends the attempt.
 pub async fn delete_attempt<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::AnyExecutor<'e>,
     token_hash: &str,
 ) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM login_attempts WHERE token_hash = $1")
@@ -935,6 +1025,9 @@ pub async fn list_outbox(
     destination: Option<&str>,
     limit: i64,
 ) -> sqlx::Result<Vec<OutboxRow>> {
+    if !destination.is_none_or(storable) {
+        return Ok(Vec::new());
+    }
     match destination {
         Some(to) => {
             sqlx::query_as::<_, OutboxRow>(
@@ -1099,6 +1192,9 @@ pub async fn find_oidc_account(
     subject: &str,
     portal: &str,
 ) -> sqlx::Result<Option<Account>> {
+    if !storable(subject) {
+        return Ok(None);
+    }
     sqlx::query_as::<_, Account>(
         "SELECT a.portal, a.identifier, a.display_name, a.password_hash, a.failures, a.last_failure \
          FROM oidc_accounts o JOIN accounts a ON a.portal = o.portal AND a.identifier = o.identifier \
@@ -1137,6 +1233,9 @@ pub async fn find_cps_account(
     portal: &str,
     national_id: &str,
 ) -> sqlx::Result<Option<Account>> {
+    if !storable(national_id) {
+        return Ok(None);
+    }
     sqlx::query_as::<_, Account>(
         "SELECT a.portal, a.identifier, a.display_name, a.password_hash, a.failures, a.last_failure \
          FROM cps_holders h JOIN accounts a ON a.portal = h.portal AND a.identifier = h.identifier \

@@ -211,6 +211,37 @@ pub fn init_tracing() {
         .try_init();
 }
 
+/// On PostgreSQL — where several instances may share the database — the keys every instance
+/// must hold alike come from the environment: without `SESAME_OTP_KEY` one instance could not
+/// open the authenticator secrets another sealed, without `SESAME_CAPTCHA_KEY` it would refuse
+/// the challenges another signed (on SQLite they are kept in files beside the database). Dev
+/// mode only warns (each instance then makes keys of its own).
+fn shared_keys_given(config: &Config) -> anyhow::Result<()> {
+    if db::Backend::of(&config.database_url)? != db::Backend::Postgres {
+        return Ok(());
+    }
+    let missing: Vec<&str> = [
+        ("SESAME_OTP_KEY", config.otp_key.is_none()),
+        ("SESAME_CAPTCHA_KEY", config.captcha.key.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(name, missing)| missing.then_some(name))
+    .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let message = format!(
+        "on PostgreSQL set {} (the same on every instance)",
+        missing.join(" and ")
+    );
+    if config.dev_mode {
+        tracing::warn!("{message}: this instance uses keys of its own");
+        Ok(())
+    } else {
+        anyhow::bail!("{message}")
+    }
+}
+
 /// Binds, opens and migrates the database, seeds the demo accounts.
 /// Returns the portals loaded from `SESAME_PORTALS` too, for the banner.
 async fn prepare(
@@ -222,6 +253,7 @@ async fn prepare(
     config.bind = listener.local_addr()?;
     // The portals' own configuration files first: a refused one stops the start, said plainly.
     let extra_portals = portals::load(&config.portal_files)?;
+    shared_keys_given(&config)?;
     let db = db::connect(&config.database_url).await?;
     seed::seed(&db).await?;
     seed::seed_samples(&db, &extra_portals).await?;

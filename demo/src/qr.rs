@@ -391,7 +391,10 @@ pub async fn store_poll(db: &Db, id_hash: &str, at: i64, polls: u32) -> sqlx::Re
 /// Moves a code from `from` to `to` at `now` (with the approving device and account, if any):
 /// one conditional statement, so of two racing moves one wins. Whether this one did. The move
 /// is stamped (`changed_at`, wall-clock milliseconds) for the streams' watcher
-/// ([`crate::qr_watch`]), whichever instance wrote it.
+/// ([`crate::qr_watch`]), whichever instance wrote it. On PostgreSQL the same statement also
+/// sends a `NOTIFY` on [`crate::qr_watch::CHANNEL`] (in the move's own transaction: it is
+/// delivered when, and only if, the move commits), so every instance's watcher wakes the
+/// code's streams at once instead of at its next tick.
 pub async fn move_state(
     db: &Db,
     id_hash: &str,
@@ -400,21 +403,42 @@ pub async fn move_state(
     now: i64,
     approver: Option<(&str, &str)>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE qr_sessions SET state = $1, decided_at = COALESCE(decided_at, $2), \
-         device_id = COALESCE($3, device_id), identifier = COALESCE($4, identifier), \
-         changed_at = $7 WHERE id_hash = $5 AND state = $6",
-    )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(approver.map(|(device, _)| device))
-    .bind(approver.map(|(_, identifier)| identifier))
-    .bind(id_hash)
-    .bind(from.as_str())
-    .bind(crate::qr_watch::wall_millis())
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    // One `UPDATE` for both databases; on PostgreSQL wrapped in a data-modifying `WITH` whose
+    // `SELECT pg_notify(…)` runs once per moved row, in the same statement.
+    macro_rules! update {
+        () => {
+            "UPDATE qr_sessions SET state = $1, decided_at = COALESCE(decided_at, $2), \
+             device_id = COALESCE($3, device_id), identifier = COALESCE($4, identifier), \
+             changed_at = $7 WHERE id_hash = $5 AND state = $6"
+        };
+    }
+    let changed_at = crate::qr_watch::wall_millis();
+    let query = if crate::db::is_postgres(db) {
+        sqlx::query(concat!(
+            "WITH moved AS (",
+            update!(),
+            " RETURNING id_hash, changed_at, state) \
+             SELECT pg_notify($8, moved.id_hash || ' ' || moved.changed_at || ' ' || moved.state) \
+             FROM moved"
+        ))
+    } else {
+        sqlx::query(update!())
+    };
+    let query = query
+        .bind(to.as_str())
+        .bind(now)
+        .bind(approver.map(|(device, _)| device))
+        .bind(approver.map(|(_, identifier)| identifier))
+        .bind(id_hash)
+        .bind(from.as_str())
+        .bind(changed_at);
+    if crate::db::is_postgres(db) {
+        let rows = query.bind(crate::qr_watch::CHANNEL).fetch_all(db).await?;
+        Ok(rows.len() == 1)
+    } else {
+        let done = query.execute(db).await?;
+        Ok(done.rows_affected() == 1)
+    }
 }
 
 /// An enrolled device.

@@ -1,13 +1,18 @@
-//! The per-address failure counter (in memory): more than [`MAX_FAILURES_PER_IP`] failed
+//! The per-address failure counter, in the database (tables `ip_attempts`, `ip_buckets`), so
+//! every instance sharing it counts the same attempts: more than [`MAX_FAILURES_PER_IP`] failed
 //! logins from one address within [`WINDOW_SECONDS`] → 429 `rate_limited` until old failures
 //! age out. An attempt is counted when it starts ([`IpLimiter::try_reserve`]) and forgotten if
-//! it succeeds ([`IpLimiter::release`]), so attempts in flight count too. IPv6 addresses are
+//! it succeeds ([`IpLimiter::release`]), so attempts in flight count too. A reservation is one
+//! transaction that first writes the bucket's row in `ip_buckets` — a row lock on PostgreSQL,
+//! the write lock on SQLite — so reservations of one bucket take turns and the count each
+//! checks is exact, whichever instance they reach. IPv6 addresses are
 //! counted per /64 (one subscriber's usual allocation), IPv4-mapped IPv6 as IPv4.
 //!
 //! [`ClientIp`] is the client's address: the connection's peer, or — only when that peer is one
 //! of the configured trusted proxies (`SESAME_TRUSTED_PROXIES`) — the nearest untrusted address
 //! of `X-Forwarded-For`.
 
+use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
 use anyhow::anyhow;
@@ -15,29 +20,24 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use ipnet::IpNet;
-use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
-use std::sync::Mutex;
 
 /// Failures allowed per address within the window.
 pub const MAX_FAILURES_PER_IP: usize = 50;
 /// The window, in seconds (15 minutes).
 pub const WINDOW_SECONDS: i64 = 15 * 60;
-/// Addresses tracked before old entries are swept.
-const SWEEP_ABOVE: usize = 10_000;
 
-/// Recent failure (and in-flight attempt) times per address bucket.
-#[derive(Debug, Default)]
+/// The per-address limiter over the database.
+#[derive(Debug, Clone)]
 pub struct IpLimiter {
-    failures: Mutex<HashMap<IpAddr, VecDeque<i64>>>,
+    db: Db,
 }
 
 /// An attempt counted for an address: give it back with [`IpLimiter::release`] on success.
 #[derive(Debug)]
 #[must_use]
 pub struct Slot {
-    bucket: IpAddr,
-    at: i64,
+    id: String,
 }
 
 /// The address the limiter counts `ip` under: IPv6 by its /64, IPv4-mapped IPv6 as IPv4.
@@ -55,52 +55,85 @@ pub fn bucket(ip: IpAddr) -> IpAddr {
 }
 
 impl IpLimiter {
+    /// The limiter over `db` (migrated).
+    pub fn new(db: Db) -> IpLimiter {
+        IpLimiter { db }
+    }
+
     /// Counts an attempt of `ip` at `now`, unless the address has used up its failures.
-    pub fn try_reserve(&self, ip: IpAddr, now: i64) -> Option<Slot> {
-        let bucket = bucket(ip);
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > SWEEP_ABOVE {
-            map.retain(|_, times| {
-                prune(times, now);
-                !times.is_empty()
-            });
+    pub async fn try_reserve(&self, ip: IpAddr, now: i64) -> anyhow::Result<Option<Slot>> {
+        let bucket = bucket(ip).to_string();
+        let id = crate::token::random_hex(16)?;
+        let since = now.saturating_sub(WINDOW_SECONDS);
+        let mut tx = self.db.begin().await?;
+        // First a write to the bucket's row: the reservations of one bucket queue here.
+        sqlx::query(
+            "INSERT INTO ip_buckets (bucket, reservations) VALUES ($1, 1) \
+             ON CONFLICT (bucket) DO UPDATE SET reservations = ip_buckets.reservations + 1",
+        )
+        .bind(&bucket)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM ip_attempts WHERE at <= $1")
+            .bind(since)
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query(
+            "INSERT INTO ip_attempts (id, bucket, at) SELECT $1, $2, $3 \
+             WHERE (SELECT COUNT(*) FROM ip_attempts WHERE bucket = $2 AND at > $4) < $5",
+        )
+        .bind(&id)
+        .bind(&bucket)
+        .bind(now)
+        .bind(since)
+        .bind(i64::try_from(MAX_FAILURES_PER_IP).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        // Now and then (one reservation in 256, by its random id), after the commit.
+        if id.starts_with("00") {
+            self.sweep().await;
         }
-        let times = map.entry(bucket).or_default();
-        prune(times, now);
-        if times.len() >= MAX_FAILURES_PER_IP {
-            return None;
+        Ok((done.rows_affected() == 1).then_some(Slot { id }))
+    }
+
+    /// Removes the buckets without an attempt, so addresses seen once do not pile up; run by
+    /// one reservation in 256, holding no lock. A bucket removed while a reservation of it is
+    /// under way is made again by the next one; its attempts count all the same (they are in
+    /// `ip_attempts`). A failure is logged.
+    pub async fn sweep(&self) {
+        if let Err(e) = sqlx::query(
+            "DELETE FROM ip_buckets WHERE bucket NOT IN (SELECT bucket FROM ip_attempts)",
+        )
+        .execute(&self.db)
+        .await
+        {
+            tracing::error!(error = %e, "cannot sweep the address buckets");
         }
-        times.push_back(now);
-        Some(Slot { bucket, at: now })
     }
 
     /// How many attempts of `ip`'s bucket are counted now (failures in the window and attempts
     /// in flight), without counting one: what the captcha's "after N failures" rule reads.
-    pub fn recent(&self, ip: IpAddr, now: i64) -> usize {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.get_mut(&bucket(ip)).map_or(0, |times| {
-            prune(times, now);
-            times.len()
-        })
+    pub async fn recent(&self, ip: IpAddr, now: i64) -> sqlx::Result<usize> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM ip_attempts WHERE bucket = $1 AND at > $2")
+                .bind(bucket(ip).to_string())
+                .bind(now.saturating_sub(WINDOW_SECONDS))
+                .fetch_one(&self.db)
+                .await?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
-    /// Forgets a counted attempt (it succeeded, or was never checked).
-    pub fn release(&self, slot: Slot) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(times) = map.get_mut(&slot.bucket) {
-            if let Some(i) = times.iter().rposition(|&t| t == slot.at) {
-                times.remove(i);
-            }
+    /// Forgets a counted attempt (it succeeded, or was never checked). A failure to write is
+    /// logged: the attempt then stays counted until it ages out, the safe side.
+    pub async fn release(&self, slot: Slot) {
+        if let Err(e) = sqlx::query("DELETE FROM ip_attempts WHERE id = $1")
+            .bind(&slot.id)
+            .execute(&self.db)
+            .await
+        {
+            tracing::error!(error = %e, "cannot release an address's attempt");
         }
-    }
-}
-
-fn prune(times: &mut VecDeque<i64>, now: i64) {
-    while times
-        .front()
-        .is_some_and(|&t| t <= now.saturating_sub(WINDOW_SECONDS))
-    {
-        times.pop_front();
     }
 }
 
@@ -161,26 +194,78 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
 mod tests {
     use super::*;
 
-    #[test]
-    fn limits_after_fifty_failures_in_the_window() {
-        let l = IpLimiter::default();
+    #[tokio::test]
+    async fn limits_after_fifty_failures_in_the_window() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let l = IpLimiter::new(db);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let other: IpAddr = "192.0.2.2".parse().unwrap();
         for i in 0..MAX_FAILURES_PER_IP {
-            assert!(l.try_reserve(ip, 1000).is_some(), "after {i}");
+            assert!(
+                l.try_reserve(ip, 1000).await.unwrap().is_some(),
+                "after {i}"
+            );
         }
-        assert!(l.try_reserve(ip, 1000).is_none());
-        assert_eq!(l.recent(ip, 1000), MAX_FAILURES_PER_IP);
-        assert_eq!(l.recent(other, 1000), 0);
-        assert!(l.try_reserve(other, 1000).is_some());
-        assert_eq!(l.recent(other, 1000), 1);
-        assert!(l.try_reserve(ip, 1000 + WINDOW_SECONDS - 1).is_none());
-        let slot = l.try_reserve(ip, 1000 + WINDOW_SECONDS).expect("aged out");
-        l.release(slot);
+        assert!(l.try_reserve(ip, 1000).await.unwrap().is_none());
+        assert_eq!(l.recent(ip, 1000).await.unwrap(), MAX_FAILURES_PER_IP);
+        assert_eq!(l.recent(other, 1000).await.unwrap(), 0);
+        assert!(l.try_reserve(other, 1000).await.unwrap().is_some());
+        assert_eq!(l.recent(other, 1000).await.unwrap(), 1);
+        assert!(l
+            .try_reserve(ip, 1000 + WINDOW_SECONDS - 1)
+            .await
+            .unwrap()
+            .is_none());
+        let slot = l
+            .try_reserve(ip, 1000 + WINDOW_SECONDS)
+            .await
+            .unwrap()
+            .expect("aged out");
+        l.release(slot).await;
         assert!(
-            l.try_reserve(ip, 1000 + WINDOW_SECONDS).is_some(),
+            l.try_reserve(ip, 1000 + WINDOW_SECONDS)
+                .await
+                .unwrap()
+                .is_some(),
             "given back"
         );
+    }
+
+    #[tokio::test]
+    async fn the_sweep_removes_only_buckets_without_attempts() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let l = IpLimiter::new(db.clone());
+        let (old, live): (IpAddr, IpAddr) =
+            ("192.0.2.3".parse().unwrap(), "192.0.2.4".parse().unwrap());
+        let _ = l.try_reserve(old, 1000).await.unwrap().unwrap();
+        let _ = l
+            .try_reserve(live, 1000 + WINDOW_SECONDS)
+            .await
+            .unwrap()
+            .unwrap();
+        l.sweep().await;
+        let buckets: Vec<(String,)> = sqlx::query_as("SELECT bucket FROM ip_buckets")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        assert_eq!(buckets, vec![("192.0.2.4".to_owned(),)]);
+        assert_eq!(l.recent(live, 1000 + WINDOW_SECONDS).await.unwrap(), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn parallel_reservations_do_not_pass_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("l.sqlite").display());
+        let db = crate::db::connect(&url).await.unwrap();
+        let l = IpLimiter::new(db);
+        let ip: IpAddr = "192.0.2.9".parse().unwrap();
+        let mut tries = tokio::task::JoinSet::new();
+        for _ in 0..MAX_FAILURES_PER_IP + 20 {
+            let l = l.clone();
+            tries.spawn(async move { l.try_reserve(ip, 1000).await.unwrap().is_some() });
+        }
+        let granted = tries.join_all().await.into_iter().filter(|g| *g).count();
+        assert_eq!(granted, MAX_FAILURES_PER_IP);
     }
 
     #[test]

@@ -93,6 +93,7 @@ impl AppState {
             .ok()
             .map(Arc::new);
         let senders = senders_for(&config, &pool);
+        let ip_limiter = Arc::new(IpLimiter::new(pool.clone()));
         AppState {
             captcha,
             secret_box,
@@ -107,7 +108,7 @@ impl AppState {
             clock,
             portals: Arc::new(portals),
             allowed_origins: Arc::new(allowed_origins),
-            ip_limiter: Arc::new(IpLimiter::default()),
+            ip_limiter,
             hash_permits: Arc::new(Semaphore::new(default_hash_permits())),
             hash_wait: HASH_WAIT,
         }

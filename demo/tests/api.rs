@@ -440,12 +440,15 @@ fn demo_passwords_pass_their_portal_policy() {
 #[tokio::test]
 async fn a_portal_without_passwords_answers_method_not_available() {
     use sesame_core::PortalConfig;
-    let db = sesame_demo::db::connect("sqlite::memory:").await.unwrap();
+    let config = test_config();
+    let db = sesame_demo::db::connect(&config.database_url)
+        .await
+        .unwrap();
     sesame_demo::seed::seed(&db).await.unwrap();
     let mut spico = PortalConfig::spico();
     spico.methods.retain(|o| o.method != Method::Password);
-    let state = sesame_demo::AppState::new(test_config(), db, sesame_demo::system_clock())
-        .with_portals([spico]);
+    let state =
+        sesame_demo::AppState::new(config, db, sesame_demo::system_clock()).with_portals([spico]);
     let router = sesame_demo::app(state).layer(axum::extract::connect_info::MockConnectInfo(
         std::net::SocketAddr::from(common::CLIENT),
     ));

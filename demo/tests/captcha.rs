@@ -341,10 +341,7 @@ async fn after_three_failures_of_the_account_or_the_address() {
 async fn two_instances_sharing_the_database_accept_a_solution_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut c = config();
-    c.database_url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("db.sqlite").display()
-    );
+    c.database_url = common::shared_database_url(dir.path(), "db.sqlite");
     let a = app_with(c.clone(), vec![entractes_with_captcha()]).await;
     let b = app_with(c, vec![entractes_with_captcha()]).await;
     // A challenge from one is solved for the other (one key), once between them.

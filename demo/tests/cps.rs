@@ -263,7 +263,7 @@ async fn login_with(alg: &str, key: CardKey) {
     let answer = post_token(&app, &token, &cookie).await;
     assert_logged_in(&app, &answer).await;
     let (outcome, identifier): (String, String) = sqlx::query_as(
-        "SELECT outcome, identifier FROM audit_log WHERE event = 'login_cps' ORDER BY rowid DESC",
+        "SELECT outcome, identifier FROM audit_log WHERE event = 'login_cps' ORDER BY seq DESC",
     )
     .fetch_one(&app.db)
     .await

@@ -53,7 +53,7 @@ async fn login_from(app: &TestApp, origin: &str) -> Answer {
     .await
 }
 
-fn header<'a>(answer: &'a Answer, name: header::HeaderName) -> Option<&'a str> {
+fn header(answer: &Answer, name: header::HeaderName) -> Option<&str> {
     answer.headers.get(name).and_then(|v| v.to_str().ok())
 }
 

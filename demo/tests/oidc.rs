@@ -379,7 +379,7 @@ type AuditRow = (String, String, String, String);
 
 /// The audit log in insertion order.
 async fn audit_trail(app: &TestApp) -> Vec<AuditRow> {
-    sqlx::query_as("SELECT event, portal, identifier, outcome FROM audit_log ORDER BY at, rowid")
+    sqlx::query_as("SELECT event, portal, identifier, outcome FROM audit_log ORDER BY at, seq")
         .fetch_all(&app.db)
         .await
         .unwrap()

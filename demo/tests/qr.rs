@@ -491,6 +491,7 @@ async fn the_event_stream_pushes_the_approval_and_ends() {
         .to_str()
         .unwrap()
         .starts_with("text/event-stream"));
+    assert_eq!(stream.headers["x-accel-buffering"], "no");
     assert!(
         stream.cookie_named(SESSION_COOKIE).is_none(),
         "no session from a GET"
@@ -604,10 +605,7 @@ async fn a_move_wakes_only_its_codes_stream_and_a_dropped_stream_unregisters() {
 async fn codes_and_devices_survive_a_restart_and_are_shared_by_instances() {
     let dir = tempfile::tempdir().unwrap();
     let config = sesame_demo::Config {
-        database_url: format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("qr.sqlite").display()
-        ),
+        database_url: common::shared_database_url(dir.path(), "qr.sqlite"),
         ..test_config()
     };
     let first = test_app_with(config.clone()).await;
@@ -770,10 +768,7 @@ async fn the_phone_library_works_over_http() {
     let dir = tempfile::tempdir().unwrap();
     let config = sesame_demo::Config {
         bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        database_url: format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("http.sqlite").display()
-        ),
+        database_url: common::shared_database_url(dir.path(), "http.sqlite"),
         dev_mode: true,
         ..sesame_demo::Config::default()
     };

@@ -17,6 +17,7 @@ mod english;
 mod extension;
 mod fuzz;
 mod oidc;
+mod postgres;
 mod schema;
 mod setup;
 mod test;
@@ -42,11 +43,12 @@ const TASKS: [(&str, &str); 6] = [
          defaults).",
     ),
     (
-        "test [--fast]",
-        "Run every test: native (core, demo, widget state machines, tidy), widget wasm tests \
+        "test [--fast|--postgres]",
+        "Run every test: native (core, demo, widget state machines, tidy), the demo's tests \
+         again on PostgreSQL (Debian's postgresql, a throwaway cluster), widget wasm tests \
          in headless Chromium then Firefox, the extension built and checked by web-ext lint \
          (no error, no warning), the host's messages fuzzed for 30 s (nightly), and the \
-         end-to-end tests in both browsers, with axe-core after every step. --fast: native tests and the widget's wasm build only, no browser.",
+         end-to-end tests in both browsers, with axe-core after every step. --fast: native tests and the widget's wasm build only, no browser. --postgres: the demo's tests on PostgreSQL alone.",
     ),
     (
         "dist [--build-std]",
@@ -128,6 +130,7 @@ fn run(args: &[&str]) -> anyhow::Result<()> {
         ["demo"] => demo::run(&root),
         ["test"] => test::run(&root, test::Mode::Full),
         ["test", "--fast"] => test::run(&root, test::Mode::Fast),
+        ["test", "--postgres"] => test::run(&root, test::Mode::Postgres),
         ["dist"] => dist(&root, widget::Std::Stable),
         ["dist", "--build-std"] => dist(&root, widget::Std::BuildStd),
         ["bench"] => bench::run(&root),

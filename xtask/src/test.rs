@@ -2,7 +2,9 @@
 //!
 //! Stages: setup → native tests (`cargo test --workspace`, e2e excluded: core, demo handlers,
 //! widget state machines, the native host against SoftHSM2 — installed by its own setup stage —,
-//! xtask's tidy check) → the widget's wasm tests in headless Chromium,
+//! xtask's tidy check) → the demo's tests again on PostgreSQL (a throwaway cluster of Debian's
+//! `postgresql`, `SESAME_TEST_POSTGRES_URL`: every handler test on a database of its own, and
+//! the two-instance tests) → the widget's wasm tests in headless Chromium,
 //! then Firefox (wasm-bindgen-test-runner) → widget bundle → extension: build + web-ext lint
 //! (npm; no error, no warning) → fuzz: host messages (cargo-fuzz on nightly, 30 s; skipped
 //! without a nightly toolchain) → end-to-end tests (sesame-e2e, both browsers, the extension's
@@ -12,10 +14,75 @@
 //! wasm toolchain, native tests, widget build.
 
 use crate::cmd::Cmd;
-use crate::{card, extension, fuzz, oidc, setup, tools, widget};
+use crate::{card, extension, fuzz, oidc, postgres, setup, tools, widget};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::Instant;
+
+/// The PostgreSQL server the demo's tests use when set (`postgres://user@host:port`, no
+/// database: each test creates its own); read by `demo/tests/common/mod.rs`.
+const POSTGRES_URL_VAR: &str = "SESAME_TEST_POSTGRES_URL";
+
+/// What the native stage tests: the whole workspace but the e2e crate.
+const NATIVE_TEST_ARGS: [&str; 3] = ["--workspace", "--exclude", "sesame-e2e"];
+
+/// The stage running the demo's tests on PostgreSQL.
+const POSTGRES_STAGE: &str = "demo tests on PostgreSQL";
+
+/// The demo's tests on a throwaway PostgreSQL cluster: every test that makes its database with
+/// `tests/common` (`test_config`, `test_app*`) gets one of its own on this server, the
+/// restart and two-instance tests share one. The aiosmtpd relay's test too when set up.
+///
+/// The test binaries are the ones cargo builds for `build_args` — in `cargo xtask test` the
+/// native stage's own selection, so that nothing is compiled again (a `-p sesame-demo` build
+/// would resolve features apart and rebuild the TLS stack and the demo) — run one by one.
+fn demo_on_postgres(root: &Path, smtp_ok: bool, build_args: &[&str]) -> Result<()> {
+    let built = Cmd::cargo()
+        .args(["test", "--no-run", "--message-format=json"])
+        .args(build_args)
+        .read()?;
+    let binaries: Vec<(String, String)> = built
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["profile"]["test"] == true)
+        .filter(|m| {
+            m["package_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("#sesame-demo@") || id.contains("sesame-demo#"))
+        })
+        .filter_map(|m| {
+            Some((
+                m["target"]["name"].as_str()?.to_owned(),
+                m["executable"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    anyhow::ensure!(
+        !binaries.is_empty(),
+        "no test binary of sesame-demo was built"
+    );
+    let cluster = postgres::Cluster::start(root)?;
+    let mut failed = Vec::new();
+    for (name, exe) in &binaries {
+        let mut cmd = Cmd::new(exe)
+            .current_dir(&root.join("demo"))
+            .env(POSTGRES_URL_VAR, cluster.url());
+        if smtp_ok {
+            cmd = cmd.env("SESAME_AIOSMTPD_PATH", tools::aiosmtpd_dir(root));
+        } else {
+            cmd = cmd.args(["--skip", "codes_by_email_go_through_a_real_smtp_server"]);
+        }
+        if cmd.run().is_err() {
+            failed.push(name.as_str());
+        }
+    }
+    anyhow::ensure!(
+        failed.is_empty(),
+        "failed on PostgreSQL: {}",
+        failed.join(", ")
+    );
+    Ok(())
+}
 
 /// How much to run.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -24,6 +91,8 @@ pub(crate) enum Mode {
     Full,
     /// No browser: `cargo xtask test --fast`.
     Fast,
+    /// The demo's tests on PostgreSQL alone: `cargo xtask test --postgres`.
+    Postgres,
 }
 
 enum Outcome {
@@ -116,6 +185,15 @@ impl Report {
 pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     let full = mode == Mode::Full;
     let mut r = Report::default();
+    if mode == Mode::Postgres {
+        let smtp_ok = tools::ensure_aiosmtpd(root).is_ok();
+        r.stage(POSTGRES_STAGE, None, || {
+            demo_on_postgres(root, smtp_ok, &["-p", "sesame-demo"])
+        });
+        let (_, failed) = r.print();
+        anyhow::ensure!(failed == 0, "{failed} stage(s) failed");
+        return Ok(());
+    }
 
     let wasm_ok = r.stage("setup: wasm toolchain", None, || {
         setup::run(root, setup::Scope::Wasm)
@@ -134,7 +212,7 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
     });
     let softhsm_ok = r.stage("setup: softhsm2", None, tools::ensure_softhsm2);
     r.stage("native tests", None, || {
-        let mut cmd = Cmd::cargo().args(["test", "--workspace", "--exclude", "sesame-e2e"]);
+        let mut cmd = Cmd::cargo().arg("test").args(NATIVE_TEST_ARGS);
         if smtp_ok {
             cmd = cmd.env("SESAME_AIOSMTPD_PATH", tools::aiosmtpd_dir(root));
         }
@@ -142,6 +220,9 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<()> {
             cmd = cmd.env("SESAME_SOFTHSM2_MODULE", tools::SOFTHSM2_MODULE);
         }
         cmd.run()
+    });
+    r.stage(POSTGRES_STAGE, None, || {
+        demo_on_postgres(root, smtp_ok, &NATIVE_TEST_ARGS)
     });
 
     if full {

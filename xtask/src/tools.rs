@@ -179,6 +179,33 @@ pub(crate) fn ensure_softhsm2() -> Result<()> {
     apt_install(&["softhsm2"])
 }
 
+/// The folder of PostgreSQL's server programs (`initdb`, `pg_ctl`): Debian's
+/// `/usr/lib/postgresql/<major>/bin`, the newest major there.
+fn postgresql_bin() -> Option<PathBuf> {
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let major = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").is_file().then_some((major, bin))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, bin)| bin)
+}
+
+/// Installs Debian's PostgreSQL server when missing (for the demo's tests on PostgreSQL; the
+/// package's own cluster is not used); returns the folder of its server programs.
+pub(crate) fn ensure_postgresql() -> Result<PathBuf> {
+    if let Some(bin) = postgresql_bin() {
+        println!("ok: postgresql ({})", bin.display());
+        return Ok(bin);
+    }
+    apt_install(&["postgresql"])?;
+    postgresql_bin().context("postgresql installed but no /usr/lib/postgresql/<major>/bin/initdb")
+}
+
 /// Path of geckodriver, if installed.
 pub(crate) fn geckodriver() -> Option<PathBuf> {
     which("geckodriver")

@@ -54,11 +54,9 @@ pub async fn nonce(
 ) -> Result<Response, AppError> {
     let now = state.now();
     // An address out of failures gets no nonce either; asking for one counts nothing.
-    let slot = state
-        .ip_limiter
-        .try_reserve(ip, now)
-        .ok_or(ErrorCode::RateLimited)?;
-    state.ip_limiter.release(slot);
+    if state.ip_limiter.recent(ip, now).await? >= crate::rate_limit::MAX_FAILURES_PER_IP {
+        return Err(ErrorCode::RateLimited.into());
+    }
     let dev_mode = state.config.dev_mode;
     let browser = match cps::token_from(&headers, dev_mode) {
         Some(token) => token,
@@ -117,7 +115,7 @@ pub async fn login_cps(
     portal
         .offer(Method::Cps)
         .ok_or(ErrorCode::MethodNotAvailable)?;
-    let Some(slot) = state.ip_limiter.try_reserve(ip, now) else {
+    let Some(slot) = state.ip_limiter.try_reserve(ip, now).await? else {
         return Err(ErrorCode::RateLimited.into());
     };
     // One audit row per try: a refusal (no account known yet), or the account logged in.
@@ -214,7 +212,7 @@ pub async fn login_cps(
         .await;
     };
 
-    state.ip_limiter.release(slot);
+    state.ip_limiter.release(slot).await;
     let info = SessionInfo::new(
         portal.id.clone(),
         account.identifier,

@@ -84,11 +84,9 @@ pub async fn create(
         .offer(Method::Qr)
         .ok_or(ErrorCode::MethodNotAvailable)?;
     // An address out of failures gets no code either; asking for one counts nothing there.
-    let slot = state
-        .ip_limiter
-        .try_reserve(ip, now)
-        .ok_or(ErrorCode::RateLimited)?;
-    state.ip_limiter.release(slot);
+    if state.ip_limiter.recent(ip, now).await? >= crate::rate_limit::MAX_FAILURES_PER_IP {
+        return Err(ErrorCode::RateLimited.into());
+    }
     let client = crate::rate_limit::bucket(ip).to_string();
     let since = now.saturating_sub(i64::from(QR_CREATE_WINDOW_SECS));
     if store::count_created(&state.db, &client, since).await? >= i64::from(QR_MAX_CREATES) {
@@ -297,9 +295,17 @@ pub async fn events(
         let event = watch.next_event().await?;
         Some((Ok::<Event, Infallible>(event), watch))
     });
-    Ok(Sse::new(stream)
+    // A comment every 15 s keeps proxies from closing an idle stream; `X-Accel-Buffering: no`
+    // asks nginx-like proxies to pass each event on at once (README, "Running several
+    // instances").
+    let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::default())
-        .into_response())
+        .into_response();
+    response.headers_mut().insert(
+        header::HeaderName::from_static("x-accel-buffering"),
+        header::HeaderValue::from_static("no"),
+    );
+    Ok(response)
 }
 
 /// One event stream's reading of its code: at once, then each time the process's watcher
@@ -524,6 +530,7 @@ async fn signed_request(
     let slot = state
         .ip_limiter
         .try_reserve(ip, state.now())
+        .await?
         .ok_or(ErrorCode::RateLimited)?;
     let (row, key) = match pending_code(state, payload).await {
         Ok(found) => found,
@@ -633,7 +640,7 @@ pub async fn approve(
         audit_phone(&state, event, portal, who, ip, AuditOutcome::AlreadyUsed).await?;
         return Err(ErrorCode::QrAlreadyUsed.into());
     }
-    state.ip_limiter.release(slot);
+    state.ip_limiter.release(slot).await;
     audit_phone(&state, event, portal, who, ip, AuditOutcome::Success).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -670,7 +677,7 @@ pub async fn decline(
         audit_phone(&state, event, portal, "", ip, AuditOutcome::AlreadyUsed).await?;
         return Err(ErrorCode::QrAlreadyUsed.into());
     }
-    state.ip_limiter.release(slot);
+    state.ip_limiter.release(slot).await;
     let who = device.identifier.as_str();
     audit_phone(&state, event, portal, who, ip, AuditOutcome::Declined).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -740,6 +747,7 @@ pub async fn enrol(
     let slot = state
         .ip_limiter
         .try_reserve(ip, now)
+        .await?
         .ok_or(ErrorCode::RateLimited)?;
     let event = AuditEvent::QrEnrol;
     let malformed = async |field: &str, what: &str| -> Result<Json<QrDevice>, AppError> {
@@ -786,7 +794,7 @@ pub async fn enrol(
         pin_failures: 0,
     };
     store::insert_device(&state.db, &device, now).await?;
-    state.ip_limiter.release(slot);
+    state.ip_limiter.release(slot).await;
     audit_phone(
         &state,
         event,

@@ -97,9 +97,61 @@ impl Answer {
     }
 }
 
+/// The PostgreSQL server to test on (`postgres://user@host:port`, without a database), set by
+/// `cargo xtask test`'s stage "demo handler tests on PostgreSQL"; SQLite in memory without it.
+pub(crate) const POSTGRES_URL_VAR: &str = "SESAME_TEST_POSTGRES_URL";
+
+/// The test server's PostgreSQL URL, if the tests run on PostgreSQL.
+pub(crate) fn postgres_server() -> Option<String> {
+    std::env::var(POSTGRES_URL_VAR)
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+}
+
+/// A new, empty database of its own for one test: `sqlite::memory:` (each app's pool is its
+/// own database), or on PostgreSQL a database `test_<random>` created now on the test server.
+pub(crate) fn test_database_url() -> String {
+    match postgres_server() {
+        Some(server) => new_postgres_database(&server),
+        None => "sqlite::memory:".into(),
+    }
+}
+
+/// Creates `test_<random>` on `server` (through its maintenance database) and returns its URL.
+/// Synchronous, so that `test_config` stays a plain function: the creation runs on a thread
+/// and runtime of its own, also when called from a test's runtime.
+pub(crate) fn new_postgres_database(server: &str) -> String {
+    let name = format!("test_{}", sesame_demo::token::random_hex(8).unwrap());
+    let url = format!("{server}/{name}");
+    let create = url.clone();
+    std::thread::spawn(move || {
+        use sqlx::migrate::MigrateDatabase;
+        sqlx::any::install_default_drivers();
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(sqlx::Any::create_database(&create))
+    })
+    .join()
+    .unwrap()
+    .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
+    url
+}
+
+/// A database several apps of one test open (a restart, two instances): the file `name` in
+/// `dir` on SQLite, a new database on PostgreSQL.
+pub(crate) fn shared_database_url(dir: &std::path::Path, name: &str) -> String {
+    match postgres_server() {
+        Some(server) => new_postgres_database(&server),
+        None => format!("sqlite://{}?mode=rwc", dir.join(name).display()),
+    }
+}
+
 pub(crate) fn test_config() -> Config {
     Config {
-        database_url: "sqlite::memory:".into(),
+        database_url: test_database_url(),
         dev_mode: true,
         ..Config::default()
     }
