@@ -1,8 +1,9 @@
 //! A portal configuration read from JSON the browser parsed ([`JsonValue`]), for the widget's
 //! `<sesame-login config="/portal.json">`: the same fields, defaults and refusals as serde's
 //! [`PortalConfig::from_json`] (unknown fields included), without serde's machinery in the
-//! widget's WebAssembly (see [`crate::wire`]). Then [`PortalConfig::validate`], as `from_json`
-//! does. A test checks both readings agree on the presets and on bad configurations.
+//! widget's WebAssembly (see [`crate::wire`]). Then the checks the widget needs
+//! ([`PortalConfig::essential_problems`]; the portal team's others are `check-config`'s and the
+//! server's). A test checks both readings agree on the presets and on bad configurations.
 
 use super::PortalId;
 use super::{ConfigError, IdentifierField, Links, MethodOffer, PortalConfig, Support, Theme};
@@ -240,8 +241,8 @@ fn captcha<J: JsonValue>(v: &J, at: &str) -> Read<CaptchaSettings> {
 }
 
 impl PortalConfig {
-    /// Reads and validates a configuration the browser parsed: the checks of
-    /// [`PortalConfig::from_json`], the first problem found named by its field path.
+    /// Reads and checks a configuration the browser parsed: what serde refuses, then
+    /// [`PortalConfig::essential_problems`]; the first problem found named by its field path.
     pub fn read<J: JsonValue>(v: &J) -> Result<PortalConfig, ConfigError> {
         let at = "";
         object(
@@ -279,8 +280,10 @@ impl PortalConfig {
             otp: optional(v, at, "otp", &otp)?,
             captcha: optional(v, at, "captcha", &captcha)?,
         };
-        config.validate()?;
-        Ok(config)
+        match config.essential_problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(config),
+        }
     }
 }
 
@@ -353,5 +356,15 @@ mod tests {
         let json = spico.to_string();
         assert_eq!(read(&json), PortalConfig::from_json(&json));
         assert!(read(&json).is_err());
+        // The portal team's care (a colour too light for white text) is check-config's and
+        // the server's, not the widget's.
+        let mut light = serde_json::to_value(PortalConfig::preset("spico").unwrap()).unwrap();
+        light["theme"]["accent"] = "#f0f0f0".into();
+        let json = light.to_string();
+        assert!(read(&json).is_ok());
+        assert_eq!(
+            PortalConfig::from_json(&json).unwrap_err().at,
+            "theme.accent"
+        );
     }
 }

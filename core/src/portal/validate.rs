@@ -239,6 +239,26 @@ impl PortalConfig {
     /// field by field; empty when the configuration is valid.
     pub fn problems(&self) -> Vec<ConfigError> {
         let mut out = Problems(Vec::new());
+        self.check_essentials(&mut out);
+        self.check_care(&mut out);
+        out.0
+    }
+
+    /// The problems of [`PortalConfig::problems`] that would make the widget unsafe or unable
+    /// to run: the name, the methods and their steps, the identifier's shape, the links (no
+    /// `javascript:`). The widget checks these itself on a configuration a page names
+    /// (`config=`, [`PortalConfig::read`]); the others — a password policy no password meets,
+    /// the support's phone and e-mail shapes, the accent colour and its contrast — are the
+    /// portal team's to fix before publishing, and `check-config` and the server's start
+    /// (`SESAME_PORTALS`) refuse them. Their code costs the widget 6.4 KB brotli
+    /// (BENCHMARKS.md): not every visitor's browser pays for a check of the team's file.
+    pub fn essential_problems(&self) -> Vec<ConfigError> {
+        let mut out = Problems(Vec::new());
+        self.check_essentials(&mut out);
+        out.0
+    }
+
+    fn check_essentials(&self, out: &mut Problems) {
         if self.name.trim().is_empty() {
             out.add("name", "must not be empty");
         }
@@ -253,7 +273,7 @@ impl PortalConfig {
                 );
             }
         }
-        self.check_steps(&mut out);
+        self.check_steps(out);
         if let IdentifierRule::Digits { len } = self.identifier.rule {
             if len == 0 || len > MAX_IDENTIFIER_LEN {
                 out.add(
@@ -262,7 +282,6 @@ impl PortalConfig {
                 );
             }
         }
-        check_password(&self.password, &mut out);
         let links = [
             ("links.forgot_identifier", &self.links.forgot_identifier),
             ("links.forgot_password", &self.links.forgot_password),
@@ -279,6 +298,10 @@ impl PortalConfig {
                 }
             }
         }
+    }
+
+    fn check_care(&self, out: &mut Problems) {
+        check_password(&self.password, out);
         if let Some(phone) = &self.support.phone {
             let ok = !phone.trim().is_empty()
                 && phone
@@ -322,7 +345,6 @@ impl PortalConfig {
                 );
             }
         }
-        out.0
     }
 }
 
