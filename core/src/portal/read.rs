@@ -307,7 +307,8 @@ mod tests {
     #[test]
     fn what_serde_refuses_is_refused_with_the_field_named() {
         let spico = serde_json::to_value(PortalConfig::preset("spico").unwrap()).unwrap();
-        let cases: [(&str, fn(&mut serde_json::Value)); 9] = [
+        type Break = fn(&mut serde_json::Value);
+        let cases: [(&str, Break); 9] = [
             ("admin", |c| c["admin"] = true.into()),
             ("methods[0].method", |c| {
                 c["methods"][0]["method"] = "telepathy".into()
