@@ -56,8 +56,8 @@ fn every_semantic_problem_is_found_where_it_is() {
         [
             ("methods[0].steps", steps_line, steps_column),
             ("otp", otp_line, otp_column),
-            ("links.forgot_password", link_line, link_column),
             ("password.rules", rules_line, rules_column),
+            ("links.forgot_password", link_line, link_column),
             ("theme.accent", accent_line, accent_column),
         ],
         "{found:#?}"

@@ -12,10 +12,9 @@
 //!   then shows the login form again, never an error. README says so.
 
 use anyhow::{ensure, Context};
-use sesame_e2e::harness::{in_each_browser_on, Browser, Portal, Session};
+use sesame_e2e::harness::{in_each_browser_on, own_page, Browser, Portal, Session};
 use sesame_e2e::journey::{account, log_in, sel, widget_ready};
 use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 /// A port free now (the API instance binds it a moment later).
@@ -24,38 +23,6 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port on loopback")
-}
-
-/// A portal page that embeds the widget with its API at `api` (the widget's files come from
-/// the page's own origin, as a portal that hosts them would serve them).
-fn page_dir(api: &str) -> PathBuf {
-    let dir = tempfile::Builder::new()
-        .prefix("sesame-e2e-page-")
-        .tempdir()
-        .expect("a temporary directory")
-        .keep();
-    let page = format!(
-        r#"<!doctype html>
-<html lang="fr">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Portail de coordination — connexion</title>
-  <link rel="icon" href="data:,">
-  <link rel="stylesheet" href="/widget/sesame-login.css">
-  <script type="module" async src="/widget/sesame-login.js"></script>
-</head>
-<body>
-  <main>
-    <h1>Connexion</h1>
-    <sesame-login preset="spico" api="{api}" lang="fr"></sesame-login>
-  </main>
-</body>
-</html>
-"#
-    );
-    std::fs::write(dir.join("index.html"), page).expect("the page written");
-    dir
 }
 
 /// Where the API instance runs, seen from the page.
@@ -81,7 +48,14 @@ async fn journey(test: &str, host: ApiHost) {
             let port = free_port();
             *api_port.lock().unwrap_or_else(|p| p.into_inner()) = port;
             let origin = api_origin(port);
-            config.page_dir = page_dir(&format!("{origin}/api"));
+            // The widget's files come from the page's own origin, as a portal that hosts them
+            // would serve them.
+            config.page_dir = own_page(
+                &format!(
+                    r#"<sesame-login preset="spico" api="{origin}/api" lang="fr"></sesame-login>"#
+                ),
+                &[],
+            );
             // The page's CSP lets it connect to the API.
             config.connect_sources = vec![origin];
         },

@@ -6,7 +6,7 @@
 use anyhow::{ensure, Context};
 use sesame_core::PortalConfig;
 use sesame_demo::seed::SAMPLE_ACCOUNTS;
-use sesame_e2e::harness::{in_each_browser_on, workspace_root, Portal, Session};
+use sesame_e2e::harness::{in_each_browser_on, own_page, workspace_root, Portal, Session};
 use sesame_e2e::journey::{log_in, sel, widget_ready};
 use sesame_widget::dom;
 use std::path::PathBuf;
@@ -21,34 +21,10 @@ fn example() -> PathBuf {
 
 /// A page that embeds the widget with `config="/demo/portal.json"`, that file being `config`.
 fn page_dir(config: &str) -> PathBuf {
-    let dir = tempfile::Builder::new()
-        .prefix("sesame-e2e-page-")
-        .tempdir()
-        .expect("a temporary directory")
-        .keep();
-    let assets = dir.join("demo").join("page");
-    std::fs::create_dir_all(&assets).expect("the page's directory");
-    std::fs::write(assets.join("portal.json"), config).expect("the configuration written");
-    let page = r#"<!doctype html>
-<html lang="fr">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Portail de coordination — connexion</title>
-  <link rel="icon" href="data:,">
-  <link rel="stylesheet" href="/widget/sesame-login.css">
-  <script type="module" async src="/widget/sesame-login.js"></script>
-</head>
-<body>
-  <main>
-    <h1>Connexion</h1>
-    <sesame-login config="/demo/portal.json" api="/api" lang="fr"></sesame-login>
-  </main>
-</body>
-</html>
-"#;
-    std::fs::write(dir.join("index.html"), page).expect("the page written");
-    dir
+    own_page(
+        r#"<sesame-login config="/demo/portal.json" api="/api" lang="fr"></sesame-login>"#,
+        &[("portal.json", config)],
+    )
 }
 
 #[tokio::test]

@@ -238,8 +238,11 @@ impl PortalConfig {
     /// Every problem types alone cannot catch, each with its field path (`methods[2].steps`),
     /// field by field; empty when the configuration is valid.
     pub fn problems(&self) -> Vec<ConfigError> {
+        // In the fields' order: the methods and identifier, the password, the links, the rest.
         let mut out = Problems(Vec::new());
-        self.check_essentials(&mut out);
+        self.check_methods(&mut out);
+        check_password(&self.password, &mut out);
+        self.check_links(&mut out);
         self.check_care(&mut out);
         out.0
     }
@@ -254,11 +257,13 @@ impl PortalConfig {
     /// (BENCHMARKS.md): not every visitor's browser pays for a check of the team's file.
     pub fn essential_problems(&self) -> Vec<ConfigError> {
         let mut out = Problems(Vec::new());
-        self.check_essentials(&mut out);
+        self.check_methods(&mut out);
+        self.check_links(&mut out);
         out.0
     }
 
-    fn check_essentials(&self, out: &mut Problems) {
+    /// The name, the methods and their steps, the identifier's shape.
+    fn check_methods(&self, out: &mut Problems) {
         if self.name.trim().is_empty() {
             out.add("name", "must not be empty");
         }
@@ -282,6 +287,10 @@ impl PortalConfig {
                 );
             }
         }
+    }
+
+    /// The links: `https://` or the portal's own paths, never `javascript:`.
+    fn check_links(&self, out: &mut Problems) {
         let links = [
             ("links.forgot_identifier", &self.links.forgot_identifier),
             ("links.forgot_password", &self.links.forgot_password),
@@ -300,8 +309,8 @@ impl PortalConfig {
         }
     }
 
+    /// The support's phone and e-mail, the accent colour and its contrast.
     fn check_care(&self, out: &mut Problems) {
-        check_password(&self.password, out);
         if let Some(phone) = &self.support.phone {
             let ok = !phone.trim().is_empty()
                 && phone

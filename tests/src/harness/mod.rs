@@ -25,7 +25,7 @@ pub mod runner;
 pub mod session;
 
 pub use page::{visible, WAIT};
-pub use portal::Portal;
+pub use portal::{own_page, Portal};
 pub use runner::{in_each_browser, in_each_browser_on, in_each_browser_with_extension};
 pub use session::{Browser, Session};
 

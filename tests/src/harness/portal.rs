@@ -252,3 +252,42 @@ fn widget_dir() -> PathBuf {
     );
     dir
 }
+
+/// A portal page of its own, for a portal started with `page_dir` set to the returned directory
+/// (kept for the test's life): `index.html` that embeds the widget from the portal's `/widget/`
+/// with `element` (a `<sesame-login …>` tag) under a heading, and `assets` (name, content)
+/// served at `/demo/<name>`.
+pub fn own_page(element: &str, assets: &[(&str, &str)]) -> PathBuf {
+    let dir = tempfile::Builder::new()
+        .prefix("sesame-e2e-page-")
+        .tempdir()
+        .expect("a temporary directory")
+        .keep();
+    let served = dir.join("demo").join("page");
+    std::fs::create_dir_all(&served).expect("the page's directory");
+    for (name, content) in assets {
+        std::fs::write(served.join(name), content).expect("a page asset written");
+    }
+    let page = format!(
+        r#"<!doctype html>
+<html lang="fr">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Portail de coordination — connexion</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/widget/sesame-login.css">
+  <script type="module" async src="/widget/sesame-login.js"></script>
+</head>
+<body>
+  <main>
+    <h1>Connexion</h1>
+    {element}
+  </main>
+</body>
+</html>
+"#
+    );
+    std::fs::write(dir.join("index.html"), page).expect("the page written");
+    dir
+}
