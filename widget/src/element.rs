@@ -162,9 +162,9 @@ fn read_prefill(typed: &JsValue) -> Option<Prefill> {
 /// Renders the widget into `host`, reading its `preset` (default `paaco`), `api` (default
 /// `/api`), `lang` (default French) and `extension` (none) attributes. An unknown preset renders an error naming it.
 /// `config` is the portal's own configuration when the element has a `config` attribute: the
-/// JSON the loader fetched and the browser parsed, read and checked as core's JSON loading does
-/// ([`PortalConfig::read`]), or the loader's words for why it could not be had (a string); it
-/// replaces the preset. A configuration that cannot be used renders an error naming the field.
+/// JSON the loader fetched and the browser parsed, read as core's JSON loading reads it, with the
+/// checks the widget needs ([`PortalConfig::read`]), or the loader's words for why it could not
+/// be had (a string); it replaces the preset. A configuration that cannot be used renders an error naming the field.
 /// `typed` is what the loader's first paint held (`null` when there was none): the password
 /// form starts from it. `english` is the loader's function that fetches the English texts and
 /// hands them to [`english`](crate::english::english) (English on demand; anything else: none).
