@@ -365,13 +365,9 @@ async fn errors_render_in_french_from_core_with_the_support_contact() {
     );
 }
 
-#[wasm_bindgen_test]
-async fn the_element_mounts_presets_fires_events_and_unmounts() {
-    english();
-    let host = container();
-    host.set_attribute("preset", "entractes").unwrap();
-    host.set_attribute("lang", "en").unwrap();
-    host.set_attribute("api", DEAD_API).unwrap();
+/// The `sesame-error` events `host` fires, kept as they come (with the listener to keep alive).
+type Listener = Closure<dyn FnMut(web_sys::CustomEvent)>;
+fn error_events(host: &web_sys::Element) -> (Rc<RefCell<Vec<JsValue>>>, Listener) {
     let events = Rc::new(RefCell::new(Vec::<JsValue>::new()));
     let listener = {
         let events = events.clone();
@@ -381,6 +377,17 @@ async fn the_element_mounts_presets_fires_events_and_unmounts() {
     };
     host.add_event_listener_with_callback("sesame-error", listener.as_ref().unchecked_ref())
         .unwrap();
+    (events, listener)
+}
+
+#[wasm_bindgen_test]
+async fn the_element_mounts_presets_fires_events_and_unmounts() {
+    english();
+    let host = container();
+    host.set_attribute("preset", "entractes").unwrap();
+    host.set_attribute("lang", "en").unwrap();
+    host.set_attribute("api", DEAD_API).unwrap();
+    let (events, _listener) = error_events(&host);
     let mut handle = sesame_widget::mount(
         host.clone(),
         JsValue::NULL,
@@ -452,15 +459,7 @@ async fn the_element_takes_its_own_configuration() {
     let host = container();
     host.set_attribute("preset", "nowhere").unwrap();
     host.set_attribute("api", DEAD_API).unwrap();
-    let events = Rc::new(RefCell::new(Vec::<JsValue>::new()));
-    let listener = {
-        let events = events.clone();
-        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
-            events.borrow_mut().push(e.detail())
-        })
-    };
-    host.add_event_listener_with_callback("sesame-error", listener.as_ref().unchecked_ref())
-        .unwrap();
+    let (events, _listener) = error_events(&host);
     let mut own = serde_json::to_value(PortalConfig::preset("entractes").unwrap()).unwrap();
     own["id"] = "ceviane".into();
     own["name"] = "Céviane".into();
