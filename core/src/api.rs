@@ -3,6 +3,7 @@
 //! **Invariant:** these are the only request and response bodies of the API; the demo server
 //! derives its OpenAPI document from them, and the widget sends and reads exactly them.
 
+use crate::account::Terms;
 use crate::method::{AssuranceLevel, Method, Step};
 use crate::oidc::{Establishment, Means};
 use crate::otp::OtpChannel;
@@ -84,6 +85,39 @@ pub mod paths {
     pub const SESSION: &str = "/session";
     /// `POST` [`ChangePasswordRequest`](super::ChangePasswordRequest) → 204.
     pub const CHANGE_PASSWORD: &str = "/password/change";
+    /// `POST` [`TermsRequest`](crate::account::TermsRequest) → with `accept: true`, 200
+    /// [`SessionInfo`](super::SessionInfo) without `terms` (`409 terms_outdated` for another
+    /// version than the current one); with `accept: false`, 200 with an empty body: the
+    /// session is ended and its cookie cleared. A pending session may call it.
+    pub const SESSION_TERMS: &str = "/session/terms";
+    /// `POST` [`ForgotPasswordRequest`](crate::account::ForgotPasswordRequest) → `202`, empty,
+    /// the same for every account, known or not, after
+    /// [`ACCOUNT_ANSWER_FLOOR_MS`](crate::account::ACCOUNT_ANSWER_FLOOR_MS); a reset link is
+    /// e-mailed after the answer when the account exists (`422 method_not_available` when the
+    /// portal does not offer the journey, `429 rate_limited` for the address).
+    pub const ACCOUNT_FORGOT_PASSWORD: &str = "/account/forgot-password";
+    /// `POST` [`ForgotIdentifierRequest`](crate::account::ForgotIdentifierRequest) → `202`, as
+    /// [`ACCOUNT_FORGOT_PASSWORD`]; the identifier is e-mailed to the address if an account
+    /// has it.
+    pub const ACCOUNT_FORGOT_IDENTIFIER: &str = "/account/forgot-identifier";
+    /// `POST` [`LinkRequest`](crate::account::LinkRequest) →
+    /// [`LinkInfo`](crate::account::LinkInfo): what a link is for and where it is
+    /// (`404 link_invalid` for a token that is no link).
+    pub const ACCOUNT_LINK: &str = "/account/link";
+    /// `POST` [`SetPasswordRequest`](crate::account::SetPasswordRequest) →
+    /// [`PasswordSet`](crate::account::PasswordSet): the password of a first-login or reset
+    /// link (`422 password_rules_not_met`, `410 link_expired` / `link_used`, `404
+    /// link_invalid`).
+    pub const ACCOUNT_SET_PASSWORD: &str = "/account/set-password";
+    /// `POST` [`LinkRequest`](crate::account::LinkRequest) →
+    /// [`LinkInfo`](crate::account::LinkInfo): a new sign-up code sent by SMS (`429
+    /// resend_too_soon` / `too_many_sends`).
+    pub const ACCOUNT_SIGNUP_SEND: &str = "/account/signup/send";
+    /// `POST` [`SignupConfirmRequest`](crate::account::SignupConfirmRequest) →
+    /// [`LinkInfo`](crate::account::LinkInfo) with `status: used`: the sign-up confirmed, the
+    /// first-login e-mail on its way (`401 invalid_code`, `422 code_malformed`, `410
+    /// link_used` once the wrong codes spent the link).
+    pub const ACCOUNT_SIGNUP_CONFIRM: &str = "/account/signup/confirm";
     /// `GET` → the OpenAPI document.
     pub const OPENAPI: &str = "/openapi.json";
 }
@@ -265,6 +299,12 @@ pub struct SessionInfo {
     /// when there was nothing to choose.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub establishments: Vec<Establishment>,
+    /// The terms of use to accept before the session is ready; absent once accepted, or when
+    /// the portal has none. While they are set the session is *pending*: only
+    /// [`paths::SESSION`], [`paths::LOGOUT`] and [`paths::SESSION_TERMS`] accept it, every
+    /// other endpoint that needs a session answers `403 terms_pending`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<Terms>,
 }
 
 impl SessionInfo {
@@ -287,12 +327,24 @@ impl SessionInfo {
             means: None,
             establishment: None,
             establishments: Vec::new(),
+            terms: None,
         }
     }
 
     /// Whether an establishment remains to be chosen before the session is ready.
     pub fn choosing_establishment(&self) -> bool {
         !self.establishments.is_empty()
+    }
+
+    /// Whether terms of use remain to be accepted before the session is ready.
+    pub fn terms_pending(&self) -> bool {
+        self.terms.is_some()
+    }
+
+    /// Whether the session is ready: no terms to accept, no establishment to choose. The
+    /// widget fires `sesame-login` only then.
+    pub fn is_ready(&self) -> bool {
+        !self.terms_pending() && !self.choosing_establishment()
     }
 }
 

@@ -138,6 +138,20 @@ pub enum ErrorCode {
     OidcAccountUnknown,
     /// The provider's level of assurance (`acr`) is missing or not one the portal accepts.
     OidcAssuranceRefused,
+    /// Account link: the token is no link — incomplete, changed, another portal's, or never
+    /// issued (not told apart). Open the e-mailed link as it is, or ask for a new one.
+    LinkInvalid,
+    /// Account link: its life is over. Ask for a new one.
+    LinkExpired,
+    /// Account link: it was used already, or spent (a newer link replaced it, too many wrong
+    /// sign-up codes).
+    LinkUsed,
+    /// Terms of use: the version accepted is not the portal's current one (it changed while
+    /// the person read): read the new one, then accept it.
+    TermsOutdated,
+    /// Terms of use: the session is pending until the portal's terms are accepted; only the
+    /// session, the terms and logout answer it.
+    TermsPending,
 
     // --- limits ---
     /// Too many attempts from this connection: wait, then try again.
@@ -157,7 +171,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 49] = [
+    pub const ALL: [ErrorCode; 54] = [
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::BodyTooLarge,
@@ -202,6 +216,11 @@ impl ErrorCode {
         ErrorCode::OidcUnavailable,
         ErrorCode::OidcAccountUnknown,
         ErrorCode::OidcAssuranceRefused,
+        ErrorCode::LinkInvalid,
+        ErrorCode::LinkExpired,
+        ErrorCode::LinkUsed,
+        ErrorCode::TermsOutdated,
+        ErrorCode::TermsPending,
         ErrorCode::RateLimited,
         ErrorCode::ServerBusy,
         ErrorCode::NetworkError,
@@ -257,6 +276,11 @@ impl ErrorCode {
             ErrorCode::OidcUnavailable => "oidc_unavailable",
             ErrorCode::OidcAccountUnknown => "oidc_account_unknown",
             ErrorCode::OidcAssuranceRefused => "oidc_assurance_refused",
+            ErrorCode::LinkInvalid => "link_invalid",
+            ErrorCode::LinkExpired => "link_expired",
+            ErrorCode::LinkUsed => "link_used",
+            ErrorCode::TermsOutdated => "terms_outdated",
+            ErrorCode::TermsPending => "terms_pending",
             ErrorCode::ServerBusy => "server_busy",
             ErrorCode::NetworkError => "network_error",
             ErrorCode::InternalError => "internal_error",
@@ -272,8 +296,13 @@ impl ErrorCode {
             | ErrorCode::MethodNotAvailable
             | ErrorCode::CodeMalformed
             | ErrorCode::QrPinWeak => 422,
-            // Not found for this browser: whether it exists elsewhere is not said.
-            ErrorCode::QrUnknown => 404,
+            // Not found for this browser: whether it exists elsewhere is not said. A link that
+            // is none: whether it was ever issued is not said either.
+            ErrorCode::QrUnknown | ErrorCode::LinkInvalid => 404,
+            // Gone: the link's life is over, or it was used.
+            ErrorCode::LinkExpired | ErrorCode::LinkUsed => 410,
+            // Conflict: the terms changed under the person's eyes.
+            ErrorCode::TermsOutdated => 409,
             // Gone: the code's life is over.
             ErrorCode::QrExpired => 410,
             // Conflict: the code's state forbids it (declined, or used already).
@@ -290,7 +319,8 @@ impl ErrorCode {
             | ErrorCode::AccountBlocked
             | ErrorCode::CpsHolderUnknown
             | ErrorCode::OidcAccountUnknown
-            | ErrorCode::OidcAssuranceRefused => 403,
+            | ErrorCode::OidcAssuranceRefused
+            | ErrorCode::TermsPending => 403,
             ErrorCode::NotAuthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidCode
@@ -635,6 +665,39 @@ impl ErrorCode {
                  avec votre carte CPS ou l'application e-CPS.",
                 "This means of identification is not secure enough for this portal. Log in \
                  again with your CPS card or the e-CPS app.",
+            ),
+            ErrorCode::LinkInvalid => pick(
+                lang,
+                "Ce lien n'est pas valable\u{a0}: il est incomplet ou a été modifié. Ouvrez le \
+                 lien reçu par e-mail tel quel, ou demandez-en un nouveau.",
+                "This link is not valid: it is incomplete or was changed. Open the link from \
+                 the e-mail as it is, or ask for a new one.",
+            ),
+            ErrorCode::LinkExpired => pick(
+                lang,
+                "Ce lien a expiré. Demandez-en un nouveau («\u{a0}Mot de passe oublié\u{a0}?\u{a0}») \
+                 ou appelez l'assistance.",
+                "This link has expired. Ask for a new one (\"Forgotten password?\") or call \
+                 support.",
+            ),
+            ErrorCode::LinkUsed => pick(
+                lang,
+                "Ce lien a déjà servi. Si votre mot de passe est défini, connectez-vous\u{a0}; \
+                 sinon demandez un nouveau lien.",
+                "This link was already used. If your password is set, log in; otherwise ask \
+                 for a new link.",
+            ),
+            ErrorCode::TermsOutdated => pick(
+                lang,
+                "Les conditions d'utilisation ont changé pendant votre lecture. Lisez la \
+                 nouvelle version, puis acceptez-la.",
+                "The terms of use changed while you were reading them. Read the new version, \
+                 then accept it.",
+            ),
+            ErrorCode::TermsPending => pick(
+                lang,
+                "Acceptez d'abord les conditions d'utilisation du portail pour continuer.",
+                "First accept the portal's terms of use to continue.",
             ),
             ErrorCode::ServerBusy => pick(
                 lang,

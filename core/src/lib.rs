@@ -1,7 +1,8 @@
 //! # sesame-core
 //!
 //! What every part of Sésame agrees on, defined once: the wire types of the portal API
-//! ([`api`], including the CPS card login's nonce and token), the error codes and their plain-language texts ([`error`]), password rules and
+//! ([`api`], including the CPS card login's nonce and token; the account journeys' in
+//! [`account`]), the error codes and their plain-language texts ([`error`]), password rules and
 //! their presets ([`password`]), identifier rules ([`identifier`]), login methods and their
 //! assurance levels and steps ([`method`]), one-time codes ([`otp`]), the "not a robot" step
 //! ([`captcha`]), portal presets ([`portal`]), the brute-force schedule
@@ -12,6 +13,7 @@
 //! clocks. Time comes in as a parameter, so every rule is a pure function, testable natively and
 //! usable in WebAssembly.
 
+pub mod account;
 pub mod api;
 pub mod bridge;
 pub mod captcha;

@@ -8,9 +8,10 @@ mod check;
 mod presets;
 mod read;
 #[cfg(feature = "schema")]
-mod schema;
+pub(crate) mod schema;
 mod validate;
 
+use crate::account::{AccountJourneys, Terms};
 use crate::captcha::CaptchaSettings;
 use crate::i18n::{Lang, Text};
 use crate::identifier::IdentifierRule;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 pub use check::ConfigProblem;
 #[cfg(feature = "schema")]
 pub use schema::SCHEMA_FILE;
+pub(crate) use validate::is_safe_link;
 pub use validate::ConfigError;
 
 /// A portal's short identifier: 1–32 characters among `a-z`, `0-9` and `-`.
@@ -212,6 +214,14 @@ pub struct PortalConfig {
     /// step (and used only by those).
     #[serde(default)]
     pub captcha: Option<CaptchaSettings>,
+    /// The account journeys the portal offers (first login, forgotten password and
+    /// identifier, sign-up confirmation); absent: none.
+    #[serde(default)]
+    pub account: AccountJourneys,
+    /// The terms of use a session must accept (their current version) before it is ready;
+    /// absent: no terms step.
+    #[serde(default)]
+    pub terms: Option<Terms>,
 }
 
 impl PortalConfig {

@@ -529,6 +529,9 @@ pub struct QrStatusRequest {
 }
 
 /// Where a QR login is, for the browser.
+// A wire value built once per answer and read once: boxing the session would only add an
+// allocation (and a `Box` to every `match` of the widget's).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]

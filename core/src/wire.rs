@@ -12,6 +12,10 @@
 //! `unknown_error`, `rules` and `found` may be absent) and strict where it is: a missing or
 //! mistyped required field gives `None`, which the widget treats as an unreadable answer.
 
+use crate::account::{
+    ForgotIdentifierRequest, ForgotPasswordRequest, LinkInfo, LinkPurpose, LinkRequest, LinkStatus,
+    PasswordSet, SetPasswordRequest, SignupConfirmRequest, Terms, TermsRequest,
+};
 use crate::api::{
     ChangePasswordRequest, CodeStep, CpsLoginRequest, Enrolment, LoginPasswordBody,
     LoginPasswordRequest, SendCodeRequest, SessionInfo, VerifyCodeRequest,
@@ -137,6 +141,47 @@ impl SessionInfo {
                 .iter()
                 .filter_map(Establishment::read)
                 .collect(),
+            // Terms this version cannot read are not left out: the session would then look
+            // ready when it is not, and every request would meet `terms_pending`.
+            terms: optional(v, "terms", Terms::read)?,
+        })
+    }
+}
+
+impl Terms {
+    /// Reads terms of use (`{"version", "url"}`).
+    pub fn read<J: JsonValue>(v: &J) -> Option<Terms> {
+        Some(Terms {
+            version: string(v, "version")?,
+            url: string(v, "url")?,
+        })
+    }
+}
+
+impl LinkInfo {
+    /// Reads what a link is for and where it is ([`paths::ACCOUNT_LINK`] and the sign-up's
+    /// answers). A purpose or status this version does not know makes it unreadable.
+    ///
+    /// [`paths::ACCOUNT_LINK`]: crate::api::paths::ACCOUNT_LINK
+    pub fn read<J: JsonValue>(v: &J) -> Option<LinkInfo> {
+        let secs =
+            |key: &str| optional(v, key, |_| whole(v, key, u32::MAX as f64).map(|n| n as u32));
+        Some(LinkInfo {
+            purpose: LinkPurpose::parse(&string(v, "purpose")?)?,
+            status: LinkStatus::parse(&string(v, "status")?)?,
+            identifier: optional(v, "identifier", |i| i.string())?,
+            destination: optional(v, "destination", |d| d.string())?,
+            expires_in: secs("expires_in")?,
+            resend_in: secs("resend_in")?,
+        })
+    }
+}
+
+impl PasswordSet {
+    /// Reads the answer of a password set through a link.
+    pub fn read<J: JsonValue>(v: &J) -> Option<PasswordSet> {
+        Some(PasswordSet {
+            identifier: string(v, "identifier")?,
         })
     }
 }
@@ -334,11 +379,18 @@ impl ApiError {
     }
 }
 
-/// A request body that is one flat object of strings: its members, in order.
+/// A request body that is one flat object of strings (and, for a few, booleans): its members,
+/// in order.
 pub trait Fields {
-    /// The members, as `(name, value)`. Secrets appear here exposed: the caller sends them to
-    /// the portal API and drops the body.
+    /// The string members, as `(name, value)`. Secrets appear here exposed: the caller sends
+    /// them to the portal API and drops the body.
     fn fields(&self) -> Vec<(&'static str, &str)>;
+
+    /// The boolean members, as `(name, value)`, written after the strings; none for most
+    /// bodies ([`TermsRequest`]'s `accept`).
+    fn booleans(&self) -> Vec<(&'static str, bool)> {
+        Vec::new()
+    }
 }
 
 impl Fields for LoginPasswordRequest {
@@ -429,6 +481,52 @@ impl Fields for CpsLoginRequest {
     }
 }
 
+impl Fields for ForgotPasswordRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("portal", self.portal.as_str()),
+            ("identifier", &self.identifier),
+        ]
+    }
+}
+
+impl Fields for ForgotIdentifierRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("portal", self.portal.as_str()), ("email", &self.email)]
+    }
+}
+
+impl Fields for LinkRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("token", self.token.expose())]
+    }
+}
+
+impl Fields for SetPasswordRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("token", self.token.expose()),
+            ("new_password", self.new_password.expose()),
+        ]
+    }
+}
+
+impl Fields for SignupConfirmRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("token", self.token.expose()), ("code", self.code.expose())]
+    }
+}
+
+impl Fields for TermsRequest {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("version", &self.version)]
+    }
+
+    fn booleans(&self) -> Vec<(&'static str, bool)> {
+        vec![("accept", self.accept)]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,6 +544,7 @@ mod tests {
             means: None,
             establishment: None,
             establishments: Vec::new(),
+            terms: None,
         }
     }
 
@@ -786,6 +885,137 @@ mod tests {
         let v =
             serde_json::json!({"kind": "proof_of_work", "site_key": "k", "script": "https://x"});
         assert_eq!(CaptchaStart::read(&v), None);
+    }
+
+    #[test]
+    fn pending_sessions_read_back_what_serde_writes() {
+        let mut s = session(Method::Otp, AssuranceLevel::Strong);
+        s.terms = Some(Terms {
+            version: "pass-2026".into(),
+            url: "/demo/cgu/spico.html".into(),
+        });
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["terms"]["version"], "pass-2026");
+        assert_eq!(SessionInfo::read(&v), Some(s.clone()));
+        assert!(!s.is_ready() && s.terms_pending());
+        // Ready: no `terms` member at all.
+        s.terms = None;
+        let v = serde_json::to_value(&s).unwrap();
+        assert!(v.get("terms").is_none(), "{v}");
+        assert_eq!(SessionInfo::read(&v), Some(s.clone()));
+        assert!(s.is_ready());
+        // Terms that cannot be read make the session unreadable, never ready.
+        let mut v = serde_json::to_value(&s).unwrap();
+        v["terms"] = serde_json::json!({"version": 3, "url": "/cgu"});
+        assert_eq!(SessionInfo::read(&v), None);
+        v["terms"] = serde_json::json!({"url": "/cgu"});
+        assert_eq!(SessionInfo::read(&v), None);
+    }
+
+    #[test]
+    fn link_infos_and_password_sets_read_back_what_serde_writes() {
+        use crate::account::{LinkPurpose, LinkStatus};
+        let mut cases = Vec::new();
+        for purpose in LinkPurpose::ALL {
+            for status in LinkStatus::ALL {
+                let valid = status == LinkStatus::Valid;
+                let signup = purpose == LinkPurpose::Signup;
+                cases.push(LinkInfo {
+                    purpose,
+                    status,
+                    identifier: (valid && !signup).then(|| "marie.dupont".to_owned()),
+                    destination: (valid && signup).then(|| "06 •• •• •• 12".to_owned()),
+                    expires_in: valid.then_some(3_600),
+                    resend_in: (valid && signup).then_some(42),
+                });
+            }
+        }
+        for info in cases {
+            let v = serde_json::to_value(&info).unwrap();
+            assert_eq!(LinkInfo::read(&v), Some(info.clone()), "{v}");
+            assert_eq!(serde_json::from_value::<LinkInfo>(v).unwrap(), info);
+        }
+        // Absent members are left out of the JSON; `null` reads as absent too.
+        let bare = serde_json::json!({"purpose": "reset", "status": "used"});
+        let info = LinkInfo::read(&bare).unwrap();
+        assert_eq!(serde_json::to_value(&info).unwrap(), bare);
+        let nulls = serde_json::json!({"purpose": "reset", "status": "used", "identifier": null});
+        assert_eq!(LinkInfo::read(&nulls), Some(info));
+        for bad in [
+            serde_json::json!({"purpose": "invite", "status": "valid"}),
+            serde_json::json!({"purpose": "reset", "status": "lost"}),
+            serde_json::json!({"purpose": "reset"}),
+            serde_json::json!({"purpose": "reset", "status": "valid", "expires_in": -1}),
+            serde_json::json!({"purpose": "reset", "status": "valid", "expires_in": 1.5}),
+            serde_json::json!({"purpose": "reset", "status": "valid", "identifier": 7}),
+        ] {
+            assert_eq!(LinkInfo::read(&bad), None, "{bad}");
+        }
+        let set = PasswordSet {
+            identifier: "marie.dupont".into(),
+        };
+        let v = serde_json::to_value(&set).unwrap();
+        assert_eq!(PasswordSet::read(&v), Some(set));
+        assert_eq!(PasswordSet::read(&serde_json::json!({})), None);
+        let terms = Terms {
+            version: "2026-03".into(),
+            url: "https://exemple.fr/cgu.html".into(),
+        };
+        let v = serde_json::to_value(&terms).unwrap();
+        assert_eq!(Terms::read(&v), Some(terms));
+    }
+
+    #[test]
+    fn account_request_fields_are_what_serde_writes() {
+        let check = |body: &dyn Fields, serde: Value| {
+            let mut object = serde_json::Map::new();
+            for (k, v) in body.fields() {
+                object.insert(k.to_owned(), Value::from(v));
+            }
+            for (k, v) in body.booleans() {
+                object.insert(k.to_owned(), Value::from(v));
+            }
+            assert_eq!(Value::Object(object), serde);
+        };
+        let spico = PortalId::new("spico").unwrap();
+        let token = "0f".repeat(32);
+        let forgot = ForgotPasswordRequest {
+            portal: spico.clone(),
+            identifier: "marie.dupont@exemple.fr".into(),
+        };
+        check(&forgot, serde_json::to_value(&forgot).unwrap());
+        assert!(forgot.booleans().is_empty());
+        let identifier = ForgotIdentifierRequest {
+            portal: spico,
+            email: "m\"d@exemple.fr".into(),
+        };
+        check(&identifier, serde_json::to_value(&identifier).unwrap());
+        let link = LinkRequest {
+            token: Secret::new(token.clone()),
+        };
+        check(&link, serde_json::to_value(&link).unwrap());
+        let set = SetPasswordRequest {
+            token: Secret::new(token.clone()),
+            new_password: Secret::new("Nouveau \"mot\" 2026"),
+        };
+        check(&set, serde_json::to_value(&set).unwrap());
+        let confirm = SignupConfirmRequest {
+            token: Secret::new(token),
+            code: Secret::new("48 21"),
+        };
+        check(&confirm, serde_json::to_value(&confirm).unwrap());
+        for accept in [true, false] {
+            let terms = TermsRequest {
+                version: "pass-2026".into(),
+                accept,
+            };
+            check(&terms, serde_json::to_value(&terms).unwrap());
+            assert_eq!(
+                serde_json::from_value::<TermsRequest>(serde_json::to_value(&terms).unwrap())
+                    .unwrap(),
+                terms
+            );
+        }
     }
 
     #[test]

@@ -457,3 +457,65 @@ fn contradictions_and_unsafe_values_are_refused_naming_the_field() {
         assert_eq!(p.problems(), [], "{}", p.id);
     }
 }
+
+/// The account journeys and the terms (issue 14): the presets as the contract says, and each
+/// refusal naming its field.
+#[test]
+fn account_journeys_and_terms_follow_the_contract() {
+    let spico = PortalConfig::spico();
+    assert!(spico.account.forgot_password && spico.account.forgot_identifier);
+    assert_eq!(
+        spico.account.first_login_days, 14,
+        "SPICO: the link is valid 14 days"
+    );
+    let terms = spico.terms.as_ref().expect("SPICO's PASS terms");
+    assert_eq!(terms.version, "pass-2026");
+    assert_eq!(terms.url, "/demo/cgu/spico.html");
+    for p in [
+        PortalConfig::paaco(),
+        PortalConfig::nexus(),
+        PortalConfig::parceo(),
+    ] {
+        assert!(p.account.forgot_password, "{}", p.id);
+        assert!(!p.account.forgot_identifier && !p.account.signup_confirmation);
+        assert_eq!(p.terms, None, "{}", p.id);
+    }
+    let entractes = PortalConfig::entractes();
+    assert!(entractes.account.signup_confirmation);
+    assert!(!entractes.account.forgot_password);
+    assert_eq!(entractes.terms, None);
+
+    for (field, value) in [
+        ("first_login_days", 0),
+        ("first_login_days", 61),
+        ("reset_minutes", 4),
+        ("reset_minutes", 1441),
+    ] {
+        let e = refused(&spico_json_with(|v| v["account"][field] = value.into()));
+        assert_eq!(e.at, format!("account.{field}"), "{value}: {e}");
+    }
+    for ok in [("first_login_days", 60), ("reset_minutes", 5)] {
+        let json = spico_json_with(|v| v["account"][ok.0] = ok.1.into());
+        assert!(PortalConfig::from_json(&json).is_ok(), "{json}");
+    }
+    for version in ["", "été-2026", "a\tb", &"v".repeat(41)] {
+        let e = refused(&spico_json_with(|v| v["terms"]["version"] = version.into()));
+        assert_eq!(e.at, "terms.version", "{version:?}: {e}");
+    }
+    for url in ["javascript:alert(1)", "//evil.example/cgu", "http://x/cgu"] {
+        let e = refused(&spico_json_with(|v| v["terms"]["url"] = url.into()));
+        assert_eq!(e.at, "terms.url", "{url}: {e}");
+    }
+    // Absent: every journey off, no terms step.
+    let bare = spico_json_with(|v| {
+        let o = v.as_object_mut().unwrap();
+        o.remove("account");
+        o.remove("terms");
+    });
+    let bare = PortalConfig::from_json(&bare).unwrap();
+    assert_eq!(
+        bare.account,
+        sesame_core::account::AccountJourneys::default()
+    );
+    assert_eq!(bare.terms, None);
+}

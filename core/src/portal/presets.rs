@@ -4,6 +4,7 @@
 //! "forgotten password" link in its guide, the widget points to the support contact instead.
 
 use super::{IdentifierField, Links, MethodOffer, PortalConfig, PortalId, Support, Theme};
+use crate::account::{AccountJourneys, Terms, FIRST_LOGIN_DAYS};
 use crate::captcha::{CaptchaProvider, CaptchaRequired, CaptchaSettings, DEFAULT_AFTER_FAILURES};
 use crate::i18n::Text;
 use crate::identifier::IdentifierRule;
@@ -40,6 +41,14 @@ impl PortalConfig {
             required: CaptchaRequired::AfterFailures(DEFAULT_AFTER_FAILURES),
         });
         self
+    }
+}
+
+/// The widget's own "Mot de passe oublié ?" form, nothing else.
+fn forgot_password_only() -> AccountJourneys {
+    AccountJourneys {
+        forgot_password: true,
+        ..AccountJourneys::default()
     }
 }
 
@@ -154,6 +163,8 @@ impl PortalConfig {
             // Guide §4: "LE CODE OTP est à usage unique. IL CHANGE TOUTES LES MINUTES".
             otp: Some(OtpSettings::new(60, vec![OtpChannel::App])),
             captcha: None,
+            account: forgot_password_only(),
+            terms: None,
         }
         .with_captcha_after_failures()
     }
@@ -233,6 +244,19 @@ impl PortalConfig {
                 vec![OtpChannel::Sms, OtpChannel::Email],
             )),
             captcha: None,
+            // Its guide: an invitation brings two e-mails, the identifier and the "Définir mon
+            // mot de passe" link (valid 14 days); "Mot de passe oublié ?" and "Identifiant
+            // oublié ?" on the login page; the PASS terms accepted at the first login.
+            account: AccountJourneys {
+                forgot_password: true,
+                forgot_identifier: true,
+                first_login_days: FIRST_LOGIN_DAYS,
+                ..AccountJourneys::default()
+            },
+            terms: Some(Terms {
+                version: "pass-2026".into(),
+                url: "/demo/cgu/spico.html".into(),
+            }),
         }
         .with_captcha_after_failures()
     }
@@ -284,6 +308,8 @@ impl PortalConfig {
             // "AVEC L'OTP MAIL … Envoyez OTP par mail".
             otp: Some(OtpSettings::new(30, vec![OtpChannel::Email])),
             captcha: None,
+            account: forgot_password_only(),
+            terms: None,
         }
         .with_captcha_after_failures()
     }
@@ -339,6 +365,8 @@ impl PortalConfig {
             // PIN, the e-mail is for signing up): none invented.
             otp: None,
             captcha: None,
+            account: forgot_password_only(),
+            terms: None,
         }
         .with_captcha_after_failures()
     }
@@ -391,6 +419,12 @@ impl PortalConfig {
                 provider: CaptchaProvider::ProofOfWork,
                 required: CaptchaRequired::Always,
             }),
+            // A sign-up is confirmed by the e-mailed link and a 4-digit code sent by SMS.
+            account: AccountJourneys {
+                signup_confirmation: true,
+                ..AccountJourneys::default()
+            },
+            terms: None,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! server's). A test checks both readings agree on the presets and on bad configurations.
 
 use super::PortalId;
+use super::{AccountJourneys, Terms};
 use super::{ConfigError, IdentifierField, Links, MethodOffer, PortalConfig, Support, Theme};
 use crate::captcha::{CaptchaProvider, CaptchaRequired, CaptchaSettings};
 use crate::i18n::Text;
@@ -62,6 +63,11 @@ fn whole<J: JsonValue>(v: &J, at: &str, max: u32) -> Read<u32> {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(max) => Ok(n as u32),
         _ => Err(wrong(at, "must be a whole number")),
     }
+}
+
+fn boolean<J: JsonValue>(v: &J, at: &str) -> Read<bool> {
+    v.boolean()
+        .ok_or_else(|| wrong(at, "must be true or false"))
 }
 
 fn whole_at<J: JsonValue>(v: &J, at: &str, key: &str) -> Read<u32> {
@@ -240,6 +246,40 @@ fn captcha<J: JsonValue>(v: &J, at: &str) -> Read<CaptchaSettings> {
     })
 }
 
+fn account<J: JsonValue>(v: &J, at: &str) -> Read<AccountJourneys> {
+    object(
+        v,
+        at,
+        &[
+            "forgot_password",
+            "forgot_identifier",
+            "first_login_days",
+            "reset_minutes",
+            "signup_confirmation",
+        ],
+    )?;
+    let off = AccountJourneys::default();
+    let flag = |key: &str| optional(v, at, key, &boolean).map(Option::unwrap_or_default);
+    let number = |key: &str, default: u32| {
+        optional(v, at, key, &|n, at| whole(n, at, u32::MAX)).map(|n| n.unwrap_or(default))
+    };
+    Ok(AccountJourneys {
+        forgot_password: flag("forgot_password")?,
+        forgot_identifier: flag("forgot_identifier")?,
+        first_login_days: number("first_login_days", off.first_login_days)?,
+        reset_minutes: number("reset_minutes", off.reset_minutes)?,
+        signup_confirmation: flag("signup_confirmation")?,
+    })
+}
+
+fn terms<J: JsonValue>(v: &J, at: &str) -> Read<Terms> {
+    object(v, at, &["version", "url"])?;
+    Ok(Terms {
+        version: string_at(v, at, "version")?,
+        url: string_at(v, at, "url")?,
+    })
+}
+
 impl PortalConfig {
     /// Reads and checks a configuration the browser parsed: what serde refuses, then
     /// [`PortalConfig::essential_problems`]; the first problem found named by its field path.
@@ -260,6 +300,8 @@ impl PortalConfig {
                 "theme",
                 "otp",
                 "captcha",
+                "account",
+                "terms",
             ],
         )?;
         let theme = member(v, at, "theme")?;
@@ -279,6 +321,8 @@ impl PortalConfig {
             },
             otp: optional(v, at, "otp", &otp)?,
             captcha: optional(v, at, "captcha", &captcha)?,
+            account: optional(v, at, "account", &account)?.unwrap_or_default(),
+            terms: optional(v, at, "terms", &terms)?,
         };
         match config.essential_problems().into_iter().next() {
             Some(problem) => Err(problem),
@@ -308,7 +352,7 @@ mod tests {
     fn what_serde_refuses_is_refused_with_the_field_named() {
         let spico = serde_json::to_value(PortalConfig::preset("spico").unwrap()).unwrap();
         type Break = fn(&mut serde_json::Value);
-        let cases: [(&str, Break); 9] = [
+        let cases: [(&str, Break); 14] = [
             ("admin", |c| c["admin"] = true.into()),
             ("methods[0].method", |c| {
                 c["methods"][0]["method"] = "telepathy".into()
@@ -336,6 +380,17 @@ mod tests {
             ("links.forgot_password", |c| {
                 c["links"]["forgot_password"] = false.into()
             }),
+            ("account.forgot_password", |c| {
+                c["account"]["forgot_password"] = "yes".into()
+            }),
+            ("account.reset_minutes", |c| {
+                c["account"]["reset_minutes"] = 1.5.into()
+            }),
+            ("account.invite", |c| c["account"]["invite"] = true.into()),
+            ("terms.version", |c| {
+                c["terms"] = serde_json::json!({"url": "/cgu.html"})
+            }),
+            ("terms.lang", |c| c["terms"]["lang"] = "fr".into()),
         ];
         for (at, break_it) in cases {
             let mut config = spico.clone();
@@ -351,6 +406,37 @@ mod tests {
     }
 
     #[test]
+    fn account_and_terms_read_as_serde_reads_them() {
+        let spico = serde_json::to_value(PortalConfig::preset("spico").unwrap()).unwrap();
+        let cases = [
+            serde_json::json!({}),
+            serde_json::json!({"forgot_password": true}),
+            serde_json::json!({"signup_confirmation": true, "first_login_days": 3}),
+            serde_json::json!({"reset_minutes": 30, "forgot_identifier": false}),
+        ];
+        for account in cases {
+            let mut config = spico.clone();
+            config["account"] = account.clone();
+            config["terms"] = serde_json::Value::Null;
+            let json = config.to_string();
+            let ours = read(&json).expect("readable");
+            assert_eq!(
+                Ok(ours.clone()),
+                PortalConfig::from_json(&json),
+                "{account}"
+            );
+            assert!(ours.terms.is_none());
+        }
+        let mut config = spico.clone();
+        config.as_object_mut().unwrap().remove("account");
+        config.as_object_mut().unwrap().remove("terms");
+        let json = config.to_string();
+        let ours = read(&json).unwrap();
+        assert_eq!(ours.account, AccountJourneys::default());
+        assert_eq!(Ok(ours), PortalConfig::from_json(&json));
+    }
+
+    #[test]
     fn what_validation_refuses_is_refused_here_too() {
         let mut spico = serde_json::to_value(PortalConfig::preset("spico").unwrap()).unwrap();
         spico["links"]["forgot_password"] = "javascript:alert(1)".into();
@@ -359,6 +445,11 @@ mod tests {
         assert!(read(&json).is_err());
         // The portal team's care (a colour too light for white text) is check-config's and
         // the server's, not the widget's.
+        let mut terms = serde_json::to_value(PortalConfig::preset("spico").unwrap()).unwrap();
+        terms["terms"]["url"] = "javascript:alert(1)".into();
+        let json = terms.to_string();
+        assert_eq!(read(&json).unwrap_err().at, "terms.url");
+        assert_eq!(PortalConfig::from_json(&json).unwrap_err().at, "terms.url");
         let mut light = serde_json::to_value(PortalConfig::preset("spico").unwrap()).unwrap();
         light["theme"]["accent"] = "#f0f0f0".into();
         let json = light.to_string();

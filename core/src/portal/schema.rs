@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 /// A link the widget may show: `https://…`, or a path of the portal (`/…`, not `//`), without
 /// spaces or backslashes (the pattern of `is_safe_link`).
-pub(super) const LINK: &str = r"^(https://|/(?![/\\]))[^\s\\]*$";
+pub(crate) const LINK: &str = r"^(https://|/(?![/\\]))[^\s\\]*$";
 
 /// The schema's file name, in `widget/assets/` and the widget's bundle.
 pub const SCHEMA_FILE: &str = "sesame-portal.schema.json";

@@ -3,6 +3,7 @@
 //! at the first, and (feature `check`) `PortalConfig::check` adds where in the text.
 
 use super::PortalConfig;
+use crate::account::{Terms, FIRST_LOGIN_DAYS_RANGE, MAX_TERMS_VERSION_CHARS, RESET_MINUTES_RANGE};
 use crate::captcha::CaptchaRequired;
 use crate::identifier::{IdentifierRule, MAX_IDENTIFIER_LEN};
 use crate::method::Step;
@@ -75,7 +76,7 @@ const MIN_CONTRAST: f64 = 4.5;
 /// Links must be https:// or relative to the portal (`/…`): never `javascript:` and the like,
 /// nor a protocol-relative link in disguise (`//host`, or `/\host`, which browsers read as
 /// `//host`): no backslash at all.
-fn is_safe_link(s: &str) -> bool {
+pub(crate) fn is_safe_link(s: &str) -> bool {
     (s.starts_with("https://") || (s.starts_with('/') && !s.starts_with("//")))
         && !s
             .chars()
@@ -243,6 +244,7 @@ impl PortalConfig {
         self.check_methods(&mut out);
         check_password(&self.password, &mut out);
         self.check_links(&mut out);
+        self.check_account(&mut out);
         self.check_care(&mut out);
         out.0
     }
@@ -292,10 +294,17 @@ impl PortalConfig {
     /// The links: `https://` or the portal's own paths, never `javascript:`.
     fn check_links(&self, out: &mut Problems) {
         let links = [
-            ("links.forgot_identifier", &self.links.forgot_identifier),
-            ("links.forgot_password", &self.links.forgot_password),
-            ("links.create_account", &self.links.create_account),
-            ("support.form", &self.support.form),
+            (
+                "links.forgot_identifier",
+                self.links.forgot_identifier.as_deref(),
+            ),
+            (
+                "links.forgot_password",
+                self.links.forgot_password.as_deref(),
+            ),
+            ("links.create_account", self.links.create_account.as_deref()),
+            ("support.form", self.support.form.as_deref()),
+            ("terms.url", self.terms.as_ref().map(|t| t.url.as_str())),
         ];
         for (at, link) in links {
             if let Some(link) = link {
@@ -305,6 +314,33 @@ impl PortalConfig {
                         format!("\"{link}\" must start with https:// or / and contain no spaces"),
                     );
                 }
+            }
+        }
+    }
+
+    /// The account journeys' link lives, and the terms' version: the server's to use, not the
+    /// widget's (its link, `terms.url`, is among [`PortalConfig::check_links`]').
+    fn check_account(&self, out: &mut Problems) {
+        let (lo, hi) = FIRST_LOGIN_DAYS_RANGE;
+        if !(lo..=hi).contains(&self.account.first_login_days) {
+            out.add(
+                "account.first_login_days",
+                "must be between 1 and 60 (days)",
+            );
+        }
+        let (lo, hi) = RESET_MINUTES_RANGE;
+        if !(lo..=hi).contains(&self.account.reset_minutes) {
+            out.add(
+                "account.reset_minutes",
+                "must be between 5 and 1440 (minutes)",
+            );
+        }
+        if let Some(terms) = &self.terms {
+            if !Terms::is_version(&terms.version) {
+                out.add(
+                    "terms.version",
+                    format!("must be 1 to {MAX_TERMS_VERSION_CHARS} printable ASCII characters"),
+                );
             }
         }
     }

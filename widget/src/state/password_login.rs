@@ -317,6 +317,7 @@ mod tests {
             means: None,
             establishment: None,
             establishments: Vec::new(),
+            terms: None,
         })
     }
 

@@ -283,6 +283,7 @@ mod tests {
             means: None,
             establishment: None,
             establishments: Vec::new(),
+            terms: None,
         }
     }
 
