@@ -7,6 +7,10 @@
 //! iteration, the `http` crate's methods) cost 3.2 KB brotli for none of that (BENCHMARKS.md).
 
 use js_sys::{Array, Object, Reflect, JSON};
+use sesame_core::account::{
+    ForgotIdentifierRequest, ForgotPasswordRequest, LinkInfo, LinkRequest, SetPasswordRequest,
+    SignupConfirmRequest, TermsRequest,
+};
 use sesame_core::api::{
     paths, ChangePasswordRequest, CodeStep, CpsLoginRequest, LoginPasswordBody, SendCodeRequest,
     SessionInfo, VerifyCodeRequest, CSRF_HEADER,
@@ -125,11 +129,50 @@ impl Api {
         read_ok(parse(&body), SessionInfo::read)
     }
 
+    /// What an e-mail's link is for, and whether it still works.
+    pub async fn link(&self, request: &LinkRequest) -> Result<LinkInfo, ApiError> {
+        let body = post(self, paths::ACCOUNT_LINK, Some(request)).await?;
+        read_ok(parse(&body), LinkInfo::read)
+    }
+
+    /// Sets the password with a link's token (first login, or a reset).
+    pub async fn set_password(&self, request: &SetPasswordRequest) -> Result<(), ApiError> {
+        done(self, paths::ACCOUNT_SET_PASSWORD, request).await
+    }
+
+    /// Asks for a reset link: the same answer whether an account matches or not.
+    pub async fn forgot_password(&self, request: &ForgotPasswordRequest) -> Result<(), ApiError> {
+        done(self, paths::ACCOUNT_FORGOT_PASSWORD, request).await
+    }
+
+    /// Asks for the identifier by e-mail: the same answer whether an account matches or not.
+    pub async fn forgot_identifier(
+        &self,
+        request: &ForgotIdentifierRequest,
+    ) -> Result<(), ApiError> {
+        done(self, paths::ACCOUNT_FORGOT_IDENTIFIER, request).await
+    }
+
+    /// Sign-up: sends another code by SMS.
+    pub async fn signup_send(&self, request: &LinkRequest) -> Result<(), ApiError> {
+        done(self, paths::ACCOUNT_SIGNUP_SEND, request).await
+    }
+
+    /// Sign-up: confirms it with the code.
+    pub async fn signup_confirm(&self, request: &SignupConfirmRequest) -> Result<(), ApiError> {
+        done(self, paths::ACCOUNT_SIGNUP_CONFIRM, request).await
+    }
+
+    /// Accepts the terms (the session, ready: `Some`) or declines them (the session ended:
+    /// `None`).
+    pub async fn terms(&self, request: &TermsRequest) -> Result<Option<SessionInfo>, ApiError> {
+        let body = post(self, paths::SESSION_TERMS, Some(request)).await?;
+        Ok(parse(&body).as_ref().and_then(SessionInfo::read))
+    }
+
     /// Changes the logged-in account's password.
     pub async fn change_password(&self, request: &ChangePasswordRequest) -> Result<(), ApiError> {
-        post(self, paths::CHANGE_PASSWORD, Some(request))
-            .await
-            .map(drop)
+        done(self, paths::CHANGE_PASSWORD, request).await
     }
 }
 
@@ -200,10 +243,23 @@ pub fn object(fields: &[(&str, &str)]) -> Object {
     object
 }
 
+/// `object` with `body`'s boolean members added.
+fn with_booleans(object: Object, body: &dyn Fields) -> Object {
+    for (key, value) in body.booleans() {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_bool(value));
+    }
+    object
+}
+
+/// `POST`s `body`; the answer's body is not needed.
+async fn done(api: &Api, path: &str, body: &dyn Fields) -> Result<(), ApiError> {
+    post(api, path, Some(body)).await.map(drop)
+}
+
 async fn post(api: &Api, path: &str, body: Option<&dyn Fields>) -> Result<String, ApiError> {
     let json = match body {
         Some(body) => Some(
-            JSON::stringify(&object(&body.fields()))
+            JSON::stringify(&with_booleans(object(&body.fields()), body))
                 .ok()
                 .and_then(|s| s.as_string())
                 .ok_or_else(|| ApiError::new(ErrorCode::InvalidRequest))?,

@@ -1,6 +1,7 @@
 //! The widget's components: one per file, each rendering state it is given and reporting what
 //! happens through `on<verb>` callbacks.
 
+pub mod account;
 pub mod change_password;
 pub mod code_step;
 pub mod cps_login;

@@ -15,6 +15,12 @@ pub mod form {
     pub const CHANGE_PASSWORD: &str = "change-password";
     /// The one-time code step (after the password).
     pub const CODE: &str = "code";
+    /// Set a password from an e-mail's link (the change form without the current password).
+    pub const SET_PASSWORD: &str = "set-password";
+    /// A forgotten password or identifier: where to write.
+    pub const FORGOT: &str = "forgot";
+    /// A sign-up confirmed with the code sent by SMS.
+    pub const SIGNUP: &str = "signup";
 }
 
 /// `data-action` of each button that does something other than submit a form.
@@ -48,6 +54,18 @@ pub mod action {
     pub const OIDC_START: &str = "oidc-start";
     /// Confirm the establishment chosen after a Pro Santé Connect login.
     pub const CHOOSE_ESTABLISHMENT: &str = "choose-establishment";
+    /// "Forgotten identifier?" (when the portal offers the journey).
+    pub const FORGOT_IDENTIFIER: &str = "forgot-identifier";
+    /// An expired reset link: ask for a new one.
+    pub const NEW_LINK: &str = "new-link";
+    /// Back to the login from an account journey.
+    pub const BACK_TO_LOGIN: &str = "back-to-login";
+    /// Sign-up: send another code by SMS.
+    pub const RESEND: &str = "resend";
+    /// Accept the portal's terms of use.
+    pub const ACCEPT_TERMS: &str = "accept-terms";
+    /// Decline them.
+    pub const DECLINE_TERMS: &str = "decline-terms";
 }
 
 /// `name` of each input.
@@ -65,6 +83,8 @@ pub mod field {
     /// The establishment chosen after a Pro Santé Connect login (radio buttons, `value` = its
     /// id).
     pub const ESTABLISHMENT: &str = "establishment";
+    /// An e-mail address (forgotten identifier).
+    pub const EMAIL: &str = "email";
 }
 
 /// Classes that are part of the contract.
@@ -115,6 +135,12 @@ pub mod class {
     pub const ESTABLISHMENTS: &str = "sesame-establishments";
     /// The session panel's establishment, once chosen.
     pub const ESTABLISHMENT: &str = "sesame-establishment";
+    /// What the widget says above the login (a password set, terms declined).
+    pub const NOTICE: &str = "sesame-notice";
+    /// An account journey's box (a link from an e-mail, a forgotten password).
+    pub const JOURNEY: &str = "sesame-journey";
+    /// The terms to accept before the session opens.
+    pub const TERMS: &str = "sesame-terms";
 }
 
 /// `form[data-form="…"]`.

@@ -18,6 +18,7 @@ macro_rules! reducible_by_apply {
     };
 }
 
+pub mod account;
 pub mod change_password;
 pub mod code_entry;
 pub mod cps_login;

@@ -181,6 +181,42 @@ pub enum T {
     QrExpired,
     /// QR login: the renew button (the seed's words).
     QrRenew,
+    /// Set-password form's title (the seed's link text).
+    SetPassword,
+    /// A link from an e-mail is being checked.
+    LinkChecking,
+    /// The password was set: log in with it.
+    PasswordSet,
+    /// An expired reset link: ask for another.
+    NewLink,
+    /// Back to the login from a journey.
+    BackToLogin,
+    /// The forgotten-password form's field.
+    IdentifierOrEmail,
+    /// The forgotten-identifier form's field.
+    EmailAddress,
+    /// The forgotten password / identifier forms' button.
+    SendMail,
+    /// Their answer, the same whether an account matched or not.
+    MailOnItsWay,
+    /// The sign-up confirmation's title.
+    SignupTitle,
+    /// Its field: the code sent by SMS.
+    SignupCode,
+    /// Sign-up confirmed.
+    SignupDone,
+    /// A new code was sent.
+    CodeResent,
+    /// The terms: what to do before entering.
+    TermsIntro,
+    /// The terms' link.
+    TermsRead,
+    /// Accept the terms.
+    Accept,
+    /// Decline them.
+    Decline,
+    /// They were declined: no session.
+    TermsDeclined,
 }
 
 impl T {
@@ -461,6 +497,62 @@ impl T {
                  your phone at hand.",
             ),
             QrRenew => pick(lang, "Renouveler le QR code", "Renew the QR code"),
+            SetPassword => pick(lang, "Définir mon mot de passe", "Set my password"),
+            LinkChecking => pick(lang, "Vérification du lien…", "Checking the link…"),
+            PasswordSet => pick(
+                lang,
+                "Votre mot de passe est enregistré. Connectez-vous avec lui.",
+                "Your password is saved. Log in with it.",
+            ),
+            NewLink => pick(lang, "Recevoir un nouveau lien", "Get a new link"),
+            BackToLogin => pick(lang, "Retour à la connexion", "Back to login"),
+            IdentifierOrEmail => pick(
+                lang,
+                "Identifiant ou adresse e-mail",
+                "Identifier or e-mail address",
+            ),
+            EmailAddress => pick(lang, "Adresse e-mail", "E-mail address"),
+            SendMail => pick(lang, "Recevoir un e-mail", "Send me an e-mail"),
+            MailOnItsWay => pick(
+                lang,
+                "Si un compte correspond, un e-mail part vers son adresse. Il peut mettre \
+                 quelques minutes\u{a0}; regardez aussi dans les indésirables (spams).",
+                "If an account matches, an e-mail is on its way to its address. It may take a \
+                 few minutes; look in your spam folder too.",
+            ),
+            SignupTitle => pick(lang, "Confirmer mon inscription", "Confirm my sign-up"),
+            SignupCode => pick(
+                lang,
+                "Code à 4 chiffres reçu par SMS",
+                "4-digit code received by text message",
+            ),
+            SignupDone => pick(
+                lang,
+                "Votre inscription est confirmée. Un e-mail va vous permettre de définir votre \
+                 mot de passe.",
+                "Your sign-up is confirmed. An e-mail will let you set your password.",
+            ),
+            CodeResent => pick(lang, "Un nouveau code est parti.", "A new code was sent."),
+            TermsIntro => pick(
+                lang,
+                "Avant d'entrer, lisez les conditions générales d'utilisation (CGU) du \
+                 portail, puis acceptez-les.",
+                "Before you enter, read the portal's terms of use, then accept them.",
+            ),
+            TermsRead => pick(
+                lang,
+                "Lire les conditions d'utilisation (nouvel onglet)",
+                "Read the terms of use (new tab)",
+            ),
+            Accept => pick(lang, "J'accepte", "I accept"),
+            Decline => pick(lang, "Je refuse", "I decline"),
+            TermsDeclined => pick(
+                lang,
+                "Vous avez refusé les conditions d'utilisation\u{a0}: vous n'êtes pas \
+                 connecté. Pour utiliser le portail, reconnectez-vous et acceptez-les.",
+                "You declined the terms of use: you are not logged in. To use the portal, \
+                 log in again and accept them.",
+            ),
             UnknownPreset => pick(
                 lang,
                 "Portail inconnu pour le module de connexion Sésame\u{a0}:",

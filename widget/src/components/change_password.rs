@@ -1,4 +1,5 @@
-//! Change password, with the live checklist. Renders
+//! Change password, with the live checklist; or set it from an e-mail's link (first login,
+//! reset: the link's token instead of the current password). Renders
 //! [`state::change_password`](crate::state::change_password).
 
 use super::error_message::error_message;
@@ -10,6 +11,7 @@ use crate::hooks::use_uid::use_uid;
 use crate::state::change_password::{Action, ChangePassword};
 use crate::submit_flow::submit_flow;
 use crate::texts::T;
+use sesame_core::account::SetPasswordRequest;
 use sesame_core::password::PasswordPolicy;
 use sesame_core::{ApiError, Lang, Secret};
 use std::rc::Rc;
@@ -32,6 +34,13 @@ pub struct ChangePasswordFormProps {
     /// Cancel or close.
     #[prop_or_default]
     pub onclose: Callback<()>,
+    /// Set the password with this link's token (`form[data-form="set-password"]`), not
+    /// change it.
+    #[prop_or_default]
+    pub token: Option<Secret>,
+    /// The password was set with the token (changed: the form says so itself).
+    #[prop_or_default]
+    pub onset: Callback<()>,
 }
 
 /// `form[data-form="change-password"]`, then `[role="status"].sesame-success`.
@@ -46,8 +55,13 @@ pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
 pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
     let state = {
         let (policy, identifier) = (props.policy.clone(), props.identifier.clone());
-        use_reducer(move || ChangePassword::new(policy, Rc::from(identifier.as_str())))
+        let token = props.token.clone();
+        use_reducer(move || ChangePassword {
+            token,
+            ..ChangePassword::new(policy, Rc::from(identifier.as_str()))
+        })
     };
+    let setting = state.token.clone();
     let uid = use_uid();
     let lang = props.lang;
     let close = props.onclose.reform(|_: MouseEvent| ());
@@ -66,15 +80,27 @@ pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
     }
 
     let onsubmit = {
-        let api = props.api.clone();
+        let (api, token) = (props.api.clone(), setting.clone());
         submit_flow(
             state.clone(),
             ChangePassword::prepare,
             move |request| {
-                let api = api.clone();
-                async move { api.change_password(&request).await }
+                let (api, token) = (api.clone(), token.clone());
+                async move {
+                    match token {
+                        Some(token) => {
+                            let new_password = request.new_password;
+                            api.set_password(&SetPasswordRequest {
+                                token,
+                                new_password,
+                            })
+                            .await
+                        }
+                        None => api.change_password(&request).await,
+                    }
+                }
             },
-            Callback::noop(),
+            props.onset.clone(),
             props.onerror.clone(),
         )
     };
@@ -92,14 +118,18 @@ pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
     };
     let (title_id, rules_id) = (format!("{uid}-title"), format!("{uid}-rules"));
     let numeric = props.policy.input_mode();
+    let (form, title) = match setting {
+        Some(_) => (dom::form::SET_PASSWORD, T::SetPassword),
+        None => (dom::form::CHANGE_PASSWORD, T::ChangePassword),
+    };
     html! {
-        <form data-form={dom::form::CHANGE_PASSWORD} class="sesame-form" novalidate=true method="post"
+        <form data-form={form} class="sesame-form" novalidate=true method="post"
             aria-labelledby={title_id.clone()} {onsubmit}>
-            <h3 id={title_id} class="sesame-form-title">{T::ChangePassword.get(lang)}</h3>
+            <h3 id={title_id} class="sesame-form-title">{title.get(lang)}</h3>
             // For password managers: which account the new password belongs to.
             <input type="text" name="username" autocomplete="username" hidden=true
                 readonly=true value={props.identifier.clone()} />
-            {password_field(PasswordFieldProps {
+            if setting.is_none() {{password_field(PasswordFieldProps {
                 id: format!("{uid}-current").into(),
                 name: dom::field::CURRENT_PASSWORD.into(),
                 label: T::CurrentPassword.get(lang).into(),
@@ -113,7 +143,7 @@ pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
                 describedby: None,
                 inputmode: numeric.into(),
                 lang,
-            })}
+            })}}
             {password_field(PasswordFieldProps {
                 id: format!("{uid}-new").into(),
                 name: dom::field::NEW_PASSWORD.into(),

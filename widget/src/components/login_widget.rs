@@ -1,12 +1,13 @@
 //! `LoginWidget`: the portal's header, the language switch, the method chooser or the one
 //! method that works, then the session panel. The Yew API of Sésame.
 
+use super::account::journey_view;
 use super::code_step::CodeStepFormProps;
 use super::cps_login::MethodStepProps;
 use super::error_message::error_message;
 use super::extension_offer::ExtensionOfferProps;
 use super::method_chooser::method_chooser;
-use super::oidc_step::{oidc_step, return_to, take_return};
+use super::oidc_step::{oidc_step, return_to, take_link, take_return};
 use super::part::{part, Part};
 use super::password_login::PasswordLoginFormProps;
 use super::session_panel::SessionPanelProps;
@@ -17,9 +18,10 @@ use crate::english;
 use crate::hooks::use_accent::use_accent;
 use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_uid::use_uid;
-use crate::state::password_login::PrefillSlot;
-use crate::state::widget::{working_methods, Action, Focus, View, WidgetState};
+use crate::state::password_login::{Prefill, PrefillSlot};
+use crate::state::widget::{working_methods, Action, Focus, Notice, View, WidgetState};
 use crate::texts::T;
+use sesame_core::account::LinkRequest;
 use sesame_core::api::SessionInfo;
 use sesame_core::oidc::OidcStartRequest;
 use sesame_core::{ApiError, ErrorCode, Lang, Method, PortalConfig};
@@ -96,7 +98,11 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         let (state, onlogin) = (state.clone(), props.onlogin.clone());
         Callback::from(move |session: SessionInfo| {
             state.dispatch(Action::LoggedIn(session.clone()));
-            onlogin.emit(session);
+            // The page hears of a session once it is ready (terms accepted, establishment
+            // chosen): the panel asks for what remains first.
+            if session.is_ready() {
+                onlogin.emit(session);
+            }
         })
     };
     let password_done = {
@@ -108,12 +114,25 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
     };
     {
         // Back from Pro Santé Connect or the SSO without a session: that step, saying why.
-        let state = state.clone();
+        // Opened from an e-mail's link: what the link is for.
+        let (state, api, report) = (state.clone(), api.clone(), props.onerror.clone());
         use_effect_on(
             (),
             Box::new(move |_: &()| {
                 if let Some((method, code)) = take_return() {
                     state.dispatch(Action::Returned(method, code));
+                }
+                if let Some(token) = take_link() {
+                    state.dispatch(Action::LinkOpened(token.clone()));
+                    spawn_local(async move {
+                        match api.link(&LinkRequest { token }).await {
+                            Ok(info) => state.dispatch(Action::LinkRead(info)),
+                            Err(e) => {
+                                state.dispatch(Action::LinkFailed(e.code));
+                                report.emit(e);
+                            }
+                        }
+                    });
                 }
                 Box::new(())
             }),
@@ -130,7 +149,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 if let Ok(Some(session)) = api.session().await {
                     if session.portal == portal {
                         state.dispatch(Action::SessionFound(session.clone()));
-                        if !session.choosing_establishment() {
+                        if session.is_ready() {
                             onlogin.emit(session);
                         }
                     }
@@ -204,6 +223,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             }),
             onlogout: logged_out,
             onchosen: logged_in.clone(),
+            ondeclined: dispatcher.reform(|()| Action::TermsDeclined),
             onerror: session_error(Action::Failed),
             onchangeerror: session_error(Action::ChangePasswordFailed),
         })),
@@ -214,7 +234,17 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 api: api.clone(),
                 method,
                 autofocus: state.focus == Some(Focus::LoginForm),
-                prefill: props.prefill.clone(),
+                // After a password was set from a link: the identifier is filled in, the
+                // password field waits.
+                prefill: match &state.known_identifier {
+                    Some(identifier) => PrefillSlot::new(Some(Prefill {
+                        identifier: identifier.clone(),
+                        focus: Some(dom::field::PASSWORD),
+                        ..Prefill::default()
+                    })),
+                    None => props.prefill.clone(),
+                },
+                onforgot: dispatcher.reform(Action::Forgot),
                 onlogin: password_done,
                 onerror: {
                     let (state, report) = (state.clone(), report.clone());
@@ -303,6 +333,18 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 oidc_button.clone(),
             )
         }
+        View::Journey => match &state.journey {
+            Some(journey) => journey_view(
+                journey,
+                &config,
+                lang,
+                &api,
+                state.focus == Some(Focus::Journey),
+                &dispatcher,
+                &report,
+            ),
+            None => Html::default(),
+        },
         View::NoMethod => html! {
             <div class="sesame-no-method">
                 <p>{T::NoMethod.get(lang)}</p>
@@ -331,6 +373,14 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 <p class="sesame-notice" role="status">
                     <span lang="en">{"English could not be loaded."}</span>
                     {" La version anglaise n'a pas pu être chargée\u{a0}; réessayez plus tard."}
+                </p>
+            }
+            if let Some(notice) = state.notice {
+                <p class={dom::class::NOTICE} role="status">
+                    {match notice {
+                        Notice::PasswordSet => T::PasswordSet,
+                        Notice::TermsDeclined => T::TermsDeclined,
+                    }.get(lang)}
                 </p>
             }
             if let Some(problem) = &state.problem {

@@ -6,8 +6,9 @@
 
 use crate::dom;
 use crate::texts::T;
+use sesame_core::account::link_from_fragment;
 use sesame_core::oidc::read_return;
-use sesame_core::{ErrorCode, Lang, Method};
+use sesame_core::{ErrorCode, Lang, Method, Secret};
 use yew::prelude::*;
 
 /// `div.sesame-oidc`: what will happen, and the button in the portal's words (`label`, its
@@ -50,16 +51,28 @@ pub fn return_to() -> String {
     path
 }
 
-/// How a return from a provider went, read once from the page's fragment, which is then
-/// removed (so a reload does not say it again): the method and the reason it failed. `None`
-/// when the page was not opened by such a return, or when it succeeded (the session says it).
-pub fn take_return() -> Option<(Method, ErrorCode)> {
-    let (method, error) = read_return(&location()?.hash().ok()?)?;
+/// What `read` finds in the page's fragment, which then leaves the address bar (history
+/// replaced: "Back" does not bring it again, a bookmark or a copied address does not carry it).
+pub(crate) fn take_fragment<T>(read: fn(&str) -> Option<T>) -> Option<T> {
+    let found = read(&location()?.hash().ok()?)?;
     if let Ok(history) = web_sys::window()?.history() {
         let _ =
             history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&return_to()));
     }
+    Some(found)
+}
+
+/// The provider's return, once: the method and why it did not log in (`None` after a login:
+/// the session cookie says the rest). The fragment is removed either way.
+pub fn take_return() -> Option<(Method, ErrorCode)> {
+    let (method, error) = take_fragment(read_return)?;
     Some((method, error?))
+}
+
+/// An e-mail's link, once: its token (the fragment removed, so the token is in no address
+/// bar, history entry or bookmark).
+pub fn take_link() -> Option<Secret> {
+    take_fragment(|fragment| link_from_fragment(fragment).map(Secret::new))
 }
 
 fn location() -> Option<web_sys::Location> {

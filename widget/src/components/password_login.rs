@@ -10,6 +10,7 @@ use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::hooks::use_uid::use_uid;
+use crate::state::account::Forgot;
 use crate::state::password_login::{Action, PasswordLogin, Prefill, PrefillSlot};
 use crate::state::problem::Problem;
 use crate::submit_flow::submit_flow;
@@ -45,6 +46,10 @@ pub struct PasswordLoginFormProps {
     /// What the first paint held, taken by the first form that mounts.
     #[prop_or_default]
     pub prefill: PrefillSlot,
+    /// "Forgotten password?" or "Forgotten identifier?" pressed, where the portal offers the
+    /// journey in the widget (`account` in its configuration).
+    #[prop_or_default]
+    pub onforgot: Callback<Forgot>,
 }
 
 /// Taking over the first paint: focus where the person was, caret at the end, and send what
@@ -371,8 +376,17 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
                 aria-disabled={(state.submission.submitting || state.captcha.queued).then_some("true")}>
                 {if state.submission.submitting || state.captcha.queued { T::LoggingIn.get(lang) } else { T::LogIn.get(lang) }}
             </button>
-            {forgot_password(config, lang, format!("{uid}-forgot"), state.forgot_open, on_forgot)}
-            if let Some(link) = &links.forgot_identifier {
+            {forgot_password(config, lang, format!("{uid}-forgot"), state.forgot_open, on_forgot,
+                &props.onforgot)}
+            if config.account.forgot_identifier {
+                <p class="sesame-link">
+                    <button type="button" class="sesame-link-button"
+                        data-action={dom::action::FORGOT_IDENTIFIER}
+                        onclick={props.onforgot.reform(|_: MouseEvent| Forgot::Identifier)}>
+                        {T::ForgotIdentifier.get(lang)}
+                    </button>
+                </p>
+            } else if let Some(link) = &links.forgot_identifier {
                 <p class="sesame-link"><a href={link.clone()}>{T::ForgotIdentifier.get(lang)}</a></p>
             }
             if let Some(link) = &links.create_account {

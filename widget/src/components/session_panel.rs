@@ -1,4 +1,5 @@
-//! After login: who, how, at which assurance level; log out; change password.
+//! After login: who, how, at which assurance level; log out; change password. Before the
+//! session is ready: the portal's terms to accept, then the establishment to choose.
 
 use super::change_password::ChangePasswordFormProps;
 use super::login_widget::go_to;
@@ -8,6 +9,7 @@ use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::texts::T;
+use sesame_core::account::TermsRequest;
 use sesame_core::api::SessionInfo;
 use sesame_core::oidc::EstablishmentChoice;
 use sesame_core::{ApiError, Lang, PortalConfig};
@@ -37,8 +39,12 @@ pub struct SessionPanelProps {
     pub ontogglechange: Callback<bool>,
     /// Logged out.
     pub onlogout: Callback<()>,
-    /// The establishment was chosen: the session, ready.
+    /// The terms were accepted or the establishment chosen: the session, ready (or with the
+    /// establishment still to choose).
     pub onchosen: Callback<SessionInfo>,
+    /// The terms were declined: the portal ended the session.
+    #[prop_or_default]
+    pub ondeclined: Callback<()>,
     /// Logging out failed.
     pub onerror: Callback<ApiError>,
     /// Changing the password failed (the form shows it; the widget's reducer decides whether
@@ -139,7 +145,50 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
             });
         })
     };
-    let choosing = session.choosing_establishment();
+    let terms = session.terms.as_ref().map(|terms| {
+        let answer = |accept: bool| {
+            let (api, onchosen, ondeclined, onerror) = (
+                props.api.clone(),
+                props.onchosen.clone(),
+                props.ondeclined.clone(),
+                props.onerror.clone(),
+            );
+            let version = terms.version.clone();
+            Callback::from(move |_: MouseEvent| {
+                let request = TermsRequest {
+                    version: version.clone(),
+                    accept,
+                };
+                let (api, onchosen, ondeclined, onerror) =
+                    (api.clone(), onchosen.clone(), ondeclined.clone(), onerror.clone());
+                spawn_local(async move {
+                    match api.terms(&request).await {
+                        Ok(Some(session)) => onchosen.emit(session),
+                        Ok(None) => ondeclined.emit(()),
+                        Err(error) => onerror.emit(error),
+                    }
+                });
+            })
+        };
+        html! {
+            <div class={classes!("sesame-form", dom::class::TERMS)}>
+                <p>{T::TermsIntro.get(lang)}</p>
+                <p><a href={terms.url.clone()} target="_blank" rel="noopener">{T::TermsRead.get(lang)}</a></p>
+                <div class="sesame-actions">
+                    <button type="button" class="sesame-primary" data-action={dom::action::ACCEPT_TERMS}
+                        onclick={answer(true)}>
+                        {T::Accept.get(lang)}
+                    </button>
+                    <button type="button" class="sesame-secondary" data-action={dom::action::DECLINE_TERMS}
+                        onclick={answer(false)}>
+                        {T::Decline.get(lang)}
+                    </button>
+                </div>
+            </div>
+        }
+    });
+    let pending = terms.is_some();
+    let choosing = session.choosing_establishment() && !pending;
     let places = session.establishments.iter().map(|place| {
         html! {
             <li><label>
@@ -153,6 +202,7 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
             <p class="sesame-who" tabindex="-1" ref={who}>
                 {T::ConnectedAs.get(lang)}{" "}<strong>{&session.display_name}</strong>
             </p>
+            {terms}
             if choosing {
                 <div class="sesame-form">
                     <fieldset class={dom::class::ESTABLISHMENTS} ref={places_ref}>
@@ -165,29 +215,31 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
                     </button>
                 </div>
             }
-            <dl class="sesame-session-facts">
-                <div>
-                    <dt>{T::MethodLabel.get(lang)}</dt>
-                    <dd data-method={session.method.as_str()}>
-                        {method}
-                        if let Some(means) = session.means {
-                            {" ("}{means.label(lang)}{")"}
-                        }
-                    </dd>
-                </div>
-                <div>
-                    <dt>{T::AssuranceLabel.get(lang)}</dt>
-                    <dd data-assurance={session.assurance.as_str()}>{session.assurance.label(lang)}</dd>
-                </div>
-                if let Some(place) = &session.establishment {
+            if !pending {
+                <dl class="sesame-session-facts">
                     <div>
-                        <dt>{T::EstablishmentLabel.get(lang)}</dt>
-                        <dd class={dom::class::ESTABLISHMENT} data-id={place.id.clone()}>{&place.name}</dd>
+                        <dt>{T::MethodLabel.get(lang)}</dt>
+                        <dd data-method={session.method.as_str()}>
+                            {method}
+                            if let Some(means) = session.means {
+                                {" ("}{means.label(lang)}{")"}
+                            }
+                        </dd>
                     </div>
-                }
-            </dl>
+                    <div>
+                        <dt>{T::AssuranceLabel.get(lang)}</dt>
+                        <dd data-assurance={session.assurance.as_str()}>{session.assurance.label(lang)}</dd>
+                    </div>
+                    if let Some(place) = &session.establishment {
+                        <div>
+                            <dt>{T::EstablishmentLabel.get(lang)}</dt>
+                            <dd class={dom::class::ESTABLISHMENT} data-id={place.id.clone()}>{&place.name}</dd>
+                        </div>
+                    }
+                </dl>
+            }
             <div class="sesame-actions">
-                if !choosing {
+                if !choosing && !pending {
                     <button type="button" class="sesame-secondary" data-action={dom::action::CHANGE_PASSWORD}
                         ref={change_button}
                         aria-expanded={changing.to_string()} onclick={toggle}>
@@ -206,6 +258,8 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
                     api: props.api.clone(),
                     onerror: props.onchangeerror.clone(),
                     onclose: props.ontogglechange.reform(|()| false),
+                    token: None,
+                    onset: Callback::noop(),
                 }))}
             }
         </div>

@@ -31,6 +31,9 @@ pub struct ChangePassword {
     pub submission: Submission,
     /// Whether the password was changed.
     pub done: bool,
+    /// Set from an e-mail's link (first login, reset): the link's token stands for the
+    /// current password, which is not asked.
+    pub token: Option<Secret>,
 }
 
 /// What can happen to the form.
@@ -117,13 +120,15 @@ impl ChangePassword {
             outcomes,
             submission: Submission::default(),
             done: false,
+            token: None,
         }
     }
 
-    /// The request to send, or why not yet: the current password is missing, or a rule is not
-    /// met (the checklist shows which).
+    /// The request to send, or why not yet: the current password is missing (without a link's
+    /// token), or a rule is not met (the checklist shows which). With a token, the current
+    /// password is sent empty and not used: the token goes instead.
     pub fn prepare(&self) -> Result<ChangePasswordRequest, Problem> {
-        if self.current.is_empty() {
+        if self.current.is_empty() && self.token.is_none() {
             return Err(Problem::MissingPassword);
         }
         if self.new.is_empty() || !is_acceptable(&self.outcomes) {
@@ -291,5 +296,22 @@ mod tests {
         assert!(s.show_current && !s.show_new);
         s.apply(Action::CapsLock(true));
         assert!(s.caps_lock);
+    }
+
+    #[test]
+    fn with_a_link_s_token_no_current_password_is_asked() {
+        let mut s = spico();
+        s.new = Secret::default();
+        assert_eq!(s.prepare(), Err(Problem::MissingPassword));
+        s.token = Some(Secret::new("ab".repeat(32)));
+        assert_eq!(
+            s.prepare(),
+            Err(Problem::Api(ErrorCode::PasswordRulesNotMet)),
+            "the rules still hold"
+        );
+        s.apply(Action::New("Soins-Occitanie-2027!".into()));
+        let request = s.prepare().expect("sendable without a current password");
+        assert!(request.current_password.is_empty());
+        assert_eq!(request.new_password.expose(), "Soins-Occitanie-2027!");
     }
 }

@@ -1,7 +1,10 @@
 //! The whole widget: language, which method is on screen, and the session.
 
+use super::account::{Forgot, Journey};
 use super::problem::Problem;
+use sesame_core::account::LinkInfo;
 use sesame_core::api::{CodeStep, SessionInfo};
+use sesame_core::Secret;
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 
 /// The methods this version of the widget can carry out.
@@ -29,6 +32,17 @@ pub enum View {
     Chooser,
     /// None works: a message and the support contact.
     NoMethod,
+    /// An account journey (a link from an e-mail, a forgotten password or identifier).
+    Journey,
+}
+
+/// Good news or a settled outcome the widget says above the login (`role="status"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The password was set from a link: log in with it.
+    PasswordSet,
+    /// The terms were declined: no session.
+    TermsDeclined,
 }
 
 /// Where keyboard focus goes when the view changes under it (the button that had it is gone).
@@ -40,6 +54,8 @@ pub enum Focus {
     LoginForm,
     /// To the code step, once the password is accepted.
     CodeStep,
+    /// To an account journey's form (its button is gone).
+    Journey,
 }
 
 /// The widget's state.
@@ -68,6 +84,12 @@ pub struct WidgetState {
     pub english_failed: bool,
     /// On the way to Pro Santé Connect or the SSO (the page is about to change).
     pub leaving: bool,
+    /// An account journey under way, in place of the login.
+    pub journey: Option<Journey>,
+    /// What to say above the login.
+    pub notice: Option<Notice>,
+    /// The identifier the password form starts with (after a password was set).
+    pub known_identifier: Option<String>,
 }
 
 /// What can happen to the widget.
@@ -118,6 +140,22 @@ pub enum Action {
     /// Back from the provider of `Method` without a session, for this reason: that method's
     /// step again, saying why.
     Returned(Method, ErrorCode),
+    /// The page was opened from an e-mail's link (its token taken from the address).
+    LinkOpened(Secret),
+    /// The link was read.
+    LinkRead(LinkInfo),
+    /// The link could not be read (unknown, tampered, the network): the login, saying why.
+    LinkFailed(ErrorCode),
+    /// "Forgotten password?" or "Forgotten identifier?" was pressed (the portal offers the
+    /// journey).
+    Forgot(Forgot),
+    /// Back to the login from a journey.
+    JourneyEnded,
+    /// The password was set from a link, for this identifier: the password form, filled in
+    /// with it.
+    PasswordSet(String),
+    /// The terms were declined: the session is over (the server ended it).
+    TermsDeclined,
 }
 
 impl WidgetState {
@@ -139,6 +177,9 @@ impl WidgetState {
             english_pending: false,
             english_failed: false,
             leaving: false,
+            journey: None,
+            notice: None,
+            known_identifier: None,
         }
     }
 
@@ -146,6 +187,8 @@ impl WidgetState {
     pub fn view(&self) -> View {
         if self.session.is_some() {
             View::Session
+        } else if self.journey.is_some() {
+            View::Journey
         } else if self.code.is_some() {
             View::Code
         } else if let Some(method) = self.chosen {
@@ -159,7 +202,10 @@ impl WidgetState {
 
     /// Whether a "back to the chooser" button makes sense.
     pub fn can_go_back(&self) -> bool {
-        self.methods.len() > 1 && self.chosen.is_some() && self.code.is_none()
+        self.methods.len() > 1
+            && self.chosen.is_some()
+            && self.code.is_none()
+            && self.journey.is_none()
     }
 
     /// Applies one action.
@@ -198,6 +244,8 @@ impl WidgetState {
                 self.session = Some(session);
                 self.code = None;
                 self.problem = None;
+                self.notice = None;
+                self.known_identifier = None;
                 self.focus = Some(Focus::Session);
             }
             Action::CodeRequired(step) => {
@@ -232,6 +280,7 @@ impl WidgetState {
                 let chosen = self.chosen.filter(|m| methods.contains(m));
                 *self = WidgetState {
                     session: self.session.take(),
+                    journey: self.journey.take(),
                     ..WidgetState::new(methods, self.lang)
                 };
                 if self.chosen.is_none() {
@@ -251,6 +300,51 @@ impl WidgetState {
                     self.chosen = Some(method);
                     self.problem = Some(Problem::Api(code));
                 }
+            }
+            Action::LinkOpened(token) => {
+                self.journey = Some(Journey::Checking(token));
+                self.problem = None;
+            }
+            Action::LinkRead(info) => {
+                if let Some(Journey::Checking(token)) = self.journey.take() {
+                    self.journey = Some(Journey::Link(token, info));
+                }
+            }
+            Action::LinkFailed(code) => {
+                if matches!(self.journey, Some(Journey::Checking(_))) {
+                    self.journey = None;
+                    self.problem = Some(Problem::Api(code));
+                }
+            }
+            Action::Forgot(forgot) => {
+                if self.session.is_none() {
+                    self.journey = Some(Journey::Forgot(forgot));
+                    self.problem = None;
+                    self.notice = None;
+                    self.focus = Some(Focus::Journey);
+                }
+            }
+            Action::JourneyEnded => {
+                if self.journey.take().is_some() {
+                    self.focus = Some(Focus::LoginForm);
+                }
+            }
+            Action::PasswordSet(identifier) => {
+                self.journey = None;
+                self.problem = None;
+                self.notice = Some(Notice::PasswordSet);
+                self.known_identifier = Some(identifier);
+                if self.methods.contains(&Method::Password) {
+                    self.chosen = Some(Method::Password);
+                }
+                self.focus = Some(Focus::LoginForm);
+            }
+            Action::TermsDeclined => {
+                self.session = None;
+                self.changing_password = false;
+                self.problem = None;
+                self.notice = Some(Notice::TermsDeclined);
+                self.focus = Some(Focus::LoginForm);
             }
             Action::Failed(code) => {
                 self.leaving = false;
@@ -511,5 +605,82 @@ mod tests {
         s.apply(Action::SessionFound(session()));
         assert_eq!(s.view(), View::Session);
         assert_eq!(s.focus, None);
+    }
+
+    fn link(purpose: sesame_core::account::LinkPurpose) -> LinkInfo {
+        LinkInfo {
+            purpose,
+            status: sesame_core::account::LinkStatus::Valid,
+            identifier: Some("marie.dupont".into()),
+            destination: None,
+            expires_in: Some(60),
+            resend_in: None,
+        }
+    }
+
+    #[test]
+    fn a_link_is_read_then_its_password_set_leads_to_the_filled_in_form() {
+        let mut s = WidgetState::new(working_methods(&PortalConfig::spico()), Lang::Fr);
+        let token = Secret::new("ab".repeat(32));
+        s.apply(Action::LinkRead(link(
+            sesame_core::account::LinkPurpose::FirstLogin,
+        )));
+        assert_eq!(s.journey, None, "no link was opened");
+        s.apply(Action::LinkOpened(token.clone()));
+        assert_eq!(s.view(), View::Journey);
+        assert!(!s.can_go_back());
+        s.apply(Action::LinkRead(link(
+            sesame_core::account::LinkPurpose::FirstLogin,
+        )));
+        assert_eq!(
+            s.journey.as_ref().and_then(|j| j.sets_password()),
+            Some((&token, "marie.dupont"))
+        );
+        s.apply(Action::PasswordSet("marie.dupont".into()));
+        assert_eq!(
+            s.view(),
+            View::Method(Method::Password),
+            "SPICO has a chooser"
+        );
+        assert_eq!(s.notice, Some(Notice::PasswordSet));
+        assert_eq!(s.known_identifier.as_deref(), Some("marie.dupont"));
+        assert_eq!(s.focus, Some(Focus::LoginForm));
+        s.apply(Action::LoggedIn(session()));
+        assert_eq!((s.notice, s.known_identifier), (None, None));
+    }
+
+    #[test]
+    fn a_link_that_cannot_be_read_leaves_the_login_saying_why() {
+        let mut s = WidgetState::new(vec![Method::Password], Lang::Fr);
+        s.apply(Action::LinkOpened(Secret::new("x")));
+        s.apply(Action::LinkFailed(ErrorCode::LinkInvalid));
+        assert_eq!(s.view(), View::Method(Method::Password));
+        assert_eq!(s.problem, Some(Problem::Api(ErrorCode::LinkInvalid)));
+    }
+
+    #[test]
+    fn forgot_opens_its_form_and_ends_back_at_the_login() {
+        let mut s = WidgetState::new(vec![Method::Password], Lang::Fr);
+        s.apply(Action::Failed(ErrorCode::InvalidCredentials));
+        s.apply(Action::Forgot(Forgot::Identifier));
+        assert_eq!(s.view(), View::Journey);
+        assert_eq!(s.journey, Some(Journey::Forgot(Forgot::Identifier)));
+        assert_eq!((s.problem.clone(), s.focus), (None, Some(Focus::Journey)));
+        s.apply(Action::JourneyEnded);
+        assert_eq!(s.view(), View::Method(Method::Password));
+        assert_eq!(s.focus, Some(Focus::LoginForm));
+        s.apply(Action::LoggedIn(session()));
+        s.apply(Action::Forgot(Forgot::Password));
+        assert_eq!(s.view(), View::Session, "not while logged in");
+    }
+
+    #[test]
+    fn declining_the_terms_ends_the_session_and_says_so() {
+        let mut s = WidgetState::new(vec![Method::Password], Lang::Fr);
+        s.apply(Action::LoggedIn(session()));
+        s.apply(Action::TermsDeclined);
+        assert_eq!(s.view(), View::Method(Method::Password));
+        assert_eq!(s.notice, Some(Notice::TermsDeclined));
+        assert_eq!(s.focus, Some(Focus::LoginForm));
     }
 }
