@@ -8,67 +8,42 @@ use super::error_message::error_message;
 use super::part::{part, Part};
 use crate::api::Api;
 use crate::dom;
-use crate::hooks::use_focus_on_mount::use_focus_on_mount;
-use crate::hooks::use_uid::use_uid;
-use crate::state::account::{AccountForm, Action, Forgot, FormKind, Journey, Request};
+use crate::state::account::{prepare, AccountForm, Action, Forgot, FormKind, Journey, Request};
 use crate::state::problem::Problem;
-use crate::state::widget::Action as WidgetAction;
-use crate::submit_flow::submit_flow;
+use crate::state::submission::Step;
+use crate::state::widget::{Action as WidgetAction, WidgetState};
 use crate::texts::T;
 use sesame_core::account::{
     ForgotIdentifierRequest, ForgotPasswordRequest, LinkPurpose, LinkRequest, LinkStatus,
     SignupConfirmRequest,
 };
-use sesame_core::portal::Support;
-use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig, PortalId, Secret};
+use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig};
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-/// Props of the small form (a part of the widget).
-#[derive(Properties, PartialEq)]
-pub struct AccountFormProps {
-    /// What the form is for.
-    pub kind: FormKind,
-    /// The portal.
-    pub portal: PortalId,
-    /// Interface language.
-    pub lang: Lang,
-    /// The portal API.
-    pub api: Api,
-    /// Who to call.
-    pub support: Rc<Support>,
-    /// Sign-up: where the code was sent (masked).
-    #[prop_or_default]
-    pub destination: Option<AttrValue>,
-    /// Whether the field takes focus on mount (its opener is gone).
-    #[prop_or_default]
-    pub autofocus: bool,
-    /// Back to the login.
-    pub onback: Callback<()>,
-    /// The portal refused or could not be reached (the form shows it too).
-    pub onerror: Callback<ApiError>,
-}
-
 /// The small form: `form[data-form="forgot"]` or `form[data-form="signup"]`, then its
-/// `[role="status"].sesame-success`.
-#[hook]
-pub(crate) fn use_account_form(props: &AccountFormProps) -> Html {
-    let state = {
-        let kind = props.kind.clone();
-        use_reducer(move || AccountForm::new(kind))
-    };
-    let field = use_focus_on_mount(props.autofocus);
-    let uid = use_uid();
-    let lang = props.lang;
-    let back = html! {
-        <button type="button" class="sesame-link-button" data-action={dom::action::BACK_TO_LOGIN}
-            onclick={props.onback.reform(|_: MouseEvent| ())}>
-            {T::BackToLogin.get(lang)}
-        </button>
-    };
-    let signup = match &props.kind {
+/// `[role="status"].sesame-success`. Not a part with its own state: the browser holds what is
+/// typed (read when the form is sent) and the widget's state where the request stands
+/// (`WidgetState::account_form`) — a component type of its own would bring its copy of Yew's
+/// code for one field (BENCHMARKS.md).
+#[allow(clippy::too_many_arguments)]
+fn small_form(
+    kind: FormKind,
+    state: &AccountForm,
+    destination: Option<&str>,
+    config: &PortalConfig,
+    lang: Lang,
+    api: &Api,
+    (uid, field): (&str, NodeRef),
+    dispatch: &Callback<WidgetAction>,
+    onerror: &Callback<ApiError>,
+) -> Html {
+    let step = dispatch.reform(|step| WidgetAction::Account(Action::Submit(step)));
+    let back = back_button(lang, dispatch);
+    let signup = match &kind {
         FormKind::Signup(token) => Some(token.clone()),
         FormKind::Forgot(_) => None,
     };
@@ -88,60 +63,7 @@ pub(crate) fn use_account_form(props: &AccountFormProps) -> Html {
             </div>
         };
     }
-    let onsubmit = {
-        let (api, portal) = (props.api.clone(), props.portal.clone());
-        submit_flow(
-            state.clone(),
-            AccountForm::prepare,
-            move |request| {
-                let (api, portal) = (api.clone(), portal.clone());
-                async move {
-                    match request {
-                        Request::Forgot(Forgot::Password, identifier) => {
-                            let r = ForgotPasswordRequest { portal, identifier };
-                            api.forgot_password(&r).await
-                        }
-                        Request::Forgot(Forgot::Identifier, email) => {
-                            let r = ForgotIdentifierRequest { portal, email };
-                            api.forgot_identifier(&r).await
-                        }
-                        Request::Signup(token, code) => {
-                            let r = SignupConfirmRequest { token, code };
-                            api.signup_confirm(&r).await
-                        }
-                    }
-                }
-            },
-            Callback::noop(),
-            props.onerror.clone(),
-        )
-    };
-    let oninput = {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            state.dispatch(Action::Input(Secret::new(value)))
-        })
-    };
-    let resend = signup.map(|token| {
-        let (api, state, onerror) = (props.api.clone(), state.clone(), props.onerror.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (api, state, onerror) = (api.clone(), state.clone(), onerror.clone());
-            let request = LinkRequest {
-                token: token.clone(),
-            };
-            spawn_local(async move {
-                let sent = api.signup_send(&request).await;
-                state.dispatch(Action::Resent(
-                    sent.as_ref().err().map(|e| Problem::Api(e.code)),
-                ));
-                if let Err(e) = sent {
-                    onerror.emit(e);
-                }
-            });
-        })
-    });
-    let (form, title, label, name, kind, autocomplete, submit) = match props.kind {
+    let (form, title, label, name, input_type, autocomplete, submit) = match kind {
         FormKind::Forgot(Forgot::Password) => (
             dom::form::FORGOT,
             T::ForgotPassword,
@@ -170,30 +92,90 @@ pub(crate) fn use_account_form(props: &AccountFormProps) -> Html {
             T::Confirm,
         ),
     };
-    let (title_id, field_id) = (
-        [uid.as_str(), "-title"].concat(),
-        [uid.as_str(), "-field"].concat(),
-    );
+    let onsubmit = {
+        let submitting = state.submission.submitting;
+        let (api, portal, onerror) = (api.clone(), config.id.clone(), onerror.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if submitting {
+                return;
+            }
+            let typed = e
+                .target()
+                .and_then(|form| form.dyn_into::<Element>().ok())
+                .and_then(|form| form.query_selector("input").ok().flatten())
+                .and_then(|input| input.dyn_into::<HtmlInputElement>().ok())
+                .map(|input| input.value())
+                .unwrap_or_default();
+            let request = match prepare(&kind, &typed) {
+                Ok(request) => request,
+                Err(problem) => return step.emit(Step::Rejected(problem)),
+            };
+            step.emit(Step::Submitting);
+            let (api, portal, step, onerror) =
+                (api.clone(), portal.clone(), step.clone(), onerror.clone());
+            spawn_local(async move {
+                let sent = match request {
+                    Request::Forgot(Forgot::Password, identifier) => {
+                        let r = ForgotPasswordRequest { portal, identifier };
+                        api.forgot_password(&r).await
+                    }
+                    Request::Forgot(Forgot::Identifier, email) => {
+                        let r = ForgotIdentifierRequest { portal, email };
+                        api.forgot_identifier(&r).await
+                    }
+                    Request::Signup(token, code) => {
+                        let r = SignupConfirmRequest { token, code };
+                        api.signup_confirm(&r).await
+                    }
+                };
+                match sent {
+                    Ok(()) => step.emit(Step::Succeeded(())),
+                    Err(error) => {
+                        step.emit(Step::Failed(error.clone()));
+                        onerror.emit(error);
+                    }
+                }
+            });
+        })
+    };
+    let resend = signup.map(|token| {
+        let (api, dispatch, onerror) = (api.clone(), dispatch.clone(), onerror.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (api, dispatch, onerror) = (api.clone(), dispatch.clone(), onerror.clone());
+            let request = LinkRequest {
+                token: token.clone(),
+            };
+            spawn_local(async move {
+                let sent = api.signup_send(&request).await;
+                let problem = sent.as_ref().err().map(|e| Problem::Api(e.code));
+                dispatch.emit(WidgetAction::Account(Action::Resent(problem)));
+                if let Err(e) = sent {
+                    onerror.emit(e);
+                }
+            });
+        })
+    });
+    let (title_id, field_id) = ([uid, "-journey"].concat(), [uid, "-journey-field"].concat());
     html! {
-        <form data-form={form} class={classes!("sesame-form", dom::class::JOURNEY)} novalidate=true
+        <form data-form={form} class="sesame-form sesame-journey" novalidate=true
             method="post" aria-labelledby={title_id.clone()} {onsubmit}>
             <h3 id={title_id} class="sesame-form-title">{title.get(lang)}</h3>
-            if let Some(destination) = &props.destination {
+            if let Some(destination) = destination {
                 <p>{T::CodeSentTo.get(lang)}{" "}
-                    <strong class={dom::class::CODE_DESTINATION}>{destination}</strong></p>
+                    <strong class={dom::class::CODE_DESTINATION}>{destination.to_owned()}</strong></p>
             }
             <div class="sesame-field">
                 <label for={field_id.clone()}>{label.get(lang)}</label>
-                <input id={field_id} ref={field} name={name} type={kind} {autocomplete}
+                <input id={field_id} ref={field} name={name} type={input_type} {autocomplete}
                     spellcheck="false" autocapitalize="off" aria-required="true"
-                    inputmode={resend.is_some().then_some("numeric")}
-                    value={state.value.expose().to_owned()} {oninput} />
+                    inputmode={resend.is_some().then_some("numeric")} />
             </div>
             if state.resent {
                 <p role="status">{T::CodeResent.get(lang)}</p>
             }
             if let Some(problem) = &state.submission.problem {
-                {error_message(problem, lang, Some(&props.support))}
+                {error_message(problem, lang, Some(&config.support))}
             }
             <div class="sesame-actions">
                 <button type="submit" class="sesame-primary"
@@ -217,28 +199,28 @@ pub(crate) fn use_account_form(props: &AccountFormProps) -> Html {
 /// offers it, its support otherwise), or a forgotten password or identifier.
 #[inline(never)]
 pub(crate) fn journey_view(
+    state: &WidgetState,
     journey: &Journey,
     config: &Rc<PortalConfig>,
-    lang: Lang,
     api: &Api,
-    autofocus: bool,
+    (uid, field): (&str, NodeRef),
     dispatch: &Callback<WidgetAction>,
     onerror: &Callback<ApiError>,
 ) -> Html {
-    let support = Rc::new(config.support.clone());
+    let lang = state.lang;
     let back = dispatch.reform(|()| WidgetAction::JourneyEnded);
     let form = |kind: FormKind, destination: Option<&str>| {
-        part(Part::Account(AccountFormProps {
+        small_form(
             kind,
-            portal: config.id.clone(),
+            &state.account_form,
+            destination,
+            config,
             lang,
-            api: api.clone(),
-            support: support.clone(),
-            destination: destination.map(|d| AttrValue::from(d.to_owned())),
-            autofocus,
-            onback: back.clone(),
-            onerror: onerror.clone(),
-        }))
+            api,
+            (uid, field.clone()),
+            dispatch,
+            onerror,
+        )
     };
     if let Some((token, identifier)) = journey.sets_password() {
         let known = identifier.to_owned();
@@ -272,7 +254,7 @@ pub(crate) fn journey_view(
                 expired && info.purpose == LinkPurpose::Reset && config.account.forgot_password;
             html! {
                 <div class={dom::class::JOURNEY}>
-                    {error_message(&Problem::Api(code), lang, (!renew).then_some(&*support))}
+                    {error_message(&Problem::Api(code), lang, (!renew).then_some(&config.support))}
                     <div class="sesame-actions">
                         if renew {
                             <button type="button" class="sesame-primary" data-action={dom::action::NEW_LINK}
@@ -280,13 +262,21 @@ pub(crate) fn journey_view(
                                 {T::NewLink.get(lang)}
                             </button>
                         }
-                        <button type="button" class="sesame-secondary" data-action={dom::action::BACK_TO_LOGIN}
-                            onclick={back.reform(|_: MouseEvent| ())}>
-                            {T::BackToLogin.get(lang)}
-                        </button>
                     </div>
+                    {back_button(lang, dispatch)}
                 </div>
             }
         }
+    }
+}
+
+/// "Retour à la connexion": back to the login from a journey.
+#[inline(never)]
+fn back_button(lang: Lang, dispatch: &Callback<WidgetAction>) -> Html {
+    html! {
+        <button type="button" class="sesame-link-button" data-action={dom::action::BACK_TO_LOGIN}
+            onclick={dispatch.reform(|_: MouseEvent| WidgetAction::JourneyEnded)}>
+            {T::BackToLogin.get(lang)}
+        </button>
     }
 }

@@ -185,20 +185,23 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         })
     };
     let support = Rc::new(config.support.clone());
-    // The provider step is a function, not a part: its button takes focus from here when the
-    // step replaces the chooser's button that had it.
-    let oidc_button = use_node_ref();
+    // The provider step and the journeys' small form are functions, not parts: their first
+    // control (the provider's button, the form's field) takes focus from here when it
+    // replaces the button that had it.
+    let first_control = use_node_ref();
     {
-        let oidc_button = oidc_button.clone();
-        let take = state.focus == Some(Focus::LoginForm)
-            && matches!(
-                state.view(),
+        let first_control = first_control.clone();
+        let take = matches!(
+            (state.focus, state.view()),
+            (
+                Some(Focus::LoginForm),
                 View::Method(Method::ProSanteConnect | Method::RegionalSso)
-            );
+            ) | (Some(Focus::Journey), View::Journey)
+        );
         use_effect_on(
             take,
             Box::new(move |&take: &bool| {
-                if let (true, Some(button)) = (take, oidc_button.cast::<web_sys::HtmlElement>()) {
+                if let (true, Some(button)) = (take, first_control.cast::<web_sys::HtmlElement>()) {
                     let _ = button.focus();
                 }
                 Box::new(())
@@ -330,16 +333,16 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 lang,
                 state.leaving,
                 &onstart,
-                oidc_button.clone(),
+                first_control.clone(),
             )
         }
         View::Journey => match &state.journey {
             Some(journey) => journey_view(
+                &state,
                 journey,
                 &config,
-                lang,
                 &api,
-                state.focus == Some(Focus::Journey),
+                (&uid, first_control.clone()),
                 &dispatcher,
                 &report,
             ),

@@ -1,6 +1,6 @@
 //! One Yew component type for the widget's stateful parts (the widget itself, the password
 //! form, the code step, the CPS card, the QR code, the session panel, the change-password form, the
-//! extension offer, the account journeys' small form): each part
+//! extension offer): each part
 //! is a hook returning `Html`, and this component runs the one its props name. Each component
 //! type brings its own copy of Yew's mounting, diffing and props code (BENCHMARKS.md); the
 //! parts keep their hooks, their state and their own component for Yew apps and tests.
@@ -8,7 +8,6 @@
 //! A part is keyed by its kind, so that a part replacing another in the same place (the code
 //! step after the password form) is a new component, never the old one with other hooks.
 
-use super::account::{use_account_form, AccountFormProps};
 use super::change_password::{use_change_password, ChangePasswordFormProps};
 use super::code_step::{use_code_step, CodeStepFormProps};
 use super::cps_login::{use_cps_login, MethodStepProps};
@@ -17,7 +16,6 @@ use super::login_widget::{use_login_widget, LoginWidgetProps};
 use super::password_login::{use_password_login, PasswordLoginFormProps};
 use super::qr_login::use_qr_login;
 use super::session_panel::{use_session_panel, SessionPanelProps};
-use crate::state::account::{Forgot, FormKind};
 use std::rc::Rc;
 use yew::functional::{Hook, HookContext};
 use yew::prelude::*;
@@ -33,7 +31,6 @@ pub(crate) enum Part {
     Session(SessionPanelProps),
     ChangePassword(ChangePasswordFormProps),
     ExtensionOffer(ExtensionOfferProps),
-    Account(AccountFormProps),
 }
 
 /// The one component's props.
@@ -68,7 +65,6 @@ impl Hook for RunPart<'_> {
             Part::Session(p) => use_session_panel(p).run(ctx),
             Part::ChangePassword(p) => use_change_password(p).run(ctx),
             Part::ExtensionOffer(p) => use_extension_offer(p).run(ctx),
-            Part::Account(p) => use_account_form(p).run(ctx),
         }
     }
 }
@@ -96,11 +92,6 @@ pub(crate) fn part(part: Part) -> Html {
         Part::Session(_) => "session",
         Part::ChangePassword(_) => "change",
         Part::ExtensionOffer(_) => "extension",
-        Part::Account(ref p) => match p.kind {
-            FormKind::Forgot(Forgot::Password) => "forgot-password",
-            FormKind::Forgot(Forgot::Identifier) => "forgot-identifier",
-            FormKind::Signup(_) => "signup",
-        },
     };
     VComp::new::<PartComponent>(Rc::new(PartProps { part }), Some(Key::from(key))).into()
 }

@@ -146,7 +146,8 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
         })
     };
     let terms = session.terms.as_ref().map(|terms| {
-        let answer = |accept: bool| {
+        // One callback for both answers: `true` accepts, `false` declines.
+        let answer = {
             let (api, onchosen, ondeclined, onerror) = (
                 props.api.clone(),
                 props.onchosen.clone(),
@@ -154,7 +155,7 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
                 props.onerror.clone(),
             );
             let version = terms.version.clone();
-            Callback::from(move |_: MouseEvent| {
+            Callback::from(move |accept: bool| {
                 let request = TermsRequest {
                     version: version.clone(),
                     accept,
@@ -171,16 +172,16 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
             })
         };
         html! {
-            <div class={classes!("sesame-form", dom::class::TERMS)}>
-                <p>{T::TermsIntro.get(lang)}</p>
-                <p><a href={terms.url.clone()} target="_blank" rel="noopener">{T::TermsRead.get(lang)}</a></p>
+            <div class="sesame-form sesame-terms">
+                <p>{T::TermsIntro.get(lang)}{" "}
+                    <a href={terms.url.clone()} target="_blank" rel="noopener">{T::TermsRead.get(lang)}</a></p>
                 <div class="sesame-actions">
                     <button type="button" class="sesame-primary" data-action={dom::action::ACCEPT_TERMS}
-                        onclick={answer(true)}>
+                        onclick={answer.reform(|_: MouseEvent| true)}>
                         {T::Accept.get(lang)}
                     </button>
                     <button type="button" class="sesame-secondary" data-action={dom::action::DECLINE_TERMS}
-                        onclick={answer(false)}>
+                        onclick={answer.reform(|_: MouseEvent| false)}>
                         {T::Decline.get(lang)}
                     </button>
                 </div>

@@ -5,7 +5,7 @@
 //! forgotten-password, forgotten-identifier and sign-up steps share (one field, one button).
 
 use super::problem::Problem;
-use super::submission::{Step, Submission, Submits};
+use super::submission::{Step, Submission};
 use sesame_core::account::{LinkInfo, LinkPurpose, LinkStatus, SIGNUP_CODE_DIGITS};
 use sesame_core::otp::normalize_code;
 use sesame_core::Secret;
@@ -65,37 +65,26 @@ pub enum FormKind {
     Signup(Secret),
 }
 
-/// The small form's state: one field, then done.
-#[derive(Debug, Clone, PartialEq)]
+/// Where the small form stands. What is typed stays in the browser's field (read when the
+/// form is sent): the form keeps no copy, and needs no state type of its own — it lives in
+/// [`WidgetState`](super::widget::WidgetState), reset with each journey.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountForm {
-    /// What it is for.
-    pub kind: FormKind,
-    /// What is typed: an identifier or address, or the code (a secret; held the same way for
-    /// all, so one field serves all).
-    pub value: Secret,
     /// Where the request stands.
     pub submission: Submission,
     /// The request succeeded: the form gives way to what happens next.
     pub done: bool,
-    /// A new code was sent (sign-up): said once, until the next typing.
+    /// A new code was sent (sign-up): said until the next request.
     pub resent: bool,
 }
 
 /// What can happen to the small form.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// The field changed.
-    Input(Secret),
     /// A step of the request.
     Submit(Step<()>),
     /// Sign-up: another code was sent, or could not be (`Some` problem).
     Resent(Option<Problem>),
-}
-
-impl From<Step<()>> for Action {
-    fn from(step: Step<()>) -> Action {
-        Action::Submit(step)
-    }
 }
 
 /// What the small form sends.
@@ -107,40 +96,26 @@ pub enum Request {
     Signup(Secret, Secret),
 }
 
+/// The request for what was `typed` in a `kind` form, or why not: an empty field, or a code
+/// of the wrong shape.
+pub fn prepare(kind: &FormKind, typed: &str) -> Result<Request, Problem> {
+    let typed = typed.trim();
+    match kind {
+        FormKind::Forgot(_) if typed.is_empty() => Err(Problem::MissingIdentifier),
+        FormKind::Forgot(forgot) => Ok(Request::Forgot(*forgot, typed.to_owned())),
+        FormKind::Signup(token) => normalize_code(typed, SIGNUP_CODE_DIGITS)
+            .map(|code| Request::Signup(token.clone(), Secret::new(code)))
+            .map_err(Problem::Code),
+    }
+}
+
 impl AccountForm {
-    /// An empty form for `kind`.
-    pub fn new(kind: FormKind) -> AccountForm {
-        AccountForm {
-            kind,
-            value: Secret::default(),
-            submission: Submission::default(),
-            done: false,
-            resent: false,
-        }
-    }
-
-    /// The request to send, or why not: an empty field, or a code of the wrong shape.
-    pub fn prepare(&self) -> Result<Request, Problem> {
-        let typed = self.value.expose().trim();
-        match &self.kind {
-            FormKind::Forgot(_) if typed.is_empty() => Err(Problem::MissingIdentifier),
-            FormKind::Forgot(forgot) => Ok(Request::Forgot(*forgot, typed.to_owned())),
-            FormKind::Signup(token) => normalize_code(typed, SIGNUP_CODE_DIGITS)
-                .map(|code| Request::Signup(token.clone(), Secret::new(code)))
-                .map_err(Problem::Code),
-        }
-    }
-
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::Input(value) => {
-                self.value = value;
-                self.resent = false;
-            }
             Action::Submit(step) => {
+                self.resent = false;
                 if self.submission.apply(&step) && step == Step::Succeeded(()) {
-                    self.value = Secret::default();
                     self.done = true;
                 }
             }
@@ -149,14 +124,6 @@ impl AccountForm {
                 self.submission.problem = problem;
             }
         }
-    }
-}
-
-reducible_by_apply!(AccountForm, Action);
-
-impl Submits for AccountForm {
-    fn submission(&self) -> &Submission {
-        &self.submission
     }
 }
 
@@ -216,42 +183,37 @@ mod tests {
 
     #[test]
     fn the_forgot_form_needs_something_typed_and_trims_it() {
-        let mut f = AccountForm::new(FormKind::Forgot(Forgot::Password));
-        assert_eq!(f.prepare(), Err(Problem::MissingIdentifier));
-        f.apply(Action::Input(Secret::new("   ")));
-        assert_eq!(f.prepare(), Err(Problem::MissingIdentifier));
-        f.apply(Action::Input(Secret::new("  Marie.Dupont ")));
+        let kind = FormKind::Forgot(Forgot::Password);
+        assert_eq!(prepare(&kind, ""), Err(Problem::MissingIdentifier));
+        assert_eq!(prepare(&kind, "   "), Err(Problem::MissingIdentifier));
         assert_eq!(
-            f.prepare(),
+            prepare(&kind, "  Marie.Dupont "),
             Ok(Request::Forgot(Forgot::Password, "Marie.Dupont".into()))
         );
     }
 
     #[test]
     fn the_sign_up_code_is_read_as_four_digits() {
-        let mut f = AccountForm::new(FormKind::Signup(token()));
-        assert_eq!(f.prepare(), Err(Problem::Code(CodeProblem::Empty)));
-        f.apply(Action::Input(Secret::new("12 3")));
+        let kind = FormKind::Signup(token());
+        assert_eq!(prepare(&kind, ""), Err(Problem::Code(CodeProblem::Empty)));
         assert!(matches!(
-            f.prepare(),
+            prepare(&kind, "12 3"),
             Err(Problem::Code(CodeProblem::WrongLength { expected: 4, .. }))
         ));
-        f.apply(Action::Input(Secret::new(" 12 34 ")));
         assert_eq!(
-            f.prepare(),
+            prepare(&kind, " 12 34 "),
             Ok(Request::Signup(token(), Secret::new("1234")))
         );
     }
 
     #[test]
-    fn success_empties_the_field_and_ends_the_form_failure_keeps_it() {
-        let mut f = AccountForm::new(FormKind::Signup(token()));
-        f.apply(Action::Input(Secret::new("1234")));
+    fn success_ends_the_form_failure_says_why() {
+        let mut f = AccountForm::default();
         f.apply(Action::Submit(Step::Submitting));
+        assert!(f.submission.submitting);
         f.apply(Action::Submit(Step::Failed(ApiError::new(
             ErrorCode::InvalidCode,
         ))));
-        assert_eq!(f.value.expose(), "1234", "kept, to correct");
         assert_eq!(
             f.submission.problem,
             Some(Problem::Api(ErrorCode::InvalidCode))
@@ -260,16 +222,15 @@ mod tests {
         f.apply(Action::Submit(Step::Submitting));
         f.apply(Action::Submit(Step::Succeeded(())));
         assert!(f.done);
-        assert!(f.value.is_empty());
         assert_eq!(f.submission, Submission::default());
     }
 
     #[test]
-    fn a_resent_code_is_said_until_the_next_typing() {
-        let mut f = AccountForm::new(FormKind::Signup(token()));
+    fn a_resent_code_is_said_until_the_next_request() {
+        let mut f = AccountForm::default();
         f.apply(Action::Resent(None));
         assert!(f.resent);
-        f.apply(Action::Input(Secret::new("1")));
+        f.apply(Action::Submit(Step::Submitting));
         assert!(!f.resent);
         f.apply(Action::Resent(Some(Problem::Api(ErrorCode::ResendTooSoon))));
         assert!(!f.resent);

@@ -1,6 +1,6 @@
 //! The whole widget: language, which method is on screen, and the session.
 
-use super::account::{Forgot, Journey};
+use super::account::{self, AccountForm, Forgot, Journey};
 use super::problem::Problem;
 use sesame_core::account::LinkInfo;
 use sesame_core::api::{CodeStep, SessionInfo};
@@ -86,6 +86,8 @@ pub struct WidgetState {
     pub leaving: bool,
     /// An account journey under way, in place of the login.
     pub journey: Option<Journey>,
+    /// The journey's small form (forgotten password or identifier, sign-up code).
+    pub account_form: AccountForm,
     /// What to say above the login.
     pub notice: Option<Notice>,
     /// The identifier the password form starts with (after a password was set).
@@ -156,6 +158,8 @@ pub enum Action {
     PasswordSet(String),
     /// The terms were declined: the session is over (the server ended it).
     TermsDeclined,
+    /// The journey's small form.
+    Account(account::Action),
 }
 
 impl WidgetState {
@@ -178,6 +182,7 @@ impl WidgetState {
             english_failed: false,
             leaving: false,
             journey: None,
+            account_form: AccountForm::default(),
             notice: None,
             known_identifier: None,
         }
@@ -303,6 +308,7 @@ impl WidgetState {
             }
             Action::LinkOpened(token) => {
                 self.journey = Some(Journey::Checking(token));
+                self.account_form = AccountForm::default();
                 self.problem = None;
             }
             Action::LinkRead(info) => {
@@ -319,6 +325,7 @@ impl WidgetState {
             Action::Forgot(forgot) => {
                 if self.session.is_none() {
                     self.journey = Some(Journey::Forgot(forgot));
+                    self.account_form = AccountForm::default();
                     self.problem = None;
                     self.notice = None;
                     self.focus = Some(Focus::Journey);
@@ -339,6 +346,7 @@ impl WidgetState {
                 }
                 self.focus = Some(Focus::LoginForm);
             }
+            Action::Account(action) => self.account_form.apply(action),
             Action::TermsDeclined => {
                 self.session = None;
                 self.changing_password = false;
