@@ -77,14 +77,22 @@ pub fn code_hash(attempt_token: &str, code: &str) -> String {
 
 /// Six digits, uniform, from the OS random source (rejection sampling: no modulo bias).
 pub fn random_code() -> anyhow::Result<String> {
-    const RANGE: u32 = 1_000_000;
-    const LIMIT: u32 = u32::MAX - u32::MAX % RANGE;
+    random_digits(6)
+}
+
+/// `digits` digits (1 to 9), uniform, from the OS random source (rejection sampling: no
+/// modulo bias).
+pub fn random_digits(digits: u32) -> anyhow::Result<String> {
+    anyhow::ensure!((1..=9).contains(&digits), "{digits} digits");
+    let range = 10u32.pow(digits);
+    let limit = u32::MAX - u32::MAX % range;
     loop {
         let mut bytes = [0u8; 4];
         getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness: {e}"))?;
         let n = u32::from_le_bytes(bytes);
-        if n < LIMIT {
-            return Ok(format!("{:06}", n % RANGE));
+        if n < limit {
+            let width = digits as usize;
+            return Ok(format!("{:0width$}", n % range));
         }
     }
 }

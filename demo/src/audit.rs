@@ -34,6 +34,23 @@ pub enum AuditEvent {
     LoginRegionalSso,
     /// `POST /api/session/establishment`.
     ChooseEstablishment,
+    /// `POST /api/session/terms`.
+    Terms,
+    /// An account invited to set its password (`sesame-demo invite`, the dev-mode
+    /// `POST /api/demo/invite`, the seed).
+    Invite,
+    /// An account signed up, to confirm (`sesame-demo signup`, `POST /api/demo/signup`).
+    Signup,
+    /// `POST /api/account/forgot-password` (the row written after the answer).
+    ForgotPassword,
+    /// `POST /api/account/forgot-identifier` (the row written after the answer).
+    ForgotIdentifier,
+    /// `POST /api/account/set-password`.
+    SetPassword,
+    /// A sign-up code sent (at sign-up, or `POST /api/account/signup/send`).
+    SignupSend,
+    /// `POST /api/account/signup/confirm`.
+    SignupConfirm,
 }
 
 impl AuditEvent {
@@ -53,6 +70,14 @@ impl AuditEvent {
             AuditEvent::LoginProSanteConnect => "login_pro_sante_connect",
             AuditEvent::LoginRegionalSso => "login_regional_sso",
             AuditEvent::ChooseEstablishment => "choose_establishment",
+            AuditEvent::Terms => "terms",
+            AuditEvent::Invite => "invite",
+            AuditEvent::Signup => "signup",
+            AuditEvent::ForgotPassword => "forgot_password",
+            AuditEvent::ForgotIdentifier => "forgot_identifier",
+            AuditEvent::SetPassword => "set_password",
+            AuditEvent::SignupSend => "signup_send",
+            AuditEvent::SignupConfirm => "signup_confirm",
         }
     }
 }
@@ -130,6 +155,31 @@ pub enum AuditOutcome {
     ProviderUnavailable,
     /// OpenID Connect: the `acr` is not one the portal accepts.
     AssuranceRefused,
+    /// Accounts: created (an invitation, a sign-up).
+    AccountCreated,
+    /// Accounts: a reset link e-mailed.
+    LinkSent,
+    /// Accounts: an identifier e-mailed.
+    IdentifierSent,
+    /// Accounts: the account exists but no e-mail went (its hourly allowance used, or no
+    /// address).
+    NotSent,
+    /// Accounts: the link is no link.
+    LinkInvalid,
+    /// Accounts: the link's life is over.
+    LinkExpired,
+    /// Accounts: the link was used (or spent).
+    LinkUsed,
+    /// Accounts: the password was set through a link.
+    PasswordSet,
+    /// Accounts: the sign-up was confirmed.
+    SignupConfirmed,
+    /// Terms: accepted.
+    TermsAccepted,
+    /// Terms: declined (the session ended).
+    TermsDeclined,
+    /// Terms: another version than the current one was accepted.
+    TermsOutdated,
 }
 
 impl AuditOutcome {
@@ -171,6 +221,18 @@ impl AuditOutcome {
             AuditOutcome::TokenRefused => "token_refused",
             AuditOutcome::ProviderUnavailable => "provider_unavailable",
             AuditOutcome::AssuranceRefused => "assurance_refused",
+            AuditOutcome::AccountCreated => "account_created",
+            AuditOutcome::LinkSent => "link_sent",
+            AuditOutcome::IdentifierSent => "identifier_sent",
+            AuditOutcome::NotSent => "not_sent",
+            AuditOutcome::LinkInvalid => "link_invalid",
+            AuditOutcome::LinkExpired => "link_expired",
+            AuditOutcome::LinkUsed => "link_used",
+            AuditOutcome::PasswordSet => "password_set",
+            AuditOutcome::SignupConfirmed => "signup_confirmed",
+            AuditOutcome::TermsAccepted => "terms_accepted",
+            AuditOutcome::TermsDeclined => "terms_declined",
+            AuditOutcome::TermsOutdated => "terms_outdated",
         }
     }
 }

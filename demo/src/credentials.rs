@@ -97,8 +97,12 @@ pub async fn check(state: &AppState, attempt: Attempt<'_>) -> Result<Verified, A
         }
     };
 
+    // An account without a password yet (invited, or signed up and not confirmed) is checked
+    // as an unknown one: the dummy hash, the same answer.
     let account = if plausible(&identifier) {
-        db::find_account(&state.db, portal, &identifier).await?
+        db::find_account(&state.db, portal, &identifier)
+            .await?
+            .filter(Account::logs_in_with_password)
     } else {
         None
     };

@@ -1,6 +1,7 @@
 //! The database: connection pool, embedded migrations, and every query (accounts and their
 //! failure counters, trusted devices, sessions, audit log; for one-time codes: authenticator
-//! secrets, login attempts, the outbox; the captcha solutions already used).
+//! secrets, login attempts, the outbox; the captcha solutions already used; the account
+//! journeys' links and the terms accepted).
 //!
 //! One pool type for both databases the demo runs on, chosen by `DATABASE_URL`: SQLite
 //! (`sqlite:…`) or PostgreSQL (`postgres://…`), through sqlx's `Any` driver. Every query is
@@ -152,7 +153,44 @@ pub struct Account {
     pub failures: i64,
     /// Last failure, Unix seconds.
     pub last_failure: Option<i64>,
+    /// What the account may do ([`AccountStatus`]'s stored form).
+    pub account_status: String,
 }
+
+impl Account {
+    /// Whether the account logs in with a password: active (not invited without a password
+    /// yet, nor signed up and unconfirmed).
+    pub fn logs_in_with_password(&self) -> bool {
+        self.account_status == AccountStatus::Active.as_str()
+    }
+}
+
+/// What an account may do (`accounts.account_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountStatus {
+    /// It logs in.
+    Active,
+    /// Created without a password (an invitation): it logs in with one once it is set through
+    /// its first-login link.
+    Invited,
+    /// Signed up, not confirmed: it cannot log in.
+    Pending,
+}
+
+impl AccountStatus {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "active",
+            AccountStatus::Invited => "invited",
+            AccountStatus::Pending => "pending",
+        }
+    }
+}
+
+/// The `password_hash` of an account without a password: no PHC string, so no password ever
+/// verifies against it (and the login does not try: such an account is not active).
+pub const NO_PASSWORD: &str = "!";
 
 impl std::fmt::Debug for Account {
     /// Hides the identifier and the hash.
@@ -161,8 +199,16 @@ impl std::fmt::Debug for Account {
             .field("portal", &self.portal)
             .field("identifier", &"***")
             .field("failures", &self.failures)
+            .field("account_status", &self.account_status)
             .finish_non_exhaustive()
     }
+}
+
+/// The columns of [`Account`], for `concat!` (sqlx takes only static SQL).
+macro_rules! account_columns {
+    () => {
+        "portal, identifier, display_name, password_hash, failures, last_failure, account_status"
+    };
 }
 
 /// The account `identifier` of `portal`, if any.
@@ -174,14 +220,125 @@ pub async fn find_account(
     if !storable(identifier) {
         return Ok(None);
     }
-    sqlx::query_as::<_, Account>(
-        "SELECT portal, identifier, display_name, password_hash, failures, last_failure \
-         FROM accounts WHERE portal = $1 AND identifier = $2",
-    )
+    sqlx::query_as::<_, Account>(concat!(
+        "SELECT ",
+        account_columns!(),
+        " FROM accounts WHERE portal = $1 AND identifier = $2"
+    ))
     .bind(portal)
     .bind(identifier)
     .fetch_optional(db)
     .await
+}
+
+/// The accounts of `portal` whose e-mail address is `email` (compared in lower case), in
+/// identifier order.
+pub async fn find_accounts_by_email(
+    db: &Db,
+    portal: &str,
+    email: &str,
+) -> sqlx::Result<Vec<Account>> {
+    if !storable(email) {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as::<_, Account>(concat!(
+        "SELECT ",
+        account_columns!(),
+        " FROM accounts WHERE portal = $1 AND LOWER(email) = $2 ORDER BY identifier"
+    ))
+    .bind(portal)
+    .bind(email.trim().to_lowercase())
+    .fetch_all(db)
+    .await
+}
+
+/// Creates an account that logs in with no password yet (`status` invited or pending), unless
+/// one has this identifier already; whether it was created.
+pub async fn insert_account_without_password<'e>(
+    db: impl sqlx::AnyExecutor<'e>,
+    portal: &str,
+    identifier: &str,
+    display_name: &str,
+    contact: &Contact,
+    status: AccountStatus,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO accounts (portal, identifier, display_name, password_hash, failures, \
+         last_failure, phone, email, otp_failures, otp_last_failure, account_status) \
+         VALUES ($1, $2, $3, $4, 0, NULL, $5, $6, 0, NULL, $7) \
+         ON CONFLICT (portal, identifier) DO NOTHING",
+    )
+    .bind(portal)
+    .bind(identifier)
+    .bind(display_name)
+    .bind(NO_PASSWORD)
+    .bind(contact.phone.as_deref())
+    .bind(contact.email.as_deref())
+    .bind(status.as_str())
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets what an account may do.
+pub async fn set_account_status<'e>(
+    db: impl sqlx::AnyExecutor<'e>,
+    portal: &str,
+    identifier: &str,
+    status: AccountStatus,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE accounts SET account_status = $1 WHERE portal = $2 AND identifier = $3")
+        .bind(status.as_str())
+        .bind(portal)
+        .bind(identifier)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+/// Every failure counter of an account back to none: the password's, the one-time codes', and
+/// its trusted devices'. After a reset by e-mail (what support's reset did).
+pub async fn clear_counters<E>(db: &mut E, portal: &str, identifier: &str) -> sqlx::Result<()>
+where
+    E: Send,
+    for<'c> &'c mut E: sqlx::AnyExecutor<'c>,
+{
+    sqlx::query(
+        "UPDATE accounts SET failures = 0, last_failure = NULL, otp_failures = 0, \
+         otp_last_failure = NULL WHERE portal = $1 AND identifier = $2",
+    )
+    .bind(portal)
+    .bind(identifier)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        "UPDATE trusted_devices SET failures = 0, last_failure = NULL \
+         WHERE portal = $1 AND identifier = $2",
+    )
+    .bind(portal)
+    .bind(identifier)
+    .execute(&mut *db)
+    .await
+    .map(drop)
+}
+
+/// Ends every session of an account, and every login attempt waiting for its code step.
+pub async fn end_account_sessions<E>(db: &mut E, portal: &str, identifier: &str) -> sqlx::Result<()>
+where
+    E: Send,
+    for<'c> &'c mut E: sqlx::AnyExecutor<'c>,
+{
+    sqlx::query("DELETE FROM sessions WHERE portal = $1 AND identifier = $2")
+        .bind(portal)
+        .bind(identifier)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query("DELETE FROM login_attempts WHERE portal = $1 AND identifier = $2")
+        .bind(portal)
+        .bind(identifier)
+        .execute(&mut *db)
+        .await
+        .map(drop)
 }
 
 /// Replaces an account's password hash.
@@ -201,7 +358,7 @@ pub async fn set_password_hash<'e>(
 }
 
 /// Creates or resets an account (seeding): the password, name, phone, e-mail and both failure
-/// counts are set anew (an authenticator app already set up is kept).
+/// counts are set anew, and it is active (an authenticator app already set up is kept).
 pub async fn upsert_account(
     db: &Db,
     portal: &str,
@@ -216,7 +373,8 @@ pub async fn upsert_account(
          VALUES ($1, $2, $3, $4, 0, NULL, $5, $6, 0, NULL) \
          ON CONFLICT (portal, identifier) DO UPDATE SET display_name = excluded.display_name, \
          password_hash = excluded.password_hash, failures = 0, last_failure = NULL, \
-         phone = excluded.phone, email = excluded.email, otp_failures = 0, otp_last_failure = NULL",
+         phone = excluded.phone, email = excluded.email, otp_failures = 0, otp_last_failure = NULL, \
+         account_status = 'active'",
     )
     .bind(portal)
     .bind(identifier)
@@ -537,7 +695,8 @@ pub async fn trust_device(
 }
 
 /// Stores a new session (ending the session `replaced`, and every expired one); `id_token`
-/// is the provider's, for a login through OpenID Connect.
+/// is the provider's, for a login through OpenID Connect. A session whose `info.terms` are set
+/// is stored pending, with their version.
 pub async fn create_session(
     db: &Db,
     token_hash: &str,
@@ -557,8 +716,8 @@ pub async fn create_session(
     let assurance = (info.assurance != info.method.assurance()).then(|| info.assurance.as_str());
     sqlx::query(
         "INSERT INTO sessions (token_hash, portal, identifier, method, authenticated_at, expires_at, last_seen, \
-         assurance, means, establishment, establishments, id_token) \
-         VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8, $9, $10, $11)",
+         assurance, means, establishment, establishments, id_token, terms_version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8, $9, $10, $11, $12)",
     )
     .bind(token_hash)
     .bind(info.portal.as_str())
@@ -571,6 +730,7 @@ pub async fn create_session(
     .bind(json_of(&info.establishment)?)
     .bind(json_of(&Some(&info.establishments).filter(|e| !e.is_empty()))?)
     .bind(id_token)
+    .bind(info.terms.as_ref().map(|t| t.version.as_str()))
     .execute(&mut *tx)
     .await?;
     tx.commit().await
@@ -634,6 +794,8 @@ pub struct SessionRow {
     pub establishment: Option<String>,
     /// The establishments to choose from (JSON).
     pub establishments: Option<String>,
+    /// The version of the terms the session waits for (pending), if any.
+    pub terms_version: Option<String>,
 }
 
 /// The session `token_hash` if it has not expired and was seen after `idle_since`; marks it
@@ -658,7 +820,7 @@ pub async fn touch_session(
     }
     sqlx::query_as::<_, SessionRow>(
         "SELECT s.portal, s.identifier, s.method, s.authenticated_at, a.display_name, \
-         s.assurance, s.means, s.establishment, s.establishments \
+         s.assurance, s.means, s.establishment, s.establishments, s.terms_version \
          FROM sessions s JOIN accounts a ON a.portal = s.portal AND a.identifier = s.identifier \
          WHERE s.token_hash = $1",
     )
@@ -668,7 +830,10 @@ pub async fn touch_session(
 }
 
 /// Ends the session with this token hash.
-pub async fn delete_session(db: &Db, token_hash: &str) -> sqlx::Result<()> {
+pub async fn delete_session<'e>(
+    db: impl sqlx::AnyExecutor<'e>,
+    token_hash: &str,
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(db)
@@ -690,6 +855,292 @@ pub async fn delete_other_sessions<'e>(
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// Whether the account accepted the terms `version`.
+pub async fn terms_accepted(
+    db: &Db,
+    portal: &str,
+    identifier: &str,
+    version: &str,
+) -> sqlx::Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT accepted_at FROM terms_acceptances \
+         WHERE portal = $1 AND identifier = $2 AND version = $3",
+    )
+    .bind(portal)
+    .bind(identifier)
+    .bind(version)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Records that the account accepted the terms `version` at `now` (kept as first accepted when
+/// it was already).
+pub async fn accept_terms<'e>(
+    db: impl sqlx::AnyExecutor<'e>,
+    portal: &str,
+    identifier: &str,
+    version: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO terms_acceptances (portal, identifier, version, accepted_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (portal, identifier, version) DO NOTHING",
+    )
+    .bind(portal)
+    .bind(identifier)
+    .bind(version)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// Forgets every terms version the account accepted (seeding).
+pub async fn forget_terms(db: &Db, portal: &str, identifier: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM terms_acceptances WHERE portal = $1 AND identifier = $2")
+        .bind(portal)
+        .bind(identifier)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+/// The session `token_hash` no longer waits for terms: ready.
+pub async fn session_ready<'e>(
+    db: impl sqlx::AnyExecutor<'e>,
+    token_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET terms_version = NULL WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+/// An e-mailed link ([`crate::account`]).
+#[derive(Clone, sqlx::FromRow)]
+pub struct LinkRow {
+    /// SHA-256 of the token.
+    pub token_hash: String,
+    /// Portal id.
+    pub portal: String,
+    /// Identifier.
+    pub identifier: String,
+    /// `first_login`, `reset` or `signup` (core's `LinkPurpose::as_str`).
+    pub purpose: String,
+    /// When it was made.
+    pub created_at: i64,
+    /// When it expires.
+    pub expires_at: i64,
+    /// When it was used or spent.
+    pub used_at: Option<i64>,
+    /// Sign-up: the current code's hash (SHA-256 of the token and the code).
+    pub code_hash: Option<String>,
+    /// Sign-up: when the current code expires.
+    pub code_expires_at: Option<i64>,
+    /// Sign-up: codes sent.
+    pub sends: i64,
+    /// Sign-up: when the last code was sent.
+    pub last_send_at: Option<i64>,
+    /// Sign-up: codes checked (each counted before it is checked).
+    pub wrong_codes: i64,
+}
+
+impl std::fmt::Debug for LinkRow {
+    /// Hides the identifier and the hashes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkRow")
+            .field("portal", &self.portal)
+            .field("purpose", &self.purpose)
+            .field("expires_at", &self.expires_at)
+            .field("used_at", &self.used_at)
+            .field("sends", &self.sends)
+            .field("wrong_codes", &self.wrong_codes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The columns of [`LinkRow`], for `concat!`.
+macro_rules! link_columns {
+    () => {
+        "token_hash, portal, identifier, purpose, created_at, expires_at, used_at, code_hash, \
+         code_expires_at, sends, last_send_at, wrong_codes"
+    };
+}
+
+/// Stores a new link (its token's hash) for an account, spending first every unspent link of
+/// the same account and purpose: one link of a kind works at a time.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_link<E>(
+    db: &mut E,
+    token_hash: &str,
+    portal: &str,
+    identifier: &str,
+    purpose: &str,
+    now: i64,
+    expires_at: i64,
+) -> sqlx::Result<()>
+where
+    E: Send,
+    for<'c> &'c mut E: sqlx::AnyExecutor<'c>,
+{
+    spend_links(&mut *db, portal, identifier, &[purpose], now).await?;
+    sqlx::query(
+        "INSERT INTO account_links (token_hash, portal, identifier, purpose, created_at, \
+         expires_at, sends, wrong_codes) VALUES ($1, $2, $3, $4, $5, $6, 0, 0)",
+    )
+    .bind(token_hash)
+    .bind(portal)
+    .bind(identifier)
+    .bind(purpose)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *db)
+    .await
+    .map(drop)
+}
+
+/// Spends every unspent link of an account for one of `purposes`.
+pub async fn spend_links<E>(
+    db: &mut E,
+    portal: &str,
+    identifier: &str,
+    purposes: &[&str],
+    now: i64,
+) -> sqlx::Result<()>
+where
+    E: Send,
+    for<'c> &'c mut E: sqlx::AnyExecutor<'c>,
+{
+    for purpose in purposes {
+        sqlx::query(
+            "UPDATE account_links SET used_at = $1 \
+             WHERE portal = $2 AND identifier = $3 AND purpose = $4 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(portal)
+        .bind(identifier)
+        .bind(*purpose)
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The link `token_hash`, used or not, expired or not.
+pub async fn find_link(db: &Db, token_hash: &str) -> sqlx::Result<Option<LinkRow>> {
+    sqlx::query_as::<_, LinkRow>(concat!(
+        "SELECT ",
+        link_columns!(),
+        " FROM account_links WHERE token_hash = $1"
+    ))
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// Uses the link `token_hash` if it is unused and unexpired at `now`, in one conditional
+/// statement (two requests with the same link: one wins). Whether it was.
+pub async fn use_link<'e>(
+    db: impl sqlx::AnyExecutor<'e>,
+    token_hash: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE account_links SET used_at = $1 \
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A new sign-up code for the link, if it is live, has sent fewer than `max_sends` codes and
+/// none since `cooldown_start`: one conditional statement. The link as updated, or `None`.
+#[allow(clippy::too_many_arguments)]
+pub async fn reserve_signup_send(
+    db: &Db,
+    token_hash: &str,
+    code_hash: &str,
+    now: i64,
+    code_expires_at: i64,
+    cooldown_start: i64,
+    max_sends: i64,
+) -> sqlx::Result<Option<LinkRow>> {
+    sqlx::query_as::<_, LinkRow>(concat!(
+        "UPDATE account_links SET sends = sends + 1, last_send_at = $1, code_hash = $2, \
+         code_expires_at = $3 \
+         WHERE token_hash = $4 AND purpose = 'signup' AND used_at IS NULL AND expires_at > $1 \
+         AND sends < $5 AND (last_send_at IS NULL OR last_send_at <= $6) RETURNING ",
+        link_columns!()
+    ))
+    .bind(now)
+    .bind(code_hash)
+    .bind(code_expires_at)
+    .bind(token_hash)
+    .bind(max_sends)
+    .bind(cooldown_start)
+    .fetch_optional(db)
+    .await
+}
+
+/// After a failed send: no code, and no cooldown (the send still counts toward the cap).
+pub async fn release_signup_send(db: &Db, token_hash: &str, code_hash: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE account_links SET last_send_at = NULL, code_hash = NULL, code_expires_at = NULL \
+         WHERE token_hash = $1 AND code_hash = $2",
+    )
+    .bind(token_hash)
+    .bind(code_hash)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// Counts a sign-up code check before it is made, if the link is live and has checked fewer
+/// than `max` codes; the link as updated, or `None`.
+pub async fn reserve_signup_check(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+    max: i64,
+) -> sqlx::Result<Option<LinkRow>> {
+    sqlx::query_as::<_, LinkRow>(concat!(
+        "UPDATE account_links SET wrong_codes = wrong_codes + 1 \
+         WHERE token_hash = $1 AND purpose = 'signup' AND used_at IS NULL AND expires_at > $2 \
+         AND wrong_codes < $3 RETURNING ",
+        link_columns!()
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .bind(max)
+    .fetch_optional(db)
+    .await
+}
+
+/// Confirms a sign-up with its right code: uses the link only if its code is still
+/// `code_hash` (a code confirms once). Whether it did.
+pub async fn use_signup_code<'e>(
+    db: impl sqlx::AnyExecutor<'e>,
+    token_hash: &str,
+    code_hash: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE account_links SET used_at = $1 \
+         WHERE token_hash = $2 AND code_hash = $3 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(code_hash)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Appends an audit row.
@@ -1185,7 +1636,8 @@ pub async fn upsert_oidc_account(
     Ok(())
 }
 
-/// The account of `portal` that the identity `subject` at `provider` opens.
+/// The account of `portal` that the identity `subject` at `provider` opens (an unconfirmed
+/// sign-up opens none).
 pub async fn find_oidc_account(
     db: &Db,
     provider: &str,
@@ -1196,9 +1648,10 @@ pub async fn find_oidc_account(
         return Ok(None);
     }
     sqlx::query_as::<_, Account>(
-        "SELECT a.portal, a.identifier, a.display_name, a.password_hash, a.failures, a.last_failure \
+        "SELECT a.portal, a.identifier, a.display_name, a.password_hash, a.failures, a.last_failure, \
+         a.account_status \
          FROM oidc_accounts o JOIN accounts a ON a.portal = o.portal AND a.identifier = o.identifier \
-         WHERE o.provider = $1 AND o.subject = $2 AND o.portal = $3",
+         WHERE o.provider = $1 AND o.subject = $2 AND o.portal = $3 AND a.account_status <> 'pending'",
     )
     .bind(provider)
     .bind(subject)
@@ -1227,7 +1680,8 @@ pub async fn upsert_cps_holder(
     Ok(())
 }
 
-/// The account of `portal` that the card holder `national_id` owns, if any.
+/// The account of `portal` that the card holder `national_id` owns, if any (an unconfirmed
+/// sign-up is none).
 pub async fn find_cps_account(
     db: &Db,
     portal: &str,
@@ -1237,9 +1691,10 @@ pub async fn find_cps_account(
         return Ok(None);
     }
     sqlx::query_as::<_, Account>(
-        "SELECT a.portal, a.identifier, a.display_name, a.password_hash, a.failures, a.last_failure \
+        "SELECT a.portal, a.identifier, a.display_name, a.password_hash, a.failures, a.last_failure, \
+         a.account_status \
          FROM cps_holders h JOIN accounts a ON a.portal = h.portal AND a.identifier = h.identifier \
-         WHERE h.portal = $1 AND h.national_id = $2",
+         WHERE h.portal = $1 AND h.national_id = $2 AND a.account_status <> 'pending'",
     )
     .bind(portal)
     .bind(national_id)

@@ -10,6 +10,7 @@
 //! **Architecture invariant:** every rule, code and text comes from `sesame-core`; this crate
 //! only stores, hashes, counts and answers.
 
+pub mod account;
 pub mod attempt;
 pub mod audit;
 pub mod captcha;
@@ -99,6 +100,28 @@ pub fn app(state: AppState) -> Router {
         )
         .route(paths::LOGOUT, post(routes::logout::logout))
         .route(paths::SESSION, get(routes::session::current_session))
+        .route(paths::SESSION_TERMS, post(routes::session::terms))
+        .route(
+            paths::ACCOUNT_FORGOT_PASSWORD,
+            post(routes::account::forgot_password),
+        )
+        .route(
+            paths::ACCOUNT_FORGOT_IDENTIFIER,
+            post(routes::account::forgot_identifier),
+        )
+        .route(paths::ACCOUNT_LINK, post(routes::account::link))
+        .route(
+            paths::ACCOUNT_SET_PASSWORD,
+            post(routes::account::set_password),
+        )
+        .route(
+            paths::ACCOUNT_SIGNUP_SEND,
+            post(routes::account::signup_send),
+        )
+        .route(
+            paths::ACCOUNT_SIGNUP_CONFIRM,
+            post(routes::account::signup_confirm),
+        )
         .route(
             paths::CHANGE_PASSWORD,
             post(routes::change_password::change_password),
@@ -111,11 +134,20 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    // The outbox is the demo's and the tests' mailbox: never outside dev mode.
+    // The outbox is the demo's and the tests' mailbox, and the account creations the tests'
+    // way to start the account journeys: never outside dev mode.
     let api = if state.config.dev_mode {
         api.route(
             routes::outbox::OUTBOX_JSON,
             get(routes::outbox::outbox_json),
+        )
+        .route(
+            routes::account::DEMO_INVITE,
+            post(routes::account::demo_invite),
+        )
+        .route(
+            routes::account::DEMO_SIGNUP,
+            post(routes::account::demo_signup),
         )
     } else {
         api
@@ -267,6 +299,7 @@ async fn prepare(
         .with_captcha(captcha)
         .with_cps_trust(cps_trust)
         .with_extra_portals(extra_portals.clone())?;
+    seed::seed_invitations(&state).await?;
     Ok((listener, app(state), config, extra_portals))
 }
 

@@ -2,6 +2,8 @@
 //! `sesame-demo phone …` is the QR login's phone, simulated (`sesame_demo::phone`).
 //! `sesame-demo check-config FILE…` checks portal configuration files
 //! (`sesame_demo::portals::check_config_cli`): exit code 0 when all are valid, 1 otherwise.
+//! `sesame-demo invite|signup PORTAL IDENTIFIER NAME EMAIL [PHONE]` creates an account waiting
+//! for its first login, or a sign-up to confirm (`sesame_demo::account::run_cli`).
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -14,6 +16,11 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.first().map(String::as_str) == Some("phone") {
         let out = sesame_demo::phone::run_cli(&args[1..]).await?;
+        println!("{out}");
+        return Ok(());
+    }
+    if let Some(command @ ("invite" | "signup")) = args.first().map(String::as_str) {
+        let out = sesame_demo::account::run_cli(command, &args[1..]).await?;
         println!("{out}");
         return Ok(());
     }

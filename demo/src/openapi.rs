@@ -1,7 +1,13 @@
 //! The OpenAPI document of the portal API, generated from core's wire types.
 
-use crate::routes::{captcha, change_password, code, cps, login, logout, oidc, qr, session};
+use crate::routes::{
+    account, captcha, change_password, code, cps, login, logout, oidc, qr, session,
+};
 use axum::Json;
+use sesame_core::account::{
+    ForgotIdentifierRequest, ForgotPasswordRequest, LinkInfo, LinkPurpose, LinkRequest, LinkStatus,
+    PasswordSet, SetPasswordRequest, SignupConfirmRequest, Terms, TermsRequest,
+};
 use sesame_core::api::{
     ChangePasswordRequest, CodeStep, CpsLoginRequest, CpsNonce, Enrolment, LoginPasswordBody,
     LoginPasswordRequest, SendCodeRequest, SessionInfo, VerifyCodeRequest,
@@ -32,7 +38,9 @@ use utoipa::OpenApi;
             A CPS card login asks `/login/cps/nonce` for a nonce (and the CPS cookie `__Host-sesame-cps`, `sesame-cps` in dev mode), \
             has the card sign SHA-256(origin) ‖ SHA-256(nonce), and posts the certificate, algorithm and signature to `/login/cps`. \
             Where an offer's captcha step is due, the login carries `captcha`: the solved proof of work of `/login/captcha/challenge` (ALTCHA), or the hosted provider's token; \
-            without a valid one it is refused before the password is checked (`captcha_required` 428, `captcha_invalid` / `captcha_expired` 401, `captcha_unavailable` 424)."
+            without a valid one it is refused before the password is checked (`captcha_required` 428, `captcha_invalid` / `captcha_expired` 401, `captcha_unavailable` 424). \
+            A session opened for an account that has not accepted its portal's current terms of use is pending (`terms` in its `SessionInfo`): \
+            only `GET /session`, `POST /logout` and `POST /session/terms` accept it, every other endpoint that needs a session answers 403 `terms_pending`."
     ),
     paths(
         login::login_password,
@@ -54,7 +62,14 @@ use utoipa::OpenApi;
         oidc::choose_establishment,
         logout::logout,
         session::current_session,
+        session::terms,
         change_password::change_password,
+        account::forgot_password,
+        account::forgot_identifier,
+        account::link,
+        account::set_password,
+        account::signup_send,
+        account::signup_confirm,
         openapi_json
     ),
     components(schemas(
@@ -90,6 +105,17 @@ use utoipa::OpenApi;
         OidcStartRequest,
         OidcStart,
         ProviderLogout,
+        Terms,
+        TermsRequest,
+        ForgotPasswordRequest,
+        ForgotIdentifierRequest,
+        LinkRequest,
+        LinkInfo,
+        LinkPurpose,
+        LinkStatus,
+        SetPasswordRequest,
+        PasswordSet,
+        SignupConfirmRequest,
         ApiError,
         ErrorCode,
         RuleOutcome,
@@ -98,6 +124,7 @@ use utoipa::OpenApi;
     )),
     tags(
         (name = "session", description = "Log in (password, then a one-time code where the method has one; or a CPS card), log out, session, password change"),
+        (name = "account", description = "Account journeys (ACCOUNT-CONTRACT.md): forgotten password and identifier (always `202`, after the same floor), the e-mailed links (`#sesame-link=<token>` in the page's address) and what they do: set a first or new password, confirm a sign-up with the code received by SMS"),
         (name = "qr", description = "QR-code login (QR-CONTRACT.md): the browser asks for a code bound to its QR cookie (`__Host-sesame-qr`, `sesame-qr` in dev mode) and polls its status or listens to its events; an enrolled phone reads the request and approves (signature, digits, PIN) or declines; a logged-in session asks for an enrolment code")
     )
 )]
@@ -112,7 +139,8 @@ pub enum CommonErrors {
     #[response(status = 400)]
     BadRequest(ApiError),
     /// `csrf_rejected`: no `x-sesame-csrf: 1` header, or another site's Origin. On login also
-    /// `account_blocked`: too many consecutive failures, call support
+    /// `account_blocked`: too many consecutive failures, call support. With a session that
+    /// waits for the terms of use, `terms_pending`
     #[response(status = 403)]
     Forbidden(ApiError),
     /// `body_too_large`: more than 16 KiB

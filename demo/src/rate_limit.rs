@@ -26,6 +26,9 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 pub const MAX_FAILURES_PER_IP: usize = 50;
 /// The window, in seconds (15 minutes).
 pub const WINDOW_SECONDS: i64 = 15 * 60;
+/// The longest window of any limit kept in these tables (the account journeys' hour): older
+/// attempts are purged by every reservation.
+pub const LONGEST_WINDOW_SECONDS: i64 = 60 * 60;
 
 /// The per-address limiter over the database.
 #[derive(Debug, Clone)]
@@ -62,20 +65,40 @@ impl IpLimiter {
 
     /// Counts an attempt of `ip` at `now`, unless the address has used up its failures.
     pub async fn try_reserve(&self, ip: IpAddr, now: i64) -> anyhow::Result<Option<Slot>> {
-        let bucket = bucket(ip).to_string();
+        self.try_reserve_in(
+            &bucket(ip).to_string(),
+            now,
+            MAX_FAILURES_PER_IP,
+            WINDOW_SECONDS,
+        )
+        .await
+    }
+
+    /// Counts an attempt in `bucket` at `now`, unless it holds `max` attempts within the last
+    /// `window` seconds (at most [`LONGEST_WINDOW_SECONDS`]): the same tables and the same
+    /// turn-taking as the login's limit, for other limits (the account journeys': per address,
+    /// per account), each with buckets of its own prefix.
+    pub async fn try_reserve_in(
+        &self,
+        bucket: &str,
+        now: i64,
+        max: usize,
+        window: i64,
+    ) -> anyhow::Result<Option<Slot>> {
         let id = crate::token::random_hex(16)?;
-        let since = now.saturating_sub(WINDOW_SECONDS);
+        let since = now.saturating_sub(window.min(LONGEST_WINDOW_SECONDS));
+        let stale = now.saturating_sub(LONGEST_WINDOW_SECONDS);
         let mut tx = self.db.begin().await?;
         // First a write to the bucket's row: the reservations of one bucket queue here.
         sqlx::query(
             "INSERT INTO ip_buckets (bucket, reservations) VALUES ($1, 1) \
              ON CONFLICT (bucket) DO UPDATE SET reservations = ip_buckets.reservations + 1",
         )
-        .bind(&bucket)
+        .bind(bucket)
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM ip_attempts WHERE at <= $1")
-            .bind(since)
+            .bind(stale)
             .execute(&mut *tx)
             .await?;
         let done = sqlx::query(
@@ -83,10 +106,10 @@ impl IpLimiter {
              WHERE (SELECT COUNT(*) FROM ip_attempts WHERE bucket = $2 AND at > $4) < $5",
         )
         .bind(&id)
-        .bind(&bucket)
+        .bind(bucket)
         .bind(now)
         .bind(since)
-        .bind(i64::try_from(MAX_FAILURES_PER_IP).unwrap_or(i64::MAX))
+        .bind(i64::try_from(max).unwrap_or(i64::MAX))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -238,8 +261,9 @@ mod tests {
         let (old, live): (IpAddr, IpAddr) =
             ("192.0.2.3".parse().unwrap(), "192.0.2.4".parse().unwrap());
         let _ = l.try_reserve(old, 1000).await.unwrap().unwrap();
+        // Purged once older than the longest window of any limit.
         let _ = l
-            .try_reserve(live, 1000 + WINDOW_SECONDS)
+            .try_reserve(live, 1000 + LONGEST_WINDOW_SECONDS)
             .await
             .unwrap()
             .unwrap();
@@ -249,7 +273,47 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(buckets, vec![("192.0.2.4".to_owned(),)]);
-        assert_eq!(l.recent(live, 1000 + WINDOW_SECONDS).await.unwrap(), 1);
+        assert_eq!(
+            l.recent(live, 1000 + LONGEST_WINDOW_SECONDS).await.unwrap(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn other_limits_keep_their_own_buckets_and_windows() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let l = IpLimiter::new(db);
+        let hour = LONGEST_WINDOW_SECONDS;
+        for _ in 0..3 {
+            assert!(l
+                .try_reserve_in("k", 1000, 3, hour)
+                .await
+                .unwrap()
+                .is_some());
+        }
+        assert!(l
+            .try_reserve_in("k", 1000, 3, hour)
+            .await
+            .unwrap()
+            .is_none());
+        // A login's reservation (a shorter window) purges none of them.
+        let ip: IpAddr = "192.0.2.5".parse().unwrap();
+        assert!(l
+            .try_reserve(ip, 1000 + WINDOW_SECONDS + 1)
+            .await
+            .unwrap()
+            .is_some());
+        assert!(l
+            .try_reserve_in("k", 1000 + hour - 1, 3, hour)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(l
+            .try_reserve_in("k", 1000 + hour, 3, hour)
+            .await
+            .unwrap()
+            .is_some());
+        assert_eq!(l.recent(ip, 1000 + WINDOW_SECONDS + 1).await.unwrap(), 1);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,5 +1,6 @@
 //! The API handlers, one module per endpoint of [`sesame_core::api::paths`].
 
+pub mod account;
 pub mod captcha;
 pub mod change_password;
 pub mod code;

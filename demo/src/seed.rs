@@ -1,4 +1,7 @@
-//! The demo accounts, one per preset portal: created or reset at every start, and printed.
+//! The demo accounts, one per preset portal: created or reset at every start, and printed. On
+//! SPICO, whose preset has terms of use, the demo accounts have accepted them already but one
+//! ([`DEMO_TERMS_NOT_ACCEPTED`]), and one account waits for its first login
+//! ([`DEMO_INVITATIONS`]: its e-mails in the outbox at every start).
 
 use crate::db::{self, Db};
 use crate::password_hash;
@@ -22,7 +25,7 @@ pub struct DemoAccount {
 }
 
 /// The demo accounts (also used by the end-to-end tests).
-pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
         portal: "paaco",
         identifier: "jeanne.martin",
@@ -73,7 +76,47 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
         phone: "06 12 34 56 06",
         email: "k.benali@exemple.fr",
     },
+    // SPICO's account that has not accepted the PASS terms yet (DEMO_TERMS_NOT_ACCEPTED): its
+    // logins wait for them.
+    DemoAccount {
+        portal: "spico",
+        identifier: "luc.moreau",
+        password: "Garrigue-Pass-2026!",
+        display_name: "Luc Moreau",
+        phone: "06 12 34 56 09",
+        email: "luc.moreau@exemple.fr",
+    },
 ];
+
+/// The demo accounts that have not accepted their portal's current terms of use (reset at
+/// every start: their next login waits for them). Every other demo account of a portal with
+/// terms has accepted the current version.
+pub const DEMO_TERMS_NOT_ACCEPTED: [(&str, &str); 1] = [("spico", "luc.moreau")];
+
+/// An account invited to set its password: created without one at every start, its two
+/// e-mails (the identifier, the "Définir mon mot de passe" link) sent anew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoInvitation {
+    /// Portal id (a core preset).
+    pub portal: &'static str,
+    /// Identifier.
+    pub identifier: &'static str,
+    /// Name to greet with.
+    pub display_name: &'static str,
+    /// Mobile phone.
+    pub phone: &'static str,
+    /// E-mail address, where the two e-mails go (the outbox, or the SMTP relay).
+    pub email: &'static str,
+}
+
+/// The demo's invitations (first login through the e-mailed link).
+pub const DEMO_INVITATIONS: [DemoInvitation; 1] = [DemoInvitation {
+    portal: "spico",
+    identifier: "sophie.laurent",
+    display_name: "Sophie Laurent",
+    phone: "06 12 34 56 08",
+    email: "sophie.laurent@exemple.fr",
+}];
 
 /// The accounts of the sample sixth portal, `ceviane` (`demo/portals/example.json`, loaded with
 /// `SESAME_PORTALS`): seeded and printed when that portal is loaded ([`seed_samples`]).
@@ -192,9 +235,21 @@ pub async fn seed_samples(db: &Db, loaded: &[sesame_core::PortalConfig]) -> anyh
 }
 
 /// Creates the demo accounts, or resets them (password, name, failure count) to the printed
-/// values: running it twice gives the same database.
+/// values, with the terms of use of their portal accepted (but [`DEMO_TERMS_NOT_ACCEPTED`]):
+/// running it twice gives the same database.
 pub async fn seed(db: &Db) -> anyhow::Result<()> {
     seed_accounts(db, DEMO_ACCOUNTS).await?;
+    let now = crate::state::system_clock()();
+    for a in DEMO_ACCOUNTS {
+        let Some(terms) = sesame_core::PortalConfig::preset(a.portal).and_then(|p| p.terms) else {
+            continue;
+        };
+        if DEMO_TERMS_NOT_ACCEPTED.contains(&(a.portal, a.identifier)) {
+            db::forget_terms(db, a.portal, a.identifier).await?;
+        } else {
+            db::accept_terms(db, a.portal, a.identifier, &terms.version, now).await?;
+        }
+    }
     for h in DEMO_CPS_HOLDERS {
         db::upsert_cps_holder(db, h.portal, h.national_id, h.identifier)
             .await
@@ -204,6 +259,30 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
         db::upsert_oidc_account(db, l.provider, l.subject, l.portal, l.identifier)
             .await
             .with_context(|| format!("cannot link the demo identity {}", l.subject))?;
+    }
+    Ok(())
+}
+
+/// The demo's invitations, made anew ([`DEMO_INVITATIONS`]): needs the state, for the links
+/// and the senders. A portal the server does not run is skipped.
+pub async fn seed_invitations(state: &crate::AppState) -> anyhow::Result<()> {
+    for i in DEMO_INVITATIONS {
+        let Some(portal) = sesame_core::PortalId::new(i.portal)
+            .ok()
+            .and_then(|id| state.portal(&id))
+            .cloned()
+        else {
+            continue;
+        };
+        let new = crate::account::NewAccount {
+            identifier: i.identifier.to_owned(),
+            display_name: i.display_name.to_owned(),
+            email: i.email.to_owned(),
+            phone: Some(i.phone.to_owned()),
+        };
+        crate::account::reinvite(state, &portal, new)
+            .await
+            .with_context(|| format!("cannot seed the invitation {}/{}", i.portal, i.identifier))?;
     }
     Ok(())
 }
@@ -225,6 +304,22 @@ pub fn banner(url: &str, extra: &[sesame_core::PortalConfig]) -> String {
     for [portal, id, pw, name] in rows {
         out.push_str(&format!("  {portal:<10} {id:<14} {pw:<24} {name}\n"));
     }
+    for (portal, identifier) in DEMO_TERMS_NOT_ACCEPTED {
+        out.push_str(&format!(
+            "  ({portal}/{identifier} has not accepted the terms of use yet: its login asks)\n"
+        ));
+    }
+    for i in DEMO_INVITATIONS {
+        out.push_str(&format!(
+            "  {:<10} {:<14} {:<24} {} (invited: set the password through the \"Définir mon \
+             mot de passe\" e-mail in {url}/demo/outbox)\n",
+            i.portal, i.identifier, "-", i.display_name
+        ));
+    }
+    out.push_str(
+        "\nSign-ups (Entr'Actes) and invitations: `sesame-demo signup|invite PORTAL IDENTIFIER \
+         NAME EMAIL [PHONE]`\n",
+    );
     if !extra.is_empty() {
         out.push_str("\nPortals from SESAME_PORTALS:");
         for p in extra {

@@ -3,6 +3,12 @@
 //! no subdomain can set it); only its SHA-256 is stored. A session ends 8 hours after the login,
 //! or after 30 minutes without a request, whichever comes first. A login replaces the session
 //! the browser already held.
+//!
+//! A session opened (by any method: every login goes through [`create`]) for an account that
+//! has not accepted its portal's current terms of use is *pending* until it does
+//! (`POST /api/session/terms`): [`CurrentSession`] refuses it with 403 `terms_pending`; only
+//! `GET /api/session`, `POST /api/logout` and the terms themselves take a
+//! [`PendingOrReadySession`].
 
 use crate::db;
 use crate::error::AppError;
@@ -12,6 +18,7 @@ use anyhow::{anyhow, Context};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
+use sesame_core::account::Terms;
 use sesame_core::api::SessionInfo;
 use sesame_core::oidc::Means;
 use sesame_core::{AssuranceLevel, ErrorCode, Method, PortalId};
@@ -84,10 +91,11 @@ pub fn token_from(headers: &HeaderMap, dev_mode: bool) -> Option<String> {
 }
 
 /// Stores a new session and returns its token; the session of `replaced` (the token the
-/// browser sent, if any) ends.
+/// browser sent, if any) ends. When the account has not accepted its portal's current terms,
+/// `info.terms` is set to them and the session is stored pending.
 pub async fn create(
     state: &AppState,
-    info: &SessionInfo,
+    info: &mut SessionInfo,
     replaced: Option<&str>,
 ) -> Result<String, AppError> {
     create_with_id_token(state, info, replaced, None).await
@@ -97,10 +105,11 @@ pub async fn create(
 /// its session too at logout.
 pub async fn create_with_id_token(
     state: &AppState,
-    info: &SessionInfo,
+    info: &mut SessionInfo,
     replaced: Option<&str>,
     id_token: Option<&str>,
 ) -> Result<String, AppError> {
+    info.terms = terms_to_accept(state, info).await?;
     let token = token::new_token()?;
     let now = info.authenticated_at;
     db::create_session(
@@ -115,7 +124,23 @@ pub async fn create_with_id_token(
     Ok(token)
 }
 
-/// The request's live session: extracting it answers 401 `not_authenticated` without one.
+/// The portal's current terms, when the account of `info` has not accepted them.
+async fn terms_to_accept(state: &AppState, info: &SessionInfo) -> Result<Option<Terms>, AppError> {
+    let Some(terms) = state.portal(&info.portal).and_then(|p| p.terms.as_ref()) else {
+        return Ok(None);
+    };
+    let accepted = db::terms_accepted(
+        &state.db,
+        info.portal.as_str(),
+        &info.identifier,
+        &terms.version,
+    )
+    .await?;
+    Ok((!accepted).then(|| terms.clone()))
+}
+
+/// The request's live and ready session: extracting it answers 401 `not_authenticated`
+/// without one, 403 `terms_pending` while the session waits for the terms of use.
 #[derive(Debug, Clone)]
 pub struct CurrentSession {
     /// The stored hash of the cookie's token.
@@ -124,7 +149,27 @@ pub struct CurrentSession {
     pub info: SessionInfo,
 }
 
+/// The request's live session, ready or pending (its `info.terms` set): for the few endpoints
+/// a pending session may call (the session, logout, the terms). 401 `not_authenticated`
+/// without one.
+#[derive(Debug, Clone)]
+pub struct PendingOrReadySession(pub CurrentSession);
+
 impl FromRequestParts<AppState> for CurrentSession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let PendingOrReadySession(session) =
+            <PendingOrReadySession as FromRequestParts<AppState>>::from_request_parts(parts, state)
+                .await?;
+        if session.info.terms_pending() {
+            return Err(ErrorCode::TermsPending.into());
+        }
+        Ok(session)
+    }
+}
+
+impl FromRequestParts<AppState> for PendingOrReadySession {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
@@ -156,14 +201,36 @@ impl FromRequestParts<AppState> for CurrentSession {
         if let Some(json) = &row.establishments {
             info.establishments = serde_json::from_str(json).context("stored establishments")?;
         }
-        Ok(CurrentSession {
+        // Pending: the portal's current terms (those the session was opened with, unless the
+        // portal has changed them since; a portal that dropped them leaves it ready).
+        if row.terms_version.is_some() {
+            info.terms = state.portal(&info.portal).and_then(|p| p.terms.clone());
+        }
+        Ok(PendingOrReadySession(CurrentSession {
             token_hash: hash,
             info,
-        })
+        }))
     }
 }
 
 impl OptionalFromRequestParts<AppState> for CurrentSession {
+    type Rejection = AppError;
+
+    /// No session is `None`; a pending one is 403 `terms_pending`, a server failure an error.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, AppError> {
+        match <CurrentSession as FromRequestParts<AppState>>::from_request_parts(parts, state).await
+        {
+            Ok(session) => Ok(Some(session)),
+            Err(e) if e.code() == ErrorCode::NotAuthenticated => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for PendingOrReadySession {
     type Rejection = AppError;
 
     /// No session is `None`; only a server failure is an error.
@@ -171,7 +238,10 @@ impl OptionalFromRequestParts<AppState> for CurrentSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, AppError> {
-        match <CurrentSession as FromRequestParts<AppState>>::from_request_parts(parts, state).await
+        match <PendingOrReadySession as FromRequestParts<AppState>>::from_request_parts(
+            parts, state,
+        )
+        .await
         {
             Ok(session) => Ok(Some(session)),
             Err(e) if e.code() == ErrorCode::NotAuthenticated => Ok(None),

@@ -222,6 +222,16 @@ impl AppState {
     pub fn allowed_origins(&self) -> &[String] {
         &self.allowed_origins
     }
+
+    /// The portal's address as the browser uses it: the first allowed origin
+    /// (`SESAME_ALLOWED_ORIGINS`, else `http://127.0.0.1:<port>`). The providers' callbacks
+    /// and the e-mailed links ([`crate::account`]) lead there.
+    pub fn public_origin(&self) -> String {
+        self.allowed_origins
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("http://{}", self.config.bind))
+    }
 }
 
 /// SMS to the outbox; e-mail through the configured SMTP relay, else to the outbox.

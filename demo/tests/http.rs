@@ -273,6 +273,13 @@ async fn openapi_lists_every_path_of_the_api() {
         (paths::LOGOUT, "post"),
         (paths::SESSION, "get"),
         (paths::CHANGE_PASSWORD, "post"),
+        (paths::SESSION_TERMS, "post"),
+        (paths::ACCOUNT_FORGOT_PASSWORD, "post"),
+        (paths::ACCOUNT_FORGOT_IDENTIFIER, "post"),
+        (paths::ACCOUNT_LINK, "post"),
+        (paths::ACCOUNT_SET_PASSWORD, "post"),
+        (paths::ACCOUNT_SIGNUP_SEND, "post"),
+        (paths::ACCOUNT_SIGNUP_CONFIRM, "post"),
         (paths::OPENAPI, "get"),
     ];
     assert_eq!(documented.len(), all.len(), "{:?}", documented.keys());
@@ -306,6 +313,12 @@ async fn openapi_lists_every_path_of_the_api() {
         "SendCodeRequest",
         "VerifyCodeRequest",
         "OtpChannel",
+        "LinkInfo",
+        "PasswordSet",
+        "Terms",
+        "TermsRequest",
+        "SetPasswordRequest",
+        "SignupConfirmRequest",
     ] {
         assert!(schemas.contains_key(name), "{name} schema missing");
     }

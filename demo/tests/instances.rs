@@ -350,11 +350,20 @@ const TABLES: &[(&str, &str)] = &[
     ),
     (
         "ip_attempts",
-        "password, codes, CPS: the per-address limiter's attempts",
+        "password, codes, CPS: the per-address limiter's attempts; the account journeys' \
+         limits per address and per account",
     ),
     (
         "ip_buckets",
         "the per-address limiter: the row its reservations take turns on",
+    ),
+    (
+        "account_links",
+        "account journeys: e-mailed links (used once), sign-up codes, sends and checks counted",
+    ),
+    (
+        "terms_acceptances",
+        "terms of use: the versions each account accepted (sessions pending until then)",
     ),
 ];
 

@@ -154,3 +154,69 @@ async fn codes_by_email_go_through_a_real_smtp_server() {
         (Method::Otp, AssuranceLevel::Strong)
     );
 }
+
+/// The message the relay prints next, from its headers to its end, with quoted-printable soft
+/// line breaks joined and `=3D` decoded (the links are longer than a line).
+fn next_message(lines: &mpsc::Receiver<String>) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut message = String::new();
+    let mut inside = false;
+    while Instant::now() < deadline {
+        let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) else {
+            continue;
+        };
+        if line.contains("MESSAGE FOLLOWS") {
+            inside = true;
+            continue;
+        }
+        if line.contains("END MESSAGE") && inside {
+            return message.replace("=\n", "").replace("=3D", "=");
+        }
+        if inside {
+            message.push_str(&line);
+            message.push('\n');
+        }
+    }
+    panic!("no message arrived at the SMTP server");
+}
+
+#[tokio::test]
+async fn account_emails_go_through_a_real_smtp_server() {
+    let (_relay, port, lines) = start_relay();
+    let app = test_app_with(sesame_demo::Config {
+        smtp: Some(SmtpRelay {
+            host: "127.0.0.1".into(),
+            port,
+        }),
+        ..test_config()
+    })
+    .await;
+    let body = serde_json::json!({"portal": "spico", "identifier": "sophie.martin",
+        "display_name": "Sophie Martin", "email": "sophie.martin@exemple.fr"});
+    let created = app
+        .post_json("/api/demo/invite", body.to_string(), None)
+        .await;
+    assert_eq!(created.status, 201);
+    let (first, second) = tokio::task::spawn_blocking(move || {
+        let first = next_message(&lines);
+        (first, next_message(&lines))
+    })
+    .await
+    .unwrap();
+    assert!(first.contains("sophie.martin@exemple.fr"), "{first}");
+    assert!(first.contains("sophie.martin"), "the identifier: {first}");
+    let marker = "#sesame-link=";
+    let at = second.find(marker).unwrap_or_else(|| panic!("{second}")) + marker.len();
+    let token: String = second[at..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 64, "{second}");
+    assert!(app.outbox("sophie.martin@exemple.fr").await.is_empty());
+    // The link that arrived is the one that works.
+    let body = serde_json::json!({"token": token, "new_password": "Nouveau-Depart-2026!"});
+    let set = app
+        .post_json("/api/account/set-password", body.to_string(), None)
+        .await;
+    assert_eq!(set.status, 200, "{}", String::from_utf8_lossy(&set.body));
+}

@@ -245,7 +245,7 @@ pub async fn verify_code(
     let account = db::find_account(&state.db, &row.portal, &row.identifier)
         .await?
         .ok_or_else(|| anyhow::anyhow!("attempt without its account"))?;
-    let info = SessionInfo::new(
+    let mut info = SessionInfo::new(
         portal.id.clone(),
         account.identifier,
         account.display_name,
@@ -254,7 +254,7 @@ pub async fn verify_code(
     );
     let session_token = session::create(
         &state,
-        &info,
+        &mut info,
         session::token_from(&headers, dev_mode).as_deref(),
     )
     .await?;
@@ -292,6 +292,6 @@ pub async fn verify_code(
 }
 
 /// Byte-by-byte comparison that takes the same time wherever the first difference is.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -213,7 +213,7 @@ pub async fn login_cps(
     };
 
     state.ip_limiter.release(slot).await;
-    let info = SessionInfo::new(
+    let mut info = SessionInfo::new(
         portal.id.clone(),
         account.identifier,
         account.display_name,
@@ -222,7 +222,7 @@ pub async fn login_cps(
     );
     let token = session::create(
         &state,
-        &info,
+        &mut info,
         session::token_from(&headers, dev_mode).as_deref(),
     )
     .await?;

@@ -92,7 +92,7 @@ pub async fn login_password(
             Err(e) => (cookie, e).into_response(),
         });
     }
-    let info = SessionInfo::new(
+    let mut info = SessionInfo::new(
         portal.id.clone(),
         account.identifier,
         account.display_name,
@@ -101,7 +101,7 @@ pub async fn login_password(
     );
     let token = session::create(
         &state,
-        &info,
+        &mut info,
         session::token_from(&headers, dev_mode).as_deref(),
     )
     .await?;

@@ -6,7 +6,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::rate_limit::ClientIp;
 use crate::routes;
-use crate::session::{self, CurrentSession};
+use crate::session::{self, PendingOrReadySession};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -15,7 +15,8 @@ use axum::Json;
 use sesame_core::oidc::ProviderLogout;
 use sesame_core::ApiError;
 
-/// Ends the session and removes its cookie. Answers 204 even without a session.
+/// Ends the session (ready or pending) and removes its cookie. Answers 204 even without a
+/// session.
 #[utoipa::path(
     post,
     path = "/api/logout",
@@ -30,10 +31,10 @@ use sesame_core::ApiError;
 pub async fn logout(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    current: Option<CurrentSession>,
+    current: Option<PendingOrReadySession>,
 ) -> Result<Response, AppError> {
     let mut provider = None;
-    if let Some(current) = current {
+    if let Some(PendingOrReadySession(current)) = current {
         provider = routes::oidc::provider_logout(&state, &current).await;
         db::delete_session(&state.db, &current.token_hash).await?;
         audit::record(

@@ -58,11 +58,7 @@ fn set_cookie(token: &str, max_age: i64, dev_mode: bool) -> HeaderValue {
 
 /// The portal's address as the browser uses it: the first allowed origin.
 fn public_origin(state: &AppState) -> String {
-    state
-        .allowed_origins()
-        .first()
-        .cloned()
-        .unwrap_or_else(|| format!("http://{}", state.config.bind))
+    state.public_origin()
 }
 
 /// The callback URL of `method`'s provider, as registered there.
@@ -313,7 +309,7 @@ pub async fn callback(
     }
     let token = session::create_with_id_token(
         &state,
-        &info,
+        &mut info,
         session::token_from(&headers, dev_mode).as_deref(),
         Some(&identity.id_token),
     )

@@ -1,6 +1,7 @@
 //! The demo's outbox, where SMS (and e-mails without an SMTP relay) "arrive": a page for people
 //! (`GET /demo/outbox`, newest first, plain French HTML) and JSON for tests
-//! (`GET /api/demo/outbox?to=<destination>`). Routed only in dev mode ([`crate::app`]): a
+//! (`GET /api/demo/outbox?to=<destination>`, each message's code and account link token picked
+//! out). Routed only in dev mode ([`crate::app`]): a
 //! production configuration has no outbox to read.
 
 use crate::db::{self, OutboxRow};
@@ -40,23 +41,43 @@ pub struct OutboxMessage {
     pub body: String,
     /// The code it carries (its digits, without the space), for tests.
     pub code: Option<String>,
+    /// The token of the account link it carries (what follows `#sesame-link=`), for tests.
+    pub link: Option<String>,
 }
 
-/// The code in a message's text: the first "ddd ddd".
-fn code_in(body: &str) -> Option<String> {
+/// The code in a message's text: the first "ddd ddd" (a login code), else, in an SMS, the
+/// first run of exactly four digits (a sign-up code).
+fn code_in(body: &str, sms: bool) -> Option<String> {
     let chars: Vec<char> = body.chars().collect();
-    chars.windows(7).find_map(|w| {
+    let six = chars.windows(7).find_map(|w| {
         let shape = w[..3].iter().all(char::is_ascii_digit)
             && w[3] == ' '
             && w[4..].iter().all(char::is_ascii_digit);
         shape.then(|| w.iter().filter(|c| c.is_ascii_digit()).collect())
+    });
+    six.or_else(|| {
+        if !sms {
+            return None;
+        }
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|run| run.len() == 4)
+            .map(str::to_owned)
     })
+}
+
+/// The token of the account link in a message's text.
+fn link_in(body: &str) -> Option<String> {
+    let marker = [sesame_core::account::LINK_FRAGMENT, "="].concat();
+    let (_, rest) = body.split_once(&marker)?;
+    let token: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+    (!token.is_empty()).then_some(token)
 }
 
 impl From<OutboxRow> for OutboxMessage {
     fn from(row: OutboxRow) -> OutboxMessage {
         OutboxMessage {
-            code: code_in(&row.body),
+            code: code_in(&row.body, row.channel == "sms"),
+            link: link_in(&row.body),
             sent_at: row.sent_at,
             channel: row.channel,
             to: row.destination,
@@ -127,10 +148,29 @@ mod tests {
     #[test]
     fn codes_are_found_in_messages_and_html_is_escaped() {
         assert_eq!(
-            code_in("SPICO : votre code est 123 456. Valable").as_deref(),
+            code_in("SPICO : votre code est 123 456. Valable", true).as_deref(),
             Some("123456")
         );
-        assert_eq!(code_in("pas de code"), None);
+        assert_eq!(code_in("pas de code", true), None);
+        assert_eq!(
+            code_in(
+                "Entr'Actes : votre code est 0482. Valable 10 minutes.",
+                true
+            )
+            .as_deref(),
+            Some("0482")
+        );
+        assert_eq!(
+            code_in("http://127.0.0.1:8080/", false),
+            None,
+            "e-mails: 6 digits only"
+        );
+        let token = "ab".repeat(32);
+        let mail = format!(
+            "Ouvrez :\n\nhttp://127.0.0.1:8080/?preset=spico#sesame-link={token}\n\nIl est"
+        );
+        assert_eq!(link_in(&mail), Some(token));
+        assert_eq!(link_in("pas de lien"), None);
         assert_eq!(escape("<b>&\""), "&lt;b&gt;&amp;&quot;");
     }
 }

@@ -215,7 +215,7 @@ async fn claim(
         .await?
         .ok_or(ErrorCode::QrUnknown)?;
     let portal = PortalId::new(&row.portal).map_err(|e| anyhow::anyhow!("stored portal: {e}"))?;
-    let info = SessionInfo::new(
+    let mut info = SessionInfo::new(
         portal,
         account.identifier,
         account.display_name,
@@ -225,7 +225,7 @@ async fn claim(
     let dev_mode = state.config.dev_mode;
     let token = session::create(
         state,
-        &info,
+        &mut info,
         session::token_from(headers, dev_mode).as_deref(),
     )
     .await?;
