@@ -212,6 +212,39 @@ impl Portal {
         Ok(http::Response::from_parts(parts, body))
     }
 
+    /// `POST path` with the JSON `body` and the CSRF header, as the widget sends it, no cookie:
+    /// the answer's status and body (the demo's dev-mode helpers: an invitation, a sign-up).
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<(http::StatusCode, String)> {
+        let client = Client::builder(TokioExecutor::new()).build_http::<String>();
+        let url = self.url(path);
+        let request = http::Request::post(&url)
+            .header("content-type", "application/json")
+            .header(sesame_core::api::CSRF_HEADER, "1")
+            .body(body.to_string())?;
+        let response = client
+            .request(request)
+            .await
+            .with_context(|| format!("POST {url}"))?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .with_context(|| format!("POST {url}: reading the body"))?
+            .to_bytes();
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    }
+
+    /// The portal's database (its SQLite file), for a journey that lets time pass by moving a
+    /// stored expiry.
+    pub fn database_url(&self) -> &str {
+        &self.config.database_url
+    }
+
     /// `GET path`, which must answer 200 with JSON: the JSON.
     pub async fn get_json(&self, path: &str) -> Result<serde_json::Value> {
         let response = self.get(path).await?;

@@ -26,6 +26,8 @@ use sesame_core::api::SessionInfo;
 use sesame_core::oidc::OidcStartRequest;
 use sesame_core::{ApiError, ErrorCode, Lang, Method, PortalConfig};
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -114,27 +116,40 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
     };
     {
         // Back from Pro Santé Connect or the SSO without a session: that step, saying why.
-        // Opened from an e-mail's link: what the link is for.
+        // Opened from an e-mail's link: what the link is for. Both come in the address's
+        // fragment: read at once, and again when only the fragment changes (a link pasted
+        // into the tab where the portal is open loads no new page).
         let (state, api, report) = (state.clone(), api.clone(), props.onerror.clone());
         use_effect_on(
             (),
             Box::new(move |_: &()| {
-                if let Some((method, code)) = take_return() {
-                    state.dispatch(Action::Returned(method, code));
-                }
-                if let Some(token) = take_link() {
-                    state.dispatch(Action::LinkOpened(token.clone()));
-                    spawn_local(async move {
-                        match api.link(&LinkRequest { token }).await {
-                            Ok(info) => state.dispatch(Action::LinkRead(info)),
-                            Err(e) => {
-                                state.dispatch(Action::LinkFailed(e.code));
-                                report.emit(e);
+                let read = move || {
+                    if let Some((method, code)) = take_return() {
+                        state.dispatch(Action::Returned(method, code));
+                    }
+                    if let Some(token) = take_link() {
+                        state.dispatch(Action::LinkOpened(token.clone()));
+                        let (state, api, report) = (state.clone(), api.clone(), report.clone());
+                        spawn_local(async move {
+                            match api.link(&LinkRequest { token }).await {
+                                Ok(info) => state.dispatch(Action::LinkRead(info)),
+                                Err(e) => {
+                                    state.dispatch(Action::LinkFailed(e.code));
+                                    report.emit(e);
+                                }
                             }
-                        }
-                    });
-                }
-                Box::new(())
+                        });
+                    }
+                };
+                read();
+                Box::new(web_sys::window().map(|window| {
+                    let listener = Closure::<dyn Fn()>::new(read);
+                    let _ = window.add_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                    HashListener(window, listener)
+                }))
             }),
         );
     }
@@ -431,4 +446,15 @@ fn set_lang(state: &UseReducerHandle<WidgetState>, lang: Lang) {
             Action::EnglishFailed
         })
     });
+}
+
+/// The `hashchange` listener of a mounted widget, removed when it unmounts.
+struct HashListener(web_sys::Window, Closure<dyn Fn()>);
+
+impl Drop for HashListener {
+    fn drop(&mut self) {
+        let _ = self
+            .0
+            .remove_event_listener_with_callback("hashchange", self.1.as_ref().unchecked_ref());
+    }
 }

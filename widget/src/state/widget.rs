@@ -205,10 +205,11 @@ impl WidgetState {
         }
     }
 
-    /// Whether a "back to the chooser" button makes sense.
+    /// Whether a "back to the chooser" button makes sense (not once logged in).
     pub fn can_go_back(&self) -> bool {
         self.methods.len() > 1
             && self.chosen.is_some()
+            && self.session.is_none()
             && self.code.is_none()
             && self.journey.is_none()
     }
@@ -486,6 +487,9 @@ mod tests {
         assert!(s.can_go_back());
         s.apply(Action::BackToChooser);
         assert_eq!(s.view(), View::Chooser);
+        s.apply(Action::Choose(Method::Password));
+        s.apply(Action::LoggedIn(session()));
+        assert!(!s.can_go_back(), "no other method to choose once logged in");
     }
 
     #[test]
