@@ -972,7 +972,9 @@ macro_rules! link_columns {
 }
 
 /// Stores a new link (its token's hash) for an account, spending first every unspent link of
-/// the same account and purpose: one link of a kind works at a time.
+/// the same account and purpose: one link of a kind works at a time. The account's row is
+/// written first, so that links made at once for one account take turns (a row lock on
+/// PostgreSQL, the write lock on SQLite) and each spends those committed before it.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_link<E>(
     db: &mut E,
@@ -987,6 +989,14 @@ where
     E: Send,
     for<'c> &'c mut E: sqlx::AnyExecutor<'c>,
 {
+    sqlx::query(
+        "UPDATE accounts SET account_status = account_status \
+         WHERE portal = $1 AND identifier = $2",
+    )
+    .bind(portal)
+    .bind(identifier)
+    .execute(&mut *db)
+    .await?;
     spend_links(&mut *db, portal, identifier, &[purpose], now).await?;
     sqlx::query(
         "INSERT INTO account_links (token_hash, portal, identifier, purpose, created_at, \
@@ -1447,7 +1457,10 @@ pub struct OutboxRow {
     pub body: String,
 }
 
-/// Puts a message in the outbox.
+/// Puts a message in the outbox. Its `seq` is the outbox's `MAX + 1`: two messages stored at
+/// once on PostgreSQL may compute the same one, and the second then takes the next (a few
+/// tries; the account journeys send e-mails in parallel tasks). (`WHERE 1 = 1`: SQLite reads
+/// an `INSERT … SELECT … ON CONFLICT` only with a `WHERE`.)
 pub async fn insert_outbox(
     db: &Db,
     sent_at: i64,
@@ -1456,18 +1469,27 @@ pub async fn insert_outbox(
     subject: &str,
     body: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO outbox (seq, sent_at, channel, destination, subject, body) \
-         SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5 FROM outbox",
-    )
-    .bind(sent_at)
-    .bind(channel)
-    .bind(destination)
-    .bind(subject)
-    .bind(body)
-    .execute(db)
-    .await?;
-    Ok(())
+    const TRIES: usize = 20;
+    for _ in 0..TRIES {
+        let done = sqlx::query(
+            "INSERT INTO outbox (seq, sent_at, channel, destination, subject, body) \
+             SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5 FROM outbox WHERE 1 = 1 \
+             ON CONFLICT (seq) DO NOTHING",
+        )
+        .bind(sent_at)
+        .bind(channel)
+        .bind(destination)
+        .bind(subject)
+        .bind(body)
+        .execute(db)
+        .await?;
+        if done.rows_affected() == 1 {
+            return Ok(());
+        }
+    }
+    Err(sqlx::Error::Protocol(format!(
+        "no free outbox number after {TRIES} tries"
+    )))
 }
 
 /// The outbox, newest first (`limit` messages), only those to `destination` if given.

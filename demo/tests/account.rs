@@ -923,3 +923,114 @@ async fn tokens_codes_and_passwords_stay_out_of_the_audit_log() {
         assert!(events.iter().any(|e| e == event), "{event} in {events:?}");
     }
 }
+
+#[tokio::test]
+async fn the_seed_invites_its_account_anew_at_every_start() {
+    let app = test_app().await;
+    let invited = sesame_demo::seed::DEMO_INVITATIONS[0];
+    let state =
+        sesame_demo::AppState::new(test_config(), app.db.clone(), sesame_demo::system_clock());
+    sesame_demo::seed::seed_invitations(&state).await.unwrap();
+    let first = newest_link(&app, invited.email).await;
+    assert_eq!(
+        app.outbox(invited.email).await.len(),
+        2,
+        "the identifier and the link"
+    );
+    // A second start: the account invited again, the first link spent with the old account.
+    sesame_demo::seed::seed_invitations(&state).await.unwrap();
+    let second = newest_link(&app, invited.email).await;
+    assert_ne!(first, second);
+    link_info(&app, &first)
+        .await
+        .assert_error(ErrorCode::LinkInvalid);
+    let info = info(&link_info(&app, &second).await);
+    assert_eq!(info.identifier.as_deref(), Some(invited.identifier));
+    app.login(invited.portal, invited.identifier, "!")
+        .await
+        .assert_error(ErrorCode::InvalidCredentials);
+    // The terms page the SPICO preset names is served, under the demo's CSP.
+    let page = app
+        .send(
+            Request::get("/demo/cgu/spico.html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    let html = body_text(&page);
+    assert!(
+        html.contains("pass-2026") && html.contains("lang=\"en\""),
+        "{html}"
+    );
+    assert!(page.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+    assert!(!html.contains("<script") && !html.contains("style="));
+}
+
+#[test]
+fn the_command_line_invites_and_signs_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("cli.sqlite").display()
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sesame-demo"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env_remove("SESAME_SMTP_URL")
+            .env_remove("SESAME_PORTALS")
+            .env_remove("SESAME_ALLOWED_ORIGINS")
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "invite",
+        "spico",
+        "Claire.Petit",
+        "Claire Petit",
+        "claire.petit@exemple.fr",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("spico/claire.petit"), "{said}");
+    let out = run(&[
+        "signup",
+        "entractes",
+        "67890",
+        "Dr Paul Roux",
+        "paul.roux@exemple.fr",
+        "06 55 44 33 22",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    // Refusals are said, with the usage when the arguments are wrong.
+    let out = run(&["signup", "spico", "x", "X", "x@exemple.fr", "0612345678"]);
+    assert!(!out.status.success());
+    let out = run(&["invite", "spico"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("usage"));
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = sesame_demo::db::connect(&url).await.unwrap();
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT destination, channel, body FROM outbox ORDER BY seq")
+                .fetch_all(&db)
+                .await
+                .unwrap();
+        let to = |d: &str| rows.iter().filter(|r| r.0 == d).count();
+        assert_eq!(to("claire.petit@exemple.fr"), 2);
+        assert_eq!(to("paul.roux@exemple.fr"), 1);
+        assert_eq!(to("06 55 44 33 22"), 1);
+        assert!(rows
+            .iter()
+            .any(|r| r.2.contains("http://127.0.0.1:8080/?preset=spico#sesame-link=")));
+        let (status,): (String,) = sqlx::query_as(
+            "SELECT account_status FROM accounts WHERE portal = 'entractes' AND identifier = '67890'",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(status, "pending");
+    });
+}
