@@ -304,16 +304,16 @@ pub fn banner(url: &str, extra: &[sesame_core::PortalConfig]) -> String {
     for [portal, id, pw, name] in rows {
         out.push_str(&format!("  {portal:<10} {id:<14} {pw:<24} {name}\n"));
     }
-    for (portal, identifier) in DEMO_TERMS_NOT_ACCEPTED {
-        out.push_str(&format!(
-            "  ({portal}/{identifier} has not accepted the terms of use yet: its login asks)\n"
-        ));
-    }
     for i in DEMO_INVITATIONS {
         out.push_str(&format!(
             "  {:<10} {:<14} {:<24} {} (invited: set the password through the \"Définir mon \
              mot de passe\" e-mail in {url}/demo/outbox)\n",
             i.portal, i.identifier, "-", i.display_name
+        ));
+    }
+    for (portal, identifier) in DEMO_TERMS_NOT_ACCEPTED {
+        out.push_str(&format!(
+            "  ({portal}/{identifier} has not accepted the terms of use yet: its login asks)\n"
         ));
     }
     out.push_str(

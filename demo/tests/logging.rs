@@ -100,7 +100,60 @@ async fn requests_are_logged_by_path_never_with_their_query() {
         .await;
     assert_eq!(answer.status, 400, "garbage DER");
 
+    // Account journeys: neither a link's token, nor a sign-up code, nor a password set.
+    let body = serde_json::json!({"portal": "spico", "identifier": "sophie.martin",
+        "display_name": "Sophie Martin", "email": "sophie.martin@exemple.fr"});
+    let created = app
+        .post_json("/api/demo/invite", body.to_string(), None)
+        .await;
+    assert_eq!(created.status, 201);
+    let link = |messages: Vec<serde_json::Value>| {
+        messages
+            .iter()
+            .find_map(|m| m["link"].as_str().map(str::to_owned))
+            .unwrap()
+    };
+    let first_login = link(app.outbox("sophie.martin@exemple.fr").await);
+    let body = serde_json::json!({"token": first_login, "new_password": "Logged-Never-2026!"});
+    let set = app
+        .post_json("/api/account/set-password", body.to_string(), None)
+        .await;
+    assert_eq!(set.status, 200);
+    let body = serde_json::json!({"portal": "entractes", "identifier": "54321",
+        "display_name": "Anne Roux", "email": "anne.roux@exemple.fr", "phone": "06 98 76 54 32"});
+    let created = app
+        .post_json("/api/demo/signup", body.to_string(), None)
+        .await;
+    assert_eq!(created.status, 201);
+    let signup = link(app.outbox("anne.roux@exemple.fr").await);
+    let signup_code = app.last_code("06 98 76 54 32").await;
+    let body = serde_json::json!({"token": signup, "code": signup_code});
+    let confirmed = app
+        .post_json("/api/account/signup/confirm", body.to_string(), None)
+        .await;
+    assert_eq!(confirmed.status, 200);
+    let forgot = serde_json::json!({"portal": "spico", "identifier": "sophie.martin"});
+    let answer = app
+        .post_json("/api/account/forgot-password", forgot.to_string(), None)
+        .await;
+    assert_eq!(answer.status, 202);
+
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("/api/account/set-password"), "{text}");
+    for secret in [
+        first_login.as_str(),
+        &first_login[..16],
+        signup.as_str(),
+        "Logged-Never-2026!",
+        "sophie.martin@exemple.fr",
+        "06 98 76 54 32",
+    ] {
+        assert!(!text.contains(secret), "{secret} logged: {text}");
+    }
+    assert!(
+        !text.contains(&format!("est {signup_code}")),
+        "the sign-up code: {text}"
+    );
     assert!(text.contains("/api/login/cps"), "{text}");
     for secret in [
         nonce.as_str(),
