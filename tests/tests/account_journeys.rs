@@ -9,7 +9,7 @@ use anyhow::{bail, ensure, Context, Result};
 use fantoccini::key::Key;
 use serde_json::{json, Value};
 use sesame_core::{ErrorCode, Lang};
-use sesame_demo::seed::{DemoAccount, DEMO_INVITATIONS};
+use sesame_demo::seed::{DemoAccount, DEMO_ACCOUNTS, DEMO_INVITATIONS, DEMO_TERMS_NOT_ACCEPTED};
 use sesame_e2e::codes;
 use sesame_e2e::harness::{in_each_browser, visible, Portal, Session};
 use sesame_e2e::journey::{self, sel, API};
@@ -268,7 +268,88 @@ async fn forgotten_password_to_a_new_password_and_a_login_with_it() {
             s.wait_for_text(&sel::ERROR, |t| t.contains(&refused))
                 .await
                 .context("the old password is refused")?;
-            s.check_accessibility("the old password refused").await
+            s.check_accessibility("the old password refused").await?;
+
+            // "Identifiant oublié ?": her address, and her identifier arrives by e-mail.
+            let before = outbox_count(portal, marie.email).await?;
+            s.click(&widget(&dom::action(action::FORGOT_IDENTIFIER)))
+                .await?;
+            let email = widget(&format!(
+                "{} {}",
+                dom::form(form::FORGOT),
+                dom::field(field::EMAIL)
+            ));
+            s.wait_until("the address field focused", async || {
+                Ok(s.focus_is(&email).await?.then_some(()))
+            })
+            .await?;
+            s.check_accessibility("the forgotten-identifier form")
+                .await?;
+            s.keys(marie.email).await?;
+            s.press(Key::Enter).await?;
+            s.wait_for_text(&sel::SUCCESS, |t| t.contains(&on_its_way))
+                .await?;
+            let start = Instant::now();
+            loop {
+                let mails = codes::outbox(portal, marie.email).await?;
+                if mails.len() > before {
+                    let body = mails[0]["body"].as_str().unwrap_or_default();
+                    ensure!(
+                        body.contains(marie.identifier),
+                        "the e-mail gives the identifier: {body}"
+                    );
+                    break;
+                }
+                ensure!(start.elapsed() < MAIL_WAIT, "no identifier e-mailed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            s.click(&widget(&dom::action(action::BACK_TO_LOGIN)))
+                .await?;
+            journey::widget_ready(s).await?;
+            s.check_accessibility("back at the login").await
+        },
+    )
+    .await;
+}
+
+/// Luc has not accepted SPICO's terms yet: after his password they are asked; he declines:
+/// no session, and the widget says why and how to get in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declining_the_terms_leaves_no_session() {
+    in_each_browser(
+        "account-terms-declined",
+        async |s: &Session, portal: &Portal| {
+            let (portal_id, identifier) = DEMO_TERMS_NOT_ACCEPTED[0];
+            let luc = DEMO_ACCOUNTS
+                .into_iter()
+                .find(|a| a.portal == portal_id && a.identifier == identifier)
+                .context("the seed's account without the terms")?;
+            journey::open(s, portal, &format!("/?preset={portal_id}")).await?;
+            journey::log_in(s, luc.identifier, luc.password).await?;
+            let terms = widget(&dom::class(class::TERMS));
+            s.wait_for(&terms).await?;
+            s.check_accessibility("the terms").await?;
+            s.click(&widget(&dom::action(action::DECLINE_TERMS)))
+                .await?;
+            s.wait_for_text(&notice(), |t| {
+                t.contains(&visible(T::TermsDeclined.get(Lang::Fr)))
+            })
+            .await?;
+            journey::widget_ready(s).await?;
+            ensure!(
+                !journey::session_shown(s).await?,
+                "no session after declining"
+            );
+            look_at(s, "terms-declined", &notice()).await?;
+            // The portal ended it too: a reload finds none.
+            s.goto(&portal.url(&format!("/?preset={portal_id}")))
+                .await?;
+            journey::widget_ready(s).await?;
+            ensure!(
+                !s.exists(&terms).await? && !journey::session_shown(s).await?,
+                "the declined session is gone on the server"
+            );
+            s.check_accessibility("reloaded after declining").await
         },
     )
     .await;
