@@ -220,6 +220,11 @@ pub struct AccountJourneys {
     pub reset_minutes: u32,
     /// A sign-up is confirmed by an e-mailed link and a 4-digit code sent by SMS.
     pub signup_confirmation: bool,
+    /// The page the e-mails' links open: the portal's own page with the widget, `https://…` or
+    /// a path of the portal (`/connexion`), without a fragment (the link's token goes there).
+    /// Absent: the server's public origin with `?preset=<id>` (the demo's page).
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = crate::portal::schema::LINK)))]
+    pub page: Option<String>,
 }
 
 impl Default for AccountJourneys {
@@ -230,6 +235,7 @@ impl Default for AccountJourneys {
             first_login_days: FIRST_LOGIN_DAYS,
             reset_minutes: RESET_MINUTES,
             signup_confirmation: false,
+            page: None,
         }
     }
 }
@@ -359,6 +365,30 @@ pub fn link_url(page: &str, portal: &PortalId, token: &str) -> String {
     .concat()
 }
 
+/// The link an e-mail of `portal` carries, for a server whose public origin is `origin`: the
+/// portal's [`AccountJourneys::page`] (a path of it after `origin`), else [`link_url`] on
+/// `origin`; the token in the fragment.
+pub fn portal_link_url(
+    journeys: &AccountJourneys,
+    origin: &str,
+    portal: &PortalId,
+    token: &str,
+) -> String {
+    match journeys.page.as_deref() {
+        Some(path) if path.starts_with('/') => [
+            origin.trim_end_matches('/'),
+            path,
+            "#",
+            LINK_FRAGMENT,
+            "=",
+            token,
+        ]
+        .concat(),
+        Some(page) => [page, "#", LINK_FRAGMENT, "=", token].concat(),
+        None => link_url(origin, portal, token),
+    }
+}
+
 /// A sign-up code as typed: its [`SIGNUP_CODE_DIGITS`] digits, spaces, dashes and dots from a
 /// paste left out; `None` when it is not that many digits (`code_malformed`: nothing checked).
 pub fn normalize_signup_code(typed: &str) -> Option<String> {
@@ -407,6 +437,28 @@ mod tests {
         assert!(!is_link_token(&good.replace('a', "g")));
         assert!(!is_link_token(""));
         assert_eq!(LINK_TOKEN_CHARS, 64);
+    }
+
+    #[test]
+    fn a_portal_s_page_is_where_its_links_lead() {
+        let spico = PortalId::new("spico").unwrap();
+        let mut journeys = AccountJourneys::default();
+        assert_eq!(
+            portal_link_url(&journeys, "https://sesame.exemple.fr", &spico, "t"),
+            "https://sesame.exemple.fr/?preset=spico#sesame-link=t",
+            "without a page: the demo's"
+        );
+        journeys.page = Some("/connexion?ecran=pass".into());
+        assert_eq!(
+            portal_link_url(&journeys, "https://sesame.exemple.fr/", &spico, "t"),
+            "https://sesame.exemple.fr/connexion?ecran=pass#sesame-link=t",
+            "a path of the portal, after the server's origin"
+        );
+        journeys.page = Some("https://pass.exemple.fr/login".into());
+        assert_eq!(
+            portal_link_url(&journeys, "https://sesame.exemple.fr", &spico, "t"),
+            "https://pass.exemple.fr/login#sesame-link=t"
+        );
     }
 
     #[test]

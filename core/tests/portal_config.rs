@@ -506,6 +506,20 @@ fn account_journeys_and_terms_follow_the_contract() {
         let e = refused(&spico_json_with(|v| v["terms"]["url"] = url.into()));
         assert_eq!(e.at, "terms.url", "{url}: {e}");
     }
+    for page in [
+        "javascript:alert(1)",
+        "//evil.example/",
+        "/connexion#x",
+        "/a b",
+    ] {
+        let e = refused(&spico_json_with(|v| v["account"]["page"] = page.into()));
+        assert_eq!(e.at, "account.page", "{page}: {e}");
+    }
+    for page in ["/connexion?ecran=pass", "https://pass.exemple.fr/login"] {
+        let json = spico_json_with(|v| v["account"]["page"] = page.into());
+        let config = PortalConfig::from_json(&json).expect(page);
+        assert_eq!(config.account.page.as_deref(), Some(page));
+    }
     // Absent: every journey off, no terms step.
     let bare = spico_json_with(|v| {
         let o = v.as_object_mut().unwrap();

@@ -6,7 +6,8 @@
 //!
 //! - **Links**: 32 random bytes in hex ([`token::new_token`]), only their SHA-256 stored
 //!   (`account_links`, migration 0013), bound to one account of one portal and one purpose,
-//!   e-mailed as `{public origin}/?preset={portal}#sesame-link={token}` (core's `link_url`; the
+//!   e-mailed as the portal's `account.page` or `{public origin}/?preset={portal}`, then
+//!   `#sesame-link={token}` (core's `portal_link_url`; the
 //!   origin is [`AppState::public_origin`]). A new link spends the unspent ones of the same
 //!   account and purpose; using one is one conditional `UPDATE` (used once, before it expires),
 //!   and a password set spends every other password link of the account.
@@ -35,7 +36,7 @@ use crate::state::AppState;
 use crate::token;
 use anyhow::anyhow;
 use sesame_core::account::{
-    is_link_token, link_url, LinkInfo, LinkPurpose, LinkStatus, PasswordSet,
+    is_link_token, portal_link_url, LinkInfo, LinkPurpose, LinkStatus, PasswordSet,
     EMAILS_PER_ACCOUNT_PER_HOUR, SIGNUP_CODE_DIGITS, SIGNUP_CODE_LIFE_SECS, SIGNUP_MAX_SENDS,
     SIGNUP_MAX_WRONG_CODES, SIGNUP_RESEND_COOLDOWN_SECS,
 };
@@ -295,7 +296,7 @@ async fn new_link(
 
 /// The link an e-mail carries for `token`.
 fn link(state: &AppState, portal: &PortalConfig, token: &str) -> String {
-    link_url(&state.public_origin(), &portal.id, token)
+    portal_link_url(&portal.account, &state.public_origin(), &portal.id, token)
 }
 
 fn entry<'a>(

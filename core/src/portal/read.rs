@@ -256,6 +256,7 @@ fn account<J: JsonValue>(v: &J, at: &str) -> Read<AccountJourneys> {
             "first_login_days",
             "reset_minutes",
             "signup_confirmation",
+            "page",
         ],
     )?;
     let off = AccountJourneys::default();
@@ -269,6 +270,7 @@ fn account<J: JsonValue>(v: &J, at: &str) -> Read<AccountJourneys> {
         first_login_days: number("first_login_days", off.first_login_days)?,
         reset_minutes: number("reset_minutes", off.reset_minutes)?,
         signup_confirmation: flag("signup_confirmation")?,
+        page: optional(v, at, "page", &string)?,
     })
 }
 
@@ -413,6 +415,7 @@ mod tests {
             serde_json::json!({"forgot_password": true}),
             serde_json::json!({"signup_confirmation": true, "first_login_days": 3}),
             serde_json::json!({"reset_minutes": 30, "forgot_identifier": false}),
+            serde_json::json!({"forgot_password": true, "page": "/connexion"}),
         ];
         for account in cases {
             let mut config = spico.clone();

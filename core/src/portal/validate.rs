@@ -318,8 +318,8 @@ impl PortalConfig {
         }
     }
 
-    /// The account journeys' link lives, and the terms' version: the server's to use, not the
-    /// widget's (its link, `terms.url`, is among [`PortalConfig::check_links`]').
+    /// The account journeys' link lives and page, and the terms' version: the server's to use,
+    /// not the widget's (its link, `terms.url`, is among [`PortalConfig::check_links`]').
     fn check_account(&self, out: &mut Problems) {
         let (lo, hi) = FIRST_LOGIN_DAYS_RANGE;
         if !(lo..=hi).contains(&self.account.first_login_days) {
@@ -334,6 +334,14 @@ impl PortalConfig {
                 "account.reset_minutes",
                 "must be between 5 and 1440 (minutes)",
             );
+        }
+        if let Some(page) = &self.account.page {
+            if !is_safe_link(page) || page.contains('#') {
+                out.add(
+                    "account.page",
+                    format!("\"{page}\" must start with https:// or / and contain no spaces nor #"),
+                );
+            }
         }
         if let Some(terms) = &self.terms {
             if !Terms::is_version(&terms.version) {
