@@ -130,48 +130,7 @@ pub async fn invite(
     ip: IpAddr,
 ) -> Result<NewAccount, AppError> {
     let new = checked(portal, new, false)?;
-    let contact = Contact {
-        phone: new.phone.clone(),
-        email: Some(new.email.clone()),
-    };
-    let id = portal.id.as_str();
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    if !db::insert_account_without_password(
-        &mut *tx,
-        id,
-        &new.identifier,
-        &new.display_name,
-        &contact,
-        AccountStatus::Invited,
-    )
-    .await?
-    {
-        return Err(refused(
-            "an account of this portal has this identifier already",
-        ));
-    }
-    let token = new_link(
-        &mut tx,
-        portal,
-        &new.identifier,
-        LinkPurpose::FirstLogin,
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        entry(
-            now,
-            AuditEvent::Invite,
-            id,
-            &new.identifier,
-            ip,
-            AuditOutcome::AccountCreated,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    let token = create_without_password(state, portal, &new, AccountStatus::Invited, ip).await?;
     send_mail(
         state,
         &new.email,
@@ -220,41 +179,7 @@ pub async fn signup(
         return Err(ErrorCode::MethodNotAvailable.into());
     }
     let new = checked(portal, new, true)?;
-    let contact = Contact {
-        phone: new.phone.clone(),
-        email: Some(new.email.clone()),
-    };
-    let id = portal.id.as_str();
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    if !db::insert_account_without_password(
-        &mut *tx,
-        id,
-        &new.identifier,
-        &new.display_name,
-        &contact,
-        AccountStatus::Pending,
-    )
-    .await?
-    {
-        return Err(refused(
-            "an account of this portal has this identifier already",
-        ));
-    }
-    let token = new_link(&mut tx, portal, &new.identifier, LinkPurpose::Signup, now).await?;
-    audit::record(
-        &mut *tx,
-        entry(
-            now,
-            AuditEvent::Signup,
-            id,
-            &new.identifier,
-            ip,
-            AuditOutcome::AccountCreated,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    let token = create_without_password(state, portal, &new, AccountStatus::Pending, ip).await?;
     send_mail(
         state,
         &new.email,
@@ -269,6 +194,58 @@ pub async fn signup(
         );
     }
     Ok(new)
+}
+
+/// Stores `new` without a password, `Invited` (its first-login link) or `Pending` (its sign-up
+/// link), audited, in one transaction: the link's token. An identifier the portal has already
+/// is refused.
+async fn create_without_password(
+    state: &AppState,
+    portal: &PortalConfig,
+    new: &NewAccount,
+    status: AccountStatus,
+    ip: IpAddr,
+) -> Result<String, AppError> {
+    let (purpose, event) = match status {
+        AccountStatus::Pending => (LinkPurpose::Signup, AuditEvent::Signup),
+        _ => (LinkPurpose::FirstLogin, AuditEvent::Invite),
+    };
+    let contact = Contact {
+        phone: new.phone.clone(),
+        email: Some(new.email.clone()),
+    };
+    let id = portal.id.as_str();
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    if !db::insert_account_without_password(
+        &mut *tx,
+        id,
+        &new.identifier,
+        &new.display_name,
+        &contact,
+        status,
+    )
+    .await?
+    {
+        return Err(refused(
+            "an account of this portal has this identifier already",
+        ));
+    }
+    let token = new_link(&mut tx, portal, &new.identifier, purpose, now).await?;
+    audit::record(
+        &mut *tx,
+        entry(
+            now,
+            event,
+            id,
+            &new.identifier,
+            ip,
+            AuditOutcome::AccountCreated,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
 }
 
 /// A new link for an account, its earlier unspent ones of that purpose spent: its token.

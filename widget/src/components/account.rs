@@ -4,7 +4,7 @@
 //! [`state::account`](crate::state::account).
 
 use super::change_password::ChangePasswordFormProps;
-use super::error_message::error_message;
+use super::error_message::{error_message, success_message};
 use super::part::{part, Part};
 use crate::api::Api;
 use crate::dom;
@@ -55,10 +55,7 @@ fn small_form(
         };
         return html! {
             <div class={dom::class::JOURNEY}>
-                <p role="status" class={dom::class::SUCCESS}>
-                    <span class="sesame-success-icon" aria-hidden="true">{"✓ "}</span>
-                    {said.get(lang)}
-                </p>
+                {success_message(said.get(lang))}
                 {back}
             </div>
         };

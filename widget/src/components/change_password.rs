@@ -2,7 +2,7 @@
 //! reset: the link's token instead of the current password). Renders
 //! [`state::change_password`](crate::state::change_password).
 
-use super::error_message::error_message;
+use super::error_message::{error_message, success_message};
 use super::password_field::{password_field, PasswordFieldProps};
 use super::password_rules::password_rules;
 use crate::api::Api;
@@ -68,10 +68,7 @@ pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
     if state.done {
         return html! {
             <div class="sesame-change-done">
-                <p role="status" class={dom::class::SUCCESS}>
-                    <span class="sesame-success-icon" aria-hidden="true">{"✓ "}</span>
-                    {T::PasswordChanged.get(lang)}
-                </p>
+                {success_message(T::PasswordChanged.get(lang))}
                 <button type="button" class="sesame-secondary" onclick={close}>
                     {T::Close.get(lang)}
                 </button>

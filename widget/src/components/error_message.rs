@@ -1,5 +1,5 @@
 //! An error in words: what happened and what to do next, plus the support contact when the
-//! person cannot fix it alone.
+//! person cannot fix it alone; and its good-news twin, [`success_message`].
 
 use super::support_contact::support_contact;
 use crate::dom;
@@ -28,5 +28,17 @@ pub fn error_message(problem: &Problem, lang: Lang, support: Option<&Support>) -
             </div>
             {support}
         </div>
+    }
+}
+
+/// `p[role="status"].sesame-success`: `text` with its tick (a function, never inlined, for the
+/// same reason as [`error_message`]).
+#[inline(never)]
+pub fn success_message(text: &'static str) -> Html {
+    html! {
+        <p role="status" class={dom::class::SUCCESS}>
+            <span class="sesame-success-icon" aria-hidden="true">{"✓ "}</span>
+            {text}
+        </p>
     }
 }
