@@ -25,6 +25,7 @@ pub mod hooks;
 pub mod state;
 pub mod submit_flow;
 pub mod texts;
+pub mod view;
 
 pub use components::login_widget::{LoginWidget, LoginWidgetProps};
 pub use components::password_rules::{PasswordRules, PasswordRulesProps};
