@@ -24,7 +24,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, Response};
-use yew::AttrValue;
+use crate::view::AttrValue;
 
 /// The portal API at a base URL such as `/api`.
 #[derive(Debug, Clone, PartialEq)]

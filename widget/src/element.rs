@@ -4,7 +4,7 @@
 
 use crate::api::{object, Js};
 use crate::components::login_widget::LoginWidgetProps;
-use crate::components::part::{Part, PartComponent, PartProps};
+use crate::components::part::{part, Part};
 use crate::dom;
 use crate::state::password_login::{Prefill, PrefillSlot};
 use crate::texts::T;
@@ -15,8 +15,7 @@ use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element};
-use yew::prelude::*;
-use yew::AppHandle;
+use crate::view::{self, AttrValue, Callback};
 
 /// The preset used when the element has no `preset` attribute.
 pub const DEFAULT_PRESET: &str = "paaco";
@@ -53,10 +52,10 @@ fn login_detail(session: &SessionInfo, method_label: &str, assurance_label: &str
 
 /// A failure where the widget would be — an unknown preset, a portal configuration that could
 /// not be loaded or read —: `section.sesame > p[role=alert][data-code]`, built with the DOM (a
-/// Yew component for it would bring its own copy of Yew's mounting code); a `sesame-error` event
+/// view for it would be rendered the same way); a `sesame-error` event
 /// with the same code and text, for the portal team.
 fn failure(host: &Element, lang: Lang, code: ErrorCode, parts: &[&str]) -> Option<Element> {
-    // Only DOM calls Yew's own code already imports: no more JS glue.
+    // Only DOM calls the view's own code already imports: no more JS glue.
     let document = web_sys::window()?.document()?;
     let element = |name: &str, attributes: &[(&str, &str)]| {
         let element = document.create_element(name).ok()?;
@@ -119,7 +118,7 @@ fn widget_props(config: Rc<PortalConfig>, host: &Element, lang: Lang) -> LoginWi
 /// A mounted widget; `destroy()` removes it (the element's `disconnectedCallback`).
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    app: Option<AppHandle<PartComponent>>,
+    app: Option<view::App>,
     /// The unknown-preset or configuration error instead of the widget.
     error: Option<Element>,
 }
@@ -137,6 +136,11 @@ impl WidgetHandle {
             }
         }
     }
+}
+
+/// Renders the widget with `props` into `host` (the element's `mount`, and tests).
+pub fn mount_props(host: &Element, props: LoginWidgetProps) -> view::App {
+    view::mount(host, move || part(Part::Widget(props.clone())))
 }
 
 /// What the loader's first paint held (`{identifier, password, focus, submit}`), or `None`.
@@ -227,11 +231,7 @@ pub fn mount(host: Element, typed: JsValue, english: JsValue, config: JsValue) -
         prefill: PrefillSlot::new(read_prefill(&typed)),
         ..widget_props(Rc::new(config), &host, lang)
     };
-    // The widget as a part: no component type of its own in the bundle (`components::part`).
-    let props = PartProps {
-        part: Part::Widget(props),
-    };
-    let app = yew::Renderer::<PartComponent>::with_root_and_props(host, props).render();
+    let app = mount_props(&host, props);
     WidgetHandle {
         app: Some(app),
         error: None,

@@ -26,9 +26,12 @@ pub mod state;
 pub mod submit_flow;
 pub mod texts;
 pub mod view;
+#[cfg(feature = "yew")]
+pub mod yew_app;
 
-pub use components::login_widget::{LoginWidget, LoginWidgetProps};
-pub use components::password_rules::{PasswordRules, PasswordRulesProps};
+pub use components::login_widget::LoginWidgetProps;
+#[cfg(feature = "yew")]
+pub use yew_app::LoginWidget;
 pub use element::{mount, WidgetHandle};
 pub use english::english;
 

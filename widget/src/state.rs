@@ -1,12 +1,12 @@
 //! The widget's state machines, in plain Rust: no browser types, tested natively. Components
 //! only render them and dispatch their actions.
 
-/// Implements Yew's `Reducible` for a state whose transitions are
+/// Implements `view::Reducible` for a state whose transitions are
 /// `fn apply(&mut self, action)`: `reduce` applies the action to a copy. Each state module
 /// keeps its transitions in `apply`, testable without Yew.
 macro_rules! reducible_by_apply {
     ($state:ty, $action:ty) => {
-        impl yew::Reducible for $state {
+        impl crate::view::Reducible for $state {
             type Action = $action;
 
             fn reduce(self: std::rc::Rc<Self>, action: $action) -> std::rc::Rc<Self> {

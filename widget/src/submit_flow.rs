@@ -6,10 +6,9 @@
 
 use crate::state::problem::Problem;
 use crate::state::submission::{Step, Submits};
+use crate::view::prelude::*;
 use sesame_core::ApiError;
 use std::future::Future;
-use yew::platform::spawn_local;
-use yew::prelude::*;
 
 /// The form's `onsubmit`: `prepare` builds the request from the state or says why not;
 /// `send` sends it; `ondone` and `onerror` hear the outcome.

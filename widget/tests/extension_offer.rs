@@ -7,13 +7,13 @@
 
 use sesame_core::bridge::BridgeError;
 use sesame_core::Lang;
-use sesame_widget::components::extension_offer::{ExtensionOffer, ExtensionOfferProps};
+use sesame_widget::components::extension_offer::{use_extension_offer, ExtensionOfferProps};
+use sesame_widget::view;
 use sesame_widget::dom;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Element;
-use yew::{props, Renderer};
 
 mod common;
 
@@ -29,13 +29,13 @@ fn text(root: &Element, selector: &str) -> String {
 }
 
 /// Renders the offer (destroyed at the end of each test).
-fn render(root: &Element) -> yew::AppHandle<ExtensionOffer> {
-    let props = props!(ExtensionOfferProps {
-        install: "/install",
-        portal: "SPICO",
+fn render(root: &Element) -> view::App {
+    let props = ExtensionOfferProps {
+        install: "/install".into(),
+        portal: "SPICO".into(),
         lang: Lang::Fr,
-    });
-    Renderer::<ExtensionOffer>::with_root_and_props(root.clone(), props).render()
+    };
+    view::mount(root, move || use_extension_offer(&props))
 }
 
 #[wasm_bindgen_test]

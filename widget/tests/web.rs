@@ -6,12 +6,13 @@
 use sesame_core::password::{check, CheckContext, PasswordPolicy};
 use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 use sesame_widget::api::Api;
-use sesame_widget::components::change_password::{ChangePasswordForm, ChangePasswordFormProps};
+use sesame_widget::components::change_password::{use_change_password, ChangePasswordFormProps};
 use sesame_widget::components::error_message::error_message;
 use sesame_widget::dom;
 use sesame_widget::state::problem::Problem;
 use sesame_widget::texts::{rules_met, T};
-use sesame_widget::{LoginWidget, LoginWidgetProps, PasswordRules, PasswordRulesProps};
+use sesame_widget::components::password_rules::password_rules;
+use sesame_widget::LoginWidgetProps;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -20,7 +21,7 @@ use wasm_bindgen_test::*;
 use web_sys::{
     Element, HtmlElement, HtmlFormElement, HtmlInputElement, InputEvent, InputEventInit,
 };
-use yew::{component, props, Callback, Html, Renderer};
+use sesame_widget::view::{self, Callback, Html};
 
 mod common;
 
@@ -80,12 +81,13 @@ fn met(root: &Element, rule: &str) -> String {
 
 fn mount_widget(config: PortalConfig, onerror: Callback<sesame_core::ApiError>) -> Element {
     let root = container();
-    let props = props!(LoginWidgetProps {
-        config: Rc::new(config),
-        api_base: DEAD_API,
+    let props = LoginWidgetProps {
+        api_base: DEAD_API.into(),
         onerror,
-    });
-    Renderer::<LoginWidget>::with_root_and_props(root.clone(), props).render();
+        ..LoginWidgetProps::new(Rc::new(config))
+    };
+    // Left mounted: each test has its own container.
+    std::mem::forget(sesame_widget::element::mount_props(&root, props));
     root
 }
 
@@ -99,7 +101,7 @@ fn spico_password_only() -> PortalConfig {
 
 #[wasm_bindgen_test]
 async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
-    let root = mount_widget(spico_password_only(), Callback::noop());
+    let root = mount_widget(spico_password_only(), Callback::default());
     let section = wait_for(&root, "section.sesame").await;
     settle().await;
     assert_eq!(section.get_attribute("lang").as_deref(), Some("fr"));
@@ -162,7 +164,7 @@ async fn spico_shows_its_password_form_directly_with_the_contract_hooks() {
 #[wasm_bindgen_test]
 async fn the_language_switch_changes_the_text() {
     english();
-    let root = mount_widget(spico_password_only(), Callback::noop());
+    let root = mount_widget(spico_password_only(), Callback::default());
     wait_for(&root, &dom::form(dom::form::PASSWORD)).await;
     let password_id = find(&root, &dom::field(dom::field::PASSWORD)).id();
     let label = format!("label[for=\"{password_id}\"]");
@@ -227,7 +229,7 @@ async fn an_unreachable_portal_gives_the_network_error_in_french() {
 
 #[wasm_bindgen_test]
 async fn entractes_checks_the_identifier_shape_before_sending() {
-    let root = mount_widget(PortalConfig::entractes(), Callback::noop());
+    let root = mount_widget(PortalConfig::entractes(), Callback::default());
     wait_for(&root, &dom::form(dom::form::PASSWORD)).await;
     let identifier = find(&root, &dom::field(dom::field::IDENTIFIER));
     assert_eq!(
@@ -249,13 +251,17 @@ async fn entractes_checks_the_identifier_shape_before_sending() {
 #[wasm_bindgen_test]
 async fn the_checklist_follows_typing() {
     let root = container();
-    let props = props!(ChangePasswordFormProps {
+    let props = ChangePasswordFormProps {
         policy: Rc::new(PasswordPolicy::spico()),
-        identifier: "marie.dupont",
+        identifier: "marie.dupont".into(),
         lang: Lang::Fr,
         api: Api::new(DEAD_API.into()),
-    });
-    Renderer::<ChangePasswordForm>::with_root_and_props(root.clone(), props).render();
+        onerror: Callback::default(),
+        onclose: Callback::default(),
+        token: None,
+        onset: Callback::default(),
+    };
+    let _app = view::mount(&root, move || use_change_password(&props));
     wait_for(&root, &dom::form(dom::form::CHANGE_PASSWORD)).await;
     find(
         &root,
@@ -323,11 +329,7 @@ async fn password_rules_render_their_outcomes() {
     let outcomes = check("12a", &policy, CheckContext::default());
     let met_count = outcomes.iter().filter(|o| o.met).count();
     let total = outcomes.len();
-    let props = props!(PasswordRulesProps {
-        outcomes,
-        lang: Lang::En
-    });
-    Renderer::<PasswordRules>::with_root_and_props(root.clone(), props).render();
+    let _app = view::mount(&root, move || password_rules(&outcomes, Lang::En, None));
     wait_for(&root, "ul.sesame-rules").await;
     assert_eq!(met(&root, "min_length"), "false");
     assert_eq!(met(&root, "max_length"), "true");
@@ -342,16 +344,14 @@ async fn password_rules_render_their_outcomes() {
 #[wasm_bindgen_test]
 async fn errors_render_in_french_from_core_with_the_support_contact() {
     let root = container();
-    #[component]
-    fn Error() -> Html {
+    let _app = view::mount(&root, || -> Html {
         let support = PortalConfig::spico().support;
         error_message(
             &Problem::Api(ErrorCode::InvalidCredentials),
             Lang::Fr,
             Some(&support),
         )
-    }
-    Renderer::<Error>::with_root(root.clone()).render();
+    });
     let alert = wait_for(&root, "[role=\"alert\"].sesame-error").await;
     assert!(alert
         .text_content()
@@ -665,7 +665,7 @@ async fn the_code_step_enrols_the_app_and_catches_a_slip_before_sending() {
     use sesame_core::api::{CodeStep, Enrolment};
     use sesame_core::otp::{CodeProblem, OtpChannel};
     use sesame_core::Secret;
-    use sesame_widget::components::code_step::{CodeStepForm, CodeStepFormProps};
+    use sesame_widget::components::code_step::{use_code_step, CodeStepFormProps};
     use sesame_widget::texts::T;
     let root = container();
     let step = CodeStep {
@@ -685,16 +685,17 @@ async fn the_code_step_enrols_the_app_and_catches_a_slip_before_sending() {
             uri: Secret::new("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"),
         }),
     };
-    let props = props!(CodeStepFormProps {
+    let props = CodeStepFormProps {
         step,
         lang: Lang::Fr,
         api: Api::new(DEAD_API.into()),
         support: Rc::new(PortalConfig::paaco().support),
-        onlogin: Callback::noop(),
-        onerror: Callback::noop(),
-        onrestart: Callback::noop(),
-    });
-    Renderer::<CodeStepForm>::with_root_and_props(root.clone(), props).render();
+        autofocus: false,
+        onlogin: Callback::default(),
+        onerror: Callback::default(),
+        onrestart: Callback::default(),
+    };
+    let _app = view::mount(&root, move || use_code_step(&props));
     let form = wait_for(&root, &dom::form(dom::form::CODE)).await;
     let qr = find(&form, &dom::class(dom::class::ENROL_QR));
     assert_eq!(
@@ -767,7 +768,7 @@ async fn english_is_fetched_when_asked_for_and_a_failure_stays_french() {
     host.set_attribute("api", DEAD_API).unwrap();
     let slow = Closure::<dyn FnMut() -> js_sys::Promise>::new(|| {
         wasm_bindgen_futures::future_to_promise(async {
-            yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
+            common::sleep(300).await;
             sesame_widget::english(english_table());
             Ok(JsValue::UNDEFINED)
         })

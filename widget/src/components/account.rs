@@ -13,6 +13,7 @@ use crate::state::problem::Problem;
 use crate::state::submission::Step;
 use crate::state::widget::{Action as WidgetAction, WidgetState};
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::account::{
     ForgotIdentifierRequest, ForgotPasswordRequest, LinkPurpose, LinkRequest, LinkStatus,
     SignupConfirmRequest,
@@ -21,14 +22,11 @@ use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
-use yew::platform::spawn_local;
-use yew::prelude::*;
 
 /// The small form: `form[data-form="forgot"]` or `form[data-form="signup"]`, then its
 /// `[role="status"].sesame-success`. Not a part with its own state: the browser holds what is
 /// typed (read when the form is sent) and the widget's state where the request stands
-/// (`WidgetState::account_form`) — a component type of its own would bring its copy of Yew's
-/// code for one field (BENCHMARKS.md).
+/// (`WidgetState::account_form`): a component of its own would only keep one field.
 #[allow(clippy::too_many_arguments)]
 fn small_form(
     kind: FormKind,
@@ -53,12 +51,11 @@ fn small_form(
         } else {
             T::MailOnItsWay
         };
-        return html! {
-            <div class={dom::class::JOURNEY}>
-                {success_message(said.get(lang))}
-                {back}
-            </div>
-        };
+        return el("div")
+            .class(dom::class::JOURNEY)
+            .child(success_message(said.get(lang)))
+            .child(back)
+            .into();
     }
     let (form, title, label, name, input_type, autocomplete, submit) = match kind {
         FormKind::Forgot(Forgot::Password) => (
@@ -154,41 +151,84 @@ fn small_form(
         })
     });
     let (title_id, field_id) = ([uid, "-journey"].concat(), [uid, "-journey-field"].concat());
-    html! {
-        <form data-form={form} class="sesame-form sesame-journey" novalidate=true
-            method="post" aria-labelledby={title_id.clone()} {onsubmit}>
-            <h3 id={title_id} class="sesame-form-title">{title.get(lang)}</h3>
-            if let Some(destination) = destination {
-                <p>{T::CodeSentTo.get(lang)}{" "}
-                    <strong class={dom::class::CODE_DESTINATION}>{destination.to_owned()}</strong></p>
-            }
-            <div class="sesame-field">
-                <label for={field_id.clone()}>{label.get(lang)}</label>
-                <input id={field_id} ref={field} name={name} type={input_type} {autocomplete}
-                    spellcheck="false" autocapitalize="off" aria-required="true"
-                    inputmode={resend.is_some().then_some("numeric")} />
-            </div>
-            if state.resent {
-                <p role="status">{T::CodeResent.get(lang)}</p>
-            }
-            if let Some(problem) = &state.submission.problem {
-                {error_message(problem, lang, Some(&config.support))}
-            }
-            <div class="sesame-actions">
-                <button type="submit" class="sesame-primary"
-                    aria-disabled={state.submission.submitting.then_some("true")}>
-                    {submit.get(lang)}
-                </button>
-                if let Some(onclick) = resend {
-                    <button type="button" class="sesame-secondary" data-action={dom::action::RESEND}
-                        {onclick}>
-                        {T::Resend.get(lang)}
-                    </button>
-                }
-            </div>
-            {back}
-        </form>
-    }
+    el("form")
+        .attr("data-form", form)
+        .attr("method", "post")
+        .attr("aria-labelledby", title_id.clone())
+        .attr("novalidate", "novalidate")
+        .class("sesame-form sesame-journey")
+        .on("submit", onsubmit)
+        .child(
+            el("h3")
+                .id(title_id)
+                .class("sesame-form-title")
+                .text(title.get(lang)),
+        )
+        .child(destination.map(|destination| {
+            el("p").text(T::CodeSentTo.get(lang)).text(" ").child(
+                el("strong")
+                    .class(dom::class::CODE_DESTINATION)
+                    .text(destination.to_owned()),
+            )
+        }))
+        .child(
+            el("div")
+                .class("sesame-field")
+                .child(
+                    el("label")
+                        .attr("for", field_id.clone())
+                        .text(label.get(lang)),
+                )
+                .child(
+                    el("input")
+                        .id(field_id)
+                        .attr("name", name)
+                        .attr("type", input_type)
+                        .attr("autocomplete", autocomplete)
+                        .attr("spellcheck", "false")
+                        .attr("autocapitalize", "off")
+                        .attr("aria-required", "true")
+                        .attr_opt("inputmode", resend.is_some().then_some("numeric"))
+                        .node_ref(&field),
+                ),
+        )
+        .child(when(state.resent, || {
+            el("p")
+                .attr("role", "status")
+                .text(T::CodeResent.get(lang))
+                .into()
+        }))
+        .child(
+            state
+                .submission
+                .problem
+                .as_ref()
+                .map(|problem| error_message(problem, lang, Some(&config.support))),
+        )
+        .child(
+            el("div")
+                .class("sesame-actions")
+                .child(
+                    el("button")
+                        .attr("type", "submit")
+                        .attr_opt(
+                            "aria-disabled",
+                            state.submission.submitting.then_some("true"),
+                        )
+                        .class("sesame-primary")
+                        .text(submit.get(lang)),
+                )
+                .child(resend.map(|onclick| {
+                    el("button")
+                        .attr("type", "button")
+                        .attr("data-action", dom::action::RESEND)
+                        .class("sesame-secondary")
+                        .on("click", onclick)
+                        .text(T::Resend.get(lang))
+                })),
+        )
+        .child(back)
+        .into()
 }
 
 /// A journey's screen, in place of the login: the link being checked, the set-password form,
@@ -236,9 +276,11 @@ pub(crate) fn journey_view(
         return form(FormKind::Signup(token.clone()), destination);
     }
     match journey {
-        Journey::Checking(_) => html! {
-            <p role="status" class={dom::class::JOURNEY}>{T::LinkChecking.get(lang)}</p>
-        },
+        Journey::Checking(_) => el("p")
+            .attr("role", "status")
+            .class(dom::class::JOURNEY)
+            .text(T::LinkChecking.get(lang))
+            .into(),
         Journey::Forgot(forgot) => form(FormKind::Forgot(*forgot), None),
         Journey::Link(_, info) => {
             let (code, expired) = match info.status {
@@ -249,20 +291,27 @@ pub(crate) fn journey_view(
             // login's link, as SPICO says: past 14 days, call support) the support contact.
             let renew =
                 expired && info.purpose == LinkPurpose::Reset && config.account.forgot_password;
-            html! {
-                <div class={dom::class::JOURNEY}>
-                    {error_message(&Problem::Api(code), lang, (!renew).then_some(&config.support))}
-                    <div class="sesame-actions">
-                        if renew {
-                            <button type="button" class="sesame-primary" data-action={dom::action::NEW_LINK}
-                                onclick={dispatch.reform(|_: MouseEvent| WidgetAction::Forgot(Forgot::Password))}>
-                                {T::NewLink.get(lang)}
-                            </button>
-                        }
-                    </div>
-                    {back_button(lang, dispatch)}
-                </div>
-            }
+            el("div")
+                .class(dom::class::JOURNEY)
+                .child(error_message(
+                    &Problem::Api(code),
+                    lang,
+                    (!renew).then_some(&config.support),
+                ))
+                .child(el("div").class("sesame-actions").child(when(renew, || {
+                    el("button")
+                        .attr("type", "button")
+                        .attr("data-action", dom::action::NEW_LINK)
+                        .class("sesame-primary")
+                        .on(
+                            "click",
+                            dispatch.reform(|_: MouseEvent| WidgetAction::Forgot(Forgot::Password)),
+                        )
+                        .text(T::NewLink.get(lang))
+                        .into()
+                })))
+                .child(back_button(lang, dispatch))
+                .into()
         }
     }
 }
@@ -270,10 +319,14 @@ pub(crate) fn journey_view(
 /// "Retour à la connexion": back to the login from a journey.
 #[inline(never)]
 fn back_button(lang: Lang, dispatch: &Callback<WidgetAction>) -> Html {
-    html! {
-        <button type="button" class="sesame-link-button" data-action={dom::action::BACK_TO_LOGIN}
-            onclick={dispatch.reform(|_: MouseEvent| WidgetAction::JourneyEnded)}>
-            {T::BackToLogin.get(lang)}
-        </button>
-    }
+    el("button")
+        .attr("type", "button")
+        .attr("data-action", dom::action::BACK_TO_LOGIN)
+        .class("sesame-link-button")
+        .on(
+            "click",
+            dispatch.reform(|_: MouseEvent| WidgetAction::JourneyEnded),
+        )
+        .text(T::BackToLogin.get(lang))
+        .into()
 }

@@ -11,14 +11,13 @@ use crate::hooks::use_uid::use_uid;
 use crate::state::change_password::{Action, ChangePassword};
 use crate::submit_flow::submit_flow;
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::account::SetPasswordRequest;
 use sesame_core::password::PasswordPolicy;
 use sesame_core::{ApiError, Lang, Secret};
 use std::rc::Rc;
-use yew::prelude::*;
 
-/// Props of [`ChangePasswordForm`].
-#[derive(Properties, PartialEq)]
+/// Props of [`use_change_password`].
 pub struct ChangePasswordFormProps {
     /// The portal's password policy.
     pub policy: Rc<PasswordPolicy>,
@@ -29,36 +28,25 @@ pub struct ChangePasswordFormProps {
     /// The portal API.
     pub api: Api,
     /// The portal refused or could not be reached (the form shows it too).
-    #[prop_or_default]
     pub onerror: Callback<ApiError>,
     /// Cancel or close.
-    #[prop_or_default]
     pub onclose: Callback<()>,
     /// Set the password with this link's token (`form[data-form="set-password"]`), not
     /// change it.
-    #[prop_or_default]
     pub token: Option<Secret>,
     /// The password was set with the token (changed: the form says so itself).
-    #[prop_or_default]
     pub onset: Callback<()>,
 }
 
-/// `form[data-form="change-password"]`, then `[role="status"].sesame-success`.
-#[component]
-pub fn ChangePasswordForm(props: &ChangePasswordFormProps) -> Html {
-    use_change_password(props)
-}
-
-/// [`ChangePasswordForm`]'s body, rendered in the widget by the one component type of
-/// [`part`](super::part).
-#[hook]
-pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
+/// `form[data-form="change-password"]`, then `[role="status"].sesame-success`; rendered in
+/// the widget as a component by [`part`](super::part).
+pub fn use_change_password(props: &ChangePasswordFormProps) -> Html {
     let state = {
         let (policy, identifier) = (props.policy.clone(), props.identifier.clone());
         let token = props.token.clone();
         use_reducer(move || ChangePassword {
             token,
-            ..ChangePassword::new(policy, Rc::from(identifier.as_str()))
+            ..ChangePassword::new(policy, Rc::from(&*identifier))
         })
     };
     let setting = state.token.clone();
@@ -66,14 +54,17 @@ pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
     let lang = props.lang;
     let close = props.onclose.reform(|_: MouseEvent| ());
     if state.done {
-        return html! {
-            <div class="sesame-change-done">
-                {success_message(T::PasswordChanged.get(lang))}
-                <button type="button" class="sesame-secondary" onclick={close}>
-                    {T::Close.get(lang)}
-                </button>
-            </div>
-        };
+        return el("div")
+            .class("sesame-change-done")
+            .child(success_message(T::PasswordChanged.get(lang)))
+            .child(
+                el("button")
+                    .attr("type", "button")
+                    .class("sesame-secondary")
+                    .on("click", close)
+                    .text(T::Close.get(lang)),
+            )
+            .into();
     }
 
     let onsubmit = {
@@ -119,14 +110,31 @@ pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
         Some(_) => (dom::form::SET_PASSWORD, T::SetPassword),
         None => (dom::form::CHANGE_PASSWORD, T::ChangePassword),
     };
-    html! {
-        <form data-form={form} class="sesame-form" novalidate=true method="post"
-            aria-labelledby={title_id.clone()} {onsubmit}>
-            <h3 id={title_id} class="sesame-form-title">{title.get(lang)}</h3>
-            // For password managers: which account the new password belongs to.
-            <input type="text" name="username" autocomplete="username" hidden=true
-                readonly=true value={props.identifier.clone()} />
-            if setting.is_none() {{password_field(PasswordFieldProps {
+    el("form")
+        .attr("data-form", form)
+        .attr("method", "post")
+        .attr("aria-labelledby", title_id.clone())
+        .attr("novalidate", "novalidate")
+        .class("sesame-form")
+        .on("submit", onsubmit)
+        .child(
+            el("h3")
+                .id(title_id)
+                .class("sesame-form-title")
+                .text(title.get(lang)),
+        )
+        // For password managers: which account the new password belongs to.
+        .child(
+            el("input")
+                .attr("type", "text")
+                .attr("name", "username")
+                .attr("autocomplete", "username")
+                .attr("hidden", "hidden")
+                .attr("readonly", "readonly")
+                .value(props.identifier.clone()),
+        )
+        .child(when(setting.is_none(), || {
+            password_field(PasswordFieldProps {
                 id: format!("{uid}-current").into(),
                 name: dom::field::CURRENT_PASSWORD.into(),
                 label: T::CurrentPassword.get(lang).into(),
@@ -140,35 +148,55 @@ pub(crate) fn use_change_password(props: &ChangePasswordFormProps) -> Html {
                 describedby: None,
                 inputmode: numeric.into(),
                 lang,
-            })}}
-            {password_field(PasswordFieldProps {
-                id: format!("{uid}-new").into(),
-                name: dom::field::NEW_PASSWORD.into(),
-                label: T::NewPassword.get(lang).into(),
-                autocomplete: "new-password".into(),
-                value: state.new.expose().to_owned().into(),
-                shown: state.show_new,
-                ontoggle: toggle(Action::ToggleShowNew),
-                oninput: cb(|v| Action::New(Secret::new(v))),
-                caps_lock: state.caps_lock,
-                oncapslock: on_caps,
-                describedby: Some(rules_id.clone().into()),
-                inputmode: numeric.into(),
-                lang,
-            })}
-            {password_rules(&state.outcomes, lang, Some(rules_id.into()))}
-            if let Some(problem) = &state.submission.problem {
-                {error_message(problem, lang, None)}
-            }
-            <div class="sesame-actions">
-                <button type="submit" class="sesame-primary"
-                    aria-disabled={state.submission.submitting.then_some("true")}>
-                    {if state.submission.submitting { T::Saving.get(lang) } else { T::Confirm.get(lang) }}
-                </button>
-                <button type="button" class="sesame-secondary" onclick={close}>
-                    {T::Cancel.get(lang)}
-                </button>
-            </div>
-        </form>
-    }
+            })
+        }))
+        .child(password_field(PasswordFieldProps {
+            id: format!("{uid}-new").into(),
+            name: dom::field::NEW_PASSWORD.into(),
+            label: T::NewPassword.get(lang).into(),
+            autocomplete: "new-password".into(),
+            value: state.new.expose().to_owned().into(),
+            shown: state.show_new,
+            ontoggle: toggle(Action::ToggleShowNew),
+            oninput: cb(|v| Action::New(Secret::new(v))),
+            caps_lock: state.caps_lock,
+            oncapslock: on_caps,
+            describedby: Some(rules_id.clone().into()),
+            inputmode: numeric.into(),
+            lang,
+        }))
+        .child(password_rules(&state.outcomes, lang, Some(rules_id.into())))
+        .child(
+            state
+                .submission
+                .problem
+                .as_ref()
+                .map(|problem| error_message(problem, lang, None)),
+        )
+        .child(
+            el("div")
+                .class("sesame-actions")
+                .child(
+                    el("button")
+                        .attr("type", "submit")
+                        .attr_opt(
+                            "aria-disabled",
+                            state.submission.submitting.then_some("true"),
+                        )
+                        .class("sesame-primary")
+                        .text(if state.submission.submitting {
+                            T::Saving.get(lang)
+                        } else {
+                            T::Confirm.get(lang)
+                        }),
+                )
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("sesame-secondary")
+                        .on("click", close)
+                        .text(T::Cancel.get(lang)),
+                ),
+        )
+        .into()
 }

@@ -11,6 +11,7 @@ use crate::hooks::use_uid::use_uid;
 use crate::state::code_entry::{Action, CodeEntry};
 use crate::submit_flow::submit_flow;
 use crate::texts::{code_valid_for, resend_in, T};
+use crate::view::prelude::*;
 use gloo_timers::callback::Interval;
 use sesame_core::api::{CodeStep, SendCodeRequest, SessionInfo};
 use sesame_core::otp::OtpChannel;
@@ -18,11 +19,8 @@ use sesame_core::portal::Support;
 use sesame_core::{ApiError, Lang};
 use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement};
-use yew::platform::spawn_local;
-use yew::prelude::*;
 
-/// Props of [`CodeStepForm`].
-#[derive(Properties, PartialEq)]
+/// Props of the code step ([`use_code_step`]).
 pub struct CodeStepFormProps {
     /// The step as the password step's answer gave it.
     pub step: CodeStep,
@@ -39,7 +37,6 @@ pub struct CodeStepFormProps {
     /// The person starts the login again.
     pub onrestart: Callback<()>,
     /// Whether to move focus into the step on mount (it replaced the password form).
-    #[prop_or_default]
     pub autofocus: bool,
 }
 
@@ -55,16 +52,9 @@ fn channel_label(channel: OtpChannel, lang: Lang) -> &'static str {
     }
 }
 
-/// `form[data-form="code"]`.
-#[component]
-pub fn CodeStepForm(props: &CodeStepFormProps) -> Html {
-    use_code_step(props)
-}
-
-/// [`CodeStepForm`]'s body, rendered in the widget by the one component type of
+/// `form[data-form="code"]`, rendered in the widget by the one component type of
 /// [`part`](super::part).
-#[hook]
-pub(crate) fn use_code_step(props: &CodeStepFormProps) -> Html {
+pub fn use_code_step(props: &CodeStepFormProps) -> Html {
     let state = use_reducer(|| CodeEntry::new(props.step.clone(), now()));
     let uid = use_uid();
     let lang = props.lang;
@@ -159,13 +149,16 @@ pub(crate) fn use_code_step(props: &CodeStepFormProps) -> Html {
             } else {
                 NodeRef::default()
             };
-            html! {
-                <button type="button" class="sesame-secondary" ref={node}
-                    data-action={dom::action::SEND_CODE} data-channel={channel.as_str()}
-                    aria-disabled={disabled} onclick={send(channel)}>
-                    {channel_label(channel, lang)}
-                </button>
-            }
+            el("button")
+                .attr("type", "button")
+                .class("sesame-secondary")
+                .node_ref(&node)
+                .attr("data-action", dom::action::SEND_CODE)
+                .attr("data-channel", channel.as_str())
+                .attr_opt("aria-disabled", disabled)
+                .on("click", send(channel))
+                .text(channel_label(channel, lang))
+                .into()
         })
         .collect();
     let enrolment = step.enrol.as_ref().map(|enrol| {
@@ -173,16 +166,26 @@ pub(crate) fn use_code_step(props: &CodeStepFormProps) -> Html {
             "data:image/svg+xml,{}",
             String::from(js_sys::encode_uri_component(&enrol.svg))
         );
-        html! {
-            <>
-                <p>{T::EnrolScan.get(lang)}</p>
-                <img class={dom::class::ENROL_QR} {src} alt={T::EnrolQrAlt.get(lang)}
-                    width="200" height="200" />
-                <p>{T::EnrolKey.get(lang)}{" "}
-                    <code class={dom::class::ENROL_SECRET}>{enrol.secret.expose()}</code></p>
-                <p>{T::EnrolThen.get(lang)}</p>
-            </>
-        }
+        Html::List(vec![
+            el("p").text(T::EnrolScan.get(lang)).into(),
+            el("img")
+                .class(dom::class::ENROL_QR)
+                .attr("src", src)
+                .attr("alt", T::EnrolQrAlt.get(lang))
+                .attr("width", "200")
+                .attr("height", "200")
+                .into(),
+            el("p")
+                .text(T::EnrolKey.get(lang))
+                .text(" ")
+                .child(
+                    el("code")
+                        .class(dom::class::ENROL_SECRET)
+                        .text(enrol.secret.expose().to_owned()),
+                )
+                .into(),
+            el("p").text(T::EnrolThen.get(lang)).into(),
+        ])
     });
     let mut timers = String::new();
     match state.expires_in() {
@@ -199,57 +202,118 @@ pub(crate) fn use_code_step(props: &CodeStepFormProps) -> Html {
         _ if choosing => T::ChooseChannel.get(lang).to_owned(),
         _ => T::Resend.get(lang).to_owned(),
     };
+    let title = if enrolment.is_some() {
+        T::EnrolTitle.get(lang)
+    } else {
+        T::CodeTitle.get(lang)
+    };
+    // No code left to send: no button that would do nothing ("start again" stays).
+    let offers_send =
+        state.sending_channels().next().is_some() && (choosing || step.sends_left > 0);
 
-    html! {
-        <form data-form={dom::form::CODE} class="sesame-form" novalidate=true method="post"
-            aria-labelledby={title_id.clone()} {onsubmit}>
-            <h3 id={title_id} class="sesame-form-title">
-                {if enrolment.is_some() { T::EnrolTitle.get(lang) } else { T::CodeTitle.get(lang) }}
-            </h3>
-            {enrolment}
-            if step.enrol.is_none() && state.uses_app() {
-                <p>{T::CodeFromApp.get(lang)}</p>
-            }
-            if state.clock_differs() {
-                <p class="sesame-notice sesame-clock-warning">
-                    <span class="sesame-notice-icon" aria-hidden="true">{"i"}</span>
-                    {T::ClockWarning.get(lang)}
-                </p>
-            }
-            if let Some(destination) = &step.destination {
-                <p>{T::CodeSentTo.get(lang)}{" "}
-                    <strong class={dom::class::CODE_DESTINATION}>{destination}</strong></p>
-            }
-            if !choosing {
-                <div class="sesame-field">
-                    <label for={field_id.clone()}>{T::CodeLabel.get(lang)}</label>
-                    <input id={field_id} ref={input_ref} name={dom::field::CODE} type="text"
-                        autocomplete="one-time-code" inputmode="numeric" spellcheck="false"
-                        autocapitalize="off" autocorrect="off" aria-required="true"
-                        value={state.code.clone()} oninput={on_code} />
-                </div>
-            }
-            if let Some(problem) = &state.submission.problem {
-                {error_message(problem, lang, Some(&*props.support))}
-            }
-            if !choosing {
-                <button type="submit" class="sesame-primary"
-                    aria-disabled={state.submission.submitting.then_some("true")}>
-                    {if state.submission.submitting { T::Verifying.get(lang) } else { T::VerifyCode.get(lang) }}
-                </button>
-            }
-            // No code left to send: no button that would do nothing ("start again" stays).
-            if state.sending_channels().next().is_some() && (choosing || step.sends_left > 0) {
-                <p id={channels_id.clone()}>{channels_prompt}</p>
-                <div class="sesame-actions" role="group" aria-labelledby={channels_id}>
-                    {channel_buttons}
-                </div>
-            }
-            <p class={dom::class::CODE_TIMERS} aria-live="polite">{timers}</p>
-            <button type="button" class="sesame-link-button" data-action={dom::action::RESTART}
-                onclick={props.onrestart.reform(|_| ())}>
-                {T::Restart.get(lang)}
-            </button>
-        </form>
-    }
+    el("form")
+        .attr("data-form", dom::form::CODE)
+        .class("sesame-form")
+        // As Yew wrote a boolean attribute: its own name as its value.
+        .attr("novalidate", "novalidate")
+        .attr("method", "post")
+        .attr("aria-labelledby", title_id.clone())
+        .on("submit", onsubmit)
+        .child(el("h3").id(title_id).class("sesame-form-title").text(title))
+        .child(enrolment)
+        .child(when(step.enrol.is_none() && state.uses_app(), || {
+            el("p").text(T::CodeFromApp.get(lang)).into()
+        }))
+        .child(when(state.clock_differs(), || {
+            el("p")
+                .class("sesame-notice sesame-clock-warning")
+                .child(
+                    el("span")
+                        .class("sesame-notice-icon")
+                        .attr("aria-hidden", "true")
+                        .text("i"),
+                )
+                .text(T::ClockWarning.get(lang))
+                .into()
+        }))
+        .child(step.destination.as_ref().map(|destination| {
+            el("p").text(T::CodeSentTo.get(lang)).text(" ").child(
+                el("strong")
+                    .class(dom::class::CODE_DESTINATION)
+                    .text(destination.clone()),
+            )
+        }))
+        .child(when(!choosing, || {
+            el("div")
+                .class("sesame-field")
+                .child(
+                    el("label")
+                        .attr("for", field_id.clone())
+                        .text(T::CodeLabel.get(lang)),
+                )
+                .child(
+                    el("input")
+                        .id(field_id)
+                        .node_ref(&input_ref)
+                        .attr("name", dom::field::CODE)
+                        .attr("type", "text")
+                        .attr("autocomplete", "one-time-code")
+                        .attr("inputmode", "numeric")
+                        .attr("spellcheck", "false")
+                        .attr("autocapitalize", "off")
+                        .attr("autocorrect", "off")
+                        .attr("aria-required", "true")
+                        .value(state.code.clone())
+                        .on("input", on_code),
+                )
+                .into()
+        }))
+        .child(
+            state
+                .submission
+                .problem
+                .as_ref()
+                .map(|problem| error_message(problem, lang, Some(&*props.support))),
+        )
+        .child(when(!choosing, || {
+            el("button")
+                .attr("type", "submit")
+                .class("sesame-primary")
+                .attr_opt(
+                    "aria-disabled",
+                    state.submission.submitting.then_some("true"),
+                )
+                .text(if state.submission.submitting {
+                    T::Verifying.get(lang)
+                } else {
+                    T::VerifyCode.get(lang)
+                })
+                .into()
+        }))
+        .child(when(offers_send, || {
+            Html::List(vec![
+                el("p").id(channels_id.clone()).text(channels_prompt).into(),
+                el("div")
+                    .class("sesame-actions")
+                    .attr("role", "group")
+                    .attr("aria-labelledby", channels_id)
+                    .child(channel_buttons)
+                    .into(),
+            ])
+        }))
+        .child(
+            el("p")
+                .class(dom::class::CODE_TIMERS)
+                .attr("aria-live", "polite")
+                .text(timers),
+        )
+        .child(
+            el("button")
+                .attr("type", "button")
+                .class("sesame-link-button")
+                .attr("data-action", dom::action::RESTART)
+                .on("click", props.onrestart.reform(|_: MouseEvent| ()))
+                .text(T::Restart.get(lang)),
+        )
+        .into()
 }

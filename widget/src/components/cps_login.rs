@@ -12,19 +12,17 @@ use crate::hooks::use_uid::use_uid;
 use crate::state::cps_login::{Action, CpsLoginState, Phase};
 use crate::state::problem::Problem;
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::api::{CpsLoginRequest, SessionInfo};
 use sesame_core::bridge::{Action as BridgeAction, ANSWER_TIMEOUT_MS, USER_TIMEOUT_MS};
 use sesame_core::portal::{PortalId, Support};
 use sesame_core::wire::JsonValue;
 use sesame_core::{ApiError, Lang};
 use std::rc::Rc;
-use yew::platform::spawn_local;
-use yew::prelude::*;
 
-/// Props of a method that is one step on the page, [`CpsLogin`] and
-/// [`QrLoginStep`](super::qr_login::QrLoginStep): one type, so the widget builds them in one
-/// place and Yew's props code is instantiated once.
-#[derive(Properties, PartialEq)]
+/// Props of a method that is one step on the page, the CPS login ([`use_cps_login`]) and
+/// the QR login ([`use_qr_login`](super::qr_login::use_qr_login)): one type, so the widget
+/// builds them in one place.
 pub struct MethodStepProps {
     /// The portal the account belongs to.
     pub portal: PortalId,
@@ -44,7 +42,7 @@ pub struct MethodStepProps {
     pub onerror: Callback<ApiError>,
 }
 
-/// Props of [`CpsLogin`].
+/// Props of the CPS login ([`use_cps_login`]).
 pub type CpsLoginProps = MethodStepProps;
 
 /// The card's answer, as the extension gives it.
@@ -55,15 +53,8 @@ fn field(answer: &Js, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The CPS-card login.
-#[component]
-pub fn CpsLogin(props: &CpsLoginProps) -> Html {
-    use_cps_login(props)
-}
-
-/// [`CpsLogin`]'s body, rendered in the widget by the one component type of
+/// The CPS-card login, rendered in the widget by the one component type of
 /// [`part`](super::part).
-#[hook]
 pub(crate) fn use_cps_login(props: &CpsLoginProps) -> Html {
     let lang = props.lang;
     let state = use_reducer(CpsLoginState::default);
@@ -123,18 +114,31 @@ pub(crate) fn use_cps_login(props: &CpsLoginProps) -> Html {
         Phase::AtTheCard => T::CpsAtTheCard.get(lang),
         Phase::Verifying => T::CpsVerifying.get(lang),
     };
-    html! {
-        <div class="sesame-form">
-            if let Some(problem) = &state.problem {
-                {error_message(problem, lang, Some(&*props.support))}
-            }
-            <p class="sesame-hint" id={hint_id.clone()}>{T::CpsHint.get(lang)}</p>
-            <button type="button" class="sesame-primary" ref={button}
-                data-action={dom::action::CPS_LOGIN} aria-describedby={hint_id}
-                aria-disabled={state.busy().then_some("true")} {onclick}>
-                {props.label.clone()}
-            </button>
-            <p role="status">{said}</p>
-        </div>
-    }
+    el("div")
+        .class("sesame-form")
+        .child(
+            state
+                .problem
+                .as_ref()
+                .map(|problem| error_message(problem, lang, Some(&*props.support))),
+        )
+        .child(
+            el("p")
+                .class("sesame-hint")
+                .id(hint_id.clone())
+                .text(T::CpsHint.get(lang)),
+        )
+        .child(
+            el("button")
+                .attr("type", "button")
+                .class("sesame-primary")
+                .node_ref(&button)
+                .attr("data-action", dom::action::CPS_LOGIN)
+                .attr("aria-describedby", hint_id)
+                .attr_opt("aria-disabled", state.busy().then_some("true"))
+                .on("click", onclick)
+                .text(props.label.clone()),
+        )
+        .child(el("p").attr("role", "status").text(said))
+        .into()
 }

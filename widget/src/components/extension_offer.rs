@@ -6,16 +6,14 @@ use crate::bridge::{self, Ask};
 use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::bridge::{
     version_mismatch, Action, BridgeError, ANSWER_TIMEOUT_MS, USER_TIMEOUT_MS, VERSION,
 };
 use sesame_core::wire::JsonValue;
 use sesame_core::Lang;
-use yew::platform::spawn_local;
-use yew::prelude::*;
 
-/// Props of [`ExtensionOffer`].
-#[derive(Properties, PartialEq)]
+/// Props of the extension's offer ([`use_extension_offer`]).
 pub struct ExtensionOfferProps {
     /// Where to install the extension from (the page's `extension` attribute).
     pub install: AttrValue,
@@ -40,16 +38,9 @@ enum Known {
     Failed(BridgeError, bool),
 }
 
-/// The offer, or nothing while the extension is being looked for.
-#[component]
-pub fn ExtensionOffer(props: &ExtensionOfferProps) -> Html {
-    use_extension_offer(props)
-}
-
-/// [`ExtensionOffer`]'s body, rendered in the widget by the one component type of
-/// [`part`](super::part).
-#[hook]
-pub(crate) fn use_extension_offer(props: &ExtensionOfferProps) -> Html {
+/// The offer, or nothing while the extension is being looked for; rendered in the widget by
+/// the one component type of [`part`](super::part).
+pub fn use_extension_offer(props: &ExtensionOfferProps) -> Html {
     let lang = props.lang;
     let known = use_state(|| Known::Checking);
     {
@@ -116,11 +107,11 @@ pub(crate) fn use_extension_offer(props: &ExtensionOfferProps) -> Html {
             });
         })
     };
-    // One tree for every state (each `html!` is its own code). The button stays once shown
+    // One tree for every state. The button stays once shown
     // (focus is not lost); asked again, a bookmark already there is answered as such, never
     // made twice.
     let (hint, install, button, said) = match *known {
-        Known::Checking => return Html::default(),
+        Known::Checking => return Html::Empty,
         Known::Absent => {
             // `navigator.vendor` is empty in Firefox only (cheaper than searching the user
             // agent: substring search costs half a kilobyte of wasm).
@@ -152,17 +143,30 @@ pub(crate) fn use_extension_offer(props: &ExtensionOfferProps) -> Html {
             Some(e.text(lang)),
         ),
     };
-    html! {
-        <aside class={dom::class::EXTENSION}>
-            if hint { <p>{T::ExtensionHint.get(lang)}</p> }
-            if let Some(t) = install {
-                <a class={dom::class::EXTENSION_INSTALL} href={props.install.clone()}>{t.get(lang)}</a>
-            }
-            if button {
-                <button type="button" class="sesame-secondary" data-action={dom::action::ADD_BOOKMARK}
-                    {onclick}>{T::AddToBookmarks.get(lang)}</button>
-            }
-            <p role="status">{said.unwrap_or_default()}</p>
-        </aside>
-    }
+    el("aside")
+        .class(dom::class::EXTENSION)
+        .child(when(hint, || {
+            el("p").text(T::ExtensionHint.get(lang)).into()
+        }))
+        .child(install.map(|t| {
+            el("a")
+                .class(dom::class::EXTENSION_INSTALL)
+                .attr("href", props.install.clone())
+                .text(t.get(lang))
+        }))
+        .child(when(button, || {
+            el("button")
+                .attr("type", "button")
+                .class("sesame-secondary")
+                .attr("data-action", dom::action::ADD_BOOKMARK)
+                .on("click", onclick)
+                .text(T::AddToBookmarks.get(lang))
+                .into()
+        }))
+        .child(
+            el("p")
+                .attr("role", "status")
+                .text(said.unwrap_or_default()),
+        )
+        .into()
 }

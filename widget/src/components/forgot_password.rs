@@ -6,8 +6,8 @@ use super::support_contact::support_contact;
 use crate::dom;
 use crate::state::account::Forgot;
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::{Lang, PortalConfig};
-use yew::prelude::*;
 
 /// A disclosure button (`aria-controls` the panel `panel_id`) revealing what to do when the
 /// password is forgotten; `open` and `ontoggle` are the password form's. Where the portal
@@ -23,36 +23,49 @@ pub fn forgot_password(
     onforgot: &Callback<Forgot>,
 ) -> Html {
     if config.account.forgot_password {
-        return html! {
-            <div class="sesame-forgot">
-                <button type="button" class="sesame-link-button" data-action={dom::action::FORGOT_PASSWORD}
-                    onclick={onforgot.reform(|_: MouseEvent| Forgot::Password)}>
-                    {T::ForgotPassword.get(lang)}
-                </button>
-            </div>
-        };
+        return el("div")
+            .class("sesame-forgot")
+            .child(
+                el("button")
+                    .attr("type", "button")
+                    .class("sesame-link-button")
+                    .attr("data-action", dom::action::FORGOT_PASSWORD)
+                    .on("click", onforgot.reform(|_: MouseEvent| Forgot::Password))
+                    .text(T::ForgotPassword.get(lang)),
+            )
+            .into();
     }
-    let what_to_do = match &config.links.forgot_password {
-        Some(link) => html! {
-            <p><a href={link.clone()}>{T::ResetPassword.get(lang)}</a></p>
-        },
-        None => html! {
-            <>
-                <p>{T::ForgotContactSupport.get(lang)}</p>
-                {support_contact(&config.support, lang)}
-            </>
-        },
+    let what_to_do: Html = match &config.links.forgot_password {
+        Some(link) => el("p")
+            .child(
+                el("a")
+                    .attr("href", link.clone())
+                    .text(T::ResetPassword.get(lang)),
+            )
+            .into(),
+        None => Html::List(vec![
+            el("p").text(T::ForgotContactSupport.get(lang)).into(),
+            support_contact(&config.support, lang),
+        ]),
     };
-    html! {
-        <div class="sesame-forgot">
-            <button type="button" class="sesame-link-button" data-action={dom::action::FORGOT_PASSWORD}
-                aria-expanded={open.to_string()} aria-controls={panel_id.clone()}
-                onclick={ontoggle}>
-                {T::ForgotPassword.get(lang)}
-            </button>
-            <div id={panel_id} class="sesame-forgot-panel" hidden={!open}>
-                if open { {what_to_do} }
-            </div>
-        </div>
-    }
+    el("div")
+        .class("sesame-forgot")
+        .child(
+            el("button")
+                .attr("type", "button")
+                .class("sesame-link-button")
+                .attr("data-action", dom::action::FORGOT_PASSWORD)
+                .attr("aria-expanded", if open { "true" } else { "false" })
+                .attr("aria-controls", panel_id.clone())
+                .on("click", ontoggle)
+                .text(T::ForgotPassword.get(lang)),
+        )
+        .child(
+            el("div")
+                .id(panel_id)
+                .class("sesame-forgot-panel")
+                .flag("hidden", !open)
+                .child(when(open, || what_to_do)),
+        )
+        .into()
 }

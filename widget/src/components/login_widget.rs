@@ -1,5 +1,5 @@
 //! `LoginWidget`: the portal's header, the language switch, the method chooser or the one
-//! method that works, then the session panel. The Yew API of Sésame.
+//! method that works, then the session panel.
 
 use super::account::journey_view;
 use super::code_step::CodeStepFormProps;
@@ -28,49 +28,51 @@ use sesame_core::{ApiError, ErrorCode, Lang, Method, PortalConfig};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use yew::platform::spawn_local;
-use yew::prelude::*;
+use crate::view::prelude::*;
 
-/// Props of [`LoginWidget`].
-#[derive(Properties, PartialEq)]
+/// What the login widget is given.
+#[derive(Clone)]
 pub struct LoginWidgetProps {
     /// The portal (a preset: `Rc::new(PortalConfig::spico())`, or loaded from JSON).
     pub config: Rc<PortalConfig>,
-    /// The portal API's base URL.
-    #[prop_or(AttrValue::Static("/api"))]
+    /// The portal API's base URL (`/api` by default).
     pub api_base: AttrValue,
     /// The starting language (the person can switch).
-    #[prop_or_default]
     pub lang: Lang,
     /// Logged in, or a session was found on load.
-    #[prop_or_default]
     pub onlogin: Callback<SessionInfo>,
     /// Logged out.
-    #[prop_or_default]
     pub onlogout: Callback<()>,
     /// The portal refused or could not be reached; `message` is the text shown, in the
     /// current language.
-    #[prop_or_default]
     pub onerror: Callback<ApiError>,
     /// What a first paint held (the `<sesame-login>` loader's plain form), for the password
     /// form to take over.
-    #[prop_or_default]
     pub prefill: PrefillSlot,
     /// Where to install the Sésame extension from: with it, the widget offers the extension
     /// (install hint, or a one-click bookmark); without it, nothing.
-    #[prop_or_default]
     pub extension: Option<AttrValue>,
 }
 
-/// The login widget: `section.sesame`.
-#[component]
-pub fn LoginWidget(props: &LoginWidgetProps) -> Html {
-    use_login_widget(props)
+impl LoginWidgetProps {
+    /// The widget for `config`, in French, with the API at `/api`, no callbacks, no first
+    /// paint and no extension offer: change the fields as needed.
+    pub fn new(config: Rc<PortalConfig>) -> Self {
+        LoginWidgetProps {
+            config,
+            api_base: AttrValue::Borrowed("/api"),
+            lang: Lang::Fr,
+            onlogin: Callback::default(),
+            onlogout: Callback::default(),
+            onerror: Callback::default(),
+            prefill: PrefillSlot::default(),
+            extension: None,
+        }
+    }
 }
 
-/// [`LoginWidget`]'s body: what the `<sesame-login>` element mounts, through the one
-/// component type of [`part`](super::part).
-#[hook]
+/// The login widget, `section.sesame`: what the `<sesame-login>` element mounts, as a
+/// [`part`](super::part).
 pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
     let config = props.config.clone();
     // English on demand: French until the English texts are there (`set_lang` fetches them).
@@ -190,7 +192,10 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             onlogout.emit(());
         })
     };
-    let dispatcher: Callback<Action> = state.dispatcher().into();
+    let dispatcher: Callback<Action> = {
+        let state = state.clone();
+        Callback::from(move |action| state.dispatch(action))
+    };
     let switch_lang = {
         let (state, other) = (state.clone(), lang.other());
         Callback::from(move |_: MouseEvent| {
@@ -363,64 +368,90 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             ),
             None => Html::default(),
         },
-        View::NoMethod => html! {
-            <div class="sesame-no-method">
-                <p>{T::NoMethod.get(lang)}</p>
-                {support_contact(&support, lang)}
-            </div>
-        },
-        View::Chooser => html! {
-            {method_chooser(&config, &state.methods, lang, &dispatcher.reform(Action::Choose))}
-        },
+        View::NoMethod => el("div")
+            .class("sesame-no-method")
+            .child(el("p").text(T::NoMethod.get(lang)))
+            .child(support_contact(&support, lang))
+            .into(),
+        View::Chooser => {
+            method_chooser(&config, &state.methods, lang, &dispatcher.reform(Action::Choose))
+        }
     };
     let title_id = format!("{uid}-portal");
-    html! {
-        <section class={dom::class::ROOT} lang={lang.tag()} ref={root} aria-labelledby={title_id.clone()}>
-            <header class="sesame-header">
-                <div class="sesame-brand">
-                    <h2 id={title_id} class={dom::class::PORTAL}>{&config.name}</h2>
-                    <p class="sesame-tagline">{config.tagline.get(lang)}</p>
-                </div>
-                <button type="button" class="sesame-lang" data-action={dom::action::SWITCH_LANG}
-                    lang={lang.other().tag()} aria-busy={state.english_pending.then_some("true")}
-                    onclick={switch_lang}>
-                    {T::OtherLanguage.get(lang)}
-                </button>
-            </header>
-            if state.english_failed {
-                <p class="sesame-notice" role="status">
-                    <span lang="en">{"English could not be loaded."}</span>
-                    {" La version anglaise n'a pas pu être chargée\u{a0}; réessayez plus tard."}
-                </p>
+    let header = el("header")
+        .class("sesame-header")
+        .child(
+            el("div")
+                .class("sesame-brand")
+                .child(
+                    el("h2")
+                        .id(title_id.clone())
+                        .class(dom::class::PORTAL)
+                        .text(config.name.clone()),
+                )
+                .child(el("p").class("sesame-tagline").text(config.tagline.get(lang).to_owned())),
+        )
+        .child(
+            el("button")
+                .attr("type", "button")
+                .class("sesame-lang")
+                .attr("data-action", dom::action::SWITCH_LANG)
+                .attr("lang", lang.other().tag())
+                .attr_opt("aria-busy", state.english_pending.then_some("true"))
+                .on("click", switch_lang)
+                .text(T::OtherLanguage.get(lang)),
+        );
+    let english_failed = when(state.english_failed, || {
+        el("p")
+            .class("sesame-notice")
+            .attr("role", "status")
+            .child(el("span").attr("lang", "en").text("English could not be loaded."))
+            .text(" La version anglaise n'a pas pu être chargée\u{a0}; réessayez plus tard.")
+            .into()
+    });
+    let notice = Html::from(state.notice.map(|notice| {
+        el("p").class(dom::class::NOTICE).attr("role", "status").text(
+            match notice {
+                Notice::PasswordSet => T::PasswordSet,
+                Notice::TermsDeclined => T::TermsDeclined,
             }
-            if let Some(notice) = state.notice {
-                <p class={dom::class::NOTICE} role="status">
-                    {match notice {
-                        Notice::PasswordSet => T::PasswordSet,
-                        Notice::TermsDeclined => T::TermsDeclined,
-                    }.get(lang)}
-                </p>
-            }
-            if let Some(problem) = &state.problem {
-                {error_message(problem, lang, Some(&*support))}
-            }
-            if state.can_go_back() {
-                <button type="button" class="sesame-link-button"
-                    data-action={dom::action::OTHER_METHOD}
-                    onclick={dispatcher.reform(|_: MouseEvent| Action::BackToChooser)}>
-                    {T::OtherMethod.get(lang)}
-                </button>
-            }
-            {body}
-            if let (Some(install), false) = (props.extension.clone(), state.view() == View::Session) {
-                {part(Part::ExtensionOffer(ExtensionOfferProps {
-                    install,
-                    portal: config.name.clone().into(),
-                    lang,
-                }))}
-            }
-        </section>
-    }
+            .get(lang),
+        )
+    }));
+    let problem = match &state.problem {
+        Some(problem) => error_message(problem, lang, Some(&*support)),
+        None => Html::Empty,
+    };
+    let back = when(state.can_go_back(), || {
+        el("button")
+            .attr("type", "button")
+            .class("sesame-link-button")
+            .attr("data-action", dom::action::OTHER_METHOD)
+            .on("click", dispatcher.reform(|_: MouseEvent| Action::BackToChooser))
+            .text(T::OtherMethod.get(lang))
+            .into()
+    });
+    let offer = match (props.extension.clone(), state.view() == View::Session) {
+        (Some(install), false) => part(Part::ExtensionOffer(ExtensionOfferProps {
+            install,
+            portal: config.name.clone().into(),
+            lang,
+        })),
+        _ => Html::Empty,
+    };
+    el("section")
+        .class(dom::class::ROOT)
+        .attr("lang", lang.tag())
+        .node_ref(&root)
+        .attr("aria-labelledby", title_id)
+        .child(header)
+        .child(english_failed)
+        .child(notice)
+        .child(problem)
+        .child(back)
+        .child(body)
+        .child(offer)
+        .into()
 }
 
 /// Sends the page to `url` (a provider's login page, or its logout).

@@ -1,8 +1,8 @@
 //! The method chooser: one button per method that works, in the portal's order and words.
 
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::{Lang, Method, PortalConfig};
-use yew::prelude::*;
 
 /// `nav.sesame-chooser`: one button per method of `methods`, in the portal's words; a press
 /// is told to `onchoose`. A function, not a component: see
@@ -17,18 +17,25 @@ pub fn method_chooser(
     let buttons = methods.iter().map(|&method| {
         let label = config.method_label(method, lang).to_owned();
         let onclick = onchoose.reform(move |_: MouseEvent| method);
-        html! {
-            <li>
-                <button type="button" class="sesame-method" data-method={method.as_str()} {onclick}>
-                    {label}
-                </button>
-            </li>
-        }
+        el("li")
+            .child(
+                el("button")
+                    .attr("type", "button")
+                    .class("sesame-method")
+                    .attr("data-method", method.as_str())
+                    .on("click", onclick)
+                    .text(label),
+            )
+            .into()
     });
-    html! {
-        <nav class="sesame-chooser" aria-label={T::ChooseMethod.get(lang)}>
-            <p class="sesame-chooser-title">{T::ChooseMethod.get(lang)}</p>
-            <ul>{for buttons}</ul>
-        </nav>
-    }
+    el("nav")
+        .class("sesame-chooser")
+        .attr("aria-label", T::ChooseMethod.get(lang))
+        .child(
+            el("p")
+                .class("sesame-chooser-title")
+                .text(T::ChooseMethod.get(lang)),
+        )
+        .child(el("ul").children(buttons))
+        .into()
 }

@@ -6,10 +6,10 @@
 
 use crate::dom;
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::account::link_from_fragment;
 use sesame_core::oidc::read_return;
 use sesame_core::{ErrorCode, Lang, Method, Secret};
-use yew::prelude::*;
 
 /// `div.sesame-oidc`: what will happen, and the button in the portal's words (`label`, its
 /// element in `button`); while `leaving`, the button is busy and a polite region says so. A
@@ -28,16 +28,26 @@ pub fn oidc_step(
     } else {
         T::SsoHint
     };
-    html! {
-        <div class={classes!("sesame-form", dom::class::OIDC)} data-method={method.as_str()}>
-            <p class="sesame-hint">{hint.get(lang)}</p>
-            <button type="button" class="sesame-primary" data-action={dom::action::OIDC_START} ref={button}
-                aria-disabled={leaving.then_some("true")} onclick={onstart}>
-                {label.to_owned()}
-            </button>
-            <p role="status">{if leaving { T::OidcLeaving.get(lang) } else { "" }}</p>
-        </div>
-    }
+    el("div")
+        .class(["sesame-form ", dom::class::OIDC].concat())
+        .attr("data-method", method.as_str())
+        .child(el("p").class("sesame-hint").text(hint.get(lang)))
+        .child(
+            el("button")
+                .attr("type", "button")
+                .class("sesame-primary")
+                .attr("data-action", dom::action::OIDC_START)
+                .node_ref(&button)
+                .attr_opt("aria-disabled", leaving.then_some("true"))
+                .on("click", onstart.clone())
+                .text(label.to_owned()),
+        )
+        .child(el("p").attr("role", "status").text(if leaving {
+            T::OidcLeaving.get(lang)
+        } else {
+            ""
+        }))
+        .into()
 }
 
 /// The page's own address without its fragment: where the provider sends the person back.

@@ -2,9 +2,9 @@
 
 use crate::dom;
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::Lang;
 use web_sys::HtmlInputElement;
-use yew::prelude::*;
 
 /// What [`password_field`] shows.
 pub struct PasswordFieldProps {
@@ -67,32 +67,64 @@ pub fn password_field(props: PasswordFieldProps) -> Html {
         })
     };
     let ontoggle = props.ontoggle.reform(|_: MouseEvent| ());
-    html! {
-        <div class="sesame-field">
-            <label for={props.id.clone()}>{props.label.clone()}</label>
-            <div class="sesame-password-row">
-                <input id={props.id.clone()} name={props.name.clone()}
-                    type={if props.shown { "text" } else { "password" }}
-                    autocomplete={props.autocomplete.clone()}
-                    inputmode={props.inputmode.clone()}
-                    spellcheck="false" autocapitalize="off"
-                    aria-describedby={(!describedby.is_empty()).then_some(describedby)}
-                    value={props.value.clone()} {oninput} {onchange}
-                    onkeydown={onkey.clone()} onkeyup={onkey} />
-                <button type="button" class="sesame-toggle" data-action={dom::action::TOGGLE_PASSWORD}
-                    aria-pressed={props.shown.to_string()} aria-controls={props.id.clone()}
-                    aria-label={T::ShowPassword.get(lang)} onclick={ontoggle}>
-                    <span class="sesame-toggle-icon" aria-hidden="true">
-                        {if props.shown { "◉" } else { "◎" }}
-                    </span>
-                    {T::Show.get(lang)}
-                </button>
-            </div>
-            <div class="sesame-capslock-region" aria-live="polite">
-                if props.caps_lock {
-                    <p class="sesame-capslock" id={caps_id}>{T::CapsLock.get(lang)}</p>
-                }
-            </div>
-        </div>
-    }
+    el("div")
+        .class("sesame-field")
+        .child(
+            el("label")
+                .attr("for", props.id.clone())
+                .text(props.label.clone()),
+        )
+        .child(
+            el("div")
+                .class("sesame-password-row")
+                .child(
+                    el("input")
+                        .id(props.id.clone())
+                        .attr("name", props.name.clone())
+                        .attr("type", if props.shown { "text" } else { "password" })
+                        .attr("autocomplete", props.autocomplete.clone())
+                        .attr("inputmode", props.inputmode.clone())
+                        .attr("spellcheck", "false")
+                        .attr("autocapitalize", "off")
+                        .attr_opt(
+                            "aria-describedby",
+                            (!describedby.is_empty()).then_some(describedby),
+                        )
+                        .value(props.value.clone())
+                        .on("input", oninput)
+                        .on("change", onchange)
+                        .on("keydown", onkey.clone())
+                        .on("keyup", onkey),
+                )
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("sesame-toggle")
+                        .attr("data-action", dom::action::TOGGLE_PASSWORD)
+                        .attr("aria-pressed", if props.shown { "true" } else { "false" })
+                        .attr("aria-controls", props.id.clone())
+                        .attr("aria-label", T::ShowPassword.get(lang))
+                        .on("click", ontoggle)
+                        .child(
+                            el("span")
+                                .class("sesame-toggle-icon")
+                                .attr("aria-hidden", "true")
+                                .text(if props.shown { "◉" } else { "◎" }),
+                        )
+                        .text(T::Show.get(lang)),
+                ),
+        )
+        .child(
+            el("div")
+                .class("sesame-capslock-region")
+                .attr("aria-live", "polite")
+                .child(when(props.caps_lock, || {
+                    el("p")
+                        .class("sesame-capslock")
+                        .id(caps_id)
+                        .text(T::CapsLock.get(lang))
+                        .into()
+                })),
+        )
+        .into()
 }

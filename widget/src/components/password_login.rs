@@ -15,16 +15,14 @@ use crate::state::password_login::{Action, PasswordLogin, Prefill, PrefillSlot};
 use crate::state::problem::Problem;
 use crate::submit_flow::submit_flow;
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::captcha::{CaptchaRequired, CaptchaStart};
 use sesame_core::{ApiError, ErrorCode, Lang, Method, PortalConfig, Secret, Step};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlFormElement, HtmlInputElement};
-use yew::platform::spawn_local;
-use yew::prelude::*;
 
-/// Props of [`PasswordLoginForm`].
-#[derive(Properties, PartialEq)]
+/// What [`use_password_login`] shows.
 pub struct PasswordLoginFormProps {
     /// The portal.
     pub config: Rc<PortalConfig>,
@@ -33,22 +31,18 @@ pub struct PasswordLoginFormProps {
     /// The portal API.
     pub api: Api,
     /// The method whose first step this is (its label titles the form; the server runs its
-    /// steps).
-    #[prop_or(Method::Password)]
+    /// steps): [`Method::Password`] or [`Method::Otp`].
     pub method: Method,
     /// Logged in, or a code step follows.
     pub onlogin: Callback<LoginOutcome>,
     /// The portal refused or could not be reached (the form shows it too).
     pub onerror: Callback<ApiError>,
     /// Whether to focus the identifier field on mount (just logged out).
-    #[prop_or_default]
     pub autofocus: bool,
     /// What the first paint held, taken by the first form that mounts.
-    #[prop_or_default]
     pub prefill: PrefillSlot,
     /// "Forgotten password?" or "Forgotten identifier?" pressed, where the portal offers the
     /// journey in the widget (`account` in its configuration).
-    #[prop_or_default]
     pub onforgot: Callback<Forgot>,
 }
 
@@ -97,35 +91,37 @@ fn captcha_status(
         (None, false, false, true) => T::CaptchaDone.get(lang),
         (None, false, false, false) => "",
     };
-    html! {
-        <div class={dom::class::CAPTCHA}>
-            <p class="sesame-captcha-title">{T::NotARobot.get(lang)}</p>
-            // Left to the provider's script: Yew renders no children here.
-            <div class="sesame-captcha-box" ref={into}></div>
-            if c.solving && c.progress > 0 {
-                <progress max="100" value={c.progress.to_string()}
-                    aria-label={T::CaptchaChecking.get(lang)}></progress>
-            }
-            <p role="status">{said}</p>
-            if c.failed.is_some() {
-                <button type="button" class="sesame-secondary"
-                    data-action={dom::action::CAPTCHA_RETRY} onclick={onretry}>
-                    {T::CaptchaRetry.get(lang)}
-                </button>
-            }
-        </div>
-    }
+    el("div")
+        .class(dom::class::CAPTCHA)
+        .child(
+            el("p")
+                .class("sesame-captcha-title")
+                .text(T::NotARobot.get(lang)),
+        )
+        // Left to the provider's script: no children rendered here.
+        .child(el("div").class("sesame-captcha-box").node_ref(&into))
+        .child(when(c.solving && c.progress > 0, || {
+            el("progress")
+                .attr("max", "100")
+                .attr("value", c.progress.to_string())
+                .attr("aria-label", T::CaptchaChecking.get(lang))
+                .into()
+        }))
+        .child(el("p").attr("role", "status").text(said))
+        .child(when(c.failed.is_some(), || {
+            el("button")
+                .attr("type", "button")
+                .class("sesame-secondary")
+                .attr("data-action", dom::action::CAPTCHA_RETRY)
+                .on("click", onretry)
+                .text(T::CaptchaRetry.get(lang))
+                .into()
+        }))
+        .into()
 }
 
-/// `form[data-form="password"]`.
-#[component]
-pub fn PasswordLoginForm(props: &PasswordLoginFormProps) -> Html {
-    use_password_login(props)
-}
-
-/// [`PasswordLoginForm`]'s body, rendered in the widget by the one component type of
-/// [`part`](super::part).
-#[hook]
+/// `form[data-form="password"]`: the form's body, rendered in the widget by the one component
+/// type of [`part`](super::part).
 pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
     // Held until the first effect, which drops it: the typed password does not outlive its use.
     let prefill = use_mut_ref(|| props.prefill.take());
@@ -327,71 +323,138 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
 
     let hint = rule.hint(lang);
     let links = &config.links;
-    html! {
-        <form data-form={dom::form::PASSWORD} class="sesame-form" novalidate=true method="post"
-            ref={form_ref} aria-labelledby={title_id.clone()} {onsubmit}>
-            <h3 id={title_id} class="sesame-form-title">
-                {offer.map(|o| o.label.get(lang)).unwrap_or(T::LogIn.get(lang))}
-            </h3>
-            if let Some(notice) = offer.and_then(|o| o.notice.as_ref()) {
-                <p class="sesame-notice">
-                    <span class="sesame-notice-icon" aria-hidden="true">{"i"}</span>
-                    {notice.get(lang)}
-                </p>
-            }
-            <div class="sesame-field">
-                <label for={ident_id.clone()}>{config.identifier.label.get(lang)}</label>
-                <input id={ident_id} ref={identifier_ref} name={dom::field::IDENTIFIER} type="text" autocomplete="username"
-                    spellcheck="false" autocapitalize="off" autocorrect="off"
-                    inputmode={rule.input_mode()} aria-required="true"
-                    aria-describedby={hint.is_some().then(|| hint_id.clone())}
-                    value={state.identifier.clone()} oninput={on_identifier}
-                    onchange={on_identifier_change} />
-                if let Some(hint) = hint {
-                    <p class="sesame-hint" id={hint_id}>{hint}</p>
-                }
-            </div>
-            {password_field(PasswordFieldProps {
-                id: format!("{uid}-password").into(),
-                name: dom::field::PASSWORD.into(),
-                label: T::Password.get(lang).into(),
-                autocomplete: "current-password".into(),
-                value: state.password.expose().to_owned().into(),
-                shown: state.show_password,
-                ontoggle: on_toggle,
-                oninput: on_password,
-                caps_lock: state.caps_lock,
-                oncapslock: on_caps,
-                describedby: None,
-                inputmode: config.password.input_mode().into(),
-                lang,
-            })}
-            if state.captcha.due {
-                {captcha_status(&state, lang, captcha_box, dispatch_retry(&state))}
-            }
-            if let Some(problem) = &state.submission.problem {
-                {error_message(problem, lang, Some(&config.support))}
-            }
-            <button type="submit" class="sesame-primary"
-                aria-disabled={(state.submission.submitting || state.captcha.queued).then_some("true")}>
-                {if state.submission.submitting || state.captcha.queued { T::LoggingIn.get(lang) } else { T::LogIn.get(lang) }}
-            </button>
-            {forgot_password(config, lang, format!("{uid}-forgot"), state.forgot_open, on_forgot,
-                &props.onforgot)}
-            if config.account.forgot_identifier {
-                <p class="sesame-link">
-                    <button type="button" class="sesame-link-button"
-                        data-action={dom::action::FORGOT_IDENTIFIER}
-                        onclick={props.onforgot.reform(|_: MouseEvent| Forgot::Identifier)}>
-                        {T::ForgotIdentifier.get(lang)}
-                    </button>
-                </p>
-            } else if let Some(link) = &links.forgot_identifier {
-                <p class="sesame-link"><a href={link.clone()}>{T::ForgotIdentifier.get(lang)}</a></p>
-            }
-            if let Some(link) = &links.create_account {
-                <p class="sesame-link"><a href={link.clone()}>{T::CreateAccount.get(lang)}</a></p>
-            }
-        </form>
-    }
+    let busy = state.submission.submitting || state.captcha.queued;
+    el("form")
+        .attr("data-form", dom::form::PASSWORD)
+        .class("sesame-form")
+        .flag("novalidate", true)
+        .attr("method", "post")
+        .node_ref(&form_ref)
+        .attr("aria-labelledby", title_id.clone())
+        .on("submit", onsubmit)
+        .child(
+            el("h3").id(title_id).class("sesame-form-title").text(
+                offer
+                    .map(|o| o.label.get(lang))
+                    .unwrap_or(T::LogIn.get(lang))
+                    .to_owned(),
+            ),
+        )
+        .child(offer.and_then(|o| o.notice.as_ref()).map(|notice| {
+            el("p")
+                .class("sesame-notice")
+                .child(
+                    el("span")
+                        .class("sesame-notice-icon")
+                        .attr("aria-hidden", "true")
+                        .text("i"),
+                )
+                .text(notice.get(lang).to_owned())
+        }))
+        .child(
+            el("div")
+                .class("sesame-field")
+                .child(
+                    el("label")
+                        .attr("for", ident_id.clone())
+                        .text(config.identifier.label.get(lang).to_owned()),
+                )
+                .child(
+                    el("input")
+                        .id(ident_id)
+                        .node_ref(&identifier_ref)
+                        .attr("name", dom::field::IDENTIFIER)
+                        .attr("type", "text")
+                        .attr("autocomplete", "username")
+                        .attr("spellcheck", "false")
+                        .attr("autocapitalize", "off")
+                        .attr("autocorrect", "off")
+                        .attr("inputmode", rule.input_mode())
+                        .attr("aria-required", "true")
+                        .attr_opt("aria-describedby", hint.is_some().then(|| hint_id.clone()))
+                        .value(state.identifier.clone())
+                        .on("input", on_identifier)
+                        .on("change", on_identifier_change),
+                )
+                .child(hint.map(|hint| el("p").class("sesame-hint").id(hint_id).text(hint))),
+        )
+        .child(password_field(PasswordFieldProps {
+            id: format!("{uid}-password").into(),
+            name: dom::field::PASSWORD.into(),
+            label: T::Password.get(lang).into(),
+            autocomplete: "current-password".into(),
+            value: state.password.expose().to_owned().into(),
+            shown: state.show_password,
+            ontoggle: on_toggle,
+            oninput: on_password,
+            caps_lock: state.caps_lock,
+            oncapslock: on_caps,
+            describedby: None,
+            inputmode: config.password.input_mode().into(),
+            lang,
+        }))
+        .child(when(state.captcha.due, || {
+            captcha_status(&state, lang, captcha_box, dispatch_retry(&state))
+        }))
+        .child(
+            state
+                .submission
+                .problem
+                .as_ref()
+                .map(|problem| error_message(problem, lang, Some(&config.support))),
+        )
+        .child(
+            el("button")
+                .attr("type", "submit")
+                .class("sesame-primary")
+                .attr_opt("aria-disabled", busy.then_some("true"))
+                .text(if busy {
+                    T::LoggingIn.get(lang)
+                } else {
+                    T::LogIn.get(lang)
+                }),
+        )
+        .child(forgot_password(
+            config,
+            lang,
+            format!("{uid}-forgot"),
+            state.forgot_open,
+            on_forgot,
+            &props.onforgot,
+        ))
+        .child(if config.account.forgot_identifier {
+            el("p")
+                .class("sesame-link")
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("sesame-link-button")
+                        .attr("data-action", dom::action::FORGOT_IDENTIFIER)
+                        .on(
+                            "click",
+                            props.onforgot.reform(|_: MouseEvent| Forgot::Identifier),
+                        )
+                        .text(T::ForgotIdentifier.get(lang)),
+                )
+                .into()
+        } else if let Some(link) = &links.forgot_identifier {
+            el("p")
+                .class("sesame-link")
+                .child(
+                    el("a")
+                        .attr("href", link.clone())
+                        .text(T::ForgotIdentifier.get(lang)),
+                )
+                .into()
+        } else {
+            Html::Empty
+        })
+        .child(links.create_account.as_ref().map(|link| {
+            el("p").class("sesame-link").child(
+                el("a")
+                    .attr("href", link.clone())
+                    .text(T::CreateAccount.get(lang)),
+            )
+        }))
+        .into()
 }

@@ -4,31 +4,14 @@
 
 use crate::dom;
 use crate::texts::{rules_met, T};
+use crate::view::prelude::*;
 use sesame_core::password::RuleOutcome;
 use sesame_core::Lang;
-use yew::prelude::*;
-
-/// Props of [`PasswordRules`].
-#[derive(Properties, PartialEq)]
-pub struct PasswordRulesProps {
-    /// Every rule's state, in the policy's order.
-    pub outcomes: Vec<RuleOutcome>,
-    /// Interface language.
-    pub lang: Lang,
-    /// The list's id (for the new-password field's `aria-describedby`).
-    #[prop_or_default]
-    pub id: Option<AttrValue>,
-}
 
 /// The checklist: `ul.sesame-rules > li[data-rule][data-met]`, `data-met` being `true`, `false`
-/// or `on-submit` (for Yew apps; the widget's own forms call [`password_rules`]).
-#[component]
-pub fn PasswordRules(props: &PasswordRulesProps) -> Html {
-    password_rules(&props.outcomes, props.lang, props.id.clone())
-}
-
-/// [`PasswordRules`] as a function: no component of its own in the widget (see
-/// [`error_message`](super::error_message::error_message)).
+/// or `on-submit`, of every rule's state in `outcomes` (in the policy's order), in `lang`; `id`
+/// is the block's (for the new-password field's `aria-describedby`). A function, not a
+/// component (see [`error_message`](super::error_message::error_message)).
 #[inline(never)]
 pub fn password_rules(outcomes: &[RuleOutcome], lang: Lang, id: Option<AttrValue>) -> Html {
     // A rule this build cannot check (the common-password list is on the server) is shown as
@@ -52,28 +35,48 @@ pub fn password_rules(outcomes: &[RuleOutcome], lang: Lang, id: Option<AttrValue
         } else {
             o.rule.problem(&o.found, lang)
         }
-        .map(|p| html! { <span class="sesame-rule-problem">{" — "}{p}</span> });
-        html! {
-            <li data-rule={o.rule.tag()} data-met={data_met}
-                class={if data_met == "true" { "sesame-rule sesame-rule-met" } else { "sesame-rule" }}>
-                <span class="sesame-rule-icon" aria-hidden="true">{icon}</span>
-                <span class="sesame-rule-text">
-                    if let Some(state) = state {
-                        <span class="sesame-visually-hidden">{state.get(lang)}</span>
-                    }
-                    {o.rule.label(lang)}
-                    {problem}
-                </span>
-            </li>
-        }
+        .map(|p| el("span").class("sesame-rule-problem").text(" — ").text(p));
+        el("li")
+            .attr("data-rule", o.rule.tag())
+            .attr("data-met", data_met)
+            .class(if data_met == "true" {
+                "sesame-rule sesame-rule-met"
+            } else {
+                "sesame-rule"
+            })
+            .child(
+                el("span")
+                    .class("sesame-rule-icon")
+                    .attr("aria-hidden", "true")
+                    .text(icon),
+            )
+            .child(
+                el("span")
+                    .class("sesame-rule-text")
+                    .child(state.map(|state| {
+                        el("span")
+                            .class("sesame-visually-hidden")
+                            .text(state.get(lang))
+                    }))
+                    .text(o.rule.label(lang))
+                    .child(problem),
+            )
+            .into()
     });
-    html! {
-        <div class="sesame-rules-block" {id}>
-            <p class="sesame-rules-title">{T::RulesTitle.get(lang)}</p>
-            <ul class="sesame-rules">{for items}</ul>
-            <p class={dom::class::RULES_COUNT} aria-live="polite">
-                {rules_met(met, total, lang)}
-            </p>
-        </div>
-    }
+    el("div")
+        .class("sesame-rules-block")
+        .attr_opt("id", id)
+        .child(
+            el("p")
+                .class("sesame-rules-title")
+                .text(T::RulesTitle.get(lang)),
+        )
+        .child(el("ul").class("sesame-rules").children(items))
+        .child(
+            el("p")
+                .class(dom::class::RULES_COUNT)
+                .attr("aria-live", "polite")
+                .text(rules_met(met, total, lang)),
+        )
+        .into()
 }

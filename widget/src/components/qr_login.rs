@@ -13,6 +13,7 @@ use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::hooks::use_uid::use_uid;
 use crate::state::qr_login::{Action, Phase, QrLogin};
 use crate::texts::T;
+use crate::view::prelude::*;
 use gloo_timers::callback::Interval;
 use js_sys::{Function, Promise};
 use sesame_core::api::{paths, SessionInfo};
@@ -22,10 +23,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use yew::platform::spawn_local;
-use yew::prelude::*;
 
-/// Props of [`QrLoginStep`] (its `label` titles the step).
+/// Props of the QR login ([`use_qr_login`]; its `label` titles the step).
 pub type QrLoginProps = super::cps_login::MethodStepProps;
 
 /// Errors worth trying again: the network, or a portal that is restarting or busy.
@@ -151,15 +150,8 @@ async fn watch(w: Watch) {
     }
 }
 
-/// The QR-code login.
-#[component]
-pub fn QrLoginStep(props: &QrLoginProps) -> Html {
-    use_qr_login(props)
-}
-
-/// [`QrLoginStep`]'s body, rendered in the widget by the one component type of
+/// The QR-code login, rendered in the widget by the one component type of
 /// [`part`](super::part).
-#[hook]
 pub(crate) fn use_qr_login(props: &QrLoginProps) -> Html {
     let lang = props.lang;
     let state = use_reducer(QrLogin::default);
@@ -279,41 +271,96 @@ pub(crate) fn use_qr_login(props: &QrLoginProps) -> Html {
         // The ring: the share of the code's life left, as a dash of a circle 100 long.
         let total = shown.code.expires_in.max(1);
         let left = (state.remaining.min(total) * 100 / total).to_string();
-        html! {
-            <>
-                <p>{T::QrScan.get(lang)}</p>
-                <div class="sesame-qr-frame">
-                    <img class={dom::class::QR_CODE} {src} alt={T::QrAlt.get(lang)}
-                        width="200" height="200" />
-                </div>
-                <p class="sesame-qr-pick">{T::QrPick.get(lang)}{" "}
-                    <strong class={dom::class::QR_DIGITS}>{shown.code.digits.clone()}</strong></p>
-                <p class="sesame-qr-countdown" aria-hidden="true">
-                    <svg class="sesame-qr-ring" viewBox="0 0 36 36" width="28" height="28">
-                        <circle cx="18" cy="18" r="15" pathLength="100" class="sesame-qr-track" />
-                        <circle cx="18" cy="18" r="15" pathLength="100" class="sesame-qr-left"
-                            stroke-dasharray={[left.as_str(), " 100"].concat()} />
-                    </svg>
-                    {T::QrExpiresIn.get(lang)}{" "}{state.remaining.to_string()}{"\u{a0}s"}
-                </p>
-            </>
-        }
+        Html::List(vec![
+            el("p").text(T::QrScan.get(lang)).into(),
+            el("div")
+                .class("sesame-qr-frame")
+                .child(
+                    el("img")
+                        .class(dom::class::QR_CODE)
+                        .attr("src", src)
+                        .attr("alt", T::QrAlt.get(lang))
+                        .attr("width", "200")
+                        .attr("height", "200"),
+                )
+                .into(),
+            el("p")
+                .class("sesame-qr-pick")
+                .text(T::QrPick.get(lang))
+                .text(" ")
+                .child(
+                    el("strong")
+                        .class(dom::class::QR_DIGITS)
+                        .text(shown.code.digits.clone()),
+                )
+                .into(),
+            el("p")
+                .class("sesame-qr-countdown")
+                .attr("aria-hidden", "true")
+                .child(
+                    el("svg")
+                        .class("sesame-qr-ring")
+                        .attr("viewBox", "0 0 36 36")
+                        .attr("width", "28")
+                        .attr("height", "28")
+                        .child(
+                            el("circle")
+                                .attr("cx", "18")
+                                .attr("cy", "18")
+                                .attr("r", "15")
+                                .attr("pathLength", "100")
+                                .class("sesame-qr-track"),
+                        )
+                        .child(
+                            el("circle")
+                                .attr("cx", "18")
+                                .attr("cy", "18")
+                                .attr("r", "15")
+                                .attr("pathLength", "100")
+                                .class("sesame-qr-left")
+                                .attr("stroke-dasharray", [left.as_str(), " 100"].concat()),
+                        ),
+                )
+                .text(T::QrExpiresIn.get(lang))
+                .text(" ")
+                .text(state.remaining.to_string())
+                .text("\u{a0}s")
+                .into(),
+        ])
     });
-    html! {
-        <section class={classes!(dom::class::QR, "sesame-form")} data-state={state.phase.as_str()}
-            aria-labelledby={title_id.clone()} tabindex="-1" ref={section}>
-            <h3 id={title_id} class="sesame-form-title">{props.label.clone()}</h3>
-            if let Some(problem) = &state.problem {
-                {error_message(problem, lang, Some(&*props.support))}
-            }
-            {code.unwrap_or_default()}
-            <p role="status" class={dom::class::QR_STATUS}>{said}</p>
-            if state.offers_renew() {
-                <button type="button" class="sesame-primary" data-action={dom::action::QR_RENEW}
-                    onclick={onrenew}>
-                    {T::QrRenew.get(lang)}
-                </button>
-            }
-        </section>
-    }
+    el("section")
+        .class([dom::class::QR, " sesame-form"].concat())
+        .attr("data-state", state.phase.as_str())
+        .attr("aria-labelledby", title_id.clone())
+        .attr("tabindex", "-1")
+        .node_ref(&section)
+        .child(
+            el("h3")
+                .id(title_id)
+                .class("sesame-form-title")
+                .text(props.label.clone()),
+        )
+        .child(
+            state
+                .problem
+                .as_ref()
+                .map(|problem| error_message(problem, lang, Some(&*props.support))),
+        )
+        .child(code)
+        .child(
+            el("p")
+                .attr("role", "status")
+                .class(dom::class::QR_STATUS)
+                .text(said),
+        )
+        .child(when(state.offers_renew(), || {
+            el("button")
+                .attr("type", "button")
+                .class("sesame-primary")
+                .attr("data-action", dom::action::QR_RENEW)
+                .on("click", onrenew)
+                .text(T::QrRenew.get(lang))
+                .into()
+        }))
+        .into()
 }

@@ -9,6 +9,7 @@ use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;
 use crate::hooks::use_focus_on_mount::use_focus_on_mount;
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::account::TermsRequest;
 use sesame_core::api::SessionInfo;
 use sesame_core::oidc::EstablishmentChoice;
@@ -16,11 +17,8 @@ use sesame_core::{ApiError, Lang, PortalConfig};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement};
-use yew::platform::spawn_local;
-use yew::prelude::*;
 
-/// Props of [`SessionPanel`].
-#[derive(Properties, PartialEq)]
+/// Props of [`use_session_panel`].
 pub struct SessionPanelProps {
     /// The session.
     pub session: SessionInfo,
@@ -33,7 +31,6 @@ pub struct SessionPanelProps {
     /// Whether the change-password form is open.
     pub changing: bool,
     /// Whether to take keyboard focus on mount (just logged in).
-    #[prop_or_default]
     pub autofocus: bool,
     /// Open or close the change-password form.
     pub ontogglechange: Callback<bool>,
@@ -43,7 +40,6 @@ pub struct SessionPanelProps {
     /// establishment still to choose).
     pub onchosen: Callback<SessionInfo>,
     /// The terms were declined: the portal ended the session.
-    #[prop_or_default]
     pub ondeclined: Callback<()>,
     /// Logging out failed.
     pub onerror: Callback<ApiError>,
@@ -52,15 +48,7 @@ pub struct SessionPanelProps {
     pub onchangeerror: Callback<ApiError>,
 }
 
-/// `.sesame-session`.
-#[component]
-pub fn SessionPanel(props: &SessionPanelProps) -> Html {
-    use_session_panel(props)
-}
-
-/// [`SessionPanel`]'s body, rendered in the widget by the one component type of
-/// [`part`](super::part).
-#[hook]
+/// `.sesame-session`, rendered in the widget as a component by [`part`](super::part).
 pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
     let lang = props.lang;
     let session = &props.session;
@@ -160,8 +148,12 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
                     version: version.clone(),
                     accept,
                 };
-                let (api, onchosen, ondeclined, onerror) =
-                    (api.clone(), onchosen.clone(), ondeclined.clone(), onerror.clone());
+                let (api, onchosen, ondeclined, onerror) = (
+                    api.clone(),
+                    onchosen.clone(),
+                    ondeclined.clone(),
+                    onerror.clone(),
+                );
                 spawn_local(async move {
                     match api.terms(&request).await {
                         Ok(Some(session)) => onchosen.emit(session),
@@ -171,98 +163,161 @@ pub(crate) fn use_session_panel(props: &SessionPanelProps) -> Html {
                 });
             })
         };
-        html! {
-            <div class="sesame-form sesame-terms">
-                <p>{T::TermsIntro.get(lang)}{" "}
-                    <a href={terms.url.clone()} target="_blank" rel="noopener">{T::TermsRead.get(lang)}</a></p>
-                <div class="sesame-actions">
-                    <button type="button" class="sesame-primary" data-action={dom::action::ACCEPT_TERMS}
-                        onclick={answer.reform(|_: MouseEvent| true)}>
-                        {T::Accept.get(lang)}
-                    </button>
-                    <button type="button" class="sesame-secondary" data-action={dom::action::DECLINE_TERMS}
-                        onclick={answer.reform(|_: MouseEvent| false)}>
-                        {T::Decline.get(lang)}
-                    </button>
-                </div>
-            </div>
-        }
+        el("div")
+            .class("sesame-form sesame-terms")
+            .child(
+                el("p").text(T::TermsIntro.get(lang)).text(" ").child(
+                    el("a")
+                        .attr("href", terms.url.clone())
+                        .attr("target", "_blank")
+                        .attr("rel", "noopener")
+                        .text(T::TermsRead.get(lang)),
+                ),
+            )
+            .child(
+                el("div")
+                    .class("sesame-actions")
+                    .child(
+                        el("button")
+                            .attr("type", "button")
+                            .attr("data-action", dom::action::ACCEPT_TERMS)
+                            .class("sesame-primary")
+                            .on("click", answer.reform(|_: MouseEvent| true))
+                            .text(T::Accept.get(lang)),
+                    )
+                    .child(
+                        el("button")
+                            .attr("type", "button")
+                            .attr("data-action", dom::action::DECLINE_TERMS)
+                            .class("sesame-secondary")
+                            .on("click", answer.reform(|_: MouseEvent| false))
+                            .text(T::Decline.get(lang)),
+                    ),
+            )
     });
     let pending = terms.is_some();
     let choosing = session.choosing_establishment() && !pending;
     let places = session.establishments.iter().map(|place| {
-        html! {
-            <li><label>
-                <input type="radio" name={dom::field::ESTABLISHMENT} value={place.id.clone()}/>
-                {" "}{&place.name}
-            </label></li>
-        }
+        el("li")
+            .child(
+                el("label")
+                    .child(
+                        el("input")
+                            .attr("type", "radio")
+                            .attr("name", dom::field::ESTABLISHMENT)
+                            .value(place.id.clone()),
+                    )
+                    .text(" ")
+                    .text(place.name.clone()),
+            )
+            .into()
     });
-    html! {
-        <div class={dom::class::SESSION}>
-            <p class="sesame-who" tabindex="-1" ref={who}>
-                {T::ConnectedAs.get(lang)}{" "}<strong>{&session.display_name}</strong>
-            </p>
-            {terms}
-            if choosing {
-                <div class="sesame-form">
-                    <fieldset class={dom::class::ESTABLISHMENTS} ref={places_ref}>
-                        <legend>{T::ChooseEstablishment.get(lang)}</legend>
-                        <ul>{for places}</ul>
-                    </fieldset>
-                    <button type="button" class="sesame-primary" data-action={dom::action::CHOOSE_ESTABLISHMENT}
-                        onclick={choose}>
-                        {T::Continue.get(lang)}
-                    </button>
-                </div>
-            }
-            if !pending {
-                <dl class="sesame-session-facts">
-                    <div>
-                        <dt>{T::MethodLabel.get(lang)}</dt>
-                        <dd data-method={session.method.as_str()}>
-                            {method}
-                            if let Some(means) = session.means {
-                                {" ("}{means.label(lang)}{")"}
-                            }
-                        </dd>
-                    </div>
-                    <div>
-                        <dt>{T::AssuranceLabel.get(lang)}</dt>
-                        <dd data-assurance={session.assurance.as_str()}>{session.assurance.label(lang)}</dd>
-                    </div>
-                    if let Some(place) = &session.establishment {
-                        <div>
-                            <dt>{T::EstablishmentLabel.get(lang)}</dt>
-                            <dd class={dom::class::ESTABLISHMENT} data-id={place.id.clone()}>{&place.name}</dd>
-                        </div>
-                    }
-                </dl>
-            }
-            <div class="sesame-actions">
-                if !choosing && !pending {
-                    <button type="button" class="sesame-secondary" data-action={dom::action::CHANGE_PASSWORD}
-                        ref={change_button}
-                        aria-expanded={changing.to_string()} onclick={toggle}>
-                        {T::ChangePassword.get(lang)}
-                    </button>
-                }
-                <button type="button" class="sesame-secondary" data-action={dom::action::LOGOUT} onclick={logout}>
-                    {T::LogOut.get(lang)}
-                </button>
-            </div>
-            if changing {
-                {part(Part::ChangePassword(ChangePasswordFormProps {
-                    policy: Rc::new(props.config.password.clone()),
-                    identifier: session.identifier.clone().into(),
-                    lang,
-                    api: props.api.clone(),
-                    onerror: props.onchangeerror.clone(),
-                    onclose: props.ontogglechange.reform(|()| false),
-                    token: None,
-                    onset: Callback::noop(),
-                }))}
-            }
-        </div>
-    }
+    el("div")
+        .class(dom::class::SESSION)
+        .child(
+            el("p")
+                .attr("tabindex", "-1")
+                .class("sesame-who")
+                .node_ref(&who)
+                .text(T::ConnectedAs.get(lang))
+                .text(" ")
+                .child(el("strong").text(session.display_name.clone())),
+        )
+        .child(terms)
+        .child(when(choosing, || {
+            el("div")
+                .class("sesame-form")
+                .child(
+                    el("fieldset")
+                        .class(dom::class::ESTABLISHMENTS)
+                        .node_ref(&places_ref)
+                        .child(el("legend").text(T::ChooseEstablishment.get(lang)))
+                        .child(el("ul").children(places)),
+                )
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .attr("data-action", dom::action::CHOOSE_ESTABLISHMENT)
+                        .class("sesame-primary")
+                        .on("click", choose)
+                        .text(T::Continue.get(lang)),
+                )
+                .into()
+        }))
+        .child(when(!pending, || {
+            el("dl")
+                .class("sesame-session-facts")
+                .child(
+                    el("div")
+                        .child(el("dt").text(T::MethodLabel.get(lang)))
+                        .child(
+                            el("dd")
+                                .attr("data-method", session.method.as_str())
+                                .text(method.to_owned())
+                                .child(session.means.map(|means| {
+                                    Html::List(vec![
+                                        " (".into(),
+                                        means.label(lang).into(),
+                                        ")".into(),
+                                    ])
+                                })),
+                        ),
+                )
+                .child(
+                    el("div")
+                        .child(el("dt").text(T::AssuranceLabel.get(lang)))
+                        .child(
+                            el("dd")
+                                .attr("data-assurance", session.assurance.as_str())
+                                .text(session.assurance.label(lang)),
+                        ),
+                )
+                .child(session.establishment.as_ref().map(|place| {
+                    el("div")
+                        .child(el("dt").text(T::EstablishmentLabel.get(lang)))
+                        .child(
+                            el("dd")
+                                .attr("data-id", place.id.clone())
+                                .class(dom::class::ESTABLISHMENT)
+                                .text(place.name.clone()),
+                        )
+                }))
+                .into()
+        }))
+        .child(
+            el("div")
+                .class("sesame-actions")
+                .child(when(!choosing && !pending, || {
+                    el("button")
+                        .attr("type", "button")
+                        .attr("data-action", dom::action::CHANGE_PASSWORD)
+                        .attr("aria-expanded", if changing { "true" } else { "false" })
+                        .class("sesame-secondary")
+                        .node_ref(&change_button)
+                        .on("click", toggle)
+                        .text(T::ChangePassword.get(lang))
+                        .into()
+                }))
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .attr("data-action", dom::action::LOGOUT)
+                        .class("sesame-secondary")
+                        .on("click", logout)
+                        .text(T::LogOut.get(lang)),
+                ),
+        )
+        .child(when(changing, || {
+            part(Part::ChangePassword(ChangePasswordFormProps {
+                policy: Rc::new(props.config.password.clone()),
+                identifier: session.identifier.clone().into(),
+                lang,
+                api: props.api.clone(),
+                onerror: props.onchangeerror.clone(),
+                onclose: props.ontogglechange.reform(|()| false),
+                token: None,
+                onset: Callback::default(),
+            }))
+        }))
+        .into()
 }

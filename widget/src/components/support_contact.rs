@@ -1,9 +1,9 @@
 //! Who to call: phone (a `tel:` link), e-mail, hours, online form.
 
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::portal::Support;
 use sesame_core::Lang;
-use yew::prelude::*;
 
 /// `tel:` form of a number as people dial it: digits and a leading `+` only.
 pub fn tel_href(phone: &str) -> String {
@@ -22,29 +22,53 @@ pub fn tel_href(phone: &str) -> String {
 pub fn support_contact(support: &Support, lang: Lang) -> Html {
     let phone = support.phone.as_ref().map(|phone| {
         let note = support.phone_note.as_ref().map(|n| {
-            html! { <span class="sesame-support-note">{" ("}{n.get(lang)}{")"}</span> }
+            el("span")
+                .class("sesame-support-note")
+                .text(" (")
+                .text(n.get(lang).to_owned())
+                .text(")")
         });
-        html! { <li><a href={tel_href(phone)}>{phone}</a>{note}</li> }
+        el("li")
+            .child(el("a").attr("href", tel_href(phone)).text(phone.clone()))
+            .child(note)
     });
     let email = support.email.as_ref().map(|email| {
-        html! { <li><a href={format!("mailto:{email}")}>{email}</a></li> }
+        el("li").child(
+            el("a")
+                .attr("href", format!("mailto:{email}"))
+                .text(email.clone()),
+        )
     });
     let hours = support
         .hours
         .as_ref()
-        .map(|h| html! { <li>{h.get(lang)}</li> });
+        .map(|h| el("li").text(h.get(lang).to_owned()));
     let form = support.form.as_ref().map(|form| {
-        html! { <li><a href={form.clone()} rel="noopener">{T::SupportForm.get(lang)}</a></li> }
+        el("li").child(
+            el("a")
+                .attr("href", form.clone())
+                .attr("rel", "noopener")
+                .text(T::SupportForm.get(lang)),
+        )
     });
     let any = phone.is_some() || email.is_some() || hours.is_some() || form.is_some();
-    html! {
-        <div class="sesame-support">
-            <p class="sesame-support-name">{support.name.get(lang)}</p>
-            if any {
-                <ul class="sesame-support-list">{phone}{email}{hours}{form}</ul>
-            }
-        </div>
-    }
+    el("div")
+        .class("sesame-support")
+        .child(
+            el("p")
+                .class("sesame-support-name")
+                .text(support.name.get(lang).to_owned()),
+        )
+        .child(when(any, move || {
+            el("ul")
+                .class("sesame-support-list")
+                .child(phone)
+                .child(email)
+                .child(hours)
+                .child(form)
+                .into()
+        }))
+        .into()
 }
 
 #[cfg(test)]

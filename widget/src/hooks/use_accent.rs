@@ -2,10 +2,9 @@
 //! CSP `style-src 'self'` refuses `style` attributes, not CSSOM changes.
 
 use web_sys::HtmlElement;
-use yew::prelude::*;
+use crate::view::prelude::*;
 
 /// Sets `--sesame-accent` to `accent` on the element behind `root`, whenever it changes.
-#[hook]
 pub fn use_accent(root: NodeRef, accent: String) {
     use_effect_with((accent, root), |(accent, root)| {
         if let Some(el) = root.cast::<HtmlElement>() {

@@ -3,10 +3,9 @@
 
 use super::use_effect_on::use_effect_on;
 use web_sys::HtmlElement;
-use yew::prelude::*;
+use crate::view::prelude::*;
 
 /// A ref to put on the element; it gets focus once, on mount, when `wanted`.
-#[hook]
 pub fn use_focus_on_mount(wanted: bool) -> NodeRef {
     let node = use_node_ref();
     {

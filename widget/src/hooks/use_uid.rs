@@ -2,7 +2,7 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
-use yew::prelude::*;
+use crate::view::prelude::*;
 
 thread_local! {
     static NEXT: Cell<u32> = const { Cell::new(0) };
@@ -10,7 +10,6 @@ thread_local! {
 
 /// A prefix such as `sesame3`, the same for the component's whole life and different in every
 /// instance; build ids with `format!("{uid}-password")`.
-#[hook]
 pub fn use_uid() -> Rc<String> {
     use_memo((), |_| {
         let n = NEXT.with(|next| {

@@ -293,7 +293,7 @@ mod tests {
     use sesame_core::ApiError;
     use sesame_core::AssuranceLevel;
     use std::rc::Rc;
-    use yew::Reducible;
+    use crate::view::Reducible;
 
     fn portal() -> PortalId {
         PortalId::new("entractes").unwrap()

@@ -25,6 +25,8 @@ struct Rendered {
     listening: Vec<Listening>,
     children: Vec<Mounted>,
     node_ref: Option<NodeRef>,
+    /// In the SVG namespace (`svg` and what is inside it).
+    svg: bool,
 }
 
 /// A rendered component.
@@ -125,7 +127,11 @@ struct Pass<'a> {
     document: &'a Document,
     wake: &'a Wake,
     effects: Vec<Effect>,
+    /// Creating inside an `svg` element: its namespace.
+    svg: bool,
 }
+
+const SVG: &str = "http://www.w3.org/2000/svg";
 
 impl Pass<'_> {
     /// A node rendered afresh, not yet in the DOM.
@@ -157,7 +163,13 @@ impl Pass<'_> {
             children,
             node_ref,
         } = el;
-        let node = match self.document.create_element(tag) {
+        let svg = self.svg || tag == "svg";
+        let made = if svg {
+            self.document.create_element_ns(Some(SVG), tag)
+        } else {
+            self.document.create_element(tag)
+        };
+        let node = match made {
             Ok(node) => node,
             // Only an invalid tag name fails: the widget's are literals.
             Err(_) => return self.text(AttrValue::Borrowed("")),
@@ -165,7 +177,9 @@ impl Pass<'_> {
         for (name, value) in &attrs {
             let _ = node.set_attribute(name, value);
         }
+        let outer = std::mem::replace(&mut self.svg, svg);
         let children: Vec<Mounted> = children.into_iter().map(|c| self.create(c)).collect();
+        self.svg = outer;
         for child in &children {
             child.attach(&node, None);
         }
@@ -182,6 +196,7 @@ impl Pass<'_> {
             listening,
             children,
             node_ref,
+            svg,
         }))
     }
 
@@ -266,7 +281,9 @@ impl Pass<'_> {
         }
         let parent: Node = node.clone().into();
         let old_children = std::mem::take(&mut r.children);
+        let outer = std::mem::replace(&mut self.svg, r.svg);
         r.children = self.patch_children(&parent, old_children, el.children, None);
+        self.svg = outer;
         set_properties(node, el.value, el.checked);
         if r.node_ref != el.node_ref {
             if let Some(old) = &r.node_ref {
@@ -373,6 +390,7 @@ fn refresh(root: &Rc<RefCell<Root>>) {
         document: &document,
         wake: &wake,
         effects: Vec::new(),
+        svg: false,
     };
     let parent: Node = host.clone().into();
     let comp = Comp {

@@ -137,10 +137,11 @@ impl El {
         }
     }
 
-    /// A boolean attribute (`disabled`, `hidden`, `required`…): present (empty) when `on`.
+    /// A boolean attribute (`disabled`, `hidden`, `required`…): present when `on`, with its
+    /// own name as its value (as Yew writes them).
     pub fn flag(self, name: &'static str, on: bool) -> Self {
         if on {
-            self.attr(name, "")
+            self.attr(name, name)
         } else {
             self
         }

@@ -1,7 +1,6 @@
-//! What the widget's browser test files share: a container to render into, a pause for Yew
-//! to render, waiting for an element.
+//! What the widget's browser test files share: a container to render into, a pause for the
+//! widget to render, waiting for an element.
 
-use std::time::Duration;
 use web_sys::Element;
 
 /// A new `<div>` at the end of the page's body.
@@ -12,9 +11,14 @@ pub(crate) fn container() -> Element {
     div
 }
 
-/// Lets Yew render.
+/// Lets the widget render.
 pub(crate) async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(20)).await;
+    sleep(20).await;
+}
+
+/// Waits `ms` milliseconds.
+pub(crate) async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
 }
 
 /// Waits (up to 10 s) until `selector` matches in `root`.
