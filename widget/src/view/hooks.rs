@@ -66,39 +66,70 @@ pub(super) fn render_with(
     (node, frame.map(|f| f.effects).unwrap_or_default())
 }
 
-/// The current component's next slot, made by `init` the first time (or when the slot holds
-/// something else: a hook called out of order starts afresh rather than failing), and the
-/// current tree's wake. Outside a render: a slot of its own that nothing keeps.
-fn slot<T: 'static>(init: impl FnOnce() -> T) -> (Rc<T>, Wake) {
-    let found = CURRENT.with(|c| {
+/// The current component's next slot: what it holds (if any), its place, and the current
+/// tree's wake. Not generic: one copy of the thread-local access for every hook type.
+#[inline(never)]
+fn next_slot() -> Option<(Option<Rc<dyn Any>>, usize, Wake)> {
+    CURRENT.with(|c| {
         let mut c = c.borrow_mut();
         let frame = c.as_mut()?;
         let at = frame.cursor;
         frame.cursor += 1;
-        let wake = frame.wake.clone();
-        let hooks = frame.hooks.borrow();
-        let kept = hooks.slots.get(at).and_then(|s| s.clone().downcast::<T>().ok());
-        Some((kept, at, wake))
-    });
-    match found {
-        Some((Some(kept), _, wake)) => (kept, wake),
-        Some((None, at, wake)) => {
-            let made = Rc::new(init());
-            CURRENT.with(|c| {
-                if let Some(frame) = c.borrow_mut().as_mut() {
-                    let mut hooks = frame.hooks.borrow_mut();
-                    let shared: Rc<dyn Any> = made.clone();
-                    if at < hooks.slots.len() {
-                        hooks.slots[at] = shared;
-                    } else {
-                        hooks.slots.push(shared);
-                    }
-                }
-            });
-            (made, wake)
+        let kept = frame.hooks.borrow().slots.get(at).cloned();
+        Some((kept, at, frame.wake.clone()))
+    })
+}
+
+/// Puts `made` in the current component's slot `at`.
+#[inline(never)]
+fn store_slot(at: usize, made: Rc<dyn Any>) {
+    CURRENT.with(|c| {
+        if let Some(frame) = c.borrow_mut().as_mut() {
+            let mut hooks = frame.hooks.borrow_mut();
+            if at < hooks.slots.len() {
+                hooks.slots[at] = made;
+            } else {
+                hooks.slots.push(made);
+            }
         }
+    });
+}
+
+/// The current component's next slot, made by `init` the first time (or when the slot holds
+/// something else: a hook called out of order starts afresh rather than failing), and the
+/// current tree's wake. Outside a render: a slot of its own that nothing keeps.
+fn slot<T: 'static>(init: impl FnOnce() -> T) -> (Rc<T>, Wake) {
+    match next_slot() {
+        Some((kept, at, wake)) => match kept.and_then(|k| k.downcast::<T>().ok()) {
+            Some(kept) => (kept, wake),
+            None => {
+                let made = Rc::new(init());
+                store_slot(at, made.clone());
+                (made, wake)
+            }
+        },
         None => (Rc::new(init()), Rc::new(|| ())),
     }
+}
+
+/// Keeps `teardown` with the current component, to run when it is unmounted.
+#[inline(never)]
+fn keep_teardown(teardown: Teardown) {
+    CURRENT.with(|c| {
+        if let Some(frame) = c.borrow().as_ref() {
+            frame.hooks.borrow_mut().teardowns.push(teardown);
+        }
+    });
+}
+
+/// Queues `effect` to run once the DOM is patched.
+#[inline(never)]
+fn queue_effect(effect: Effect) {
+    CURRENT.with(|c| {
+        if let Some(frame) = c.borrow_mut().as_mut() {
+            frame.effects.push(effect);
+        }
+    });
 }
 
 /// A state whose changes are actions, as Yew's `Reducible`.
@@ -246,11 +277,7 @@ pub fn use_effect_with<D: PartialEq + 'static, R: TearDown>(
 ) {
     let (kept, _) = slot(|| {
         let teardown: Teardown = Rc::new(RefCell::new(None));
-        CURRENT.with(|c| {
-            if let Some(frame) = c.borrow().as_ref() {
-                frame.hooks.borrow_mut().teardowns.push(teardown.clone());
-            }
-        });
+        keep_teardown(teardown.clone());
         EffectSlot::<D> {
             deps: RefCell::new(None),
             teardown,
@@ -270,9 +297,5 @@ pub fn use_effect_with<D: PartialEq + 'static, R: TearDown>(
         let after = effect(&deps);
         *teardown.borrow_mut() = Some(Box::new(move || after.tear_down()));
     });
-    CURRENT.with(|c| {
-        if let Some(frame) = c.borrow_mut().as_mut() {
-            frame.effects.push(run);
-        }
-    });
+    queue_effect(run);
 }
