@@ -1,7 +1,7 @@
 //! The rendered tree: mounting, the positional diff, and the render scheduled by hooks.
 
 use super::hooks::{render_with, Effect, HookList, Wake};
-use super::node::{Comp, El, Html, Listener, NodeRef};
+use super::node::{Comp, El, ElData, Html, Listener, NodeRef};
 use super::AttrValue;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -145,7 +145,7 @@ impl Pass<'_> {
                 let hooks = Rc::new(RefCell::new(HookList::default()));
                 self.instance(comp, hooks, None)
             }
-            Html::El(el) => self.element(*el),
+            Html::El(el) => self.element(el),
         }
     }
 
@@ -154,7 +154,7 @@ impl Pass<'_> {
     }
 
     fn element(&mut self, el: El) -> Mounted {
-        let El {
+        let ElData {
             tag,
             attrs,
             value,
@@ -162,7 +162,7 @@ impl Pass<'_> {
             listeners,
             children,
             node_ref,
-        } = el;
+        } = *el.0;
         let svg = self.svg || tag == "svg";
         let made = if svg {
             self.document.create_element_ns(Some(SVG), tag)
@@ -236,7 +236,7 @@ impl Pass<'_> {
                 }
                 Mounted::Text(node, AttrValue::Borrowed(""))
             }
-            (Mounted::El(r), Html::El(el)) if r.tag == el.tag => self.patch_element(*r, *el),
+            (Mounted::El(r), Html::El(el)) if r.tag == el.0.tag => self.patch_element(*r, *el.0),
             (Mounted::Comp(c), Html::Comp(comp)) if c.key == comp.key => {
                 let Instance { hooks, child, .. } = *c;
                 self.instance(comp, hooks, Some((parent, child)))
@@ -254,7 +254,7 @@ impl Pass<'_> {
         }
     }
 
-    fn patch_element(&mut self, mut r: Rendered, el: El) -> Mounted {
+    fn patch_element(&mut self, mut r: Rendered, el: ElData) -> Mounted {
         let node = &r.node;
         for (name, value) in &el.attrs {
             if !r.attrs.iter().any(|(n, v)| n == name && v == value) {

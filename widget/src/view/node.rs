@@ -13,7 +13,7 @@ pub enum Html {
     /// A text node.
     Text(AttrValue),
     /// An element.
-    El(Box<El>),
+    El(El),
     /// Several nodes in a row (a fragment, a list).
     List(Vec<Html>),
     /// A component: its key and its render function, run with its own hooks.
@@ -46,7 +46,7 @@ impl From<AttrValue> for Html {
 
 impl From<El> for Html {
     fn from(el: El) -> Self {
-        Html::El(Box::new(el))
+        Html::El(el)
     }
 }
 
@@ -96,8 +96,12 @@ pub struct Comp {
 /// A listener as the DOM calls it.
 pub(super) type Listener = Rc<dyn Fn(web_sys::Event)>;
 
-/// An element: its tag, attributes, properties, listeners and children.
-pub struct El {
+/// An element: its tag, attributes, properties, listeners and children. Boxed, so that each
+/// builder call moves a pointer, not the whole element (smaller code at every call site).
+pub struct El(pub(super) Box<ElData>);
+
+/// What an [`El`] holds.
+pub(super) struct ElData {
     pub(super) tag: &'static str,
     pub(super) attrs: Vec<(&'static str, AttrValue)>,
     /// The `value` property (inputs), set when the element's differs.
@@ -111,7 +115,7 @@ pub struct El {
 
 /// An element `tag` with nothing yet.
 pub fn el(tag: &'static str) -> El {
-    El {
+    El(Box::new(ElData {
         tag,
         attrs: Vec::new(),
         value: None,
@@ -119,13 +123,13 @@ pub fn el(tag: &'static str) -> El {
         listeners: Vec::new(),
         children: Vec::new(),
         node_ref: None,
-    }
+    }))
 }
 
 impl El {
     /// The attribute `name`.
     pub fn attr(mut self, name: &'static str, value: impl Into<AttrValue>) -> Self {
-        self.attrs.push((name, value.into()));
+        self.0.attrs.push((name, value.into()));
         self
     }
 
@@ -159,33 +163,33 @@ impl El {
 
     /// The `value` property (an input's value), set when the element's differs.
     pub fn value(mut self, value: impl Into<AttrValue>) -> Self {
-        self.value = Some(value.into());
+        self.0.value = Some(value.into());
         self
     }
 
     /// The `checked` property, set when the element's differs.
     pub fn checked(mut self, checked: bool) -> Self {
-        self.checked = Some(checked);
+        self.0.checked = Some(checked);
         self
     }
 
     /// Calls `callback` on the DOM event `event` (`"click"`, `"input"`, `"submit"`…), the event
     /// as `E` (`MouseEvent`, `InputEvent`, `SubmitEvent`…).
     pub fn on<E: JsCast + 'static>(mut self, event: &'static str, callback: Callback<E>) -> Self {
-        self.listeners
+        self.0.listeners
             .push((event, Rc::new(move |e: web_sys::Event| callback.emit(e.unchecked_into()))));
         self
     }
 
     /// The element, for effects (focus, a provider's box).
     pub fn node_ref(mut self, node_ref: &NodeRef) -> Self {
-        self.node_ref = Some(node_ref.clone());
+        self.0.node_ref = Some(node_ref.clone());
         self
     }
 
     /// A child node.
     pub fn child(mut self, child: impl Into<Html>) -> Self {
-        self.children.push(child.into());
+        self.0.children.push(child.into());
         self
     }
 
@@ -196,7 +200,7 @@ impl El {
 
     /// Child nodes, in order.
     pub fn children(mut self, children: impl IntoIterator<Item = Html>) -> Self {
-        self.children.extend(children);
+        self.0.children.extend(children);
         self
     }
 }
