@@ -128,6 +128,7 @@ pub fn el(tag: &'static str) -> El {
 
 impl El {
     /// The attribute `name`.
+    #[inline(never)]
     pub fn attr(mut self, name: &'static str, value: impl Into<AttrValue>) -> Self {
         self.0.attrs.push((name, value.into()));
         self
@@ -188,6 +189,7 @@ impl El {
     }
 
     /// A child node.
+    #[inline(never)]
     pub fn child(mut self, child: impl Into<Html>) -> Self {
         self.0.children.push(child.into());
         self
@@ -199,6 +201,7 @@ impl El {
     }
 
     /// Child nodes, in order.
+    #[inline(never)]
     pub fn children(mut self, children: impl IntoIterator<Item = Html>) -> Self {
         self.0.children.extend(children);
         self
