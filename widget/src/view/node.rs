@@ -69,6 +69,7 @@ impl FromIterator<Html> for Html {
 }
 
 /// `node()` when `shown`, else nothing (which keeps its place among its siblings).
+#[inline(always)]
 pub fn when(shown: bool, node: impl FnOnce() -> Html) -> Html {
     if shown {
         node()
