@@ -244,6 +244,7 @@ impl<T: 'static> Callback<T> {
     }
 
     /// A callback taking a `U`, turned into a `T` by `f`, then this one called.
+    #[inline(always)]
     pub fn reform<U: 'static>(&self, f: impl Fn(U) -> T + 'static) -> Callback<U> {
         let this = self.clone();
         Callback(Rc::new(move |u| this.emit(f(u))))
