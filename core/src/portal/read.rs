@@ -16,14 +16,17 @@ use crate::otp::{OtpChannel, OtpSettings, CODE_DIGITS};
 use crate::password::{PasswordPolicy, PasswordUsage, Rule};
 use crate::wire::JsonValue;
 
-type Read<T> = Result<T, ConfigError>;
+/// A reading, its error boxed: each `?` of the many below moves a pointer, not the error's two
+/// strings (less code in the widget's wasm).
+type Read<T> = Result<T, Box<ConfigError>>;
 
 /// `at` (a field path) is wrong: `problem`.
-fn wrong(at: &str, problem: &str) -> ConfigError {
-    ConfigError {
+#[inline(never)]
+fn wrong(at: &str, problem: &str) -> Box<ConfigError> {
+    Box::new(ConfigError {
         at: at.to_owned(),
         message: problem.to_owned(),
-    }
+    })
 }
 
 /// The path of `key` in the object at `at`.
@@ -286,6 +289,10 @@ impl PortalConfig {
     /// Reads and checks a configuration the browser parsed: what serde refuses, then
     /// [`PortalConfig::essential_problems`]; the first problem found named by its field path.
     pub fn read<J: JsonValue>(v: &J) -> Result<PortalConfig, ConfigError> {
+        Self::read_boxed(v).map_err(|e| *e)
+    }
+
+    fn read_boxed<J: JsonValue>(v: &J) -> Read<PortalConfig> {
         let at = "";
         object(
             v,
@@ -327,7 +334,7 @@ impl PortalConfig {
             terms: optional(v, at, "terms", &terms)?,
         };
         match config.essential_problems().into_iter().next() {
-            Some(problem) => Err(problem),
+            Some(problem) => Err(Box::new(problem)),
             None => Ok(config),
         }
     }
