@@ -99,6 +99,13 @@ async fn log_out_and_choose_qr(s: &Session) -> Result<ShownCode> {
     s.wait_for(&button)
         .await
         .context("the chooser offers the QR code")?;
+    // The button pressed is gone: its focus goes to the chooser's first method, not to the
+    // top of the page.
+    let first = sel::choose(Method::Password);
+    s.wait_until("the chooser's first method has the focus", async || {
+        Ok(s.focus_is(&first).await?.then_some(()))
+    })
+    .await?;
     s.tab_to(&button, 40).await?;
     s.press(Key::Enter).await?;
     s.wait_for(&qr::step()).await.context("the QR step opens")?;

@@ -6,6 +6,7 @@
 //! and reads a text answer, and gloo-net's request builder (URL and query handling, header
 //! iteration, the `http` crate's methods) cost 3.2 KB brotli for none of that (BENCHMARKS.md).
 
+use crate::view::AttrValue;
 use js_sys::{Array, Object, Reflect, JSON};
 use sesame_core::account::{
     ForgotIdentifierRequest, ForgotPasswordRequest, LinkInfo, LinkRequest, SetPasswordRequest,
@@ -24,7 +25,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, Response};
-use crate::view::AttrValue;
 
 /// The portal API at a base URL such as `/api`.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@ use crate::components::part::{part, Part};
 use crate::dom;
 use crate::state::password_login::{Prefill, PrefillSlot};
 use crate::texts::T;
+use crate::view::{self, AttrValue, Callback};
 use sesame_core::api::SessionInfo;
 use sesame_core::wire::JsonValue;
 use sesame_core::Secret;
@@ -15,7 +16,6 @@ use sesame_core::{ApiError, ErrorCode, Lang, PortalConfig};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element};
-use crate::view::{self, AttrValue, Callback};
 
 /// The preset used when the element has no `preset` attribute.
 pub const DEFAULT_PRESET: &str = "paaco";

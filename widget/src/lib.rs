@@ -30,10 +30,10 @@ pub mod view;
 pub mod yew_app;
 
 pub use components::login_widget::LoginWidgetProps;
-#[cfg(feature = "yew")]
-pub use yew_app::LoginWidget;
 pub use element::{mount, WidgetHandle};
 pub use english::english;
+#[cfg(feature = "yew")]
+pub use yew_app::LoginWidget;
 
 /// The allocator: talc instead of Rust's default dlmalloc, smaller in the wasm (BENCHMARKS.md,
 /// lever table) and faster. Single-threaded wasm (no `atomics`) only.

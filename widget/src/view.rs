@@ -27,12 +27,12 @@ mod dom;
 mod hooks;
 mod node;
 
+pub use dom::{mount, App};
 pub use hooks::{
     use_effect_with, use_memo, use_mut_ref, use_node_ref, use_reducer, use_state, Reducible,
     TearDown, UseReducerHandle, UseStateHandle,
 };
 pub use node::{comp, el, when, Callback, El, Html, NodeRef};
-pub use dom::{mount, App};
 
 /// The names the components use.
 pub mod prelude {

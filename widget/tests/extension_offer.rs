@@ -8,8 +8,8 @@
 use sesame_core::bridge::BridgeError;
 use sesame_core::Lang;
 use sesame_widget::components::extension_offer::{use_extension_offer, ExtensionOfferProps};
-use sesame_widget::view;
 use sesame_widget::dom;
+use sesame_widget::view;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

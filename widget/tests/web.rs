@@ -8,10 +8,11 @@ use sesame_core::{ErrorCode, Lang, Method, PortalConfig};
 use sesame_widget::api::Api;
 use sesame_widget::components::change_password::{use_change_password, ChangePasswordFormProps};
 use sesame_widget::components::error_message::error_message;
+use sesame_widget::components::password_rules::password_rules;
 use sesame_widget::dom;
 use sesame_widget::state::problem::Problem;
 use sesame_widget::texts::{rules_met, T};
-use sesame_widget::components::password_rules::password_rules;
+use sesame_widget::view::{self, Callback, Html};
 use sesame_widget::LoginWidgetProps;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,7 +22,6 @@ use wasm_bindgen_test::*;
 use web_sys::{
     Element, HtmlElement, HtmlFormElement, HtmlInputElement, InputEvent, InputEventInit,
 };
-use sesame_widget::view::{self, Callback, Html};
 
 mod common;
 

@@ -314,6 +314,9 @@ fn widget_wasm_tests(root: &Path, runner: &Path, driver: Driver) -> Result<()> {
             "sesame-widget",
             "--target",
             tools::WASM_TARGET,
+            // With `LoginWidget` for Yew apps (`tests/yew_app.rs`); the bundle is built without.
+            "--features",
+            "yew",
         ])
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "180")

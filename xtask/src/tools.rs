@@ -217,6 +217,9 @@ pub(crate) const AXE_CORE_VERSION: &str = "4.14.1";
 /// The terser release that minifies the widget's JavaScript (npm).
 pub(crate) const TERSER_VERSION: &str = "5.51.4";
 
+/// The csso-cli release (csso 5, npm) that minifies the widget's CSS.
+pub(crate) const CSSO_CLI_VERSION: &str = "4.0.2";
+
 /// The binaryen release whose `wasm-opt` shrinks the widget's wasm (npm: binaryen compiled to
 /// JavaScript and WebAssembly, run with `node`; no C++ build, no downloaded binary).
 pub(crate) const BINARYEN_VERSION: &str = "132.0.0";
@@ -291,6 +294,15 @@ pub(crate) fn ensure_terser(root: &Path) -> Result<PathBuf> {
     let script = ensure_npm_package(root, "terser", TERSER_VERSION)?
         .join("bin")
         .join("terser");
+    anyhow::ensure!(script.is_file(), "{} is missing", script.display());
+    Ok(script)
+}
+
+/// csso's command-line script (run with `node`).
+pub(crate) fn ensure_csso(root: &Path) -> Result<PathBuf> {
+    let script = ensure_npm_package(root, "csso-cli", CSSO_CLI_VERSION)?
+        .join("bin")
+        .join("csso");
     anyhow::ensure!(script.is_file(), "{} is missing", script.display());
     Ok(script)
 }

@@ -21,6 +21,7 @@ use crate::hooks::use_uid::use_uid;
 use crate::state::password_login::{Prefill, PrefillSlot};
 use crate::state::widget::{working_methods, Action, Focus, Notice, View, WidgetState};
 use crate::texts::T;
+use crate::view::prelude::*;
 use sesame_core::account::LinkRequest;
 use sesame_core::api::SessionInfo;
 use sesame_core::oidc::OidcStartRequest;
@@ -28,7 +29,6 @@ use sesame_core::{ApiError, ErrorCode, Lang, Method, PortalConfig};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use crate::view::prelude::*;
 
 /// What the login widget is given.
 #[derive(Clone)]
@@ -205,9 +205,9 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         })
     };
     let support = Rc::new(config.support.clone());
-    // The provider step and the journeys' small form are functions, not parts: their first
-    // control (the provider's button, the form's field) takes focus from here when it
-    // replaces the button that had it.
+    // The provider step, the journeys' small form and the chooser are functions, not parts:
+    // their first control (the provider's button, the form's field, the first method) takes
+    // focus from here when it replaces the button that had it.
     let first_control = use_node_ref();
     {
         let first_control = first_control.clone();
@@ -217,6 +217,7 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                 Some(Focus::LoginForm),
                 View::Method(Method::ProSanteConnect | Method::RegionalSso)
             ) | (Some(Focus::Journey), View::Journey)
+                | (Some(Focus::Chooser), View::Chooser)
         );
         use_effect_on(
             take,
@@ -373,9 +374,13 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             .child(el("p").text(T::NoMethod.get(lang)))
             .child(support_contact(&support, lang))
             .into(),
-        View::Chooser => {
-            method_chooser(&config, &state.methods, lang, &dispatcher.reform(Action::Choose))
-        }
+        View::Chooser => method_chooser(
+            &config,
+            &state.methods,
+            lang,
+            &dispatcher.reform(Action::Choose),
+            &first_control,
+        ),
     };
     let title_id = format!("{uid}-portal");
     let header = el("header")
@@ -389,7 +394,11 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
                         .class(dom::class::PORTAL)
                         .text(config.name.clone()),
                 )
-                .child(el("p").class("sesame-tagline").text(config.tagline.get(lang).to_owned())),
+                .child(
+                    el("p")
+                        .class("sesame-tagline")
+                        .text(config.tagline.get(lang).to_owned()),
+                ),
         )
         .child(
             el("button")
@@ -405,18 +414,25 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
         el("p")
             .class("sesame-notice")
             .attr("role", "status")
-            .child(el("span").attr("lang", "en").text("English could not be loaded."))
+            .child(
+                el("span")
+                    .attr("lang", "en")
+                    .text("English could not be loaded."),
+            )
             .text(" La version anglaise n'a pas pu être chargée\u{a0}; réessayez plus tard.")
             .into()
     });
     let notice = Html::from(state.notice.map(|notice| {
-        el("p").class(dom::class::NOTICE).attr("role", "status").text(
-            match notice {
-                Notice::PasswordSet => T::PasswordSet,
-                Notice::TermsDeclined => T::TermsDeclined,
-            }
-            .get(lang),
-        )
+        el("p")
+            .class(dom::class::NOTICE)
+            .attr("role", "status")
+            .text(
+                match notice {
+                    Notice::PasswordSet => T::PasswordSet,
+                    Notice::TermsDeclined => T::TermsDeclined,
+                }
+                .get(lang),
+            )
     }));
     let problem = match &state.problem {
         Some(problem) => error_message(problem, lang, Some(&*support)),
@@ -427,7 +443,10 @@ pub(crate) fn use_login_widget(props: &LoginWidgetProps) -> Html {
             .attr("type", "button")
             .class("sesame-link-button")
             .attr("data-action", dom::action::OTHER_METHOD)
-            .on("click", dispatcher.reform(|_: MouseEvent| Action::BackToChooser))
+            .on(
+                "click",
+                dispatcher.reform(|_: MouseEvent| Action::BackToChooser),
+            )
             .text(T::OtherMethod.get(lang))
             .into()
     });

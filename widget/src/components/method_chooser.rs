@@ -5,7 +5,7 @@ use crate::view::prelude::*;
 use sesame_core::{Lang, Method, PortalConfig};
 
 /// `nav.sesame-chooser`: one button per method of `methods`, in the portal's words; a press
-/// is told to `onchoose`. A function, not a component: see
+/// is told to `onchoose`; `first` is put on the first button (for focus). A function, not a component: see
 /// [`error_message`](super::error_message::error_message).
 #[inline(never)]
 pub fn method_chooser(
@@ -13,8 +13,9 @@ pub fn method_chooser(
     methods: &[Method],
     lang: Lang,
     onchoose: &Callback<Method>,
+    first: &NodeRef,
 ) -> Html {
-    let buttons = methods.iter().map(|&method| {
+    let buttons = methods.iter().enumerate().map(|(i, &method)| {
         let label = config.method_label(method, lang).to_owned();
         let onclick = onchoose.reform(move |_: MouseEvent| method);
         el("li")
@@ -24,7 +25,8 @@ pub fn method_chooser(
                     .class("sesame-method")
                     .attr("data-method", method.as_str())
                     .on("click", onclick)
-                    .text(label),
+                    .text(label)
+                    .node_ref_if(i == 0, first),
             )
             .into()
     });

@@ -1,7 +1,7 @@
 //! `use_effect_with`, boxed.
 
-use std::any::Any;
 use crate::view::prelude::*;
+use std::any::Any;
 
 /// What an effect keeps until the next run or the unmount, when it is dropped (a timer, say);
 /// `Box::new(())` for nothing.

@@ -2,8 +2,8 @@
 //! that had focus, focus must not fall back to the top of the page.
 
 use super::use_effect_on::use_effect_on;
-use web_sys::HtmlElement;
 use crate::view::prelude::*;
+use web_sys::HtmlElement;
 
 /// A ref to put on the element; it gets focus once, on mount, when `wanted`.
 pub fn use_focus_on_mount(wanted: bool) -> NodeRef {

@@ -1,8 +1,8 @@
 //! Unique id prefixes, so that several widgets on one page never share a label's `for`.
 
+use crate::view::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
-use crate::view::prelude::*;
 
 thread_local! {
     static NEXT: Cell<u32> = const { Cell::new(0) };

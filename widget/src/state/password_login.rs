@@ -289,11 +289,11 @@ impl Submits for PasswordLogin {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view::Reducible;
     use sesame_core::api::SessionInfo;
     use sesame_core::ApiError;
     use sesame_core::AssuranceLevel;
     use std::rc::Rc;
-    use crate::view::Reducible;
 
     fn portal() -> PortalId {
         PortalId::new("entractes").unwrap()

@@ -56,6 +56,9 @@ pub enum Focus {
     CodeStep,
     /// To an account journey's form (its button is gone).
     Journey,
+    /// To the method chooser's first method, after "another way to log in" (its button is
+    /// gone: focus must not fall back to the top of the page).
+    Chooser,
 }
 
 /// The widget's state.
@@ -244,6 +247,7 @@ impl WidgetState {
                 if self.can_go_back() {
                     self.chosen = None;
                     self.problem = None;
+                    self.focus = Some(Focus::Chooser);
                 }
             }
             Action::LoggedIn(session) => {
@@ -487,6 +491,11 @@ mod tests {
         assert!(s.can_go_back());
         s.apply(Action::BackToChooser);
         assert_eq!(s.view(), View::Chooser);
+        assert_eq!(
+            s.focus,
+            Some(Focus::Chooser),
+            "the chooser's first method takes the focus of the button that went"
+        );
         s.apply(Action::Choose(Method::Password));
         s.apply(Action::LoggedIn(session()));
         assert!(!s.can_go_back(), "no other method to choose once logged in");

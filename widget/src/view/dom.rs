@@ -104,9 +104,10 @@ impl Mounted {
                     release(node_ref, &r.node);
                 }
                 for l in &r.listening {
-                    let _ = r
-                        .node
-                        .remove_event_listener_with_callback(l.event, l.closure.as_ref().unchecked_ref());
+                    let _ = r.node.remove_event_listener_with_callback(
+                        l.event,
+                        l.closure.as_ref().unchecked_ref(),
+                    );
                 }
                 r.children.into_iter().for_each(Mounted::unmount);
             }
@@ -117,7 +118,10 @@ impl Mounted {
 /// Clears `node_ref` if it still points at `node` (another element may hold it by now).
 fn release(node_ref: &NodeRef, node: &Element) {
     let mut held = node_ref.0.borrow_mut();
-    if held.as_ref().is_some_and(|h| JsValue::from(h) == JsValue::from(node)) {
+    if held
+        .as_ref()
+        .is_some_and(|h| JsValue::from(h) == JsValue::from(node))
+    {
         *held = None;
     }
 }
@@ -185,7 +189,10 @@ impl Pass<'_> {
         }
         // After the children: a `value` needs the options of a `select`.
         set_properties(&node, value, checked);
-        let listening = listeners.into_iter().map(|(e, l)| listen(&node, e, l)).collect();
+        let listening = listeners
+            .into_iter()
+            .map(|(e, l)| listen(&node, e, l))
+            .collect();
         if let Some(node_ref) = &node_ref {
             *node_ref.0.borrow_mut() = Some(node.clone().into());
         }
@@ -268,16 +275,26 @@ impl Pass<'_> {
         }
         r.attrs = el.attrs;
         let same_events = r.listening.len() == el.listeners.len()
-            && r.listening.iter().zip(&el.listeners).all(|(l, (e, _))| l.event == *e);
+            && r.listening
+                .iter()
+                .zip(&el.listeners)
+                .all(|(l, (e, _))| l.event == *e);
         if same_events {
             for (l, (_, listener)) in r.listening.iter().zip(el.listeners) {
                 *l.current.borrow_mut() = listener;
             }
         } else {
             for l in &r.listening {
-                let _ = node.remove_event_listener_with_callback(l.event, l.closure.as_ref().unchecked_ref());
+                let _ = node.remove_event_listener_with_callback(
+                    l.event,
+                    l.closure.as_ref().unchecked_ref(),
+                );
             }
-            r.listening = el.listeners.into_iter().map(|(e, l)| listen(node, e, l)).collect();
+            r.listening = el
+                .listeners
+                .into_iter()
+                .map(|(e, l)| listen(node, e, l))
+                .collect();
         }
         let parent: Node = node.clone().into();
         let old_children = std::mem::take(&mut r.children);
@@ -328,14 +345,20 @@ impl Pass<'_> {
 fn set_properties(node: &Element, value: Option<AttrValue>, checked: Option<bool>) {
     if let Some(value) = value {
         let key = JsValue::from_str("value");
-        let now = js_sys::Reflect::get(node, &key).ok().and_then(|v| v.as_string());
+        let now = js_sys::Reflect::get(node, &key)
+            .ok()
+            .and_then(|v| v.as_string());
         if now.as_deref() != Some(&*value) {
             let _ = js_sys::Reflect::set(node, &key, &JsValue::from_str(&value));
         }
     }
     if let Some(checked) = checked {
         let key = JsValue::from_str("checked");
-        if js_sys::Reflect::get(node, &key).ok().and_then(|v| v.as_bool()) != Some(checked) {
+        if js_sys::Reflect::get(node, &key)
+            .ok()
+            .and_then(|v| v.as_bool())
+            != Some(checked)
+        {
             let _ = js_sys::Reflect::set(node, &key, &JsValue::from_bool(checked));
         }
     }

@@ -231,10 +231,7 @@ pub fn use_node_ref() -> NodeRef {
 }
 
 /// `f(&deps)`, computed again only when `deps` change.
-pub fn use_memo<D: PartialEq + 'static, T: 'static>(
-    deps: D,
-    f: impl FnOnce(&D) -> T,
-) -> Rc<T> {
+pub fn use_memo<D: PartialEq + 'static, T: 'static>(deps: D, f: impl FnOnce(&D) -> T) -> Rc<T> {
     let (cell, _) = slot(|| RefCell::new(None::<(D, Rc<T>)>));
     let mut kept = cell.borrow_mut();
     match kept.as_ref() {

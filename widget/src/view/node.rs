@@ -178,8 +178,10 @@ impl El {
     /// Calls `callback` on the DOM event `event` (`"click"`, `"input"`, `"submit"`…), the event
     /// as `E` (`MouseEvent`, `InputEvent`, `SubmitEvent`…).
     pub fn on<E: JsCast + 'static>(mut self, event: &'static str, callback: Callback<E>) -> Self {
-        self.0.listeners
-            .push((event, Rc::new(move |e: web_sys::Event| callback.emit(e.unchecked_into()))));
+        self.0.listeners.push((
+            event,
+            Rc::new(move |e: web_sys::Event| callback.emit(e.unchecked_into())),
+        ));
         self
     }
 
@@ -187,6 +189,15 @@ impl El {
     pub fn node_ref(mut self, node_ref: &NodeRef) -> Self {
         self.0.node_ref = Some(node_ref.clone());
         self
+    }
+
+    /// The element for `node_ref` when `wanted` (the first of a list, say).
+    pub fn node_ref_if(self, wanted: bool, node_ref: &NodeRef) -> Self {
+        if wanted {
+            self.node_ref(node_ref)
+        } else {
+            self
+        }
     }
 
     /// A child node.
