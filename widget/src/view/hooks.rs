@@ -66,10 +66,13 @@ pub(super) fn render_with(
     (node, frame.map(|f| f.effects).unwrap_or_default())
 }
 
+/// A slot's content (if any), its place, and the tree's wake.
+type Found = (Option<Rc<dyn Any>>, usize, Wake);
+
 /// The current component's next slot: what it holds (if any), its place, and the current
 /// tree's wake. Not generic: one copy of the thread-local access for every hook type.
 #[inline(never)]
-fn next_slot() -> Option<(Option<Rc<dyn Any>>, usize, Wake)> {
+fn next_slot() -> Option<Found> {
     CURRENT.with(|c| {
         let mut c = c.borrow_mut();
         let frame = c.as_mut()?;

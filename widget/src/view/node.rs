@@ -7,8 +7,10 @@ use wasm_bindgen::JsCast;
 
 /// A view: an element, a text, nothing (a placeholder that keeps its place), several nodes in
 /// a row, or a component.
+#[derive(Default)]
 pub enum Html {
     /// Nothing; rendered as an empty text node so that the nodes after it keep their place.
+    #[default]
     Empty,
     /// A text node.
     Text(AttrValue),
@@ -18,12 +20,6 @@ pub enum Html {
     List(Vec<Html>),
     /// A component: its key and its render function, run with its own hooks.
     Comp(Comp),
-}
-
-impl Default for Html {
-    fn default() -> Self {
-        Html::Empty
-    }
 }
 
 impl From<&'static str> for Html {
