@@ -186,6 +186,8 @@ async fn paaco_the_phone_scans_the_code_and_approves_a_strong_session_by_qr() {
         let phone = qr::enrolled_phone(portal, &jeanne, PIN).await?;
         choose_qr(s, portal).await?;
         let code = scanned(s, portal, qr::shown_code(s).await).await?;
+        // The step as the person sees it (the code, the two digits, the ring counting down).
+        s.screenshot("code").await?;
         approve_on_phone(s, portal, &phone, &code).await?;
         journey::expect_session_by(s, &jeanne, Method::Qr).await?;
         ensure!(
