@@ -1,5 +1,7 @@
 //! What the widget's browser test files share: a container to render into, a pause for the
 //! widget to render, waiting for an element.
+// Not every test file uses every helper.
+#![allow(dead_code)]
 
 use web_sys::Element;
 
@@ -35,13 +37,11 @@ pub(crate) async fn wait_for(root: &Element, selector: &str) -> Element {
 /// The English texts, as the loader hands them to the widget (English on demand: the wasm holds
 /// the French ones only). `widget/assets/sesame-en.json` is kept up to date by `cargo test -p
 /// xtask`.
-#[allow(dead_code)] // (not every test file reads English)
 pub(crate) fn english_table() -> wasm_bindgen::JsValue {
     js_sys::JSON::parse(include_str!("../../assets/sesame-en.json")).unwrap()
 }
 
 /// Installs the English texts.
-#[allow(dead_code)] // (not every test file reads English)
 pub(crate) fn english() {
     assert!(sesame_widget::english(english_table()));
 }
