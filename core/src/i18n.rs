@@ -95,6 +95,22 @@ impl Text {
     }
 }
 
+/// The text of a `(french, english)` pair in `lang`: what [`pick`] does, for a table that
+/// yields the pair first (one lookup after a `match`, not one per arm). With English on
+/// demand, the pair's English side is not compiled in once the optimiser sees it unused.
+#[inline(always)]
+pub fn either(lang: Lang, pair: (&'static str, &'static str)) -> &'static str {
+    #[cfg(all(feature = "english-on-demand", target_arch = "wasm32"))]
+    {
+        french_or_english(lang, pair.0)
+    }
+    #[cfg(not(all(feature = "english-on-demand", target_arch = "wasm32")))]
+    match lang {
+        Lang::Fr => pair.0,
+        Lang::En => pair.1,
+    }
+}
+
 /// Picks the French or English form of a static text.
 #[cfg(not(all(feature = "english-on-demand", target_arch = "wasm32")))]
 pub const fn pick(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {

@@ -3,7 +3,7 @@
 //! Texts about errors, rules, methods and portals come from `sesame-core`; only what exists in
 //! the widget's interface alone is here.
 
-use sesame_core::i18n::pick;
+use sesame_core::i18n::either;
 use sesame_core::Lang;
 
 /// One interface text, by what it is for.
@@ -223,7 +223,10 @@ impl T {
     /// The text in `lang`.
     pub fn get(self, lang: Lang) -> &'static str {
         use T::*;
-        match self {
+        // Each arm yields its pair; one lookup after the `match` (a table, not a call per
+        // arm). `pick` here is that pair, by the name `cargo xtask` reads the English from.
+        let pick = |_: Lang, fr: &'static str, en: &'static str| (fr, en);
+        let pair = match self {
             Password => pick(lang, "Mot de passe", "Password"),
             ShowPassword => pick(lang, "Afficher le mot de passe", "Show password"),
             Show => pick(lang, "Afficher", "Show"),
@@ -558,7 +561,8 @@ impl T {
                 "Portail inconnu pour le module de connexion Sésame\u{a0}:",
                 "Unknown portal for the Sésame login widget:",
             ),
-        }
+        };
+        either(lang, pair)
     }
 }
 
