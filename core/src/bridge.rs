@@ -14,7 +14,7 @@
 //! [`JsonValue`] (serde_json in the background, `JsValue` in the widget) and written as flat
 //! [`Fields`](crate::wire::Fields).
 
-use crate::i18n::{pick, Lang};
+use crate::i18n::{either, Lang};
 use crate::wire::JsonValue;
 
 /// The product version, shared by widget, extension and (with the CPS issue) native host.
@@ -212,7 +212,9 @@ impl BridgeError {
 
     /// Which part failed and the one thing to do, in words a nurse understands.
     pub fn text(self, lang: Lang) -> &'static str {
-        match self {
+        // Each arm yields its pair; one lookup after the `match` (`T::get`'s way).
+        let pick = |_: Lang, fr: &'static str, en: &'static str| (fr, en);
+        let pair = match self {
             BridgeError::MalformedMessage
             | BridgeError::MessageTooLarge
             | BridgeError::UnknownAction
@@ -337,7 +339,8 @@ impl BridgeError {
                 "This card could not be read: check that it is your CPS card, then open the \
                  Sésame extension's diagnostics or call support.",
             ),
-        }
+        };
+        either(lang, pair)
     }
 }
 

@@ -8,7 +8,7 @@
 //! Each code carries its plain-language explanation, French first, saying what to do next:
 //! [`ErrorCode::text`]. The widget shows it; the server sends the English one as `message`.
 
-use crate::i18n::{pick, Lang};
+use crate::i18n::{either, Lang};
 use crate::password::RuleOutcome;
 use serde::{Deserialize, Serialize};
 
@@ -373,7 +373,9 @@ impl ErrorCode {
 
     /// What happened and what to do next, in words a nurse understands.
     pub fn text(self, lang: Lang) -> &'static str {
-        match self {
+        // Each arm yields its pair; one lookup after the `match` (`T::get`'s way).
+        let pick = |_: Lang, fr: &'static str, en: &'static str| (fr, en);
+        let pair = match self {
             ErrorCode::InvalidRequest
             | ErrorCode::UnsupportedMediaType
             | ErrorCode::BodyTooLarge
@@ -722,7 +724,8 @@ impl ErrorCode {
                 "The portal ran into a problem. Try again in a few minutes; if it goes on, \
                  contact support.",
             ),
-        }
+        };
+        either(lang, pair)
     }
 }
 
