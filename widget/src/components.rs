@@ -17,4 +17,5 @@ pub mod password_login;
 pub mod password_rules;
 pub mod qr_login;
 pub mod session_panel;
+pub mod submit_button;
 pub mod support_contact;

@@ -6,6 +6,7 @@
 use super::change_password::ChangePasswordFormProps;
 use super::error_message::{error_message, success_message};
 use super::part::{part, Part};
+use super::submit_button::submit_button;
 use crate::api::Api;
 use crate::dom;
 use crate::state::account::{prepare, AccountForm, Action, Forgot, FormKind, Journey, Request};
@@ -208,16 +209,7 @@ fn small_form(
         .child(
             el("div")
                 .class("sesame-actions")
-                .child(
-                    el("button")
-                        .attr("type", "submit")
-                        .attr_opt(
-                            "aria-disabled",
-                            state.submission.submitting.then_some("true"),
-                        )
-                        .class("sesame-primary")
-                        .text(submit.get(lang)),
-                )
+                .child(submit_button(submit.get(lang), state.submission.submitting))
                 .child(resend.map(|onclick| {
                     el("button")
                         .attr("type", "button")

@@ -5,6 +5,7 @@
 use super::error_message::{error_message, success_message};
 use super::password_field::{password_field, PasswordFieldProps};
 use super::password_rules::password_rules;
+use super::submit_button::submit_button;
 use crate::api::Api;
 use crate::dom;
 use crate::hooks::use_uid::use_uid;
@@ -176,20 +177,14 @@ pub fn use_change_password(props: &ChangePasswordFormProps) -> Html {
         .child(
             el("div")
                 .class("sesame-actions")
-                .child(
-                    el("button")
-                        .attr("type", "submit")
-                        .attr_opt(
-                            "aria-disabled",
-                            state.submission.submitting.then_some("true"),
-                        )
-                        .class("sesame-primary")
-                        .text(if state.submission.submitting {
-                            T::Saving.get(lang)
-                        } else {
-                            T::Confirm.get(lang)
-                        }),
-                )
+                .child(submit_button(
+                    if state.submission.submitting {
+                        T::Saving.get(lang)
+                    } else {
+                        T::Confirm.get(lang)
+                    },
+                    state.submission.submitting,
+                ))
                 .child(
                     el("button")
                         .attr("type", "button")

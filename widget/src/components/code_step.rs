@@ -4,6 +4,7 @@
 //! [`state::code_entry`](crate::state::code_entry).
 
 use super::error_message::error_message;
+use super::submit_button::submit_button;
 use crate::api::Api;
 use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;
@@ -276,19 +277,15 @@ pub fn use_code_step(props: &CodeStepFormProps) -> Html {
                 .map(|problem| error_message(problem, lang, Some(&*props.support))),
         )
         .child(when(!choosing, || {
-            el("button")
-                .attr("type", "submit")
-                .class("sesame-primary")
-                .attr_opt(
-                    "aria-disabled",
-                    state.submission.submitting.then_some("true"),
-                )
-                .text(if state.submission.submitting {
+            submit_button(
+                if state.submission.submitting {
                     T::Verifying.get(lang)
                 } else {
                     T::VerifyCode.get(lang)
-                })
-                .into()
+                },
+                state.submission.submitting,
+            )
+            .into()
         }))
         .child(when(offers_send, || {
             Html::List(vec![

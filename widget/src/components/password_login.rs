@@ -4,6 +4,7 @@
 use super::error_message::error_message;
 use super::forgot_password::forgot_password;
 use super::password_field::{password_field, PasswordFieldProps};
+use super::submit_button::submit_button;
 use crate::api::{Api, LoginOutcome};
 use crate::captcha;
 use crate::dom;
@@ -403,17 +404,14 @@ pub(crate) fn use_password_login(props: &PasswordLoginFormProps) -> Html {
                 .as_ref()
                 .map(|problem| error_message(problem, lang, Some(&config.support))),
         )
-        .child(
-            el("button")
-                .attr("type", "submit")
-                .class("sesame-primary")
-                .attr_opt("aria-disabled", busy.then_some("true"))
-                .text(if busy {
-                    T::LoggingIn.get(lang)
-                } else {
-                    T::LogIn.get(lang)
-                }),
-        )
+        .child(submit_button(
+            if busy {
+                T::LoggingIn.get(lang)
+            } else {
+                T::LogIn.get(lang)
+            },
+            busy,
+        ))
         .child(forgot_password(
             config,
             lang,
