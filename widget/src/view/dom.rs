@@ -438,7 +438,9 @@ fn refresh(root: &Rc<RefCell<Root>>) {
     }
 }
 
-/// A rendered tree; [`App::destroy`] takes it out of its host.
+/// A rendered tree; [`App::destroy`] takes it out of its host. Keep it while the tree is
+/// shown: it owns the listeners, so dropping it without `destroy` leaves the DOM in place but
+/// no longer answering.
 pub struct App(Rc<RefCell<Root>>);
 
 impl App {
