@@ -9,6 +9,35 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// Core's presets without the "not a robot" step they ask after failures (Entr'Actes', asked
+/// at every login, stays): for the tests and benches that count failures — brute-force
+/// delays and locks, login latency by outcome —, which the step (after 3) would stop before
+/// the password is checked. The step itself is tested on its own.
+pub fn presets_without_captcha_after_failures() -> Vec<PortalConfig> {
+    use sesame_core::captcha::CaptchaRequired;
+    PortalConfig::presets()
+        .into_iter()
+        .map(|mut p| {
+            if p.captcha
+                .as_ref()
+                .is_some_and(|c| c.required != CaptchaRequired::Always)
+            {
+                p.captcha = None;
+                for offer in &mut p.methods {
+                    let steps: Vec<_> = offer
+                        .steps()
+                        .iter()
+                        .copied()
+                        .filter(|s| *s != sesame_core::Step::Captcha)
+                        .collect();
+                    offer.steps = steps;
+                }
+            }
+            p
+        })
+        .collect()
+}
+
 /// The largest configuration file read (1 MiB; the presets are about 4 KB): beyond it the file
 /// is refused unread.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;

@@ -174,28 +174,7 @@ pub(crate) async fn test_app_with(config: Config) -> TestApp {
 
 /// Core's presets without their captcha step after failures.
 pub(crate) fn presets_without_captcha_after_failures() -> Vec<sesame_core::PortalConfig> {
-    use sesame_core::captcha::CaptchaRequired;
-    sesame_core::PortalConfig::presets()
-        .into_iter()
-        .map(|mut p| {
-            if p.captcha
-                .as_ref()
-                .is_some_and(|c| c.required != CaptchaRequired::Always)
-            {
-                p.captcha = None;
-                for offer in &mut p.methods {
-                    let steps: Vec<_> = offer
-                        .steps()
-                        .iter()
-                        .copied()
-                        .filter(|s| *s != sesame_core::Step::Captcha)
-                        .collect();
-                    offer.steps = steps;
-                }
-            }
-            p
-        })
-        .collect()
+    sesame_demo::portals::presets_without_captcha_after_failures()
 }
 
 /// An app whose state `adjust` changes (senders, portals…).
