@@ -8,6 +8,7 @@ pub mod cps_login;
 pub mod error_message;
 pub mod extension_offer;
 pub mod forgot_password;
+pub mod form;
 pub mod login_widget;
 pub mod method_chooser;
 pub mod oidc_step;
@@ -17,5 +18,5 @@ pub mod password_login;
 pub mod password_rules;
 pub mod qr_login;
 pub mod session_panel;
-pub mod submit_button;
+
 pub mod support_contact;

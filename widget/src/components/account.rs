@@ -5,8 +5,8 @@
 
 use super::change_password::ChangePasswordFormProps;
 use super::error_message::{error_message, success_message};
+use super::form::{submit_button, titled_form};
 use super::part::{part, Part};
-use super::submit_button::submit_button;
 use crate::api::Api;
 use crate::dom;
 use crate::state::account::{prepare, AccountForm, Action, Forgot, FormKind, Journey, Request};
@@ -152,75 +152,69 @@ fn small_form(
         })
     });
     let (title_id, field_id) = ([uid, "-journey"].concat(), [uid, "-journey-field"].concat());
-    el("form")
-        .attr("data-form", form)
-        .attr("method", "post")
-        .attr("aria-labelledby", title_id.clone())
-        .attr("novalidate", "novalidate")
-        .class("sesame-form sesame-journey")
-        .on("submit", onsubmit)
-        .child(
-            el("h3")
-                .id(title_id)
-                .class("sesame-form-title")
-                .text(title.get(lang)),
+    titled_form(
+        form,
+        "sesame-form sesame-journey",
+        title_id,
+        title.get(lang),
+        onsubmit,
+    )
+    .child(destination.map(|destination| {
+        el("p").text(T::CodeSentTo.get(lang)).text(" ").child(
+            el("strong")
+                .class(dom::class::CODE_DESTINATION)
+                .text(destination.to_owned()),
         )
-        .child(destination.map(|destination| {
-            el("p").text(T::CodeSentTo.get(lang)).text(" ").child(
-                el("strong")
-                    .class(dom::class::CODE_DESTINATION)
-                    .text(destination.to_owned()),
+    }))
+    .child(
+        el("div")
+            .class("sesame-field")
+            .child(
+                el("label")
+                    .attr("for", field_id.clone())
+                    .text(label.get(lang)),
             )
-        }))
-        .child(
-            el("div")
-                .class("sesame-field")
-                .child(
-                    el("label")
-                        .attr("for", field_id.clone())
-                        .text(label.get(lang)),
-                )
-                .child(
-                    el("input")
-                        .id(field_id)
-                        .attr("name", name)
-                        .attr("type", input_type)
-                        .attr("autocomplete", autocomplete)
-                        .attr("spellcheck", "false")
-                        .attr("autocapitalize", "off")
-                        .attr("aria-required", "true")
-                        .attr_opt("inputmode", resend.is_some().then_some("numeric"))
-                        .node_ref(&field),
-                ),
-        )
-        .child(when(state.resent, || {
-            el("p")
-                .attr("role", "status")
-                .text(T::CodeResent.get(lang))
-                .into()
-        }))
-        .child(
-            state
-                .submission
-                .problem
-                .as_ref()
-                .map(|problem| error_message(problem, lang, Some(&config.support))),
-        )
-        .child(
-            el("div")
-                .class("sesame-actions")
-                .child(submit_button(submit.get(lang), state.submission.submitting))
-                .child(resend.map(|onclick| {
-                    el("button")
-                        .attr("type", "button")
-                        .attr("data-action", dom::action::RESEND)
-                        .class("sesame-secondary")
-                        .on("click", onclick)
-                        .text(T::Resend.get(lang))
-                })),
-        )
-        .child(back)
-        .into()
+            .child(
+                el("input")
+                    .id(field_id)
+                    .attr("name", name)
+                    .attr("type", input_type)
+                    .attr("autocomplete", autocomplete)
+                    .attr("spellcheck", "false")
+                    .attr("autocapitalize", "off")
+                    .attr("aria-required", "true")
+                    .attr_opt("inputmode", resend.is_some().then_some("numeric"))
+                    .node_ref(&field),
+            ),
+    )
+    .child(when(state.resent, || {
+        el("p")
+            .attr("role", "status")
+            .text(T::CodeResent.get(lang))
+            .into()
+    }))
+    .child(
+        state
+            .submission
+            .problem
+            .as_ref()
+            .map(|problem| error_message(problem, lang, Some(&config.support))),
+    )
+    .child(
+        el("div")
+            .class("sesame-actions")
+            .child(submit_button(submit.get(lang), state.submission.submitting))
+            .child(resend.map(|onclick| {
+                el("button")
+                    .attr("type", "button")
+                    .attr("data-action", dom::action::RESEND)
+                    .class("sesame-secondary")
+                    .on("click", onclick)
+                    .text(T::Resend.get(lang))
+            })),
+    )
+    .child(back)
+    .into()
 }
 
 /// A journey's screen, in place of the login: the link being checked, the set-password form,

@@ -3,9 +3,9 @@
 //! [`state::change_password`](crate::state::change_password).
 
 use super::error_message::{error_message, success_message};
+use super::form::{submit_button, titled_form};
 use super::password_field::{password_field, PasswordFieldProps};
 use super::password_rules::password_rules;
-use super::submit_button::submit_button;
 use crate::api::Api;
 use crate::dom;
 use crate::hooks::use_uid::use_uid;
@@ -111,19 +111,7 @@ pub fn use_change_password(props: &ChangePasswordFormProps) -> Html {
         Some(_) => (dom::form::SET_PASSWORD, T::SetPassword),
         None => (dom::form::CHANGE_PASSWORD, T::ChangePassword),
     };
-    el("form")
-        .attr("data-form", form)
-        .attr("method", "post")
-        .attr("aria-labelledby", title_id.clone())
-        .attr("novalidate", "novalidate")
-        .class("sesame-form")
-        .on("submit", onsubmit)
-        .child(
-            el("h3")
-                .id(title_id)
-                .class("sesame-form-title")
-                .text(title.get(lang)),
-        )
+    titled_form(form, "sesame-form", title_id, title.get(lang), onsubmit)
         // For password managers: which account the new password belongs to.
         .child(
             el("input")

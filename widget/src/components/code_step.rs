@@ -4,7 +4,7 @@
 //! [`state::code_entry`](crate::state::code_entry).
 
 use super::error_message::error_message;
-use super::submit_button::submit_button;
+use super::form::submit_button;
 use crate::api::Api;
 use crate::dom;
 use crate::hooks::use_effect_on::use_effect_on;

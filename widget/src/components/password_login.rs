@@ -3,8 +3,8 @@
 
 use super::error_message::error_message;
 use super::forgot_password::forgot_password;
+use super::form::submit_button;
 use super::password_field::{password_field, PasswordFieldProps};
-use super::submit_button::submit_button;
 use crate::api::{Api, LoginOutcome};
 use crate::captcha;
 use crate::dom;

@@ -303,21 +303,9 @@ pub(crate) fn use_qr_login(props: &QrLoginProps) -> Html {
                         .attr("viewBox", "0 0 36 36")
                         .attr("width", "28")
                         .attr("height", "28")
+                        .child(ring_circle("sesame-qr-track"))
                         .child(
-                            el("circle")
-                                .attr("cx", "18")
-                                .attr("cy", "18")
-                                .attr("r", "15")
-                                .attr("pathLength", "100")
-                                .class("sesame-qr-track"),
-                        )
-                        .child(
-                            el("circle")
-                                .attr("cx", "18")
-                                .attr("cy", "18")
-                                .attr("r", "15")
-                                .attr("pathLength", "100")
-                                .class("sesame-qr-left")
+                            ring_circle("sesame-qr-left")
                                 .attr("stroke-dasharray", [left.as_str(), " 100"].concat()),
                         ),
                 )
@@ -363,4 +351,14 @@ pub(crate) fn use_qr_login(props: &QrLoginProps) -> Html {
                 .into()
         }))
         .into()
+}
+
+/// One circle of the countdown ring (the track, or what is left), 100 long.
+fn ring_circle(class: &'static str) -> El {
+    el("circle")
+        .attr("cx", "18")
+        .attr("cy", "18")
+        .attr("r", "15")
+        .attr("pathLength", "100")
+        .class(class)
 }
